@@ -1,0 +1,38 @@
+# kensho — see README.md. Two commands set up and check a fresh machine:
+#   make run    build and run the whole pipeline on data/, leaving the site in public/
+#   make test   run every test
+GO      ?= go
+BIN     := bin/kensho
+DB      ?= .build/kensho.duckdb
+
+.PHONY: run build test bench data serve clean npm
+
+build: npm
+	$(GO) build -o $(BIN) ./cmd/kensho
+
+# ECharts is installed from npm (pinned in package-lock.json) and copied into the site.
+npm: node_modules/echarts/dist/echarts.min.js
+node_modules/echarts/dist/echarts.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+run: build
+	$(BIN) build --in data --out public --db $(DB)
+	@echo "The site is in public/ — open public/index.html, or run 'make serve'."
+
+serve: build
+	$(BIN) serve public
+
+test: npm
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+bench: build
+	$(GO) run ./internal/bench
+
+# Regenerates the sample in data/ byte-identically (the seed is recorded in data/README.md).
+data:
+	$(GO) run ./cmd/kensho synth --seed 20261124 --from 2017 --to 2024 --scale 0.02 --out data
+
+clean:
+	rm -rf bin .build public

@@ -1,0 +1,61 @@
+package duck
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestOpenSettings(t *testing.T) {
+	db := MustOpenMemory(t)
+	for _, name := range []string{"autoload_known_extensions", "autoinstall_known_extensions"} {
+		var v string
+		if err := db.QueryRow("SELECT current_setting('" + name + "')::VARCHAR").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v != "false" {
+			t.Errorf("%s = %s, want false", name, v)
+		}
+	}
+	var tz string
+	if err := db.QueryRow("SELECT current_setting('TimeZone')").Scan(&tz); err != nil {
+		t.Fatal(err)
+	}
+	if tz != "Asia/Tokyo" {
+		t.Errorf("TimeZone = %s", tz)
+	}
+}
+
+func TestOpenFileIsOwnerOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.duckdb")
+	db, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE t AS SELECT 1 AS a"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != 0o600 {
+		t.Errorf("mode = %v, want 0600", got)
+	}
+}
+
+func TestOpenRefusesForeignFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(path, []byte("my notes, not a database"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), path, Options{}); err == nil {
+		t.Fatal("Open of a text file succeeded")
+	}
+	b, _ := os.ReadFile(path)
+	if string(b) != "my notes, not a database" {
+		t.Error("the file was changed")
+	}
+}

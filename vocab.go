@@ -1,0 +1,316 @@
+package kensho
+
+import (
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/width"
+)
+
+//go:embed codes/*.csv
+var codeFiles embed.FS
+
+// Code is one entry of a code list: a stable ASCII code, its Japanese and
+// English labels, and the attributes some lists carry.
+type Code struct {
+	Code string
+	Text Text
+	// Attr holds the list's extra columns by header (group, category,
+	// class, eu_root_cause, region, ...).
+	Attr map[string]string
+}
+
+// CodeList is an ordered code list. Order is the order of the published
+// tables and charts (the order of the spec), not alphabetical.
+type CodeList struct {
+	Name  string
+	Codes []Code
+	index map[string]int // normalized code or label -> position
+}
+
+// Lookup finds a code by its code, Japanese label or English label, ignoring
+// surrounding spaces, case and full-width/half-width differences.
+func (l *CodeList) Lookup(s string) (Code, bool) {
+	i, ok := l.index[NormalizeKey(s)]
+	if !ok {
+		return Code{}, false
+	}
+	return l.Codes[i], true
+}
+
+// Get returns the entry for an exact code; it panics on an unknown code,
+// which is a programming error, not bad input.
+func (l *CodeList) Get(code string) Code {
+	c, ok := l.Lookup(code)
+	if !ok || c.Code != code {
+		panic(fmt.Sprintf("kensho: %s has no code %q", l.Name, code))
+	}
+	return c
+}
+
+// Has reports whether code is one of the list's codes (exact match).
+func (l *CodeList) Has(code string) bool {
+	c, ok := l.Lookup(code)
+	return ok && c.Code == code
+}
+
+// Label returns the label of code in lang; the code itself when unknown
+// (and Total as 合計/total).
+func (l *CodeList) Label(code, lang string) string {
+	if code == Total {
+		return TotalLabel.In(lang)
+	}
+	if c, ok := l.Lookup(code); ok && c.Code == code {
+		return c.Text.In(lang)
+	}
+	return code
+}
+
+// CodeStrings returns the codes in list order.
+func (l *CodeList) CodeStrings() []string {
+	out := make([]string, len(l.Codes))
+	for i, c := range l.Codes {
+		out[i] = c.Code
+	}
+	return out
+}
+
+// TotalLabel is how a margin is labelled.
+var TotalLabel = Text{Ja: "合計", En: "total"}
+
+// NormalizeKey folds a header, code or label for comparison: full-width
+// ASCII to half-width, half-width katakana to full-width, surrounding and
+// inner spaces (including the ideographic space) removed, ASCII lower-cased.
+func NormalizeKey(s string) string {
+	s = width.Fold.String(s)
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\u3000', '\u00a0', '\r', '\n':
+			return -1
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
+	return s
+}
+
+// The code lists of the report format, loaded from codes/*.csv.
+var (
+	Forms             = mustList("forms")
+	ReportTypes       = mustList("report_types")
+	Impacts           = mustList("impacts")
+	Services          = mustList("services")
+	ServiceCategories = mustList("service_categories")
+	CauseGroups       = mustList("cause_groups")
+	Causes            = mustList("causes")
+	EURootCauses      = mustList("eu_root_causes")
+	EquipmentCodes    = mustList("equipment")
+	EquipmentClasses  = mustList("equipment_classes")
+	Regions           = mustList("regions")
+	Prefectures       = mustPrefectures()
+	DurationBands     = mustList("duration_bands")
+	UsersBands        = mustList("users_bands")
+)
+
+// ListByName returns a code list by the name of the dimension it codes, as
+// used in statistical tables and the deid_accident table (form, cause,
+// region, ...); nil when the dimension has no code list (fiscal_year).
+func ListByName(dim string) *CodeList {
+	switch dim {
+	case "form":
+		return Forms
+	case "report_type":
+		return ReportTypes
+	case "impact":
+		return Impacts
+	case "service":
+		return Services
+	case "service_category", "serious_category":
+		return ServiceCategories
+	case "cause_group":
+		return CauseGroups
+	case "cause":
+		return Causes
+	case "eu_root_cause":
+		return EURootCauses
+	case "equipment":
+		return EquipmentCodes
+	case "equipment_class":
+		return EquipmentClasses
+	case "region":
+		return Regions
+	case "duration_band":
+		return DurationBands
+	case "users_band":
+		return UsersBands
+	}
+	return nil
+}
+
+// readTable reads codes/<name>.csv into header-keyed records.
+func readTable(name string) ([]map[string]string, []string, error) {
+	f, err := codeFiles.Open("codes/" + name + ".csv")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, nil, fmt.Errorf("codes/%s.csv: %w", name, err)
+	}
+	if len(recs) < 2 {
+		return nil, nil, fmt.Errorf("codes/%s.csv: no rows", name)
+	}
+	header := recs[0]
+	out := make([]map[string]string, 0, len(recs)-1)
+	for _, r := range recs[1:] {
+		m := make(map[string]string, len(header))
+		for i, h := range header {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out, header, nil
+}
+
+func mustList(name string) *CodeList {
+	rows, _, err := readTable(name)
+	if err != nil {
+		panic("kensho: " + err.Error())
+	}
+	l := &CodeList{Name: name, index: map[string]int{}}
+	for i, r := range rows {
+		c := Code{Code: r["code"], Text: Text{Ja: r["label_ja"], En: r["label_en"]}, Attr: map[string]string{}}
+		for k, v := range r {
+			if k != "code" && k != "label_ja" && k != "label_en" {
+				c.Attr[k] = v
+			}
+		}
+		l.Codes = append(l.Codes, c)
+		// Codes win over labels: index labels first, codes last.
+		for _, key := range []string{c.Text.Ja, c.Text.En, r["short_ja"]} {
+			if key == "" {
+				continue
+			}
+			if _, dup := l.index[NormalizeKey(key)]; !dup {
+				l.index[NormalizeKey(key)] = i
+			}
+		}
+	}
+	for i, c := range l.Codes {
+		l.index[NormalizeKey(c.Code)] = i
+	}
+	return l
+}
+
+func mustPrefectures() *CodeList {
+	l := mustList("prefectures")
+	for _, c := range l.Codes {
+		if !Regions.Has(c.Attr["region"]) {
+			panic("kensho: prefecture " + c.Code + " has unknown region " + c.Attr["region"])
+		}
+	}
+	return l
+}
+
+// Nationwide is the 影響範囲 value for a nationwide accident.
+const Nationwide = "全国"
+
+// RegionOf returns the published region of an accident from its
+// prefecture codes: the bureau area when all lie in one, "multi" when they
+// span several, "national" when nationwide.
+func RegionOf(prefCodes []string, nationwide bool) string {
+	if nationwide {
+		return "national"
+	}
+	region := ""
+	for _, p := range prefCodes {
+		r := Prefectures.Get(p).Attr["region"]
+		if region == "" {
+			region = r
+		} else if r != region {
+			return "multi"
+		}
+	}
+	if region == "" {
+		return "national"
+	}
+	return region
+}
+
+// CauseGroupOf returns the group a cause belongs to.
+func CauseGroupOf(cause string) string { return Causes.Get(cause).Attr["group"] }
+
+// EURootCauseOf maps a cause to the root-cause category of the EU's annual
+// telecom incident reports.
+func EURootCauseOf(cause string) string { return Causes.Get(cause).Attr["eu_root_cause"] }
+
+// ServiceCategoryOf returns the serious-accident category of a service
+// (施行規則 第58条).
+func ServiceCategoryOf(service string) string { return Services.Get(service).Attr["category"] }
+
+// EquipmentClassOf returns the coarse equipment class published instead of
+// the equipment itself where detail could identify an operator.
+func EquipmentClassOf(equipment string) string { return EquipmentCodes.Get(equipment).Attr["class"] }
+
+// SimplifiedFormEquipment reports whether equipment may be named on the
+// simplified form (告示).
+func SimplifiedFormEquipment(equipment string) bool {
+	c, ok := EquipmentCodes.Lookup(equipment)
+	return ok && c.Attr["simplified_form"] == "true"
+}
+
+// band finds the band of v in a list whose entries carry a lower bound in
+// attribute attr (inclusive), ordered ascending.
+func band(l *CodeList, attr string, v int64) string {
+	code := l.Codes[0].Code
+	for _, c := range l.Codes {
+		lo, err := strconv.ParseInt(c.Attr[attr], 10, 64)
+		if err != nil {
+			panic(fmt.Sprintf("kensho: %s: bad %s %q", l.Name, attr, c.Attr[attr]))
+		}
+		if v >= lo {
+			code = c.Code
+		}
+	}
+	return code
+}
+
+// DurationBand returns the published duration band of a duration in minutes.
+func DurationBand(minutes int64) string { return band(DurationBands, "min_minutes", minutes) }
+
+// UsersBand returns the published band of a number of affected users.
+func UsersBand(users int64) string { return band(UsersBands, "min_users", users) }
+
+// UserHours is the EU's severity measure: users × duration in hours.
+func UserHours(users, minutes int64) float64 { return float64(users) * float64(minutes) / 60 }
+
+// sortedKeys returns the keys of m in ascending order (for deterministic output).
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// NormalizeText folds a free-text value for storage and comparison:
+// full-width ASCII to half-width, half-width katakana to full-width, runs of
+// spaces (including the ideographic space) to one, trimmed. Case is kept.
+func NormalizeText(s string) string {
+	s = width.Fold.String(s)
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case ' ', '\t', '\u3000', '\u00a0', '\r', '\n':
+			return true
+		}
+		return false
+	}), " ")
+}
