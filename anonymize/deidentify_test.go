@@ -1,0 +1,166 @@
+package anonymize
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kensho-jp/kensho/internal/duck"
+)
+
+// mustAccidentTable creates the accident table of docs/contract.md.
+func mustAccidentTable(t *testing.T, db *sql.DB) {
+	t.Helper()
+	ddl, err := os.ReadFile("testdata/accident_schema.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(ddl)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type accidentRow struct {
+	op, no, at     string
+	minutes        int
+	users          int64
+	prefs          string // DuckDB list literal
+	nationwide     bool
+	service, cause string
+	equipment      string
+	otherOrigin    bool
+	disaster       any
+	critical       any
+}
+
+func insertAccidents(t *testing.T, db *sql.DB, rows []accidentRow) {
+	t.Helper()
+	for _, r := range rows {
+		_, err := db.Exec(`INSERT INTO accident VALUES (
+			$1, $2, 'name of ' || $1, 'contact person', 'x@example.jp', 2024, 1, 'full', 'quarterly',
+			$3::TIMESTAMP, $3::TIMESTAMP + to_minutes($4::BIGINT), $4, NULL, 'outage', $5, $6, `+r.prefs+`::VARCHAR[], $7,
+			'building', $8, $9, $10, 'vendor X', $11, NULL, NULL, NULL, false, 'summary', 'prevention',
+			NULL, false, false, 'sha', 'file.csv', 2, TIMESTAMP '2025-01-01 00:00:00')`,
+			r.op, r.no, r.at, r.minutes, r.service, r.users, r.nationwide,
+			causeGroupOf(r.cause), r.cause, r.equipment, r.otherOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Disaster and critical infra are nullable and set separately.
+		if _, err := db.Exec(`UPDATE accident SET disaster_name = $1, critical_infra_users = $2 WHERE operator_id = $3 AND report_no = $4`,
+			r.disaster, r.critical, r.op, r.no); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func causeGroupOf(cause string) string {
+	switch cause {
+	case "hw_failure", "sw_bug", "capacity":
+		return "equipment"
+	case "work_error", "config_error", "procedure":
+		return "human"
+	case "unknown":
+		return "unknown"
+	}
+	return "external"
+}
+
+func TestDeidentify(t *testing.T) {
+	ctx := context.Background()
+	db := duck.MustOpenMemory(t)
+	mustAccidentTable(t, db)
+	insertAccidents(t, db, []accidentRow{
+		{"B-2", "1", "2024-04-02 10:00:00", 59, 499, "['13']", false, "voice_fixed", "hw_failure", "switch_local", false, "令和6年台風第10号", nil},
+		{"A-1", "7", "2024-04-01 00:00:00", 60, 500, "['13','14']", false, "ftth", "power_outage", "fibre", false, "令和6年台風第10号", 2},
+		{"C-3", "x", "2024-05-01 00:00:00", 1440, 1000000, "[]", true, "free_internet", "config_error", "server", true, "令和6年台風第10号", 0},
+		{"C-3", "y", "2024-05-02 00:00:00", 120, 30000, "['01','47']", false, "isp", "cyber_attack", "satellite_cable", false, "ある小さな災害", nil},
+	})
+	if err := Deidentify(ctx, db, 3); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(`SELECT record_key, op_key, duration_band, users_band, service_category, eu_root_cause,
+		third_party, equipment_class, region, critical_infra, criteria_era, coalesce(disaster, '') , user_hours
+		FROM deid_accident ORDER BY record_key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	type out struct {
+		Key, Op               int
+		DBand, UBand, Cat, EU string
+		Third                 bool
+		EqClass, Region       string
+		Critical              bool
+		Era, Disaster         string
+		UserHours             float64
+	}
+	var got []out
+	for rows.Next() {
+		var o out
+		if err := rows.Scan(&o.Key, &o.Op, &o.DBand, &o.UBand, &o.Cat, &o.EU, &o.Third, &o.EqClass, &o.Region,
+			&o.Critical, &o.Era, &o.Disaster, &o.UserHours); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, o)
+	}
+	want := []out{
+		// A-1 is op 1; the 2024-04-01 accident comes first.
+		{1, 1, "1-2h", "500-4999", "other", "third_party_failure", true, "transmission", "kanto", true, "2015-04-01", "令和6年台風第10号", 500},
+		{2, 2, "<1h", "<500", "emergency_voice", "system_failure", false, "switching", "kanto", false, "2015-04-01", "令和6年台風第10号", 499 * 59 / 60.0},
+		{3, 3, "24h+", "1000000+", "free_internet", "human_error", true, "server", "national", false, "2015-04-01", "令和6年台風第10号", 24e6},
+		// One operator's disaster name is not published; Hokkaido + Okinawa span regions.
+		{4, 3, "2-6h", "30000-99999", "other", "malicious_action", false, "transmission", "multi", false, "2015-04-01", "", 60000},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("deid_accident (-want +got):\n%s", diff)
+	}
+
+	// No identifier column survives.
+	for _, col := range []string{"operator_id", "operator_name", "contact_name", "contact", "report_no",
+		"site_location", "vendor_model", "partner_operator", "summary", "prevention", "disaster_name", "extra", "source_file"} {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'deid_accident' AND column_name = $1`, col).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("deid_accident has identifier column %s", col)
+		}
+	}
+}
+
+func TestDeidentifyRefusesFewerThanThreeOperators(t *testing.T) {
+	db := duck.MustOpenMemory(t)
+	mustAccidentTable(t, db)
+	if err := Deidentify(context.Background(), db, 2); err == nil {
+		t.Fatal("min_operators 2 accepted")
+	}
+}
+
+func TestDeidentifyEraBoundary(t *testing.T) {
+	db := duck.MustOpenMemory(t)
+	mustAccidentTable(t, db)
+	insertAccidents(t, db, []accidentRow{
+		{"A", "1", "2015-03-31 23:59:00", 10, 1, "['13']", false, "isp", "unknown", "other", false, nil, nil},
+		{"A", "2", "2015-04-01 00:00:00", 10, 1, "['13']", false, "isp", "unknown", "other", false, nil, nil},
+	})
+	if err := Deidentify(context.Background(), db, 3); err != nil {
+		t.Fatal(err)
+	}
+	var eras []string
+	rows, err := db.Query(`SELECT criteria_era FROM deid_accident ORDER BY record_key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e string
+		rows.Scan(&e)
+		eras = append(eras, e)
+	}
+	if diff := cmp.Diff([]string{"1985-04-01", "2015-04-01"}, eras); diff != "" {
+		t.Error(diff)
+	}
+}

@@ -1,0 +1,48 @@
+-- deid_accident: one row per accident with every direct identifier and free
+-- text dropped, and the published generalizations added. Internal: it keeps
+-- op_key and exact values for the disclosure control and analytics.
+-- {{.X}} placeholders are CASE expressions generated from the code lists in
+-- codes/*.csv (see deidentify.go), so the lists stay data.
+CREATE OR REPLACE TABLE deid_accident AS
+WITH ops AS (
+    SELECT operator_id, row_number() OVER (ORDER BY operator_id)::INTEGER AS op_key
+    FROM (SELECT DISTINCT operator_id FROM accident)
+),
+public_disasters AS (
+    -- A free-text name is published only when enough distinct operators
+    -- reported the same normalized value.
+    SELECT disaster_name
+    FROM accident
+    WHERE disaster_name IS NOT NULL
+    GROUP BY disaster_name
+    HAVING count(DISTINCT operator_id) >= $min_operators
+),
+base AS (
+    SELECT a.*, o.op_key,
+           {{.EURootCause}} AS eu_root_cause,
+           list_distinct(list_transform(a.prefectures, p -> {{.PrefectureRegion}})) AS regions
+    FROM accident a JOIN ops o USING (operator_id)
+)
+SELECT
+    row_number() OVER (ORDER BY fiscal_year, occurred_at, op_key, report_no) AS record_key,
+    op_key,
+    fiscal_year, quarter, form, report_type, impact, service, cause_group, cause, equipment,
+    occurred_at, recovered_at, duration_min, affected_users,
+    affected_users * duration_min / 60.0 AS user_hours,
+    {{.DurationBand}} AS duration_band,
+    {{.UsersBand}} AS users_band,
+    {{.ServiceCategory}} AS service_category,
+    eu_root_cause,
+    (eu_root_cause = 'third_party_failure' OR other_operator_origin) AS third_party,
+    {{.EquipmentClass}} AS equipment_class,
+    CASE
+        WHEN nationwide OR len(regions) = 0 THEN 'national'
+        WHEN len(regions) = 1 THEN regions[1]
+        ELSE 'multi'
+    END AS region,
+    other_operator_origin, cyber_attack, meets_serious, below_threshold,
+    coalesce(critical_infra_users, 0) > 0 AS critical_infra,
+    {{.CriteriaEra}} AS criteria_era,
+    CASE WHEN disaster_name IN (SELECT disaster_name FROM public_disasters) THEN disaster_name END AS disaster
+FROM base
+ORDER BY record_key;
