@@ -1,0 +1,301 @@
+package ingest
+
+import (
+	"bytes"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+	"unsafe"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// Encodings as stored in ingest_file.encoding.
+const (
+	encUTF8  = "utf-8"
+	encCP932 = "cp932"
+	encXLSX  = "xlsx"
+)
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+// decodeCSV decides the encoding of a CSV file and returns its text as
+// UTF-8: valid UTF-8 (with or without BOM) is UTF-8; otherwise a file that
+// decodes cleanly as Shift_JIS/CP932 is CP932; anything else is rejected
+// with where each reading broke, never guessed.
+func decodeCSV(file string, data []byte) (string, string, *fileProblem) {
+	if bytes.HasPrefix(data, bomUTF16LE) || bytes.HasPrefix(data, bomUTF16BE) {
+		return "", "", &fileProblem{code: CodeBadEncoding, msg: newMessage(CodeBadEncoding, "file", file,
+			"detail_ja", "UTF-16 で保存されています", "detail_en", "it is saved as UTF-16")}
+	}
+	if utf8.Valid(data) {
+		data = bytes.TrimPrefix(data, bomUTF8)
+		return bytesToString(data), encUTF8, nil
+	}
+	text, bad := decodeCP932(data)
+	if bad < 0 {
+		return text, encCP932, nil
+	}
+	u := firstInvalidUTF8(data)
+	lu, ls := lineOf(data, u), lineOf(data, bad)
+	return "", "", &fileProblem{code: CodeBadEncoding, msg: newMessage(CodeBadEncoding, "file", file,
+		"detail_ja", "UTF-8 としては "+strconv.Itoa(lu)+" 行目、Shift_JIS としては "+strconv.Itoa(ls)+" 行目に読めないバイトがあります",
+		"detail_en", "bytes on line "+strconv.Itoa(lu)+" are not UTF-8 and bytes on line "+strconv.Itoa(ls)+" are not Shift_JIS")}
+}
+
+// bytesToString views b as a string without copying. The caller must not
+// change b afterwards; ingest reads a file into a buffer it never writes
+// again, and cells are substrings of this text, so a large file is not
+// held twice.
+func bytesToString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// lineOf returns the 1-based line of byte offset off.
+func lineOf(b []byte, off int) int {
+	if off < 0 {
+		return 0
+	}
+	return bytes.Count(b[:off], []byte{'\n'}) + 1
+}
+
+// cp932Chunk is the size of the pieces decoded in parallel. A piece ends
+// just after a '\n', which in Shift_JIS is never part of a two-byte
+// character, so pieces decode independently.
+const cp932Chunk = 4 << 20
+
+// decodeCP932 decodes Shift_JIS/CP932 to UTF-8. It returns the text and -1,
+// or the offset of the first byte that is not Shift_JIS. The decoder
+// writes U+FFFD for a byte it cannot map; the input has no U+FFFD of its
+// own (Shift_JIS cannot encode it), so one in the output marks an error.
+func decodeCP932(data []byte) (string, int) {
+	type piece struct {
+		start, end int
+		out        []byte
+		bad        int
+	}
+	var pieces []*piece
+	for start := 0; start < len(data); {
+		end := start + cp932Chunk
+		if end >= len(data) {
+			end = len(data)
+		} else if nl := bytes.IndexByte(data[end:], '\n'); nl >= 0 {
+			end += nl + 1
+		} else {
+			end = len(data)
+		}
+		pieces = append(pieces, &piece{start: start, end: end, bad: -1})
+		start = end
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, p := range pieces {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			in := data[p.start:p.end]
+			out, err := japanese.ShiftJIS.NewDecoder().Bytes(in)
+			if err != nil {
+				p.bad = p.start
+				return
+			}
+			if i := bytes.Index(out, []byte("\uFFFD")); i >= 0 {
+				p.bad = p.start + badSJISOffset(in)
+				return
+			}
+			p.out = out
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, p := range pieces {
+		if p.bad >= 0 {
+			return "", p.bad
+		}
+		n += len(p.out)
+	}
+	buf := make([]byte, 0, n)
+	for _, p := range pieces {
+		buf = append(buf, p.out...)
+	}
+	return bytesToString(buf), -1
+}
+
+// badSJISOffset finds the first byte of in that does not decode, by
+// decoding line by line (only on the error path).
+func badSJISOffset(in []byte) int {
+	off := 0
+	for len(in) > 0 {
+		line := in
+		if i := bytes.IndexByte(in, '\n'); i >= 0 {
+			line = in[:i+1]
+		}
+		out, err := japanese.ShiftJIS.NewDecoder().Bytes(line)
+		if err != nil || bytes.Contains(out, []byte("\uFFFD")) {
+			return off
+		}
+		off += len(line)
+		in = in[len(line):]
+	}
+	return off
+}
+
+// csvScanner cuts CSV text (RFC 4180: comma, double quotes, CRLF or LF)
+// into records, counting every record, blank ones too, as a spreadsheet
+// numbers its rows. A quoted field may hold line breaks.
+type csvScanner struct {
+	text string
+	pos  int
+	row  int // row number of the last record returned
+}
+
+// next returns the next record without its line break, its row number,
+// and broken when a quote opened in it is never closed; a broken record
+// is its first line only, and scanning goes on from the next line.
+func (s *csvScanner) next() (rec string, row int, broken bool, ok bool) {
+	text := s.text
+	if s.pos >= len(text) {
+		return "", 0, false, false
+	}
+	s.row++
+	start := s.pos
+	lineEnd := len(text)
+	if nl := strings.IndexByte(text[start:], '\n'); nl >= 0 {
+		lineEnd = start + nl
+	}
+	if strings.IndexByte(text[start:lineEnd], '"') < 0 {
+		s.pos = lineEnd + 1
+		return trimCR(text[start:lineEnd]), s.row, false, true
+	}
+	fieldStart := true
+	for i := start; i < len(text); {
+		switch c := text[i]; {
+		case c == '"' && fieldStart:
+			j := i + 1
+			for {
+				k := strings.IndexByte(text[j:], '"')
+				if k < 0 {
+					s.pos = lineEnd + 1
+					return trimCR(text[start:lineEnd]), s.row, true, true
+				}
+				j += k
+				if j+1 < len(text) && text[j+1] == '"' {
+					j += 2
+					continue
+				}
+				break
+			}
+			i, fieldStart = j+1, false
+		case c == ',':
+			i, fieldStart = i+1, true
+		case c == '\n':
+			s.pos = i + 1
+			return trimCR(text[start:i]), s.row, false, true
+		default:
+			i, fieldStart = i+1, false
+		}
+	}
+	s.pos = len(text)
+	return trimCR(text[start:]), s.row, false, true
+}
+
+func trimCR(s string) string {
+	if n := len(s); n > 0 && s[n-1] == '\r' {
+		return s[:n-1]
+	}
+	return s
+}
+
+// splitRecord splits one record into cells, appending to dst. Unquoted
+// cells are substrings of rec. A quote inside an unquoted cell is kept as
+// written, text after a closing quote is kept, and a quote that never
+// closes runs to the end of the record; unclosed is the index of the cell
+// where that happened, else -1.
+func splitRecord(rec string, dst []string) (cells []string, unclosed int) {
+	unclosed = -1
+	if strings.IndexByte(rec, '"') < 0 {
+		for {
+			i := strings.IndexByte(rec, ',')
+			if i < 0 {
+				return append(dst, rec), unclosed
+			}
+			dst = append(dst, rec[:i])
+			rec = rec[i+1:]
+		}
+	}
+	for {
+		if len(rec) == 0 || rec[0] != '"' {
+			i := strings.IndexByte(rec, ',')
+			if i < 0 {
+				return append(dst, rec), unclosed
+			}
+			dst = append(dst, rec[:i])
+			rec = rec[i+1:]
+			continue
+		}
+		// A quoted cell.
+		var b []byte
+		j := 1
+		start := 1
+		for {
+			k := strings.IndexByte(rec[j:], '"')
+			if k < 0 {
+				unclosed = len(dst)
+				if b == nil {
+					return append(dst, rec[start:]), unclosed
+				}
+				b = append(b, rec[start:]...)
+				return append(dst, string(b)), unclosed
+			}
+			j += k
+			if j+1 < len(rec) && rec[j+1] == '"' {
+				b = append(b, rec[start:j+1]...)
+				j += 2
+				start = j
+				continue
+			}
+			break
+		}
+		// rec[j] is the closing quote.
+		rest := rec[j+1:]
+		end := strings.IndexByte(rest, ',')
+		tail := rest
+		if end >= 0 {
+			tail = rest[:end]
+		}
+		var cell string
+		if b == nil && tail == "" {
+			cell = rec[start:j]
+		} else {
+			b = append(b, rec[start:j]...)
+			b = append(b, tail...)
+			cell = string(b)
+		}
+		dst = append(dst, cell)
+		if end < 0 {
+			return dst, unclosed
+		}
+		rec = rest[end+1:]
+	}
+}

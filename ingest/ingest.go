@@ -1,0 +1,249 @@
+// Package ingest loads operators' quarterly accident reports (CSV in UTF-8
+// or Shift_JIS/CP932, XLSX) into the restricted DuckDB database, as
+// docs/report-format.md defines them and docs/contract.md lays out the
+// tables.
+//
+// Every row is validated against every rule of the spec. A row with any
+// error goes whole to quarantine with all its errors (file, row as a
+// spreadsheet user counts it, column header as written, value, code, and a
+// message in Japanese and English); the other rows load. A file that
+// cannot be read at all is rejected with one message and the others still
+// load. A row whose (operator_id, report_no) exists replaces it, the old
+// version kept in history; a file already loaded (same SHA-256) changes
+// nothing; each file loads in one transaction.
+//
+// ingest must never drop a row silently, never guess an encoding or a code
+// it cannot read, and never publish anything: its tables hold identifiers.
+// Readers turn files into rows of cell text; the validator, which runs on
+// every core, turns rows into accidents or errors; DuckDB then loads the
+// results set-based from temporary NDJSON files in one statement per table.
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+//go:embed sql/schema.sql
+var schemaSQL string
+
+// Config tunes a load.
+type Config struct {
+	Now      func() time.Time // load time clock; nil = time.Now
+	Progress io.Writer        // where a progress bar goes (nil = none); only when it is a terminal
+}
+
+// Load reads every file of paths (a directory is walked for .csv and
+// .xlsx, in sorted order) into db, creating the tables when missing. It
+// returns an error only when the database fails; files that cannot be
+// read are in the report, rejected.
+func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report, error) {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
+		return nil, fmt.Errorf("ingest: create tables: %w", err)
+	}
+	targets := expandPaths(paths)
+	// Temporary tables and transactions belong to one connection.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer conn.Close()
+	steps, err := newLoadSteps(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "kensho-ingest-")
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	rep := &Report{Files: []FileReport{}, Errors: []Error{}}
+	prog := newProgress(cfg.Progress, len(targets))
+	defer prog.finish()
+	for i, t := range targets {
+		prog.show(i, t.path)
+		var fr FileReport
+		var errs []Error
+		if t.err != nil {
+			fr, errs = unreadable(t.path, t.err)
+		} else {
+			fr, errs, err = loadFile(ctx, conn, steps, t.path, now().In(jst()), tmp)
+			if err != nil {
+				return rep, fmt.Errorf("ingest %s: %w", t.path, err)
+			}
+		}
+		fr.errors = len(errs)
+		rep.Files = append(rep.Files, fr)
+		rep.Errors = append(rep.Errors, errs...)
+		rep.RowsRead += fr.RowsRead
+		rep.RowsLoaded += fr.RowsLoaded
+		rep.RowsQuarantined += fr.RowsQuarantined
+	}
+	prog.show(len(targets), "")
+	return rep, nil
+}
+
+// target is a file to load, or a command-line path that cannot be.
+type target struct {
+	path string
+	err  error
+}
+
+// expandPaths lists the files to load: files as given, directories walked
+// for .csv and .xlsx (WalkDir visits names in lexical order, so the order
+// is deterministic). Editor lock files (~$name.xlsx) and hidden files are
+// not reports.
+func expandPaths(paths []string) []target {
+	var out []target
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			out = append(out, target{path: p, err: err})
+			continue
+		}
+		if !fi.IsDir() {
+			out = append(out, target{path: p})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				out = append(out, target{path: path, err: err})
+				return nil
+			}
+			name := d.Name()
+			if path != p && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$")) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(name)) {
+			case ".csv", ".xlsx":
+				out = append(out, target{path: path})
+			}
+			return nil
+		})
+		if err != nil {
+			out = append(out, target{path: p, err: err})
+		}
+	}
+	return out
+}
+
+// unreadable reports a path that cannot be read at all; with no bytes
+// there is no SHA-256 to record it under, so it is in the report only.
+func unreadable(path string, err error) (FileReport, []Error) {
+	detail := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		detail = pe.Err.Error()
+	}
+	m := newMessage(CodeUnreadable, "file", path, "detail", detail)
+	return FileReport{Path: path, Status: StatusRejected, note: m},
+		[]Error{{File: path, Code: CodeUnreadable, MessageJa: m.Ja, MessageEn: m.En}}
+}
+
+// loadFile loads one file in one transaction.
+func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string, loadedAt time.Time, tmp string) (FileReport, []Error, error) {
+	t0 := time.Now()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fr, errs := unreadable(path, err)
+		return fr, errs, nil
+	}
+	sum := sha256.Sum256(data)
+	fmt.Fprintln(os.Stderr, "TRACE read+sha", time.Since(t0))
+	fr := FileReport{Path: path, SHA256: hex.EncodeToString(sum[:]), Status: StatusLoaded}
+	if at, ok, err := steps.loadedAt(ctx, conn, fr.SHA256); err != nil {
+		return fr, nil, err
+	} else if ok {
+		fr.Status = StatusSkipped
+		fr.note = message{
+			Ja: "同じ内容のファイル(SHA-256 " + fr.SHA256[:12] + "…)を " + at.Format("2006/01/02 15:04") + " に読み込み済みです。何も変えていません。",
+			En: "a file with the same bytes (SHA-256 " + fr.SHA256[:12] + "…) was loaded on " + at.Format("2006-01-02 15:04") + "; nothing changed.",
+		}
+		return fr, nil, nil
+	}
+
+	var lay *layout
+	var src rowSource
+	var fp *fileProblem
+	if bytes.HasPrefix(data, zipMagic) || bytes.HasPrefix(data, oleMagic) || strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		fr.format, fr.encoding = "xlsx", encXLSX
+		var xs *xlsxSource
+		lay, xs, fr.sheet, fp = openXLSX(path, data)
+		if xs != nil {
+			defer xs.close()
+			src = xs
+		}
+	} else {
+		fr.format = "csv"
+		var text string
+		text, fr.encoding, fp = decodeCSV(path, data)
+		if fp == nil {
+			var cs *csvSource
+			lay, cs, fp = openCSV(path, text)
+			src = cs
+		}
+	}
+	if fp != nil {
+		fr.Status = StatusRejected
+		fr.note = fp.msg
+		errs := []Error{{File: path, Row: fp.row, Column: fp.column, Value: fp.value, Code: fp.code,
+			MessageJa: fp.msg.Ja, MessageEn: fp.msg.En}}
+		return fr, errs, steps.recordFile(ctx, conn, &fr, loadedAt)
+	}
+
+	fmt.Fprintln(os.Stderr, "TRACE open", time.Since(t0))
+	w, err := newFileWriter(tmp, path, lay)
+	if err != nil {
+		return fr, nil, err
+	}
+	defer w.remove()
+	err = validateAll(ctx, src, func() *validator { return newValidator(path, lay) }, w.batch)
+	if err != nil {
+		var re *readError
+		if errors.As(err, &re) {
+			// The workbook broke off in the middle: reject it whole
+			// rather than load part of it.
+			m := newMessage(CodeNotSpreadsheet, "file", path, "detail_ja", "途中で読めなくなりました: "+re.err.Error(),
+				"detail_en", "reading stopped part way: "+re.err.Error())
+			fr.Status, fr.note = StatusRejected, m
+			return fr, []Error{{File: path, Code: CodeNotSpreadsheet, MessageJa: m.Ja, MessageEn: m.En}},
+				steps.recordFile(ctx, conn, &fr, loadedAt)
+		}
+		return fr, nil, err
+	}
+	if err := w.close(); err != nil {
+		return fr, nil, err
+	}
+	fr.RowsRead, fr.RowsLoaded, fr.RowsQuarantined = w.read, w.loaded, w.quarantined
+	fr.Warnings = w.warnings
+	fr.fileWarnings = w.fileWarnings
+	fmt.Fprintln(os.Stderr, "TRACE validated", time.Since(t0))
+	defer func() { fmt.Fprintln(os.Stderr, "TRACE loaded", time.Since(t0)) }()
+	if err := steps.load(ctx, conn, &fr, w, loadedAt); err != nil {
+		return fr, nil, err
+	}
+	return fr, w.errs, nil
+}

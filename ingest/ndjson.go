@@ -1,0 +1,258 @@
+package ingest
+
+import (
+	"strconv"
+	"time"
+)
+
+// Rows go from Go to DuckDB as newline-delimited JSON in temporary files,
+// read back with read_ndjson in one set-based INSERT per table. JSON keeps
+// what CSV cannot: NULL apart from "", line breaks inside cells, lists and
+// maps. The appenders below write it without reflection.
+
+const hexDigits = "0123456789abcdef"
+
+// needsEscape marks the bytes a JSON string cannot hold as they are.
+var needsEscape = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+// appendString appends s as a JSON string. s must be valid UTF-8: every
+// reader guarantees it (CSV text is validated or decoded, XLSX cells are
+// checked), so bytes of multi-byte characters are copied as they are.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !needsEscape[c] {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"':
+			dst = append(dst, '\\', '"')
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		}
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// jsonObject writes one JSON object, field by field. With short set, the
+// n-th key is written "c<n>" whatever its name: a valid row's line then
+// carries 34 short keys instead of the column names, which makes the
+// temporary file a third smaller. names records the names given, to check
+// them against the table.
+type jsonObject struct {
+	b     []byte
+	first bool
+	short bool
+	n     int
+	names *[]string
+}
+
+func (o *jsonObject) begin(dst []byte) {
+	o.b = append(dst, '{')
+	o.first = true
+	o.n = 0
+}
+
+func (o *jsonObject) key(k string) {
+	if !o.first {
+		o.b = append(o.b, ',')
+	}
+	o.first = false
+	o.b = append(o.b, '"')
+	if o.short {
+		o.b = append(o.b, 'c')
+		o.b = strconv.AppendInt(o.b, int64(o.n), 10)
+	} else {
+		o.b = append(o.b, k...)
+	}
+	o.n++
+	if o.names != nil {
+		*o.names = append(*o.names, k)
+	}
+	o.b = append(o.b, '"', ':')
+}
+
+func (o *jsonObject) str(k, v string) {
+	o.key(k)
+	o.b = appendString(o.b, v)
+}
+
+// optStr writes "" as null.
+func (o *jsonObject) optStr(k, v string) {
+	o.key(k)
+	if v == "" {
+		o.b = append(o.b, "null"...)
+		return
+	}
+	o.b = appendString(o.b, v)
+}
+
+func (o *jsonObject) int(k string, v int64) {
+	o.key(k)
+	o.b = strconv.AppendInt(o.b, v, 10)
+}
+
+func (o *jsonObject) optInt(k string, v int64, ok bool) {
+	if !ok {
+		o.key(k)
+		o.b = append(o.b, "null"...)
+		return
+	}
+	o.int(k, v)
+}
+
+func (o *jsonObject) bool(k string, v bool) {
+	o.key(k)
+	o.b = strconv.AppendBool(o.b, v)
+}
+
+// timestamp writes the wall clock of t (a JST time) as a naive DuckDB
+// TIMESTAMP, YYYY-MM-DD hh:mm:ss[.ffffff].
+func (o *jsonObject) timestamp(k string, t time.Time) {
+	o.key(k)
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	o.b = append(o.b, '"')
+	o.b = appendPadded(o.b, y, 4)
+	o.b = append(o.b, '-')
+	o.b = appendPadded(o.b, int(mo), 2)
+	o.b = append(o.b, '-')
+	o.b = appendPadded(o.b, d, 2)
+	o.b = append(o.b, ' ')
+	o.b = appendPadded(o.b, h, 2)
+	o.b = append(o.b, ':')
+	o.b = appendPadded(o.b, mi, 2)
+	o.b = append(o.b, ':')
+	o.b = appendPadded(o.b, sec, 2)
+	if us := t.Nanosecond() / 1000; us > 0 {
+		o.b = append(o.b, '.')
+		o.b = appendPadded(o.b, us, 6)
+	}
+	o.b = append(o.b, '"')
+}
+
+// appendPadded appends v ≥ 0 with at least width digits.
+func appendPadded(dst []byte, v, width int) []byte {
+	var buf [20]byte
+	i := len(buf)
+	for v >= 10 || width > 1 {
+		i--
+		buf[i] = byte('0' + v%10)
+		v /= 10
+		width--
+	}
+	i--
+	buf[i] = byte('0' + v)
+	return append(dst, buf[i:]...)
+}
+
+func (o *jsonObject) strList(k string, vs []string) {
+	o.key(k)
+	o.b = append(o.b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			o.b = append(o.b, ',')
+		}
+		o.b = appendString(o.b, v)
+	}
+	o.b = append(o.b, ']')
+}
+
+// strMap writes key/value pairs as an object (a DuckDB MAP); when empty,
+// null or {} as nullIfEmpty says.
+func (o *jsonObject) strMap(k string, kv [][2]string, nullIfEmpty bool) {
+	o.key(k)
+	if len(kv) == 0 && nullIfEmpty {
+		o.b = append(o.b, "null"...)
+		return
+	}
+	o.b = append(o.b, '{')
+	for i, p := range kv {
+		if i > 0 {
+			o.b = append(o.b, ',')
+		}
+		o.b = appendString(o.b, p[0])
+		o.b = append(o.b, ':')
+		o.b = appendString(o.b, p[1])
+	}
+	o.b = append(o.b, '}')
+}
+
+func (o *jsonObject) end() []byte {
+	return append(o.b, '}', '\n')
+}
+
+// appendAccident writes a valid row as one line whose keys are the
+// columns of the accident table (docs/contract.md) except the provenance
+// columns the INSERT adds.
+func appendAccident(dst []byte, a *accident, row int) []byte {
+	o := jsonObject{short: true}
+	o.begin(dst)
+	return a.fields(&o, row)
+}
+
+// accidentFields are the keys of a valid row's line in order, by name.
+var accidentFields = func() []string {
+	var names []string
+	o := jsonObject{names: &names}
+	o.begin(nil)
+	(&accident{}).fields(&o, 0)
+	return names
+}()
+
+func (a *accident) fields(o *jsonObject, row int) []byte {
+	o.str("operator_id", a.operatorID)
+	o.str("report_no", a.reportNo)
+	o.str("operator_name", a.operatorName)
+	o.optStr("contact_name", a.contactName)
+	o.optStr("contact", a.contact)
+	o.int("fiscal_year", int64(a.fiscalYear))
+	o.int("quarter", int64(a.quarter))
+	o.str("form", a.form)
+	o.str("report_type", a.reportType)
+	o.timestamp("occurred_at", a.occurredAt)
+	o.timestamp("recovered_at", a.recoveredAt)
+	o.int("duration_min", a.durationMin)
+	o.optInt("duration_min_reported", a.durationReported, a.hasDurationReported)
+	o.str("impact", a.impact)
+	o.str("service", a.service)
+	o.int("affected_users", a.affectedUsers)
+	o.strList("prefectures", a.prefectures)
+	o.bool("nationwide", a.nationwide)
+	o.optStr("site_location", a.siteLocation)
+	o.str("cause_group", a.causeGroup)
+	o.str("cause", a.cause)
+	o.str("equipment", a.equipment)
+	o.optStr("vendor_model", a.vendorModel)
+	o.bool("other_operator_origin", a.otherOperatorOrigin)
+	o.optStr("partner_operator", a.partnerOperator)
+	o.optInt("critical_infra_users", a.criticalInfraUsers, a.hasCriticalInfraUsers)
+	o.optStr("disaster_name", a.disasterName)
+	o.bool("cyber_attack", a.cyberAttack)
+	o.optStr("summary", a.summary)
+	o.optStr("prevention", a.prevention)
+	o.strMap("extra", a.extra, true)
+	o.bool("below_threshold", a.belowThreshold)
+	o.bool("meets_serious", a.meetsSerious)
+	o.int("source_row", int64(row))
+	return o.end()
+}

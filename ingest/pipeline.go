@@ -1,0 +1,236 @@
+package ingest
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"github.com/kensho-jp/kensho"
+)
+
+// rawRow is one row as a reader found it: CSV rows arrive as record text
+// and are split by the workers, XLSX rows as cells.
+type rawRow struct {
+	row    int
+	rec    string
+	cells  []string
+	split  bool // cells are set
+	broken bool // a CSV quote that never closes
+	// unclosed is the cell where that quote opened, when split.
+	unclosed int
+}
+
+// rowSource yields the data rows of a file after its header, in order.
+type rowSource interface {
+	// next appends up to n rows to dst; it returns dst unchanged at the end.
+	next(dst []rawRow, n int) ([]rawRow, error)
+}
+
+// batchSize rows are validated together: large enough that handing a
+// batch between goroutines costs nothing, small enough to keep memory flat.
+const batchSize = 2048
+
+// batchOut is a validated batch: every non-blank row's result, and the
+// valid rows already written as JSON lines (ends[i] closes the i-th valid
+// row's line in acc).
+type batchOut struct {
+	results []rowResult
+	acc     []byte
+	ends    []int
+	err     error
+}
+
+// validateAll reads src, validates its rows on every core and hands the
+// batches to sink in file order (the order matters: the first of two rows
+// with one key wins, and outputs are deterministic).
+func validateAll(ctx context.Context, src rowSource, newV func() *validator, sink func(*batchOut) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	type job struct {
+		rows []rawRow
+		out  chan *batchOut
+	}
+	jobs := make(chan job, workers)
+	order := make(chan chan *batchOut, 2*workers)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(jobs)
+		for {
+			rows, err := src.next(make([]rawRow, 0, batchSize), batchSize)
+			if err != nil {
+				readErr = err
+				return
+			}
+			if len(rows) == 0 {
+				return
+			}
+			// The job goes out before its place in the order, so that
+			// every result the sink waits for is being computed.
+			j := job{rows: rows, out: make(chan *batchOut, 1)}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case order <- j.out:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := newV()
+			for j := range jobs {
+				j.out <- v.batch(j.rows)
+			}
+		}()
+	}
+	var sinkErr error
+	for ch := range order {
+		b := <-ch
+		if sinkErr == nil {
+			if sinkErr = sink(b); sinkErr != nil {
+				cancel()
+			}
+		}
+	}
+	wg.Wait()
+	if sinkErr != nil {
+		return sinkErr
+	}
+	if readErr != nil {
+		return readErr
+	}
+	return ctx.Err()
+}
+
+// batch validates rows; blank rows are skipped (they are no accident).
+func (v *validator) batch(rows []rawRow) *batchOut {
+	out := &batchOut{results: make([]rowResult, 0, len(rows)), acc: make([]byte, 0, v.accCap)}
+	for i := range rows {
+		r := &rows[i]
+		cells := r.cells
+		unclosed := r.unclosed
+		if !r.split {
+			// The worker's own slice; cells of rows kept are copied below.
+			v.cellBuf, unclosed = splitRecord(r.rec, v.cellBuf[:0])
+			cells = v.cellBuf
+		}
+		if blankRow(cells) {
+			continue
+		}
+		var res rowResult
+		if r.broken {
+			res = v.unclosedQuote(r.row, cells, unclosed)
+		} else {
+			res = v.row(r.row, cells, &v.scratch)
+		}
+		res.rec = r.rec
+		if len(res.errs) == 0 {
+			out.acc = appendAccident(out.acc, &v.scratch, res.row)
+			out.ends = append(out.ends, len(out.acc))
+			if r.split {
+				res.cells = cells
+			}
+		} else if r.split {
+			res.cells = cells
+		} else {
+			res.cells = append([]string(nil), cells...)
+		}
+		out.results = append(out.results, res)
+	}
+	// The next batch's buffer starts a little larger than this one needed.
+	if n := len(out.acc) + len(out.acc)/8; n > v.accCap {
+		v.accCap = n
+	}
+	return out
+}
+
+// unclosedQuote quarantines a CSV row whose quote never closes; its cells
+// are the first line only, so no other check would mean anything.
+func (v *validator) unclosedQuote(rowNo int, cells []string, at int) rowResult {
+	if at < 0 {
+		at = len(cells) - 1
+	}
+	value := ""
+	if at >= 0 && at < len(cells) {
+		value = cells[at]
+	}
+	return rowResult{row: rowNo, cells: cells, errs: []problem{{
+		row: rowNo, col: at, column: v.lay.header(at), value: value, code: CodeUnclosedQuote,
+		msg: newMessage(CodeUnclosedQuote),
+	}}}
+}
+
+// csvSource yields the data rows of a CSV text after its header.
+type csvSource struct {
+	sc      *csvScanner
+	pending []rawRow // rows read while looking for the header
+}
+
+// openCSV finds the header of a CSV text and returns the layout and the
+// rows after it.
+func openCSV(file, text string) (*layout, *csvSource, *fileProblem) {
+	sc := &csvScanner{text: text}
+	var rows []rawRow
+	var cells [][]string
+	nonBlank := 0
+	for nonBlank < maxHeaderSearch {
+		rec, row, broken, ok := sc.next()
+		if !ok {
+			break
+		}
+		c, unclosed := splitRecord(rec, nil)
+		rows = append(rows, rawRow{row: row, rec: rec, cells: c, split: true, broken: broken, unclosed: unclosed})
+		cells = append(cells, c)
+		if !blankRow(c) {
+			nonBlank++
+		}
+		if countKnown(c) >= minHeaderMatches {
+			break // the header; no need to look further
+		}
+	}
+	h := findHeader(cells)
+	if h < 0 {
+		return nil, nil, &fileProblem{code: CodeNoHeader, msg: newMessage(CodeNoHeader, "file", file)}
+	}
+	lay, p := newLayout(file, rows[h].row, cells[h])
+	if p != nil {
+		return nil, nil, p
+	}
+	return lay, &csvSource{sc: sc, pending: rows[h+1:]}, nil
+}
+
+func (s *csvSource) next(dst []rawRow, n int) ([]rawRow, error) {
+	for len(dst) < n && len(s.pending) > 0 {
+		dst = append(dst, s.pending[0])
+		s.pending = s.pending[1:]
+	}
+	for len(dst) < n {
+		rec, row, broken, ok := s.sc.next()
+		if !ok {
+			break
+		}
+		dst = append(dst, rawRow{row: row, rec: rec, broken: broken})
+	}
+	return dst, nil
+}
+
+// countKnown counts the cells that are known headers.
+func countKnown(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if _, ok := kensho.ColumnByHeader(c); ok {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,191 @@
+package ingest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// File statuses in a Report. ingest_file stores loaded and rejected; a
+// skipped file was already loaded (same SHA-256) and nothing changed.
+const (
+	StatusLoaded   = "loaded"
+	StatusRejected = "rejected"
+	StatusSkipped  = "skipped"
+)
+
+// Report is what a load did, file by file. It marshals to the JSON that
+// `kensho ingest --json` prints; in it and in every FileReport,
+// RowsRead = RowsLoaded + RowsQuarantined.
+type Report struct {
+	Files           []FileReport `json:"files"`
+	RowsRead        int          `json:"rows_read"`
+	RowsLoaded      int          `json:"rows_loaded"`
+	RowsQuarantined int          `json:"rows_quarantined"`
+	// Errors lists every error: each of a quarantined row's errors, and
+	// the one reason of each rejected file (row 0 unless it is the
+	// header's). Files in load order, then by row and column.
+	Errors []Error `json:"errors"`
+}
+
+// FileReport is one file's outcome.
+type FileReport struct {
+	Path            string `json:"path"`
+	SHA256          string `json:"sha256"`
+	Status          string `json:"status"`
+	RowsRead        int    `json:"rows_read"`
+	RowsLoaded      int    `json:"rows_loaded"`
+	RowsQuarantined int    `json:"rows_quarantined"`
+	Warnings        int    `json:"warnings"`
+
+	format, encoding, sheet string
+	note                    message   // why rejected or skipped
+	errors                  int       // this file's entries in Report.Errors
+	fileWarnings            []problem // warnings about the file as a whole
+}
+
+// Error is one error in a user's file: where it is, what it holds, and
+// what to do, in Japanese and English.
+type Error struct {
+	File      string `json:"file"`
+	Row       int    `json:"row"`
+	Column    string `json:"column"`
+	Value     string `json:"value"`
+	Code      string `json:"code"`
+	MessageJa string `json:"message_ja"`
+	MessageEn string `json:"message_en"`
+}
+
+// Rejected reports whether any file was rejected as a whole (the command
+// then exits 1).
+func (r *Report) Rejected() bool {
+	for _, f := range r.Files {
+		if f.Status == StatusRejected {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteJSON writes the report as one JSON object.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// maxTextErrors is how many errors per file the human summary shows; the
+// JSON report and the quarantine_error table hold them all.
+const maxTextErrors = 10
+
+// WriteText writes the human summary: per file what was read, loaded,
+// quarantined and warned about, and its first errors.
+func (r *Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	next := 0
+	warnings := 0
+	for _, f := range r.Files {
+		warnings += f.Warnings
+		kind := f.format
+		if f.encoding != "" && f.encoding != f.format {
+			kind += ", " + f.encoding
+		}
+		if f.sheet != "" {
+			kind += ", sheet " + f.sheet
+		}
+		if kind != "" {
+			ew.printf("%s (%s)\n", f.Path, kind)
+		} else {
+			ew.printf("%s\n", f.Path)
+		}
+		switch f.Status {
+		case StatusRejected:
+			ew.printf("  rejected: %s\n            %s\n", f.note.Ja, f.note.En)
+		case StatusSkipped:
+			ew.printf("  skipped: %s\n           %s\n", f.note.Ja, f.note.En)
+		default:
+			ew.printf("  %s: %s rows read, %s loaded, %s quarantined, %s warnings\n", f.Status,
+				thousands(int64(f.RowsRead)), thousands(int64(f.RowsLoaded)),
+				thousands(int64(f.RowsQuarantined)), thousands(int64(f.Warnings)))
+		}
+		for _, p := range f.fileWarnings {
+			ew.printf("  warning [%s] %s\n    %s\n", p.code, p.msg.Ja, p.msg.En)
+		}
+		errs := r.Errors[next : next+f.errors]
+		next += f.errors
+		if f.Status == StatusRejected {
+			continue // its one error is the rejection above
+		}
+		for i, e := range errs {
+			if i == maxTextErrors {
+				ew.printf("  ... and %s more errors (kensho ingest --json lists them all)\n", thousands(int64(len(errs)-i)))
+				break
+			}
+			col := e.Column
+			if col == "" {
+				col = "-"
+			}
+			ew.printf("  row %d, %s = %q [%s]\n    %s\n    %s\n", e.Row, col, shown(e.Value), e.Code, e.MessageJa, e.MessageEn)
+		}
+	}
+	ew.printf("total: %d files, %s rows read, %s loaded, %s quarantined, %s warnings\n", len(r.Files),
+		thousands(int64(r.RowsRead)), thousands(int64(r.RowsLoaded)), thousands(int64(r.RowsQuarantined)),
+		thousands(int64(warnings)))
+	return ew.err
+}
+
+// errWriter keeps the first write error so that printing code stays plain.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+// progress draws a one-line bar of files done, only on a terminal.
+type progress struct {
+	w     io.Writer
+	total int
+}
+
+// newProgress returns nil (no bar) unless w is a terminal and there is
+// more than one file to show progress over.
+func newProgress(w io.Writer, total int) *progress {
+	f, ok := w.(*os.File)
+	if !ok || total < 2 {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return &progress{w: w, total: total}
+}
+
+const barWidth = 30
+
+func (p *progress) show(done int, path string) {
+	if p == nil {
+		return
+	}
+	n := barWidth * done / p.total
+	name := path
+	if r := []rune(name); len(r) > 40 {
+		name = "…" + string(r[len(r)-39:])
+	}
+	fmt.Fprintf(p.w, "\r\033[K[%s%s] %d/%d %s", strings.Repeat("=", n), strings.Repeat(" ", barWidth-n), done, p.total, name)
+}
+
+func (p *progress) finish() {
+	if p == nil {
+		return
+	}
+	fmt.Fprint(p.w, "\r\033[K")
+}

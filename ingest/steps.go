@@ -1,0 +1,233 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	_ "embed"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/internal/duck"
+)
+
+//go:embed sql/load.sql
+var loadSQL string
+
+// loadSteps are the statements of sql/load.sql, by step name.
+type loadSteps struct {
+	sql             map[string]*template.Template
+	accidentColumns string // read_ndjson columns of a valid row's line
+}
+
+var (
+	stepHeader = regexp.MustCompile(`(?m)^-- step ([a-z_]+)\n`)
+	paramName  = regexp.MustCompile(`\$([a-z_]+)`)
+)
+
+func newLoadSteps(ctx context.Context, conn *sql.Conn) (*loadSteps, error) {
+	s := &loadSteps{sql: map[string]*template.Template{}}
+	locs := stepHeader.FindAllStringSubmatchIndex(loadSQL, -1)
+	for i, l := range locs {
+		end := len(loadSQL)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		name := loadSQL[l[2]:l[3]]
+		t, err := template.New(name).Option("missingkey=error").Parse(strings.TrimSpace(loadSQL[l[1]:end]))
+		if err != nil {
+			return nil, fmt.Errorf("ingest: sql/load.sql step %s: %w", name, err)
+		}
+		s.sql[name] = t
+	}
+	q, args, err := s.render("accident_columns", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: accident columns: %w", err)
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, fmt.Errorf("ingest: accident columns: %w", err)
+		}
+		cols = append(cols, name+": "+duck.QuoteString(typ))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ingest: accident columns: %w", err)
+	}
+	s.accidentColumns = "{" + strings.Join(cols, ", ") + "}"
+	return s, nil
+}
+
+// render fills a step's template and picks, from params, the named
+// parameters the statement uses (DuckDB refuses unused ones).
+func (s *loadSteps) render(step string, data any, params map[string]any) (string, []any, error) {
+	t, ok := s.sql[step]
+	if !ok {
+		return "", nil, fmt.Errorf("ingest: sql/load.sql has no step %s", step)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return "", nil, fmt.Errorf("ingest: step %s: %w", step, err)
+	}
+	q := b.String()
+	var args []any
+	seen := map[string]bool{}
+	for _, m := range paramName.FindAllStringSubmatch(q, -1) {
+		if seen[m[1]] {
+			continue
+		}
+		seen[m[1]] = true
+		v, ok := params[m[1]]
+		if !ok {
+			return "", nil, fmt.Errorf("ingest: step %s needs $%s", step, m[1])
+		}
+		args = append(args, sql.Named(m[1], v))
+	}
+	return q, args, nil
+}
+
+// timestampText renders a JST time as the naive TIMESTAMP text DuckDB
+// stores (passing a time.Time would store its UTC wall clock).
+func timestampText(t time.Time) string {
+	return t.In(kensho.JST).Format("2006-01-02 15:04:05.999999")
+}
+
+func jst() *time.Location { return kensho.JST }
+
+// loadedAt returns when a file with this SHA-256 was loaded, if it was.
+func (s *loadSteps) loadedAt(ctx context.Context, conn *sql.Conn, sha string) (time.Time, bool, error) {
+	q, args, err := s.render("loaded_at", nil, map[string]any{"sha": sha})
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	var at time.Time
+	switch err := conn.QueryRowContext(ctx, q, args...).Scan(&at); {
+	case err == sql.ErrNoRows:
+		return time.Time{}, false, nil
+	case err != nil:
+		return time.Time{}, false, err
+	}
+	return at, true, nil
+}
+
+func fileParams(fr *FileReport, loadedAt time.Time) map[string]any {
+	var ja, en any
+	if fr.note.Ja != "" {
+		ja, en = fr.note.Ja, fr.note.En
+	}
+	var enc any
+	if fr.encoding != "" {
+		enc = fr.encoding
+	}
+	return map[string]any{
+		"sha": fr.SHA256, "file": fr.Path, "format": fr.format, "encoding": enc, "status": fr.Status,
+		"message_ja": ja, "message_en": en, "rows_read": fr.RowsRead, "rows_loaded": fr.RowsLoaded,
+		"rows_quarantined": fr.RowsQuarantined, "warnings": fr.Warnings, "loaded_at": timestampText(loadedAt),
+	}
+}
+
+// inTx runs fn in a transaction on conn.
+func inTx(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *loadSteps) exec(ctx context.Context, tx *sql.Tx, step string, data any, params map[string]any) (int64, error) {
+	q, args, err := s.render(step, data, params)
+	if err != nil {
+		return 0, err
+	}
+	t0 := time.Now()
+	defer func() { fmt.Fprintln(os.Stderr, "TRACE step", step, time.Since(t0)) }()
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", step, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", step, err)
+	}
+	return n, nil
+}
+
+// recordFile records a rejected file.
+func (s *loadSteps) recordFile(ctx context.Context, conn *sql.Conn, fr *FileReport, loadedAt time.Time) error {
+	p := fileParams(fr, loadedAt)
+	return inTx(ctx, conn, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, "forget_attempt", nil, p); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, tx, "file", nil, p)
+		return err
+	})
+}
+
+// load moves a validated file from its temporary files into the tables,
+// in one transaction: superseded versions to history, then the new rows,
+// quarantine, warnings, and the file's own record.
+func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w *fileWriter, loadedAt time.Time) error {
+	p := fileParams(fr, loadedAt)
+	maxObject := 16 << 20
+	if w.maxLine+1 > maxObject {
+		maxObject = w.maxLine + 1
+	}
+	data := map[string]any{
+		"Keys": duck.QuoteString(w.keys.path), "Accident": duck.QuoteString(w.acc.path),
+		"QuarantineRow": duck.QuoteString(w.qrow.path), "QuarantineError": duck.QuoteString(w.qerr.path),
+		"Warning": duck.QuoteString(w.warn.path), "AccidentColumns": s.accidentColumns, "MaxObject": maxObject,
+	}
+	return inTx(ctx, conn, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, "forget_attempt", data, p); err != nil {
+			return err
+		}
+		if w.acc.lines > 0 {
+			for _, step := range []string{"keys", "history", "supersede", "drop_keys"} {
+				if _, err := s.exec(ctx, tx, step, data, p); err != nil {
+					return err
+				}
+			}
+			n, err := s.exec(ctx, tx, "accident", data, p)
+			if err != nil {
+				return err
+			}
+			if n != int64(w.acc.lines) {
+				return fmt.Errorf("accident: %d rows validated but %d inserted", w.acc.lines, n)
+			}
+		}
+		for _, f := range []struct {
+			step string
+			file *ndjsonFile
+		}{{"quarantine_row", w.qrow}, {"quarantine_error", w.qerr}, {"warning", w.warn}} {
+			if f.file.lines == 0 {
+				continue
+			}
+			n, err := s.exec(ctx, tx, f.step, data, p)
+			if err != nil {
+				return err
+			}
+			if n != int64(f.file.lines) {
+				return fmt.Errorf("%s: %d rows written but %d inserted", f.step, f.file.lines, n)
+			}
+		}
+		_, err := s.exec(ctx, tx, "file", data, p)
+		return err
+	})
+}

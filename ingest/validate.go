@@ -1,0 +1,579 @@
+package ingest
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kensho-jp/kensho"
+)
+
+// problem is one error or warning in a file, where the user can find it.
+type problem struct {
+	row    int    // spreadsheet row; 0 for the file as a whole
+	col    int    // file column, for sorting; -1 when none
+	column string // header as written in the file
+	value  string // the cell as written
+	code   string
+	msg    message
+}
+
+// accident is one valid row, normalized to the codes and types of the
+// accident table (docs/contract.md).
+type accident struct {
+	operatorID, reportNo, operatorName string
+	contactName, contact               string
+	fiscalYear, quarter                int
+	form, reportType                   string
+	occurredAt, recoveredAt            time.Time
+	durationMin                        int64
+	durationReported                   int64
+	hasDurationReported                bool
+	impact, service                    string
+	affectedUsers                      int64
+	prefectures                        []string
+	nationwide                         bool
+	siteLocation                       string
+	causeGroup, cause, equipment       string
+	vendorModel                        string
+	otherOperatorOrigin                bool
+	partnerOperator                    string
+	criticalInfraUsers                 int64
+	hasCriticalInfraUsers              bool
+	disasterName                       string
+	cyberAttack                        bool
+	summary, prevention                string
+	extra                              [][2]string // unknown columns: key, value; non-empty values only
+	belowThreshold, meetsSerious       bool
+}
+
+// rowResult is what validating one row gives: the errors that quarantine
+// it, or its key and warnings (the accident itself is written out as JSON
+// by the worker and not kept).
+type rowResult struct {
+	row   int
+	rec   string   // the CSV record, to split again if the row is needed later
+	cells []string // kept only for rows with errors, and XLSX rows
+	errs  []problem
+	warns []problem
+	// operatorID and reportNo, normalized: the key of a valid row.
+	operatorID, reportNo string
+	// blankHeaderCols lists columns without a header that hold a value.
+	blankHeaderCols []int
+}
+
+// cacheLimit bounds each per-worker cache of parsed cell values; the
+// caches only pay off for the few distinct values of code columns.
+const cacheLimit = 4096
+
+type codeResult struct {
+	code string
+	ok   bool
+}
+
+// validator checks rows of one file. It is not safe for concurrent use;
+// each worker has its own (its caches are not shared).
+type validator struct {
+	file   string
+	lay    *layout
+	codes  map[int]map[string]codeResult
+	bools  map[string]codeResult
+	ops    map[string]string
+	prefs  map[string]prefectureList
+	years  map[string]int
+	quarts map[string]int
+	// serious memoizes kensho.MeetsSeriousCriteria on representatives.
+	serious map[seriousKey]bool
+
+	scratch accident
+	cellBuf []string
+	accCap  int // JSON bytes the next batch is expected to need
+}
+
+func newValidator(file string, lay *layout) *validator {
+	return &validator{
+		file: file, lay: lay,
+		codes: map[int]map[string]codeResult{}, bools: map[string]codeResult{}, ops: map[string]string{},
+		prefs: map[string]prefectureList{}, years: map[string]int{}, quarts: map[string]int{},
+		serious: map[seriousKey]bool{},
+	}
+}
+
+// codeLists gives the code list of every code field.
+var codeLists = map[int]*kensho.CodeList{
+	fForm: kensho.Forms, fReportType: kensho.ReportTypes, fImpact: kensho.Impacts,
+	fService: kensho.Services, fCauseGroup: kensho.CauseGroups, fCause: kensho.Causes,
+	fEquipment: kensho.EquipmentCodes,
+}
+
+// causeGroup maps each cause code to its group, read once from the root
+// vocabulary (kensho.CauseGroupOf) so that the hot path does no lookups.
+var causeGroup = func() map[string]string {
+	m := map[string]string{}
+	for _, c := range kensho.Causes.Codes {
+		m[c.Code] = kensho.CauseGroupOf(c.Code)
+	}
+	return m
+}()
+
+var simplifiedOK = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range kensho.EquipmentCodes.Codes {
+		m[c.Code] = kensho.SimplifiedFormEquipment(c.Code)
+	}
+	return m
+}()
+
+// row validates one data row into a (a scratch value the caller reuses).
+// cells may be shorter or longer than the header.
+func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
+	*a = accident{}
+	r := rowResult{row: rowNo}
+	lay := v.lay
+	cell := func(f int) string {
+		c := lay.colOf[f]
+		if c < 0 || c >= len(cells) {
+			return ""
+		}
+		return cells[c]
+	}
+	fail := func(f int, code string, args ...string) {
+		c := lay.colOf[f]
+		ic := kensho.InputColumns[f]
+		args = append(args, "col_ja", ic.HeaderJa, "col_en", ic.Field, "value", shown(cell(f)))
+		r.errs = append(r.errs, problem{row: rowNo, col: c, column: lay.header(c), value: cell(f), code: code,
+			msg: newMessage(code, args...)})
+	}
+	for col := len(lay.headers); col < len(cells); col++ {
+		if trimCell(cells[col]) == "" {
+			continue
+		}
+		n := len(cells)
+		for n > 0 && trimCell(cells[n-1]) == "" {
+			n--
+		}
+		r.errs = append(r.errs, problem{row: rowNo, col: col, column: "", value: cells[col], code: CodeTooManyCells,
+			msg: newMessage(CodeTooManyCells, "n", strconv.Itoa(n), "width", strconv.Itoa(len(lay.headers)))})
+		break
+	}
+	text := func(f int) string { return trimCell(cell(f)) }
+	required := func(f int) (string, bool) {
+		s := text(f)
+		if s == "" {
+			fail(f, CodeMissingValue)
+			return "", false
+		}
+		return s, true
+	}
+
+	if s, ok := required(fOperatorName); ok {
+		a.operatorName = s
+	}
+	if s, ok := required(fOperatorID); ok {
+		a.operatorID = v.operatorKey(s)
+	}
+	if s, ok := required(fReportNo); ok {
+		a.reportNo = normalizeKeyText(s)
+	}
+	a.contactName = text(fContactName)
+	a.contact = text(fContact)
+
+	fyOK, qOK := false, false
+	if s, ok := required(fFiscalYear); ok {
+		if a.fiscalYear, fyOK = v.fiscalYear(s); !fyOK {
+			fail(fFiscalYear, CodeBadFiscalYear)
+		}
+	}
+	if s, ok := required(fQuarter); ok {
+		if a.quarter, qOK = v.quarter(s); !qOK {
+			fail(fQuarter, CodeBadQuarter)
+		}
+	}
+
+	code := func(f int, req bool) (string, bool) {
+		s := cell(f)
+		if trimCell(s) == "" {
+			if req {
+				fail(f, CodeMissingValue)
+			}
+			return "", false
+		}
+		c, ok := v.lookup(f, s)
+		if !ok {
+			l := codeLists[f]
+			fail(f, CodeUnknownCode, "choices_ja", choices(l, "ja", nil), "choices_en", choices(l, "en", nil))
+		}
+		return c, ok
+	}
+	formOK := false
+	a.form, formOK = code(fForm, true)
+	if rt, ok := code(fReportType, false); ok {
+		a.reportType = rt
+	} else if text(fReportType) == "" {
+		a.reportType = "quarterly" // the spec's default when 報告区分 is empty
+	}
+
+	occOK, recOK := false, false
+	datetime := func(f int) (time.Time, bool) {
+		s, ok := required(f)
+		if !ok {
+			return time.Time{}, false
+		}
+		t, ok := parseDateTime(s)
+		if !ok {
+			fail(f, CodeBadDatetime)
+		}
+		return t, ok
+	}
+	a.occurredAt, occOK = datetime(fOccurredAt)
+	a.recoveredAt, recOK = datetime(fRecoveredAt)
+
+	count := func(f int, req bool) (int64, bool) {
+		s := text(f)
+		if s == "" {
+			if req {
+				fail(f, CodeMissingValue)
+			}
+			return 0, false
+		}
+		n, ok := parseInt(s)
+		if !ok {
+			fail(f, CodeBadInteger)
+			return 0, false
+		}
+		if n < 0 {
+			fail(f, CodeNegative)
+			return 0, false
+		}
+		return n, true
+	}
+	durOK := false
+	a.durationReported, durOK = count(fDurationMin, false)
+	a.hasDurationReported = durOK
+
+	a.impact, _ = code(fImpact, true)
+	a.service, _ = code(fService, true)
+	usersOK := false
+	a.affectedUsers, usersOK = count(fAffectedUsers, true)
+
+	if s, ok := required(fPrefectures); ok {
+		p := v.prefectures(s)
+		switch {
+		case len(p.unknown) > 0:
+			fail(fPrefectures, CodeUnknownPrefecture, "unknown", strings.Join(p.unknown, "、"))
+		case p.mixed:
+			fail(fPrefectures, CodeNationwideMixed)
+		default:
+			a.prefectures, a.nationwide = p.codes, p.nationwide
+		}
+	}
+	a.siteLocation = text(fSiteLocation)
+
+	groupOK, causeOK, equipOK := false, false, false
+	a.causeGroup, groupOK = code(fCauseGroup, true)
+	a.cause, causeOK = code(fCause, true)
+	if groupOK && causeOK && causeGroup[a.cause] != a.causeGroup {
+		in := func(c kensho.Code) bool { return causeGroup[c.Code] == a.causeGroup }
+		fail(fCause, CodeCauseNotInGroup, "group", shown(cell(fCauseGroup)),
+			"choices_ja", choices(kensho.Causes, "ja", in), "choices_en", choices(kensho.Causes, "en", in))
+	}
+	a.equipment, equipOK = code(fEquipment, true)
+	if formOK && equipOK && a.form == "simplified" && !simplifiedOK[a.equipment] {
+		in := func(c kensho.Code) bool { return simplifiedOK[c.Code] }
+		fail(fEquipment, CodeSimplifiedEquipment,
+			"choices_ja", choices(kensho.EquipmentCodes, "ja", in), "choices_en", choices(kensho.EquipmentCodes, "en", in))
+	}
+	a.vendorModel = text(fVendorModel)
+
+	boolean := func(f int) bool {
+		s, ok := required(f)
+		if !ok {
+			return false
+		}
+		b, ok := v.boolean(s)
+		if !ok {
+			fail(f, CodeBadBool)
+		}
+		return b
+	}
+	a.otherOperatorOrigin = boolean(fOtherOperatorOrigin)
+	a.partnerOperator = text(fPartnerOperator)
+	a.criticalInfraUsers, a.hasCriticalInfraUsers = count(fCriticalInfraUsers, false)
+	if s := text(fDisasterName); s != "" {
+		a.disasterName = kensho.NormalizeText(s)
+	}
+	a.cyberAttack = boolean(fCyberAttack)
+	a.summary = text(fSummary)
+	a.prevention = text(fPrevention)
+
+	// Rules across fields, checked only when the fields they compare read.
+	if fyOK && qOK && occOK {
+		fq := kensho.FiscalQuarter{Year: a.fiscalYear, Quarter: a.quarter}
+		if !fq.Contains(a.occurredAt) {
+			last := fq.End().AddDate(0, 0, -1)
+			fail(fOccurredAt, CodeOutsideQuarter, "fy", strconv.Itoa(a.fiscalYear), "q", strconv.Itoa(a.quarter),
+				"start_ja", fq.Start().Format("2006/01/02"), "end_ja", last.Format("2006/01/02"),
+				"start_en", fq.Start().Format("2006-01-02"), "end_en", last.Format("2006-01-02"))
+		}
+	}
+	if occOK && recOK {
+		d := a.recoveredAt.Sub(a.occurredAt)
+		if d < 0 {
+			fail(fRecoveredAt, CodeRecoveredBeforeOccurred, "occurred", shown(cell(fOccurredAt)))
+		} else {
+			a.durationMin = int64(d / time.Minute)
+			if durOK && absDuration(time.Duration(a.durationReported)*time.Minute-d) > time.Minute {
+				fail(fDurationMin, CodeDurationMismatch, "computed", strconv.FormatInt(a.durationMin, 10))
+			}
+		}
+	}
+	// int32 columns: a value that does not fit is a typo.
+	if durOK && a.durationReported > maxInt32 {
+		fail(fDurationMin, CodeBadInteger)
+	}
+	if a.hasCriticalInfraUsers && a.criticalInfraUsers > maxInt32 {
+		fail(fCriticalInfraUsers, CodeBadInteger)
+	}
+
+	for _, c := range lay.unknown {
+		if c < len(cells) && trimCell(cells[c]) != "" {
+			a.extra = append(a.extra, [2]string{lay.keys[c], cells[c]})
+		}
+	}
+	for c := 0; c < len(cells) && c < len(lay.headers); c++ {
+		if lay.fieldAt[c] < 0 && trimCell(lay.headers[c]) == "" && trimCell(cells[c]) != "" {
+			r.blankHeaderCols = append(r.blankHeaderCols, c)
+			a.extra = append(a.extra, [2]string{lay.keys[c], cells[c]})
+		}
+	}
+
+	r.operatorID, r.reportNo = a.operatorID, a.reportNo
+	if len(r.errs) > 0 {
+		// Errors in the order of the file's columns, then by code.
+		sort.SliceStable(r.errs, func(i, j int) bool {
+			if r.errs[i].col != r.errs[j].col {
+				return r.errs[i].col < r.errs[j].col
+			}
+			return r.errs[i].code < r.errs[j].code
+		})
+		return r
+	}
+
+	ka := kensho.Accident{OccurredAt: a.occurredAt, Service: a.service, Impact: a.impact, Equipment: a.equipment,
+		DurationMin: a.durationMin, AffectedUsers: a.affectedUsers}
+	a.belowThreshold = kensho.BelowReportingThreshold(ka)
+	a.meetsSerious = v.meetsSerious(ka)
+	if a.belowThreshold && usersOK {
+		t := thresholdInForce(a.occurredAt)
+		c := lay.colOf[fAffectedUsers]
+		r.warns = append(r.warns, problem{row: rowNo, col: c, column: lay.header(c), value: cell(fAffectedUsers),
+			code: CodeBelowThreshold, msg: newMessage(CodeBelowThreshold,
+				"users", thousands(a.affectedUsers), "minutes", strconv.FormatInt(a.durationMin, 10),
+				"min_users", thousands(t.MinUsers), "min_minutes", strconv.FormatInt(t.MinMinutes, 10))})
+	}
+	if a.meetsSerious && a.reportType == "quarterly" {
+		c := lay.colOf[fReportType]
+		r.warns = append(r.warns, problem{row: rowNo, col: c, column: lay.header(c), value: cell(fReportType),
+			code: CodeSeriousAsQuarterly, msg: newMessage(CodeSeriousAsQuarterly,
+				"users", thousands(a.affectedUsers), "minutes", strconv.FormatInt(a.durationMin, 10))})
+	}
+	return r
+}
+
+const maxInt32 = 1<<31 - 1
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// choices lists a code list's labels in lang for a message, restricted by
+// keep when given.
+func choices(l *kensho.CodeList, lang string, keep func(kensho.Code) bool) string {
+	var out []string
+	for _, c := range l.Codes {
+		if keep != nil && !keep(c) {
+			continue
+		}
+		if lang == "ja" {
+			out = append(out, c.Text.Ja)
+		} else {
+			out = append(out, c.Code+" ("+c.Text.Ja+")")
+		}
+	}
+	if lang == "ja" {
+		return strings.Join(out, "、")
+	}
+	return strings.Join(out, ", ")
+}
+
+// thousands formats n with comma separators.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// thresholdInForce returns the quarterly-reporting threshold in force at t.
+func thresholdInForce(t time.Time) kensho.ReportingThreshold {
+	for _, th := range kensho.ReportingThresholds {
+		if !t.Before(th.EffectiveFrom) {
+			return th
+		}
+	}
+	return kensho.ReportingThreshold{}
+}
+
+// normalizeKeyText folds a key field (operator_id, report_no) as
+// kensho.NormalizeText does, so that a correction typed in another width
+// still finds its accident. ASCII without doubled spaces is returned as is.
+func normalizeKeyText(s string) string {
+	if isASCII(s) && !strings.Contains(s, "  ") && !strings.ContainsAny(s, "\t\r\n") {
+		return s
+	}
+	return kensho.NormalizeText(s)
+}
+
+func (v *validator) operatorKey(s string) string {
+	if k, ok := v.ops[s]; ok {
+		return k
+	}
+	k := normalizeKeyText(s)
+	if len(v.ops) < cacheLimit {
+		v.ops[s] = k
+	}
+	return k
+}
+
+func (v *validator) lookup(f int, s string) (string, bool) {
+	m := v.codes[f]
+	if m == nil {
+		m = map[string]codeResult{}
+		v.codes[f] = m
+	}
+	if r, ok := m[s]; ok {
+		return r.code, r.ok
+	}
+	c, ok := codeLists[f].Lookup(s)
+	if len(m) < cacheLimit {
+		m[s] = codeResult{c.Code, ok}
+	}
+	return c.Code, ok
+}
+
+func (v *validator) boolean(s string) (bool, bool) {
+	if r, ok := v.bools[s]; ok {
+		return r.code == "t", r.ok
+	}
+	b, ok := kensho.ParseBool(s)
+	if len(v.bools) < cacheLimit {
+		c := "f"
+		if b {
+			c = "t"
+		}
+		v.bools[s] = codeResult{c, ok}
+	}
+	return b, ok
+}
+
+func (v *validator) prefectures(s string) prefectureList {
+	if p, ok := v.prefs[s]; ok {
+		return p
+	}
+	p := parsePrefectures(s)
+	if len(v.prefs) < cacheLimit {
+		v.prefs[s] = p
+	}
+	return p
+}
+
+func (v *validator) fiscalYear(s string) (int, bool) {
+	if y, ok := v.years[s]; ok {
+		return y, y != 0
+	}
+	y, ok := parseFiscalYear(s)
+	if len(v.years) < cacheLimit {
+		v.years[s] = y
+	}
+	return y, ok
+}
+
+func (v *validator) quarter(s string) (int, bool) {
+	if q, ok := v.quarts[s]; ok {
+		return q, q != 0
+	}
+	q, ok := parseQuarter(s)
+	if len(v.quarts) < cacheLimit {
+		v.quarts[s] = q
+	}
+	return q, ok
+}
+
+// seriousKey is an accident reduced to what kensho.MeetsSeriousCriteria
+// can tell apart: every rule compares duration and users with a threshold
+// (≥) and picks its rule set by the date it took effect, so replacing each
+// by the largest threshold (or effective date) not above it gives the same
+// answer.
+type seriousKey struct {
+	service, impact, equipment string
+	from                       time.Time
+	minutes, users             int64
+}
+
+var seriousMinutes, seriousUsers = func() ([]int64, []int64) {
+	var m, u []int64
+	for _, r := range kensho.SeriousRules {
+		m = append(m, r.MinMinutes)
+		u = append(u, r.MinUsers)
+	}
+	return m, u
+}()
+
+// floorTo returns the largest of ts not above v, or 0 (v ≥ 0 is below
+// every threshold then, and so is 0).
+func floorTo(v int64, ts []int64) int64 {
+	best := int64(0)
+	for _, t := range ts {
+		if t <= v && t > best {
+			best = t
+		}
+	}
+	return best
+}
+
+func (v *validator) meetsSerious(a kensho.Accident) bool {
+	k := seriousKey{service: a.Service, impact: a.Impact, equipment: a.Equipment,
+		minutes: floorTo(a.DurationMin, seriousMinutes), users: floorTo(a.AffectedUsers, seriousUsers)}
+	for _, r := range kensho.SeriousRules { // newest first
+		if !a.OccurredAt.Before(r.EffectiveFrom) {
+			k.from = r.EffectiveFrom
+			break
+		}
+	}
+	if k.from.IsZero() {
+		return kensho.MeetsSeriousCriteria(a)
+	}
+	if m, ok := v.serious[k]; ok {
+		return m
+	}
+	m := kensho.MeetsSeriousCriteria(kensho.Accident{OccurredAt: k.from, Service: k.service, Impact: k.impact,
+		Equipment: k.equipment, DurationMin: k.minutes, AffectedUsers: k.users})
+	if len(v.serious) < cacheLimit {
+		v.serious[k] = m
+	}
+	return m
+}

@@ -1,0 +1,235 @@
+package ingest
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// readError is a reader failing part way through a file (a damaged
+// workbook); the file is then rejected whole.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// ndjsonFile is one temporary NDJSON file being written.
+type ndjsonFile struct {
+	path  string
+	f     *os.File
+	w     *bufio.Writer
+	lines int
+}
+
+func createNDJSON(dir, name string) (*ndjsonFile, error) {
+	path := filepath.Join(dir, name)
+	// The rows hold operator names: owner-only, like the database.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	return &ndjsonFile{path: path, f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+func (n *ndjsonFile) write(line []byte) error {
+	n.lines++
+	_, err := n.w.Write(line)
+	return err
+}
+
+func (n *ndjsonFile) close() error {
+	if n.f == nil {
+		return nil
+	}
+	err := n.w.Flush()
+	if cerr := n.f.Close(); err == nil {
+		err = cerr
+	}
+	n.f = nil
+	return err
+}
+
+// fileWriter receives a file's validated batches in order and writes what
+// the database will load: accidents, their keys, quarantined rows and
+// their errors, and warnings. It also keeps (operator_id, report_no)
+// unique within the file: the first row with a key loads, later ones are
+// quarantined.
+type fileWriter struct {
+	file string
+	lay  *layout
+
+	acc, keys, qrow, qerr, warn *ndjsonFile
+	maxLine                     int
+
+	seen        map[string]int // key -> row that has it
+	blankWarned map[int]bool   // columns without header already warned about
+
+	read, loaded, quarantined, warnings int
+	errs                                []Error
+	fileWarnings                        []problem
+	buf                                 []byte
+}
+
+func newFileWriter(dir, file string, lay *layout) (*fileWriter, error) {
+	w := &fileWriter{file: file, lay: lay, seen: map[string]int{}, blankWarned: map[int]bool{}}
+	for _, f := range []struct {
+		dst  **ndjsonFile
+		name string
+	}{{&w.acc, "accident.ndjson"}, {&w.keys, "keys.ndjson"}, {&w.qrow, "quarantine_row.ndjson"},
+		{&w.qerr, "quarantine_error.ndjson"}, {&w.warn, "warning.ndjson"}} {
+		n, err := createNDJSON(dir, f.name)
+		if err != nil {
+			w.remove()
+			return nil, err
+		}
+		*f.dst = n
+	}
+	// Unknown columns: one warning each for the file, before any row.
+	for _, c := range lay.unknown {
+		w.fileWarning(c, lay.headers[c])
+	}
+	return w, nil
+}
+
+func (w *fileWriter) files() []*ndjsonFile {
+	return []*ndjsonFile{w.acc, w.keys, w.qrow, w.qerr, w.warn}
+}
+
+// fileWarning warns once that column c is not in the report format.
+func (w *fileWriter) fileWarning(c int, header string) {
+	name := header
+	if trimCell(name) == "" {
+		name = w.lay.key(c)
+	}
+	p := problem{row: 0, col: c, column: header, value: "", code: CodeUnknownColumn,
+		msg: newMessage(CodeUnknownColumn, "col", name)}
+	w.fileWarnings = append(w.fileWarnings, p)
+	w.writeProblem(w.warn, p)
+	w.warnings++
+}
+
+func (w *fileWriter) writeProblem(dst *ndjsonFile, p problem) {
+	var o jsonObject
+	o.begin(w.buf[:0])
+	o.int("source_row", int64(p.row))
+	o.str("column_header", p.column)
+	o.str("value", p.value)
+	o.str("code", p.code)
+	o.str("message_ja", p.msg.Ja)
+	o.str("message_en", p.msg.En)
+	w.buf = o.end()
+	w.line(dst, w.buf)
+}
+
+// line writes one line, remembering the longest for read_ndjson.
+func (w *fileWriter) line(dst *ndjsonFile, b []byte) {
+	if len(b) > w.maxLine {
+		w.maxLine = len(b)
+	}
+	// A write error surfaces at close (bufio keeps it).
+	_ = dst.write(b)
+}
+
+// batch takes one validated batch, in file order.
+func (w *fileWriter) batch(b *batchOut) error {
+	start, next := 0, 0
+	for i := range b.results {
+		r := &b.results[i]
+		w.read++
+		for _, c := range r.blankHeaderCols {
+			if !w.blankWarned[c] {
+				w.blankWarned[c] = true
+				w.fileWarning(c, "")
+			}
+		}
+		if len(r.errs) == 0 {
+			end := b.ends[next]
+			next++
+			line := b.acc[start:end]
+			start = end
+			key := r.operatorID + "\x00" + r.reportNo
+			if first, dup := w.seen[key]; dup {
+				r.errs = []problem{w.duplicate(r, first)}
+			} else {
+				w.seen[key] = r.row
+				w.line(w.acc, line)
+				var o jsonObject
+				o.begin(w.buf[:0])
+				o.str("operator_id", r.operatorID)
+				o.str("report_no", r.reportNo)
+				w.buf = o.end()
+				w.line(w.keys, w.buf)
+				for _, p := range r.warns {
+					w.writeProblem(w.warn, p)
+					w.warnings++
+				}
+				w.loaded++
+				continue
+			}
+		}
+		w.quarantine(r)
+	}
+	return nil
+}
+
+func (w *fileWriter) duplicate(r *rowResult, first int) problem {
+	if r.cells == nil {
+		r.cells, _ = splitRecord(r.rec, nil)
+	}
+	c := w.lay.colOf[fReportNo]
+	cell := ""
+	if c >= 0 && c < len(r.cells) {
+		cell = r.cells[c]
+	}
+	return problem{row: r.row, col: c, column: w.lay.header(c), value: cell, code: CodeDuplicateKey,
+		msg: newMessage(CodeDuplicateKey, "operator", shown(r.operatorID), "report_no", shown(r.reportNo),
+			"first", strconv.Itoa(first))}
+}
+
+// quarantine writes a row with errors: the whole row as read, and each error.
+func (w *fileWriter) quarantine(r *rowResult) {
+	w.quarantined++
+	var raw [][2]string
+	for i, c := range r.cells {
+		if i >= len(w.lay.headers) && trimCell(c) == "" {
+			continue
+		}
+		raw = append(raw, [2]string{w.lay.key(i), c})
+	}
+	var o jsonObject
+	o.begin(w.buf[:0])
+	o.int("source_row", int64(r.row))
+	o.strMap("raw", raw, false)
+	w.buf = o.end()
+	w.line(w.qrow, w.buf)
+	for _, p := range r.errs {
+		w.writeProblem(w.qerr, p)
+		w.errs = append(w.errs, Error{File: w.file, Row: p.row, Column: p.column, Value: p.value, Code: p.code,
+			MessageJa: p.msg.Ja, MessageEn: p.msg.En})
+	}
+}
+
+// close flushes every file.
+func (w *fileWriter) close() error {
+	var first error
+	for _, n := range w.files() {
+		if n == nil {
+			continue
+		}
+		if err := n.close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// remove closes and deletes the files.
+func (w *fileWriter) remove() {
+	w.close()
+	for _, n := range w.files() {
+		if n != nil {
+			os.Remove(n.path)
+		}
+	}
+}

@@ -1,0 +1,460 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/xuri/excelize/v2"
+)
+
+// dataFile is one download under data/.
+type dataFile struct {
+	Path   string // below data/
+	Format string
+	Size   int64
+	SHA256 string
+	What   kensho.Text
+}
+
+// dictEntry documents one column of one download.
+type dictEntry struct {
+	File    string
+	Column  string
+	Type    string // string, integer, number, boolean
+	Meaning kensho.Text
+	Codes   string
+}
+
+// writeData writes the downloads: every table as CSV, all of them in one
+// XLSX, the data dictionary and the Data Package descriptor. The record
+// files are already there (the caller wrote them).
+func (r *renderer) writeData() error {
+	for _, t := range r.ordered {
+		if err := r.write("data/tables/"+t.Name+".csv", tableCSV(t)); err != nil {
+			return err
+		}
+	}
+	x, err := r.tablesXLSX()
+	if err != nil {
+		return err
+	}
+	if err := r.write("data/tables.xlsx", x); err != nil {
+		return err
+	}
+	dict := r.dictionary()
+	if err := r.write("data/dictionary.csv", dictionaryCSV(dict)); err != nil {
+		return err
+	}
+	files := []dataFile{
+		{Path: MicrodataCSV, Format: "CSV", What: ui["file.microcsv"]},
+		{Path: MicrodataParquet, Format: "Parquet", What: ui["file.microparq"]},
+		{Path: "tables.xlsx", Format: "XLSX", What: ui["file.xlsx"]},
+		{Path: "dictionary.csv", Format: "CSV", What: ui["file.dictionary"]},
+	}
+	for _, t := range r.ordered {
+		files = append(files, dataFile{Path: "tables/" + t.Name + ".csv", Format: "CSV",
+			What: kensho.Text{Ja: Tf("ja", "file.table", t.Title.Ja), En: Tf("en", "file.table", t.Title.In("en"))}})
+	}
+	for i := range files {
+		if err := r.hashFile(&files[i]); err != nil {
+			return err
+		}
+	}
+	dp, err := r.datapackage(files, dict)
+	if err != nil {
+		return err
+	}
+	if err := r.write("data/datapackage.json", dp); err != nil {
+		return err
+	}
+	pkg := dataFile{Path: "datapackage.json", Format: "JSON", What: ui["file.datapackage"]}
+	if err := r.hashFile(&pkg); err != nil {
+		return err
+	}
+	r.data = append(files, pkg, dataFile{Path: "SHA256SUMS", Format: "text", What: ui["file.sums"]})
+	return nil
+}
+
+func (r *renderer) hashFile(f *dataFile) error {
+	b, err := os.ReadFile(filepath.Join(r.dir, "data", filepath.FromSlash(f.Path)))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	f.Size, f.SHA256 = int64(len(b)), hex.EncodeToString(sum[:])
+	return nil
+}
+
+// tableCSV writes a whole table: one column per dimension (codes; fiscal
+// years as digits; "total" for a margin) and per measure (plain numbers, X
+// for a suppressed cell, empty when not applicable).
+func tableCSV(t *kensho.StatTable) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	var head []string
+	for _, d := range t.Dims {
+		head = append(head, d.Name)
+	}
+	for _, m := range t.Measures {
+		head = append(head, m.Name)
+	}
+	w.Write(head)
+	for _, row := range t.Rows {
+		rec := append([]string{}, row.Key...)
+		for i, c := range row.Cells {
+			rec = append(rec, csvCell(c, t.Measures[i].Decimals))
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// tablesXLSX writes every table in one workbook for Excel users: a contents
+// sheet, then one sheet per table with numbers as numbers and X as text.
+func (r *renderer) tablesXLSX() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	date := r.rel.BuildDate + "T00:00:00Z"
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title: T("ja", "site.title") + " / " + T("en", "site.title"), Creator: "kensho", Version: r.rel.Version,
+		Created: date, Modified: date, Language: "ja-JP",
+	}); err != nil {
+		return nil, fmt.Errorf("tables.xlsx: %w", err)
+	}
+	const contents = "contents"
+	if err := f.SetSheetName("Sheet1", contents); err != nil {
+		return nil, fmt.Errorf("tables.xlsx: %w", err)
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, fmt.Errorf("tables.xlsx: %w", err)
+	}
+	rows := [][]any{
+		{"sheet", "table", "title_ja", "title_en", "page"},
+	}
+	used := map[string]bool{contents: true}
+	for _, t := range r.ordered {
+		name := sheetName(t.Name, used)
+		rows = append(rows, []any{name, t.Name, t.Title.Ja, t.Title.In("en"), t.Page})
+		if _, err := f.NewSheet(name); err != nil {
+			return nil, fmt.Errorf("tables.xlsx: %w", err)
+		}
+		var head []any
+		for _, d := range t.Dims {
+			head = append(head, d.Name)
+		}
+		for _, m := range t.Measures {
+			head = append(head, m.Name)
+		}
+		if err := f.SetSheetRow(name, "A1", &head); err != nil {
+			return nil, fmt.Errorf("tables.xlsx: %w", err)
+		}
+		f.SetRowStyle(name, 1, 1, bold)
+		for i, row := range t.Rows {
+			rec := make([]any, 0, len(head))
+			for _, k := range row.Key {
+				if n, err := strconv.Atoi(k); err == nil && k == strconv.Itoa(n) {
+					rec = append(rec, n)
+				} else {
+					rec = append(rec, k)
+				}
+			}
+			for j, c := range row.Cells {
+				switch c.Status {
+				case kensho.Published:
+					v, _ := strconv.ParseFloat(fixed(c.Value, t.Measures[j].Decimals, false), 64)
+					rec = append(rec, v)
+				case kensho.Suppressed:
+					rec = append(rec, symSuppressed)
+				default:
+					rec = append(rec, nil)
+				}
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			if err := f.SetSheetRow(name, cell, &rec); err != nil {
+				return nil, fmt.Errorf("tables.xlsx: %w", err)
+			}
+		}
+		f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	}
+	rows = append(rows, []any{}, []any{"X = " + T("ja", "legend.X")}, []any{"X = " + T("en", "legend.X")},
+		[]any{T("ja", "footer.licence") + " / " + T("en", "footer.licence")})
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(contents, cell, &row); err != nil {
+			return nil, fmt.Errorf("tables.xlsx: %w", err)
+		}
+	}
+	f.SetRowStyle(contents, 1, 1, bold)
+	f.SetColWidth(contents, "A", "B", 34)
+	f.SetColWidth(contents, "C", "D", 48)
+	f.SetActiveSheet(0)
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, fmt.Errorf("tables.xlsx: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// sheetName fits a table name into Excel's 31 characters, uniquely.
+func sheetName(name string, used map[string]bool) string {
+	s := name
+	if len(s) > 31 {
+		s = s[:31]
+	}
+	for i := 2; used[s]; i++ {
+		suffix := "~" + strconv.Itoa(i)
+		s = name[:min(len(name), 31-len(suffix))] + suffix
+	}
+	used[s] = true
+	return s
+}
+
+// dictionary documents every column of every download: the record-level
+// file (from the release's schema), each table and the dictionary itself.
+func (r *renderer) dictionary() []dictEntry {
+	var out []dictEntry
+	for _, f := range []string{MicrodataCSV, MicrodataParquet} {
+		for _, c := range r.rel.Microdata.Columns {
+			out = append(out, dictEntry{File: f, Column: c.Name, Type: c.Type, Meaning: c.Title, Codes: codesOf(c.Codes, false)})
+		}
+	}
+	for _, t := range r.ordered {
+		file := "tables/" + t.Name + ".csv"
+		ix := r.idx[t.Name]
+		for d, dim := range t.Dims {
+			keys := ix.keysOf(d, nil, false)
+			hasTotal := false
+			for _, k := range keys {
+				hasTotal = hasTotal || k == kensho.Total
+			}
+			meaning := kensho.Text{Ja: dimTitle(dim, "ja"), En: dimTitle(dim, "en")}
+			codes := codesOf(dim.Name, hasTotal)
+			if codes == "" && hasTotal {
+				codes = "total=" + kensho.TotalLabel.Ja + "/" + kensho.TotalLabel.En
+			}
+			if dim.Name == "fiscal_year" {
+				meaning.Ja += "(4月1日から翌年3月31日)"
+				meaning.En += " (1 April to 31 March)"
+			}
+			out = append(out, dictEntry{File: file, Column: dim.Name, Type: keyType(keys), Meaning: meaning, Codes: codes})
+		}
+		for _, m := range t.Measures {
+			typ := "number"
+			if m.Decimals == 0 {
+				typ = "integer"
+			}
+			meaning := kensho.Text{Ja: measureTitle(m, "ja"), En: measureTitle(m, "en")}
+			out = append(out, dictEntry{File: file, Column: m.Name, Type: typ, Meaning: meaning,
+				Codes: "X=" + T("ja", "legend.X") + " / " + T("en", "legend.X") + "; (empty)=" + strings.TrimPrefix(T("ja", "legend.na"), symNA+" ") + " / " + strings.TrimPrefix(T("en", "legend.na"), symNA+" ")})
+		}
+	}
+	for _, c := range []struct{ col, ja, en string }{
+		{"file", "ファイル(data/ からの相対パス)", "file (path below data/)"},
+		{"column", "列名", "column name"},
+		{"type", "型(string, integer, number, boolean)", "type (string, integer, number, boolean)"},
+		{"meaning_ja", "意味(日本語)", "meaning in Japanese"},
+		{"meaning_en", "意味(英語)", "meaning in English"},
+		{"codes", "コードと表記(コード=日本語/英語)", "codes and their labels (code=Japanese/English)"},
+	} {
+		out = append(out, dictEntry{File: "dictionary.csv", Column: c.col, Type: "string", Meaning: kensho.Text{Ja: c.ja, En: c.en}})
+	}
+	return out
+}
+
+// codesOf lists a code list as code=ja/en pairs.
+func codesOf(list string, withTotal bool) string {
+	l := kensho.ListByName(list)
+	if l == nil {
+		return ""
+	}
+	var parts []string
+	for _, c := range l.Codes {
+		parts = append(parts, c.Code+"="+c.Text.Ja+"/"+c.Text.In("en"))
+	}
+	if withTotal {
+		parts = append(parts, kensho.Total+"="+kensho.TotalLabel.Ja+"/"+kensho.TotalLabel.En)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// keyType is integer when every key is a whole number, else string.
+func keyType(keys []string) string {
+	if len(keys) == 0 {
+		return "string"
+	}
+	for _, k := range keys {
+		if _, err := strconv.Atoi(k); err != nil {
+			return "string"
+		}
+	}
+	return "integer"
+}
+
+func dictionaryCSV(dict []dictEntry) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"file", "column", "type", "meaning_ja", "meaning_en", "codes"})
+	for _, e := range dict {
+		w.Write([]string{e.File, e.Column, e.Type, e.Meaning.Ja, e.Meaning.In("en"), e.Codes})
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// datapackage writes the Frictionless Data Package (v2) descriptor of the
+// downloads. A suppressed cell is a labelled missing value "X".
+func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, error) {
+	byFile := map[string][]dictEntry{}
+	for _, e := range dict {
+		byFile[e.File] = append(byFile[e.File], e)
+	}
+	fields := func(file string, t *kensho.StatTable) []map[string]any {
+		var out []map[string]any
+		for _, e := range byFile[file] {
+			f := map[string]any{"name": e.Column, "type": e.Type, "title": e.Meaning.In("en"), "description": e.Meaning.Ja}
+			if t != nil {
+				if d, ok := r.idx[t.Name].dim[e.Column]; ok && kensho.ListByName(e.Column) != nil {
+					f["categories"] = categories(e.Column, r.idx[t.Name].keysOf(d, nil, false))
+				}
+			}
+			out = append(out, f)
+		}
+		return out
+	}
+	var res []map[string]any
+	for _, f := range files {
+		item := map[string]any{
+			"name":  resourceName(f.Path),
+			"path":  f.Path,
+			"title": f.What.In("en"), "description": f.What.Ja,
+			"bytes": f.Size, "hash": "sha256:" + f.SHA256,
+		}
+		switch {
+		case f.Path == MicrodataCSV:
+			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
+			item["schema"] = map[string]any{"fields": fields(MicrodataCSV, nil), "missingValues": []any{""}}
+		case f.Path == MicrodataParquet:
+			item["format"], item["mediatype"] = "parquet", "application/vnd.apache.parquet"
+			item["schema"] = map[string]any{"fields": fields(MicrodataParquet, nil)}
+		case f.Path == "tables.xlsx":
+			item["format"], item["mediatype"] = "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		case f.Path == "dictionary.csv":
+			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
+			item["schema"] = map[string]any{"fields": fields("dictionary.csv", nil)}
+		case strings.HasPrefix(f.Path, "tables/"):
+			name := strings.TrimSuffix(strings.TrimPrefix(f.Path, "tables/"), ".csv")
+			t := r.rel.Table(name)
+			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
+			var pk []string
+			for _, d := range t.Dims {
+				pk = append(pk, d.Name)
+			}
+			item["title"], item["description"] = t.Title.In("en"), t.Title.Ja
+			item["schema"] = map[string]any{
+				"fields":     fields(f.Path, t),
+				"primaryKey": pk,
+				"missingValues": []any{
+					map[string]any{"value": "", "label": "not applicable / 数値なし"},
+					map[string]any{"value": symSuppressed, "label": "suppressed to protect operators' confidentiality / 秘匿"},
+				},
+			}
+		}
+		res = append(res, item)
+	}
+	dp := map[string]any{
+		"$schema":     "https://datapackage.org/profiles/2.0/datapackage.json",
+		"name":        "kensho-telecom-accidents",
+		"title":       T("en", "site.title"),
+		"description": T("en", "site.subtitle") + " / " + T("ja", "site.subtitle"),
+		"version":     r.rel.Version,
+		"created":     r.rel.BuildDate + "T00:00:00+09:00",
+		"licenses": []any{map[string]any{
+			"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+			"title": "Creative Commons Attribution 4.0 International",
+		}},
+		"resources": res,
+	}
+	b, err := json.MarshalIndent(dp, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("datapackage.json: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// categories lists the codes a coded column holds, with English labels.
+func categories(dim string, keys []string) []any {
+	var out []any
+	for _, k := range keys {
+		out = append(out, map[string]any{"value": k, "label": keyLabel(dim, k, "en")})
+	}
+	return out
+}
+
+// resourceName is a Data Package resource name: lower case, digits, - _ .
+func resourceName(p string) string {
+	ext := filepath.Ext(p)
+	base := strings.ReplaceAll(strings.TrimSuffix(p, ext), "/", ".")
+	switch ext {
+	case ".xlsx", ".parquet":
+		return base + "-" + ext[1:] // beside the CSV of the same content
+	}
+	return base
+}
+
+// writeSums writes data/SHA256SUMS, the last file of the site: the hash of
+// every other file under data/, by path below data/, sorted, in the format
+// sha256sum -c reads.
+func (r *renderer) writeSums() error {
+	root := filepath.Join(r.dir, "data")
+	sums := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == "SHA256SUMS" {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		h := sha256.Sum256(b)
+		sums[rel] = hex.EncodeToString(h[:])
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("SHA256SUMS: %w", err)
+	}
+	var b strings.Builder
+	for _, p := range sortedPaths(sums) {
+		fmt.Fprintf(&b, "%s  %s\n", sums[p], p)
+	}
+	return r.write("data/SHA256SUMS", []byte(b.String()))
+}
+
+// sortFiles orders downloads for the page: records, workbook, dictionary,
+// descriptor, sums, then tables by path.
+func sortFiles(files []dataFile) {
+	sort.SliceStable(files, func(i, j int) bool {
+		ti, tj := strings.HasPrefix(files[i].Path, "tables/"), strings.HasPrefix(files[j].Path, "tables/")
+		return !ti && tj
+	})
+}

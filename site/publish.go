@@ -1,0 +1,125 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Publish replaces outDir with stagingDir, a site that Render wrote. outDir
+// may not exist, may be empty, or must hold a site made by kensho
+// (MarkerFile); anything else is refused and left untouched. On Linux the
+// two directories are swapped with one atomic rename, so a reader sees the
+// old site or the new one, never a mixture; elsewhere the old site is moved
+// aside first. stagingDir must be on the same file system as outDir (make it
+// beside outDir).
+func Publish(stagingDir, outDir string) error {
+	if _, err := os.Stat(filepath.Join(stagingDir, MarkerFile)); err != nil {
+		return fmt.Errorf("publish %s: the staging directory holds no rendered site: %w", outDir, err)
+	}
+	if err := CheckOut(outDir); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	// MkdirTemp makes the staging directory owner-only; a site is public.
+	if err := os.Chmod(stagingDir, 0o755); err != nil {
+		return fmt.Errorf("publish %s: %w", outDir, err)
+	}
+	fi, err := os.Stat(outDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.Rename(stagingDir, outDir); err != nil {
+			return fmt.Errorf("publish %s: %w", outDir, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("publish %s: %w", outDir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("publish %s: not a directory", outDir)
+	}
+	if err := exchange(stagingDir, outDir); err == nil {
+		// stagingDir now holds the old site.
+		if err := os.RemoveAll(stagingDir); err != nil {
+			return fmt.Errorf("publish %s: the new site is in place; removing the old one: %w", outDir, err)
+		}
+		return nil
+	}
+	old := outDir + ".old-" + filepath.Base(stagingDir)
+	if err := os.Rename(outDir, old); err != nil {
+		return fmt.Errorf("publish %s: %w", outDir, err)
+	}
+	if err := os.Rename(stagingDir, outDir); err != nil {
+		// Put the old site back: better the old one than none.
+		if rerr := os.Rename(old, outDir); rerr != nil {
+			return fmt.Errorf("publish %s: %w; the previous site is in %s", outDir, err, old)
+		}
+		return fmt.Errorf("publish %s: %w", outDir, err)
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("publish %s: the new site is in place; removing the old one in %s: %w", outDir, old, err)
+	}
+	return nil
+}
+
+// Handler serves a rendered site from dir: static files only, directory
+// paths answered with their index.html, no directory listings, and a
+// Content-Security-Policy that allows nothing from another host.
+func Handler(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		p := path.Clean("/" + r.URL.Path)
+		if strings.HasPrefix(path.Base(p), ".") && p != "/" {
+			http.NotFound(w, r) // the marker and any other dot file stay private
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, "/") {
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p), "index.html")); err != nil {
+				http.NotFound(w, r) // no directory listings
+				return
+			}
+		}
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		if ct := contentType(p); ct != "" {
+			h.Set("Content-Type", ct)
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// contentType fixes the types the system's MIME table may not know.
+func contentType(p string) string {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".csv":
+		return "text/csv; charset=utf-8"
+	case ".parquet":
+		return "application/vnd.apache.parquet"
+	case ".xlsx":
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case ".json":
+		return "application/json"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".html":
+		return "text/html; charset=utf-8"
+	case "":
+		if path.Base(p) == "SHA256SUMS" {
+			return "text/plain; charset=utf-8"
+		}
+	}
+	return mime.TypeByExtension(path.Ext(p))
+}

@@ -1,0 +1,220 @@
+// Package site renders the public, bilingual (日本語 / English) statistics
+// site from a *kensho.Release: pages for the overview, causes, services,
+// equipment, regions, impact, serious accidents, natural disasters, trends,
+// one annual report per fiscal year, downloads, methodology and about; an
+// accessible table and a CSV under every chart; and the downloads in data/
+// (every table as CSV and in one XLSX, the data dictionary, a Frictionless
+// Data Package and SHA256SUMS).
+//
+// site only renders what the disclosure control released. It never imports
+// database/sql and never reads a database; it refuses a cell that has not
+// been through the disclosure control. No page loads anything from another
+// host: ECharts is copied into the site from npm, every link is relative,
+// and the pages read fine without JavaScript (the tables are the content;
+// the charts are an enhancement).
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/kensho-jp/kensho"
+)
+
+// Options tune Render.
+type Options struct {
+	// EChartsJS is the path to echarts.min.js from npm; "" searches upward
+	// from the working directory for node_modules/echarts/dist/echarts.min.js.
+	EChartsJS string
+}
+
+// Stats describes a rendered site.
+type Stats struct {
+	Pages int   // HTML pages, both languages
+	Files int   // every file written, downloads and assets included
+	Bytes int64 // their total size
+	// Weights is what a browser downloads for each page (HTML, scripts and
+	// CSS, each gzip-compressed as a web server would send it), by path,
+	// sorted by path.
+	Weights []PageWeight
+}
+
+// PageWeight is the gzip-compressed weight of one page with its scripts and CSS.
+type PageWeight struct {
+	Path      string
+	GzipBytes int64
+}
+
+// Weight returns the weight of the page at path ("index.html"), or -1.
+func (s *Stats) Weight(path string) int64 {
+	for _, w := range s.Weights {
+		if w.Path == path {
+			return w.GzipBytes
+		}
+	}
+	return -1
+}
+
+// OverviewWeightTarget is the most the overview page may weigh (HTML,
+// scripts and CSS, gzip).
+const OverviewWeightTarget = 500 << 10
+
+// MarkerFile marks a directory as a site made by kensho, so that Publish
+// may replace it and nothing else.
+const MarkerFile = ".kensho-site"
+
+// The data files the caller writes before Render (anonymize.ExportMicrodata).
+const (
+	MicrodataCSV     = "microdata.csv"
+	MicrodataParquet = "microdata.parquet"
+)
+
+// topicPages are the pages that show tables, in the order of the annual
+// verification report.
+var topicPages = []string{"overview", "causes", "services", "equipment", "regions", "impact", "serious", "disasters", "trends"}
+
+var tableName = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
+
+// Render writes the whole site into dir (a fresh staging directory made by
+// the caller). The caller has already written dir/data/microdata.csv and
+// dir/data/microdata.parquet; Render writes everything else, and
+// data/SHA256SUMS last, covering every file under data/.
+func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (*Stats, error) {
+	if rel == nil {
+		return nil, errors.New("site: no release to render")
+	}
+	if err := checkRelease(rel); err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	if err := checkTables(rel); err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	for _, f := range []string{MicrodataCSV, MicrodataParquet} {
+		if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
+			return nil, fmt.Errorf("site: data/%s is missing from %s; the record-level files are written by anonymize.ExportMicrodata before the site is rendered: %w", f, dir, err)
+		}
+	}
+	js, err := FindECharts(opt.EChartsJS)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	r, err := newRenderer(ctx, rel, dir, js)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	if err := r.run(); err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	return r.stats()
+}
+
+// checkTables refuses tables the site cannot place: an unknown page or
+// chart kind, a name that is not a safe file name, a name used twice.
+func checkTables(rel *kensho.Release) error {
+	seen := map[string]bool{}
+	for _, t := range rel.Tables {
+		if !tableName.MatchString(t.Name) {
+			return fmt.Errorf("table %q: the name must be lower-case letters, digits and _ (it is a file name)", t.Name)
+		}
+		if seen[t.Name] {
+			return fmt.Errorf("table %s appears twice in the release", t.Name)
+		}
+		seen[t.Name] = true
+		if pageIndex(t.Page) < 0 {
+			return fmt.Errorf("table %s: page %q is not one of %s", t.Name, t.Page, strings.Join(topicPages, ", "))
+		}
+		switch t.Chart {
+		case "bar", "line", "table":
+		default:
+			return fmt.Errorf("table %s: chart %q is not bar, line or table", t.Name, t.Chart)
+		}
+		if len(t.Measures) == 0 {
+			return fmt.Errorf("table %s has no measure", t.Name)
+		}
+	}
+	return nil
+}
+
+func pageIndex(p string) int {
+	for i, q := range topicPages {
+		if q == p {
+			return i
+		}
+	}
+	return -1
+}
+
+// FindECharts returns the path of echarts.min.js: the given one, or the
+// first node_modules/echarts/dist/echarts.min.js upward from the working
+// directory. The error says how to install it.
+func FindECharts(path string) (string, error) {
+	const hint = "run 'make build' (or 'npm ci' at the repository root) to install ECharts, or pass its path with --echarts"
+	if path != "" {
+		if _, err := os.Stat(path); err != nil {
+			return "", fmt.Errorf("echarts.min.js: %w; %s", err, hint)
+		}
+		return path, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("echarts.min.js: %w", err)
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, "node_modules", "echarts", "dist", "echarts.min.js")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return "", fmt.Errorf("node_modules/echarts/dist/echarts.min.js not found in %s or above; %s", wd, hint)
+}
+
+// CheckOut reports whether out may receive a site: it does not exist, is an
+// empty directory, or holds a site made by kensho. Call it before any work
+// so that a mistyped --out fails at once.
+func CheckOut(out string) error {
+	if out == "" {
+		return errors.New("no output directory given (--out)")
+	}
+	fi, err := os.Stat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("output %s: %w", out, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("output %s exists and is not a directory; choose another --out. 出力先 %s はディレクトリではありません", out, out)
+	}
+	if _, err := os.Stat(filepath.Join(out, MarkerFile)); err == nil {
+		return nil
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return fmt.Errorf("output %s: %w", out, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	return fmt.Errorf("output %s exists and was not made by kensho (no %s in it), so it is not replaced; choose another --out or remove it. "+
+		"出力先 %s は kensho が作成したものではないため置き換えません。別の --out を指定するか削除してください", out, MarkerFile, out)
+}
+
+// sortedPaths returns the keys of m sorted (deterministic output order).
+func sortedPaths[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

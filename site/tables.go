@@ -1,0 +1,381 @@
+package site
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/kensho-jp/kensho"
+)
+
+// tableView is an accessible HTML table: a caption, column headings with
+// scope, row headings with scope, and a legend of the symbols it uses.
+type tableView struct {
+	Lang    string
+	ID      string
+	Caption string
+	Scope   string // what the table holds fixed, under the caption
+	Head    [][]thView
+	Rows    []rowView
+	Legend  []string
+	Notes   []string
+}
+
+type thView struct {
+	Text    string
+	Tag     string // a short marker after the text (集計途中, partial)
+	Colspan int
+	Rowspan int
+	Scope   string // col, colgroup, row
+	Num     bool
+}
+
+type rowView struct {
+	Heads []thView
+	Cells []tdView
+	Break bool // the first row after a series break
+}
+
+type tdView struct {
+	Text  string
+	Class string // num, zero, x, na
+}
+
+// symbols collects which symbols a table uses, for its legend.
+type symbols struct{ x, zero, na bool }
+
+func (s *symbols) add(c kensho.Cell, decimals int) tdView {
+	td := tdView{Text: htmlCell(c, decimals), Class: "num"}
+	switch kindOf(c, decimals) {
+	case kindSuppressed:
+		s.x, td.Class = true, "num x"
+	case kindZero:
+		s.zero, td.Class = true, "num zero"
+	case kindNA:
+		s.na, td.Class = true, "num na"
+	}
+	return td
+}
+
+func (s symbols) legend(lang string) []string {
+	var out []string
+	if s.x {
+		out = append(out, T(lang, "legend.X"))
+	}
+	if s.zero {
+		out = append(out, T(lang, "legend.zero"))
+	}
+	if s.na {
+		out = append(out, T(lang, "legend.na"))
+	}
+	return out
+}
+
+// timeMarks are the partial years and series breaks a table or chart
+// over fiscal years must show.
+type timeMarks struct {
+	partial map[int]bool
+}
+
+func newTimeMarks(rel *kensho.Release) timeMarks {
+	m := timeMarks{partial: map[int]bool{}}
+	for _, y := range rel.PartialYears {
+		m.partial[y] = true
+	}
+	return m
+}
+
+// breaksIn returns the series breaks that fall inside a run of years: a
+// break in year B matters when the years include one before B and one from B.
+func breaksIn(years []int) []kensho.SeriesBreak {
+	lo, hi, ok := yearRange(years)
+	if !ok {
+		return nil
+	}
+	var out []kensho.SeriesBreak
+	for _, b := range kensho.SeriesBreaks {
+		if lo < b.FiscalYear && b.FiscalYear <= hi {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func yearRange(years []int) (lo, hi int, ok bool) {
+	for _, y := range years {
+		if y == 0 {
+			continue
+		}
+		if !ok || y < lo {
+			lo = y
+		}
+		if !ok || y > hi {
+			hi = y
+		}
+		ok = true
+	}
+	return lo, hi, ok
+}
+
+// notes explains the partial years and breaks among years.
+func (m timeMarks) notes(years []int, lang string) []string {
+	var out []string
+	var partial []string
+	seen := map[int]bool{}
+	for _, y := range years {
+		if m.partial[y] && !seen[y] {
+			seen[y] = true
+			partial = append(partial, fiscalYearLabel(strconv.Itoa(y), lang))
+		}
+	}
+	if len(partial) > 0 {
+		out = append(out, Tf(lang, "note.partial", strings.Join(partial, listSep(lang))))
+	}
+	for _, b := range breaksIn(years) {
+		out = append(out, Tf(lang, "note.break", fiscalYearLabel(strconv.Itoa(b.FiscalYear), lang), b.Text.In(lang)))
+	}
+	return out
+}
+
+// yearHead is a row heading for a fiscal year, tagged when partial.
+func (m timeMarks) yearHead(text string, year int, lang string) thView {
+	th := thView{Text: text, Scope: "row"}
+	if m.partial[year] {
+		th.Tag = T(lang, "mark.partial")
+	}
+	return th
+}
+
+// chartTable is the table under a chart: the same numbers in the same
+// shape, categories as rows and series as columns.
+func chartTable(s *chartShape, m timeMarks, id, lang string) tableView {
+	tv := tableView{Lang: lang, ID: id, Caption: s.t.Title.In(lang) + " — " + measureTitle(s.t.Measures[s.measure], lang)}
+	tv.Scope = strings.Join(s.scope(lang), listSep(lang))
+	head := []thView{{Text: s.xTitle(lang), Scope: "col"}}
+	for _, k := range s.sKeys {
+		head = append(head, thView{Text: s.seriesLabel(k, lang), Scope: "col", Num: true})
+	}
+	tv.Head = [][]thView{head}
+	years := s.years()
+	breaks := map[int]bool{}
+	for _, b := range breaksIn(years) {
+		breaks[b.FiscalYear] = true
+	}
+	var sym symbols
+	dec := s.t.Measures[s.measure].Decimals
+	prevYear := 0
+	for i, x := range s.xKeys {
+		row := rowView{Heads: []thView{m.yearHead(s.xLabel(x, lang, false), years[i], lang)}}
+		if breaks[years[i]] && years[i] != prevYear {
+			row.Break = true
+		}
+		prevYear = years[i]
+		for _, k := range s.sKeys {
+			row.Cells = append(row.Cells, sym.add(s.cell(x, k), dec))
+		}
+		tv.Rows = append(tv.Rows, row)
+	}
+	tv.Legend = sym.legend(lang)
+	tv.Notes = m.notes(years, lang)
+	return tv
+}
+
+// fullTable shows every figure of a table restricted to fixed: every
+// dimension left as row headings, except the form, which becomes columns
+// under each measure so that the forms sit side by side.
+func fullTable(t *kensho.StatTable, ix *index, fixedByName map[string]string, m timeMarks, id, lang string) tableView {
+	fixed := map[int]string{}
+	for name, k := range fixedByName {
+		if d, ok := ix.dim[name]; ok {
+			fixed[d] = k
+		}
+	}
+	var free []int
+	for d := range t.Dims {
+		if _, isFixed := fixed[d]; !isFixed {
+			free = append(free, d)
+		}
+	}
+	// The column dimension: the form, so that the forms sit side by side;
+	// else, for a single measure over two or more dimensions, the last one
+	// (a cross table reads as a grid), unless it has too many keys to fit.
+	col := -1
+	if d, ok := ix.dim["form"]; ok && contains(free, d) {
+		col = d
+	} else if len(t.Measures) == 1 && len(free) >= 2 {
+		if last := free[len(free)-1]; len(ix.keysOf(last, fixed, false)) <= maxPivotColumns {
+			col = last
+		}
+	}
+	var rowDims []int
+	for _, d := range free {
+		if d != col {
+			rowDims = append(rowDims, d)
+		}
+	}
+	colKeys := []string{""}
+	if col >= 0 {
+		colKeys = ix.keysOf(col, fixed, false)
+		if t.Dims[col].Name == "form" {
+			// The margin first: both forms together, then each form.
+			colKeys = totalFirst(colKeys)
+		}
+	}
+	tv := tableView{Lang: lang, ID: id, Caption: t.Title.In(lang)}
+	var scope []string
+	for d := range t.Dims { // dimension order, for a stable caption
+		if k, ok := fixed[d]; ok {
+			scope = append(scope, keyLabel(t.Dims[d].Name, k, lang))
+		}
+	}
+	tv.Scope = strings.Join(scope, listSep(lang))
+
+	// Headings.
+	nHead := 1
+	if col >= 0 && len(t.Measures) > 1 {
+		nHead = 2
+	}
+	first := []thView{}
+	for _, d := range rowDims {
+		first = append(first, thView{Text: dimTitle(t.Dims[d], lang), Scope: "col", Rowspan: nHead})
+	}
+	if len(rowDims) == 0 {
+		first = append(first, thView{Text: "", Scope: "col", Rowspan: nHead})
+	}
+	var second []thView
+	for _, ms := range t.Measures {
+		if col < 0 {
+			first = append(first, thView{Text: measureTitle(ms, lang), Scope: "col", Num: true})
+			continue
+		}
+		if nHead == 2 {
+			first = append(first, thView{Text: measureTitle(ms, lang), Scope: "colgroup", Colspan: len(colKeys), Num: true})
+			for _, ck := range colKeys {
+				second = append(second, thView{Text: keyLabel(t.Dims[col].Name, ck, lang), Scope: "col", Num: true})
+			}
+		} else {
+			for _, ck := range colKeys {
+				first = append(first, thView{Text: keyLabel(t.Dims[col].Name, ck, lang), Scope: "col", Num: true})
+			}
+		}
+	}
+	tv.Head = [][]thView{first}
+	if second != nil {
+		tv.Head = append(tv.Head, second)
+	}
+	if col >= 0 && len(t.Measures) == 1 {
+		tv.Caption += " — " + measureTitle(t.Measures[0], lang)
+	}
+
+	// Rows: each distinct key of the row dimensions, in row order.
+	var years []int
+	fyDim, hasFY := ix.dim["fiscal_year"]
+	seen := map[string]bool{}
+	var rowKeys [][]string
+	for _, r := range t.Rows {
+		if !ix.matches(r, fixed) {
+			continue
+		}
+		k := make([]string, len(rowDims))
+		for i, d := range rowDims {
+			k[i] = r.Key[d]
+		}
+		if seen[joinKey(k)] {
+			continue
+		}
+		seen[joinKey(k)] = true
+		rowKeys = append(rowKeys, k)
+	}
+	breakYears := map[int]bool{}
+	if hasFY && contains(rowDims, fyDim) {
+		for _, r := range rowKeys {
+			for i, d := range rowDims {
+				if d == fyDim {
+					y, _ := strconv.Atoi(r[i])
+					years = append(years, y)
+				}
+			}
+		}
+		for _, b := range breaksIn(years) {
+			breakYears[b.FiscalYear] = true
+		}
+	}
+	var sym symbols
+	prevYear := 0
+	for _, rk := range rowKeys {
+		var row rowView
+		year := 0
+		for i, d := range rowDims {
+			th := thView{Text: keyLabel(t.Dims[d].Name, rk[i], lang), Scope: "row"}
+			if d == fyDim && hasFY {
+				year, _ = strconv.Atoi(rk[i])
+				th = m.yearHead(th.Text, year, lang)
+			}
+			row.Heads = append(row.Heads, th)
+		}
+		if len(rowDims) == 0 {
+			row.Heads = []thView{{Text: tv.Scope, Scope: "row"}}
+		}
+		if breakYears[year] && year != prevYear {
+			row.Break = true
+		}
+		prevYear = year
+		for mi, ms := range t.Measures {
+			for _, ck := range colKeys {
+				key := make([]string, len(t.Dims))
+				for d, k := range fixed {
+					key[d] = k
+				}
+				for i, d := range rowDims {
+					key[d] = rk[i]
+				}
+				if col >= 0 {
+					key[col] = ck
+				}
+				row.Cells = append(row.Cells, sym.add(ix.cell(key, mi), ms.Decimals))
+			}
+		}
+		tv.Rows = append(tv.Rows, row)
+	}
+	tv.Legend = sym.legend(lang)
+	if y, ok := fixedByName["fiscal_year"]; ok {
+		n, _ := strconv.Atoi(y)
+		years = append(years, n)
+	}
+	tv.Notes = m.notes(years, lang)
+	return tv
+}
+
+// maxPivotColumns is the most keys a dimension may have to be spread
+// over columns in a full table.
+const maxPivotColumns = 14
+
+// totalFirst moves Total to the front, keeping the order of the rest.
+func totalFirst(keys []string) []string {
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if k == kensho.Total {
+			out = append(out, k)
+		}
+	}
+	for _, k := range keys {
+		if k != kensho.Total {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// needsFull reports whether the full table holds figures the chart does
+// not: the forms apart, other measures, or a dimension the chart holds at
+// its margin.
+func needsFull(s *chartShape) bool {
+	if len(s.t.Measures) > 1 {
+		return true
+	}
+	for d := range s.fixed {
+		if !s.byUser[d] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,146 @@
+package site
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/kensho-jp/kensho"
+)
+
+// langs are the languages of the site: Japanese at the root, English under
+// en/. The order is the order of the language switch.
+var langs = []string{"ja", "en"}
+
+// langPrefix is the directory of a language below the site root.
+func langPrefix(lang string) string {
+	if lang == "ja" {
+		return ""
+	}
+	return lang + "/"
+}
+
+// ui holds the fixed words of the site, by key, in both languages. Figures
+// never appear here: they come from the release.
+var ui = map[string]kensho.Text{
+	"site.title":    {Ja: "電気通信事故統計", En: "Telecom accident statistics"},
+	"site.subtitle": {Ja: "四半期報告事故と重大な事故の公表統計", En: "Official statistics of Japan's reportable telecom accidents"},
+	"site.owner":    {Ja: "電気通信事故検証会議 統計", En: "Statistics of the Telecom Accident Verification Committee"},
+	"skip":          {Ja: "本文へ移動", En: "Skip to content"},
+	"nav.label":     {Ja: "サイト内の主なページ", En: "Main pages"},
+	"lang.label":    {Ja: "English", En: "日本語"},
+	"lang.switch":   {Ja: "English version of this page", En: "このページの日本語版"},
+	"toc":           {Ja: "目次", En: "Contents"},
+
+	"page.overview":    {Ja: "概要", En: "Overview"},
+	"page.causes":      {Ja: "発生要因", En: "Causes"},
+	"page.services":    {Ja: "役務", En: "Services"},
+	"page.equipment":   {Ja: "故障設備", En: "Equipment"},
+	"page.regions":     {Ja: "地域", En: "Regions"},
+	"page.impact":      {Ja: "影響", En: "Impact"},
+	"page.serious":     {Ja: "重大な事故", En: "Serious accidents"},
+	"page.disasters":   {Ja: "自然災害", En: "Natural disasters"},
+	"page.trends":      {Ja: "動向", En: "Trends"},
+	"page.report":      {Ja: "年度報告", En: "Annual reports"},
+	"page.downloads":   {Ja: "データ", En: "Data"},
+	"page.methodology": {Ja: "方法", En: "Methodology"},
+	"page.about":       {Ja: "このサイトについて", En: "About"},
+
+	"lead.overview":    {Ja: "電気通信事業者が四半期ごとに報告した事故と重大な事故の件数、原因、影響を年度ごとにまとめた統計です。", En: "Accidents that telecom operators reported each quarter, and serious accidents, by fiscal year (April to March): how many, why, and with what impact."},
+	"lead.causes":      {Ja: "事故の発生要因(設備要因・人為要因・外的要因)の内訳と、EUの年次報告の根本原因区分による集計です。", En: "Accidents by cause (equipment, human, external), and by the root-cause categories of the EU's annual incident reports."},
+	"lead.services":    {Ja: "事故の影響を受けた電気通信役務ごとの件数です。", En: "Accidents by the telecom service they affected."},
+	"lead.equipment":   {Ja: "故障した設備の種類ごとの件数です。事業者の特定につながる詳細は公表しません。", En: "Accidents by the kind of equipment that failed. Details that could point to an operator are not published."},
+	"lead.regions":     {Ja: "影響範囲を総合通信局の管轄区域ごとにまとめた件数です。複数の区域にまたがる事故は「複数地域」、全国に及ぶ事故は「全国」に計上します。", En: "Accidents by the regional bureau area (総合通信局) they affected. An accident across several areas counts as \"several regions\", a nationwide one as \"nationwide\"."},
+	"lead.impact":      {Ja: "事故の継続時間、影響利用者数、利用者時間(影響利用者数×継続時間)の分布です。", En: "How long accidents lasted, how many users they affected, and user-hours (users × duration in hours, the EU's severity measure)."},
+	"lead.serious":     {Ja: "重大な事故(電気通信事業法施行規則第58条)の件数を役務の区分ごとに示します。基準は下の表のとおりです。", En: "Serious accidents (Article 58 of the Ordinance for Enforcement of the Telecommunications Business Act) by service category. The criteria are listed below."},
+	"lead.disasters":   {Ja: "地震・台風・大雨などの自然災害による事故です。災害名は、複数の事業者が報告した場合に限り公表します。", En: "Accidents caused by earthquakes, typhoons, heavy rain and other natural disasters. A disaster is named only when several operators reported it."},
+	"lead.trends":      {Ja: "検証会議向けの前年度比較、傾向の推定(信頼区間つき)と自動生成の要約です。系列の断絶は各グラフに示します。", En: "For the verification committee: year-over-year changes, estimated trends with confidence intervals, and the generated summary. Breaks in a series are marked on every chart."},
+	"lead.report":      {Ja: "年度ごとの統計表とグラフを、検証報告の順にまとめたページです。A4で印刷できます。", En: "Every table and chart of a fiscal year, in the order of the annual verification report. Each page prints on A4."},
+	"lead.downloads":   {Ja: "公表しているすべての統計表、個票データ(匿名化済み)とデータ辞書をダウンロードできます。", En: "Every published table, the anonymized record-level data and the data dictionary, for download."},
+	"lead.methodology": {Ja: "用語の定義、報告と重大な事故の基準、匿名化の方法と公表データの開示リスクについて説明します。", En: "Definitions, reporting and serious-accident thresholds, how the data are anonymized, and the disclosure risk of what is published."},
+	"lead.about":       {Ja: "出典、利用条件、版と変更履歴です。", En: "Sources, licence, version and changelog."},
+
+	"headline.heading":     {Ja: "%sの主な数値", En: "Key figures, %s"},
+	"headline.latest":      {Ja: "%sは集計途中のため、4四半期分がそろった最新の年度の数値を示します。%sの途中経過は下の表とグラフにあります。", En: "%s is partial, so these are the figures of the latest complete year. The partial figures of %s are in the tables and charts below."},
+	"headline.accidents":   {Ja: "事故件数", En: "Accidents"},
+	"headline.serious":     {Ja: "うち重大な事故", En: "of which serious accidents"},
+	"headline.users":       {Ja: "影響利用者数(延べ)", En: "Affected users (sum)"},
+	"headline.userhours":   {Ja: "利用者時間", En: "User-hours"},
+	"headline.change":      {Ja: "前年度から %s(%s)", En: "%s (%s) on the previous year"},
+	"headline.nochange":    {Ja: "前年度と比較できません", En: "No comparison with the previous year"},
+	"headline.partial":     {Ja: "集計途中の年度のため、前年度とは比較しません", En: "A partial year: not compared with the previous year"},
+	"headline.prevpartial": {Ja: "前年度が集計途中のため比較しません", En: "The previous year is partial: no comparison"},
+	"headline.none":        {Ja: "この年度に公表できる主な数値はありません。", En: "No key figure of this year can be published."},
+
+	"chart.csv":        {Ja: "このグラフのCSV", En: "CSV of this chart"},
+	"table.csv":        {Ja: "表全体のCSV", En: "CSV of the whole table"},
+	"table.full":       {Ja: "すべての数値(様式・指標別)", En: "All figures (by form and measure)"},
+	"table.chartnote":  {Ja: "グラフと同じ数値", En: "The figures of the chart"},
+	"chart.total":      {Ja: "省令・告示の合計", En: "both forms"},
+	"chart.alt":        {Ja: "グラフの数値は下の表のとおりです。", En: "The chart's figures are in the table below."},
+	"legend.heading":   {Ja: "表の記号", En: "Symbols"},
+	"legend.X":         {Ja: "X 秘匿(個別の事業者が特定されるおそれがあるため非表示)", En: "X withheld (it could reveal an individual operator)"},
+	"legend.zero":      {Ja: "- 該当なし(0)", En: "- nil (zero)"},
+	"legend.na":        {Ja: "… 数値なし(算出できない)", En: "… not applicable (cannot be computed)"},
+	"note.partial":     {Ja: "集計途中: 4四半期分の報告がそろっていない年度(%s)です。他の年度と単純に比較できません。", En: "Partial: not all four quarters have data for %s; do not compare it directly with other years."},
+	"note.break":       {Ja: "系列の断絶(%s): %s。この前後の数値は定義が異なります。", En: "Series break (%s): %s. Figures before and after it are defined differently."},
+	"mark.partial":     {Ja: "集計途中", En: "partial"},
+	"mark.break":       {Ja: "断絶", En: "break"},
+	"report.partial":   {Ja: "この年度は集計途中です。4四半期分の報告がそろっていないため、数値は確定値ではありません。", En: "This fiscal year is partial: not all four quarters have data, so its figures are not final."},
+	"report.heading":   {Ja: "%s 電気通信事故の統計", En: "Telecom accident statistics, %s"},
+	"report.years":     {Ja: "年度を選んでください。", En: "Choose a fiscal year."},
+	"report.print":     {Ja: "ブラウザの印刷機能でA4に印刷できます。", En: "Print it from your browser; it is laid out for A4."},
+	"report.nodata":    {Ja: "この年度に公表できる表はありません。", En: "No table can be published for this year."},
+	"summary.heading":  {Ja: "要約", En: "Summary"},
+	"yoy.heading":      {Ja: "前年度比較(%s と %s)", En: "Year-over-year change (%s against %s)"},
+	"yoy.none":         {Ja: "比較できる2つの完全な年度がまだありません。", En: "There are not yet two complete years to compare."},
+	"yoy.change":       {Ja: "増減", En: "change"},
+	"yoy.pct":          {Ja: "増減率(%)", En: "change (%)"},
+	"footer.version":   {Ja: "版 %s(%s 公表)", En: "Release %s, published %s"},
+	"footer.licence":   {Ja: "クリエイティブ・コモンズ 表示 4.0 国際(CC BY 4.0)", En: "Creative Commons Attribution 4.0 International (CC BY 4.0)"},
+	"download.file":    {Ja: "ファイル", En: "File"},
+	"download.format":  {Ja: "形式", En: "Format"},
+	"download.size":    {Ja: "サイズ", En: "Size"},
+	"download.what":    {Ja: "内容", En: "Contents"},
+	"download.sha":     {Ja: "SHA-256", En: "SHA-256"},
+	"download.tables":  {Ja: "統計表", En: "Statistical tables"},
+	"download.files":   {Ja: "ファイル一覧", En: "Files"},
+	"download.micro":   {Ja: "個票データの項目", En: "Columns of the record-level data"},
+	"download.rows":    {Ja: "個票データは %s 件です。", En: "The record-level data hold %s records."},
+	"dict.name":        {Ja: "列名", En: "Column"},
+	"dict.type":        {Ja: "型", En: "Type"},
+	"dict.meaning":     {Ja: "意味", En: "Meaning"},
+	"dict.codes":       {Ja: "コード", En: "Codes"},
+	"dict.table":       {Ja: "表", En: "Table"},
+	"dict.title":       {Ja: "表題", En: "Title"},
+	"dict.page":        {Ja: "ページ", En: "Page"},
+	"file.microcsv":    {Ja: "個票データ(匿名化済み, CSV)", En: "Record-level data (anonymized), CSV"},
+	"file.microparq":   {Ja: "個票データ(匿名化済み, Parquet)", En: "Record-level data (anonymized), Parquet"},
+	"file.xlsx":        {Ja: "全統計表(Excel, 表ごとに1シート)", En: "Every table (Excel, one sheet per table)"},
+	"file.dictionary":  {Ja: "データ辞書(全ファイルの全列)", En: "Data dictionary (every column of every file)"},
+	"file.datapackage": {Ja: "Frictionless Data Package v2 の記述", En: "Frictionless Data Package v2 descriptor"},
+	"file.sums":        {Ja: "全ファイルのSHA-256", En: "SHA-256 of every file"},
+	"file.table":       {Ja: "統計表 %s", En: "Table %s"},
+}
+
+// T returns the fixed text key in lang; a missing key is a programming
+// error caught by the tests (it renders as the key itself).
+func T(lang, key string) string {
+	t, ok := ui[key]
+	if !ok {
+		return key
+	}
+	return t.In(lang)
+}
+
+// Tf formats the fixed text key in lang with args.
+func Tf(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key), args...) }
+
+// uiKeys returns the keys of ui in order (for tests).
+func uiKeys() []string {
+	keys := make([]string, 0, len(ui))
+	for k := range ui {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // deterministic order
+	return keys
+}
