@@ -31,8 +31,10 @@ bench: build
 	$(GO) run ./internal/bench
 
 # Regenerates the sample in data/ byte-identically (the seed is recorded in data/README.md).
+# synth never overwrites, so the generated FY directories go first (data/README.md stays).
 data:
-	$(GO) run ./cmd/kensho synth --seed 20261124 --from 2017 --to 2024 --scale 0.02 --out data
+	rm -rf data/FY[0-9][0-9][0-9][0-9]
+	$(GO) run ./cmd/kensho synth --seed 20261124 --from 2013 --to 2024 --scale 0.06 --format mixed --layout mixed --corrections 0.005 --out data
 
 clean:
 	rm -rf bin .build public

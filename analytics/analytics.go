@@ -24,6 +24,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/kensho-jp/kensho"
 )
@@ -46,6 +47,9 @@ type Result struct {
 	PartialYears []int
 }
 
+// queryWorkers is how many table queries run at once.
+const queryWorkers = 2
+
 // Compute builds every table from deid_accident in db (built by
 // anonymize.Deidentify). It fails when the table is missing or empty, when
 // an accident's declared fiscal year and quarter disagree with when it
@@ -64,9 +68,30 @@ func Compute(ctx context.Context, db *sql.DB, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("analytics: latest year %d has no accidents in deid_accident (years with data: %v)", latest, cal.years)
 	}
 	b := &builder{db: db, cal: cal, latest: latest, rows: map[string]map[string]int{}}
-	for _, spec := range specs() {
-		if err := b.build(ctx, spec); err != nil {
-			return nil, fmt.Errorf("analytics: table %s: %w", spec.name, err)
+	all := specs()
+	// The queries run concurrently (DuckDB counts one table while Go adds up
+	// another's parts); the tables are then built in order, so the result
+	// does not depend on which query finished first.
+	counts := make([]*counted, len(all))
+	errs := make([]error, len(all))
+	sem := make(chan struct{}, queryWorkers)
+	var wg sync.WaitGroup
+	for i, s := range all {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			counts[i], errs[i] = b.count(ctx, s)
+		}()
+	}
+	wg.Wait()
+	for i, s := range all {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("analytics: table %s: %w", s.name, errs[i])
+		}
+		if err := b.build(s, counts[i]); err != nil {
+			return nil, fmt.Errorf("analytics: table %s: %w", s.name, err)
 		}
 	}
 	return &Result{

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -45,13 +46,14 @@ type builder struct {
 	rows   map[string]map[string]int // table name -> joined key -> row index
 }
 
-// opSums are the additive magnitudes of one cell, or of one operator's part
-// of it.
+// opSums are the additive magnitudes of one operator's part of a cell, or
+// of the whole cell. User-hours are kept as integer user-minutes, which add
+// up exactly, and divided by 60 once.
 type opSums struct {
-	op        int32
-	accidents int64
-	users     int64
-	userHours float64
+	op          int32
+	accidents   int64
+	users       int64
+	userMinutes int64
 }
 
 func (s opSums) of(m kensho.Magnitude) float64 {
@@ -61,46 +63,77 @@ func (s opSums) of(m kensho.Magnitude) float64 {
 	case kensho.MagAffectedUsers:
 		return float64(s.users)
 	case kensho.MagUserHours:
-		return s.userHours
+		return float64(s.userMinutes) / 60
 	}
 	panic("analytics: unknown magnitude " + string(m))
 }
 
-// cellData is what a table's query returned for one cell: the row with
-// op_key NULL (the cell itself, with any derived column) and one row per
-// operator with accidents in the cell.
-type cellData struct {
-	total    opSums
-	hasTotal bool
-	extra    map[string]sql.NullFloat64
-	contrib  []opSums
+// add adds b's sums to a, failing on an overflow rather than wrapping.
+func (a *opSums) add(b opSums) error {
+	for _, p := range [][2]*int64{{&a.accidents, &b.accidents}, {&a.users, &b.users}, {&a.userMinutes, &b.userMinutes}} {
+		x, y := *p[0], *p[1]
+		if (y > 0 && x > math.MaxInt64-y) || (y < 0 && x < math.MinInt64-y) {
+			return errors.New("a sum overflows 64 bits")
+		}
+		*p[0] = x + y
+	}
+	return nil
 }
 
-func joinKey(k []string) string { return strings.Join(k, "\x1f") }
+// cellData is one cell as the query's parts give it: the sum of its
+// operators' parts, each operator's part, and any derived column the query
+// computed for the cell (a median).
+type cellData struct {
+	total opSums
+	ops   map[int32]*opSums
+	extra map[string]sql.NullFloat64
+	// accidents the derived columns were computed from, to check against
+	// the parts (-1 when the query gave no derived row).
+	extraAccidents int64
+}
 
-// build runs one table's query, lays out its rows and cells, and derives
-// its derived measures.
-func (b *builder) build(ctx context.Context, s tableSpec) error {
+// keySep separates the keys of a row in a map key; no code or name holds it.
+const keySep = '\x1f'
+
+func joinKey(k []string) string { return strings.Join(k, string(keySep)) }
+
+// counted is what a table's query gave: its cells, and the keys found for
+// a dimension without a code list.
+type counted struct {
+	data map[string]*cellData
+	seen [][]string
+}
+
+// count runs a table's query and adds its parts up into cells; it reads
+// only the database and the calendar, so tables are counted concurrently.
+func (b *builder) count(ctx context.Context, s tableSpec) (*counted, error) {
+	c := &counted{data: map[string]*cellData{}, seen: make([][]string, len(s.dims))}
+	if s.query == "" {
+		return c, nil
+	}
 	domains := make([][]string, len(s.dims))
 	for i, d := range s.dims {
 		domains[i] = b.domain(s, d)
 	}
-	data := map[string]*cellData{}
-	var seen [][]string // per dimension, the keys the query returned
-	if s.query != "" {
-		var err error
-		if data, seen, err = b.query(ctx, s, domains); err != nil {
-			return err
-		}
-	}
+	var err error
+	c.data, c.seen, err = b.query(ctx, s, domains)
+	return c, err
+}
+
+// build lays out one table's rows and cells from what its query counted,
+// and derives its derived measures from the tables built before it.
+func (b *builder) build(s tableSpec, c *counted) error {
+	domains := make([][]string, len(s.dims))
 	for i, d := range s.dims {
+		domains[i] = b.domain(s, d)
 		if domains[i] == nil { // a dimension without a code list: its keys come from the data
-			domains[i] = seen[i]
+			domains[i] = c.seen[i]
 			if d.margin {
 				domains[i] = append(domains[i], kensho.Total)
 			}
 		}
 	}
+	data := c.data
 	t := kensho.StatTable{
 		Name: s.name, Title: s.title, Description: s.desc, Page: s.page, Chart: s.chart,
 		Filter: maps.Clone(s.filter),
@@ -144,7 +177,7 @@ func (b *builder) build(ctx context.Context, s tableSpec) error {
 					panic("analytics: table " + s.name + ": a derived column needs an accidents measure")
 				}
 				row.Cells[i] = kensho.Cell{Status: kensho.NotApplicable}
-				if cd != nil && cd.total.accidents > 0 && cd.extra[m.column].Valid {
+				if cd != nil && cd.total.accidents > 0 && cd.extra != nil && cd.extra[m.column].Valid {
 					row.Cells[i] = kensho.Cell{Value: cd.extra[m.column].Float64,
 						DependsOn: []kensho.CellRef{{Table: s.name, Row: r, Measure: accIdx}}}
 				}
@@ -171,13 +204,11 @@ func additiveCell(cd *cellData, m kensho.Magnitude) kensho.Cell {
 		return kensho.Cell{}
 	}
 	c := kensho.Cell{Value: cd.total.of(m)}
-	for _, o := range cd.contrib {
-		if v := o.of(m); v != 0 {
-			c.Contrib = append(c.Contrib, kensho.Contribution{Op: o.op, Value: v})
+	for _, op := range slices.Sorted(maps.Keys(cd.ops)) { // sorted by operator, as the contract requires
+		if v := cd.ops[op].of(m); v != 0 {
+			c.Contrib = append(c.Contrib, kensho.Contribution{Op: op, Value: v})
 		}
 	}
-	// Sorted by operator, as the contract requires (and for determinism).
-	slices.SortFunc(c.Contrib, func(a, b kensho.Contribution) int { return cmp.Compare(a.Op, b.Op) })
 	return c
 }
 
@@ -218,11 +249,16 @@ func (b *builder) domain(s tableSpec, d dimSpec) []string {
 	return keys
 }
 
-// query runs the table's query and gathers its rows by cell. Every key must
-// be one the table lays out (a code of the column's code list): a code
-// outside the lists breaks the contract with ingest and is an error, never
-// silently dropped. For a dimension without a code list it returns the keys
-// found, ordered by the spec's orderBy column, then by key.
+// query runs the table's query and adds its parts up into cells. A row with
+// op_key is one operator's accidents with the finest keys (no Total); it is
+// added to its cell and to every margin above it (each margin dimension
+// either kept or Total), as the operator's contribution. A row without
+// op_key carries derived columns of one cell, margins included.
+//
+// Every key must be one the table lays out (a code of the column's code
+// list): a code outside the lists breaks the contract with ingest and is an
+// error, never silently dropped. For a dimension without a code list it
+// returns the keys found, ordered by the spec's orderBy column, then by key.
 func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (map[string]*cellData, [][]string, error) {
 	var args []any
 	if s.latestOnly {
@@ -242,54 +278,71 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 		dimCol[d.name] = i
 	}
 	allowed := make([]map[string]bool, len(s.dims))
+	sparseDim := -1
+	var margins []int // dimensions with a Total
 	for i, dom := range domains {
-		if dom != nil {
+		if dom == nil {
+			sparseDim = i
+		} else {
 			allowed[i] = map[string]bool{}
 			for _, k := range dom {
 				allowed[i][k] = true
 			}
 		}
+		if s.dims[i].margin {
+			margins = append(margins, i)
+		}
 	}
 	var (
-		key                   = make([]string, len(s.dims))
-		keyNull               = make([]sql.NullString, len(s.dims))
-		op, accidents, users  sql.NullInt64
-		userHours             sql.NullFloat64
-		extra                 = map[string]*sql.NullFloat64{}
-		dest                  = make([]any, len(cols))
-		data                  = map[string]*cellData{}
-		firstOrder            = map[string]float64{} // sparse key -> minimum of orderBy
-		sparseDim             = -1
-		haveAccidents         bool
-		sparseKeys            = map[string]bool{}
+		keyNull                      = make([]sql.NullString, len(s.dims))
+		key                          = make([]string, len(s.dims))
+		op, accidents, users, minute sql.NullInt64
+		extra                        = map[string]*sql.NullFloat64{}
+		dest                         = make([]any, len(cols))
+		data                         = map[string]*cellData{}
+		firstOrder                   = map[string]float64{} // sparse key -> minimum of orderBy
+		found                        = 0
 	)
 	for i, c := range cols {
 		switch c {
 		case "op_key":
 			dest[i] = &op
 		case "accidents":
-			dest[i], haveAccidents = &accidents, true
+			dest[i] = &accidents
 		case "affected_users":
 			dest[i] = &users
-		case "user_hours":
-			dest[i] = &userHours
+		case "user_minutes":
+			dest[i] = &minute
 		default:
 			if d, ok := dimCol[c]; ok {
 				dest[i] = &keyNull[d]
+				found++
 				continue
 			}
 			v := new(sql.NullFloat64)
 			extra[c], dest[i] = v, v
 		}
 	}
-	if !haveAccidents || len(dimCol) != len(s.dims) {
-		return nil, nil, fmt.Errorf("query sql/%s.sql must return every dimension and accidents (has %v)", s.query, cols)
+	if found != len(s.dims) || !slices.Contains(cols, "accidents") || !slices.Contains(cols, "op_key") {
+		panic(fmt.Sprintf("analytics: sql/%s.sql must return every dimension, op_key and accidents (has %v)", s.query, cols))
 	}
-	for i := range s.dims {
-		if allowed[i] == nil {
-			sparseDim = i
+	var buf []byte
+	cell := func(k []string) *cellData {
+		buf = buf[:0]
+		for i, s := range k {
+			if i > 0 {
+				buf = append(buf, keySep)
+			}
+			buf = append(buf, s...)
 		}
+		cd := data[string(buf)] // no allocation for a lookup
+		if cd == nil {
+			cd = &cellData{ops: map[int32]*opSums{}, extraAccidents: -1}
+			data[string(buf)] = cd
+		}
+		return cd
 	}
+	marginKey := make([]string, len(s.dims))
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, err
@@ -304,70 +357,69 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 					s.dims[i].name, k.String, codeSource(s.dims[i].name))
 			}
 		}
-		if sparseDim >= 0 && key[sparseDim] == kensho.Total && !s.dims[sparseDim].margin {
-			return nil, nil, fmt.Errorf("deid_accident.%s holds %q, which is the key of a margin", s.dims[sparseDim].name, kensho.Total)
-		}
-		if sparseDim >= 0 {
-			sparseKeys[key[sparseDim]] = true
-		}
-		jk := joinKey(key)
-		cd := data[jk]
-		if cd == nil {
-			cd = &cellData{}
-			data[jk] = cd
-		}
-		sums := opSums{accidents: accidents.Int64, users: users.Int64, userHours: userHours.Float64}
 		if !op.Valid {
-			cd.total, cd.hasTotal = sums, true
+			// A cell's derived columns.
+			cd := cell(key)
 			cd.extra = map[string]sql.NullFloat64{}
+			cd.extraAccidents = accidents.Int64
 			for c, v := range extra {
 				cd.extra[c] = *v
 			}
-			if sparseDim >= 0 && s.orderBy != "" && key[sparseDim] != kensho.Total {
-				k := key[sparseDim]
-				if v := extra[s.orderBy]; v.Valid {
-					if f, ok := firstOrder[k]; !ok || v.Float64 < f {
-						firstOrder[k] = v.Float64
-					}
-				}
-			}
 			continue
 		}
-		sums.op = int32(op.Int64)
-		cd.contrib = append(cd.contrib, sums)
+		if slices.Contains(key, kensho.Total) {
+			return nil, nil, fmt.Errorf("sql/%s.sql: a part per operator has a margin key %v", s.query, key)
+		}
+		part := opSums{op: int32(op.Int64), accidents: accidents.Int64, users: users.Int64, userMinutes: minute.Int64}
+		if sparseDim >= 0 {
+			k := key[sparseDim]
+			f, ok := firstOrder[k]
+			if v := extra[s.orderBy]; s.orderBy != "" && v.Valid && (!ok || v.Float64 < f) {
+				f = v.Float64
+			} else if !ok {
+				f = math.Inf(1)
+			}
+			firstOrder[k] = f
+		}
+		// The part counts in its cell and in every margin above it: each
+		// subset of the margin dimensions set to Total.
+		for mask := 0; mask < 1<<len(margins); mask++ {
+			k := marginKey
+			copy(k, key)
+			for j, d := range margins {
+				if mask&(1<<j) != 0 {
+					k[d] = kensho.Total
+				}
+			}
+			cd := cell(k)
+			o := cd.ops[part.op]
+			if o == nil {
+				o = &opSums{op: part.op}
+				cd.ops[part.op] = o
+			}
+			if err := o.add(part); err != nil {
+				return nil, nil, fmt.Errorf("cell %v: %w", k, err)
+			}
+			if err := cd.total.add(part); err != nil {
+				return nil, nil, fmt.Errorf("cell %v: %w", k, err)
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	// The cell and the sum of its operators' parts must agree; anything else
-	// is a broken query, and anonymize would protect the wrong figures.
 	for _, jk := range slices.Sorted(maps.Keys(data)) { // sorted: the first error is always the same
-		cd := data[jk]
-		var n, u int64
-		var uh float64
-		for _, o := range cd.contrib {
-			n, u, uh = n+o.accidents, u+o.users, uh+o.userHours
-		}
-		if !cd.hasTotal || n != cd.total.accidents || u != cd.total.users ||
-			math.Abs(uh-cd.total.userHours) > 1e-9*math.Max(1, math.Abs(cd.total.userHours)) {
-			return nil, nil, fmt.Errorf("query sql/%s.sql: cell %q does not equal the sum of its operators' parts", s.query, strings.ReplaceAll(jk, "\x1f", ","))
+		if cd := data[jk]; cd.extraAccidents >= 0 && cd.extraAccidents != cd.total.accidents {
+			return nil, nil, fmt.Errorf("sql/%s.sql: cell %q: %d accidents in its derived row, %d in its parts",
+				s.query, strings.ReplaceAll(jk, "\x1f", ","), cd.extraAccidents, cd.total.accidents)
 		}
 	}
 	seen := make([][]string, len(s.dims))
 	if sparseDim >= 0 {
-		delete(sparseKeys, kensho.Total)
-		seen[sparseDim] = slices.Sorted(maps.Keys(sparseKeys))
+		seen[sparseDim] = slices.Sorted(maps.Keys(firstOrder))
 		// First occurrence first, then by key (the name): a stable order.
 		slices.SortStableFunc(seen[sparseDim], func(a, c string) int {
-			fa, okA := firstOrder[a]
-			fc, okC := firstOrder[c]
-			if !okA {
-				fa = math.Inf(1)
-			}
-			if !okC {
-				fc = math.Inf(1)
-			}
-			return cmp.Or(cmp.Compare(fa, fc), cmp.Compare(a, c))
+			return cmp.Compare(firstOrder[a], firstOrder[c])
 		})
 	}
 	return data, seen, nil

@@ -22,7 +22,9 @@ var deidentifySQL string
 // drops every direct identifier and free text, replaces the operator by an
 // internal op_key, and adds the generalized columns that tables and
 // microdata are built from. A 災害名 is kept only when at least
-// minOperators distinct operators reported it.
+// minOperators distinct operators reported it and it contains no
+// operator's identifier (a disaster named after a building or a company
+// would name it).
 func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 	if minOperators < 3 {
 		return fmt.Errorf("deidentify: min_operators %d is below 3, which is never accepted", minOperators)
@@ -33,6 +35,44 @@ func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 	}
 	if _, err := db.ExecContext(ctx, q, sql.Named("min_operators", minOperators)); err != nil {
 		return fmt.Errorf("deidentify: %w", err)
+	}
+	if err := dropIdentifyingDisasters(ctx, db); err != nil {
+		return fmt.Errorf("deidentify: %w", err)
+	}
+	return nil
+}
+
+// dropIdentifyingDisasters removes every disaster name that contains an
+// identifier held in the restricted database, with the same scan Publish
+// applies, so a name that would stop the release never reaches a table.
+func dropIdentifyingDisasters(ctx context.Context, db *sql.DB) error {
+	ids, err := loadIdentifiers(ctx, db)
+	if err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, "SELECT DISTINCT disaster FROM deid_accident WHERE disaster IS NOT NULL ORDER BY disaster")
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		if len(ids.scan([]labelled{{"disaster", name}})) > 0 {
+			bad = append(bad, name)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range bad {
+		if _, err := db.ExecContext(ctx, "UPDATE deid_accident SET disaster = NULL WHERE disaster = ?", name); err != nil {
+			return err
+		}
 	}
 	return nil
 }

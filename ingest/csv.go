@@ -34,7 +34,7 @@ func decodeCSV(file string, data []byte) (string, string, *fileProblem) {
 		return "", "", &fileProblem{code: CodeBadEncoding, msg: newMessage(CodeBadEncoding, "file", file,
 			"detail_ja", "UTF-16 で保存されています", "detail_en", "it is saved as UTF-16")}
 	}
-	if utf8.Valid(data) {
+	if validUTF8(data) {
 		data = bytes.TrimPrefix(data, bomUTF8)
 		return bytesToString(data), encUTF8, nil
 	}
@@ -58,6 +58,40 @@ func bytesToString(b []byte) string {
 		return ""
 	}
 	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// validUTF8 is utf8.Valid on every core: the pieces start at the first
+// byte of a character, so each is valid on its own iff the whole is.
+func validUTF8(b []byte) bool {
+	n := runtime.GOMAXPROCS(0)
+	if n == 1 || len(b) < 1<<20 {
+		return utf8.Valid(b)
+	}
+	var wg sync.WaitGroup
+	ok := make([]bool, n)
+	start := 0
+	for i := range n {
+		end := len(b) * (i + 1) / n
+		for end < len(b) && !utf8.RuneStart(b[end]) && end-len(b)*(i+1)/n < utf8.UTFMax {
+			end++
+		}
+		if i == n-1 {
+			end = len(b)
+		}
+		wg.Add(1)
+		go func(i int, piece []byte) {
+			defer wg.Done()
+			ok[i] = utf8.Valid(piece)
+		}(i, b[start:end])
+		start = end
+	}
+	wg.Wait()
+	for _, v := range ok {
+		if !v {
+			return false
+		}
+	}
+	return true
 }
 
 func firstInvalidUTF8(b []byte) int {
@@ -188,36 +222,61 @@ func (s *csvScanner) next() (rec string, row int, broken bool, ok bool) {
 		s.pos = lineEnd + 1
 		return trimCR(text[start:lineEnd]), s.row, false, true
 	}
-	fieldStart := true
-	for i := start; i < len(text); {
-		switch c := text[i]; {
-		case c == '"' && fieldStart:
-			j := i + 1
-			for {
-				k := strings.IndexByte(text[j:], '"')
-				if k < 0 {
-					s.pos = lineEnd + 1
-					return trimCR(text[start:lineEnd]), s.row, true, true
-				}
-				j += k
-				if j+1 < len(text) && text[j+1] == '"' {
-					j += 2
-					continue
-				}
-				break
+	// The line has a quote. Jump from quote to quote: a quote opens a
+	// quoted cell only at the start of a cell (after a comma or at the
+	// start of the record); elsewhere it is a character like any other.
+	i := start
+	for {
+		q := strings.IndexByte(text[i:lineEnd], '"')
+		if q < 0 {
+			s.pos = lineEnd + 1
+			return trimCR(text[start:lineEnd]), s.row, false, true
+		}
+		q += i
+		if q != start && text[q-1] != ',' {
+			i = q + 1 // a quote inside an unquoted cell
+			continue
+		}
+		// A quoted cell: find its closing quote, past "" and line breaks.
+		j := q + 1
+		for {
+			k := strings.IndexByte(text[j:], '"')
+			if k < 0 {
+				s.pos = firstLineEnd(text, start) + 1
+				return trimCR(text[start:firstLineEnd(text, start)]), s.row, true, true
 			}
-			i, fieldStart = j+1, false
-		case c == ',':
-			i, fieldStart = i+1, true
-		case c == '\n':
-			s.pos = i + 1
-			return trimCR(text[start:i]), s.row, false, true
-		default:
-			i, fieldStart = i+1, false
+			j += k
+			if j+1 < len(text) && text[j+1] == '"' {
+				j += 2
+				continue
+			}
+			break
+		}
+		// Text after the closing quote runs to the next comma or line
+		// end; the record's line end may now lie further on.
+		i = j + 1
+		if i > lineEnd {
+			lineEnd = len(text)
+			if nl := strings.IndexByte(text[i:], '\n'); nl >= 0 {
+				lineEnd = i + nl
+			}
+		}
+		if i > len(text) {
+			i = len(text)
+		}
+		if i >= lineEnd {
+			s.pos = lineEnd + 1
+			return trimCR(text[start:lineEnd]), s.row, false, true
 		}
 	}
-	s.pos = len(text)
-	return trimCR(text[start:]), s.row, false, true
+}
+
+// firstLineEnd is the end of the line that starts at start.
+func firstLineEnd(text string, start int) int {
+	if nl := strings.IndexByte(text[start:], '\n'); nl >= 0 {
+		return start + nl
+	}
+	return len(text)
 }
 
 func trimCR(s string) string {

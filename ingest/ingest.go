@@ -68,6 +68,11 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	if err != nil {
 		return nil, err
 	}
+	restore, err := steps.unorderedInserts(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
 	tmp, err := os.MkdirTemp("", "kensho-ingest-")
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -165,15 +170,24 @@ func unreadable(path string, err error) (FileReport, []Error) {
 
 // loadFile loads one file in one transaction.
 func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string, loadedAt time.Time, tmp string) (FileReport, []Error, error) {
-	t0 := time.Now()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fr, errs := unreadable(path, err)
 		return fr, errs, nil
 	}
-	sum := sha256.Sum256(data)
-	fmt.Fprintln(os.Stderr, "TRACE read+sha", time.Since(t0))
-	fr := FileReport{Path: path, SHA256: hex.EncodeToString(sum[:]), Status: StatusLoaded}
+	// The digest is computed while the reader checks the encoding.
+	digest := make(chan string, 1)
+	go func() {
+		sum := sha256.Sum256(data)
+		digest <- hex.EncodeToString(sum[:])
+	}()
+	xlsx := bytes.HasPrefix(data, zipMagic) || bytes.HasPrefix(data, oleMagic) || strings.EqualFold(filepath.Ext(path), ".xlsx")
+	var text, encoding string
+	var fp *fileProblem
+	if !xlsx {
+		text, encoding, fp = decodeCSV(path, data)
+	}
+	fr := FileReport{Path: path, SHA256: <-digest, Status: StatusLoaded}
 	if at, ok, err := steps.loadedAt(ctx, conn, fr.SHA256); err != nil {
 		return fr, nil, err
 	} else if ok {
@@ -187,8 +201,7 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 
 	var lay *layout
 	var src rowSource
-	var fp *fileProblem
-	if bytes.HasPrefix(data, zipMagic) || bytes.HasPrefix(data, oleMagic) || strings.EqualFold(filepath.Ext(path), ".xlsx") {
+	if xlsx {
 		fr.format, fr.encoding = "xlsx", encXLSX
 		var xs *xlsxSource
 		lay, xs, fr.sheet, fp = openXLSX(path, data)
@@ -197,9 +210,7 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 			src = xs
 		}
 	} else {
-		fr.format = "csv"
-		var text string
-		text, fr.encoding, fp = decodeCSV(path, data)
+		fr.format, fr.encoding = "csv", encoding
 		if fp == nil {
 			var cs *csvSource
 			lay, cs, fp = openCSV(path, text)
@@ -214,7 +225,6 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 		return fr, errs, steps.recordFile(ctx, conn, &fr, loadedAt)
 	}
 
-	fmt.Fprintln(os.Stderr, "TRACE open", time.Since(t0))
 	w, err := newFileWriter(tmp, path, lay)
 	if err != nil {
 		return fr, nil, err
@@ -240,8 +250,6 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 	fr.RowsRead, fr.RowsLoaded, fr.RowsQuarantined = w.read, w.loaded, w.quarantined
 	fr.Warnings = w.warnings
 	fr.fileWarnings = w.fileWarnings
-	fmt.Fprintln(os.Stderr, "TRACE validated", time.Since(t0))
-	defer func() { fmt.Fprintln(os.Stderr, "TRACE loaded", time.Since(t0)) }()
 	if err := steps.load(ctx, conn, &fr, w, loadedAt); err != nil {
 		return fr, nil, err
 	}

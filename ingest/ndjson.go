@@ -27,9 +27,18 @@ var needsEscape = func() (t [256]bool) {
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for i < len(s) {
+		// Skip eight bytes at a time while none needs escaping.
+		for i+8 <= len(s) && !wordNeedsEscape(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if !needsEscape[c] {
+			i++
 			continue
 		}
 		dst = append(dst, s[start:i]...)
@@ -47,10 +56,28 @@ func appendString(dst []byte, s string) []byte {
 		default:
 			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 		}
-		start = i + 1
+		i++
+		start = i
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// wordNeedsEscape reports whether any of 8 bytes is below 0x20, '"' or
+// '\\' (bit tricks: a byte b is zero iff (b-1) & ^b has its top bit set).
+func wordNeedsEscape(s string) bool {
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	hasZero := func(x uint64) uint64 { return (x - lsb) & ^x & msb }
+	// Bytes ≥ 0x80 have the top bit set in w and are masked out by ^w;
+	// a byte < 0x20 underflows when 0x20 is taken from it.
+	below := (w - 0x20*lsb) & ^w & msb
+	return below|hasZero(w^('"'*lsb))|hasZero(w^('\\'*lsb)) != 0
 }
 
 // jsonObject writes one JSON object, field by field. With short set, the
@@ -77,19 +104,27 @@ func (o *jsonObject) key(k string) {
 		o.b = append(o.b, ',')
 	}
 	o.first = false
-	o.b = append(o.b, '"')
-	if o.short {
-		o.b = append(o.b, 'c')
-		o.b = strconv.AppendInt(o.b, int64(o.n), 10)
+	if o.short && o.n < len(shortKeys) {
+		o.b = append(o.b, shortKeys[o.n]...)
 	} else {
+		o.b = append(o.b, '"')
 		o.b = append(o.b, k...)
+		o.b = append(o.b, '"', ':')
 	}
 	o.n++
 	if o.names != nil {
 		*o.names = append(*o.names, k)
 	}
-	o.b = append(o.b, '"', ':')
 }
+
+// shortKeys are "c0":, "c1":, ... ready to append.
+var shortKeys = func() []string {
+	out := make([]string, 64)
+	for i := range out {
+		out[i] = `"c` + strconv.Itoa(i) + `":`
+	}
+	return out
+}()
 
 func (o *jsonObject) str(k, v string) {
 	o.key(k)

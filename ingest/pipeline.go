@@ -112,9 +112,24 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 	return ctx.Err()
 }
 
+// bufPool recycles the JSON buffers of batches: a million-row file would
+// otherwise allocate (and zero) its whole JSON once more.
+var bufPool sync.Pool
+
+func getBuf(capacity int) []byte {
+	if b, ok := bufPool.Get().(*[]byte); ok && cap(*b) >= capacity {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, capacity)
+}
+
+func putBuf(b []byte) {
+	bufPool.Put(&b)
+}
+
 // batch validates rows; blank rows are skipped (they are no accident).
 func (v *validator) batch(rows []rawRow) *batchOut {
-	out := &batchOut{results: make([]rowResult, 0, len(rows)), acc: make([]byte, 0, v.accCap)}
+	out := &batchOut{results: make([]rowResult, 0, len(rows)), acc: getBuf(v.accCap)}
 	for i := range rows {
 		r := &rows[i]
 		cells := r.cells

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"text/template"
@@ -22,7 +21,8 @@ var loadSQL string
 // loadSteps are the statements of sql/load.sql, by step name.
 type loadSteps struct {
 	sql             map[string]*template.Template
-	accidentColumns string // read_ndjson columns of a valid row's line
+	accidentColumns string // read_ndjson columns of a valid row's line: {c0: 'VARCHAR', ...}
+	accidentSelect  string // c0 AS operator_id, ...
 }
 
 var (
@@ -54,18 +54,28 @@ func newLoadSteps(ctx context.Context, conn *sql.Conn) (*loadSteps, error) {
 		return nil, fmt.Errorf("ingest: accident columns: %w", err)
 	}
 	defer rows.Close()
-	var cols []string
+	var names, cols, sel []string
 	for rows.Next() {
 		var name, typ string
 		if err := rows.Scan(&name, &typ); err != nil {
 			return nil, fmt.Errorf("ingest: accident columns: %w", err)
 		}
-		cols = append(cols, name+": "+duck.QuoteString(typ))
+		key := fmt.Sprintf("c%d", len(cols))
+		names = append(names, name)
+		cols = append(cols, key+": "+duck.QuoteString(typ))
+		sel = append(sel, key+" AS "+duck.QuoteIdent(name))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("ingest: accident columns: %w", err)
 	}
+	// The Go code writes the columns in its own order; a database made
+	// by another version of the schema must not receive them shifted.
+	if strings.Join(names, ",") != strings.Join(accidentFields, ",") {
+		return nil, fmt.Errorf("ingest: the accident table has columns %s, but this version of kensho writes %s; use a new --db",
+			strings.Join(names, ", "), strings.Join(accidentFields, ", "))
+	}
 	s.accidentColumns = "{" + strings.Join(cols, ", ") + "}"
+	s.accidentSelect = strings.Join(sel, ", ")
 	return s, nil
 }
 
@@ -155,8 +165,6 @@ func (s *loadSteps) exec(ctx context.Context, tx *sql.Tx, step string, data any,
 	if err != nil {
 		return 0, err
 	}
-	t0 := time.Now()
-	defer func() { fmt.Fprintln(os.Stderr, "TRACE step", step, time.Since(t0)) }()
 	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", step, err)
@@ -190,26 +198,27 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 		maxObject = w.maxLine + 1
 	}
 	data := map[string]any{
-		"Keys": duck.QuoteString(w.keys.path), "Accident": duck.QuoteString(w.acc.path),
+		"Accident":      duck.QuoteString(w.acc.path),
 		"QuarantineRow": duck.QuoteString(w.qrow.path), "QuarantineError": duck.QuoteString(w.qerr.path),
-		"Warning": duck.QuoteString(w.warn.path), "AccidentColumns": s.accidentColumns, "MaxObject": maxObject,
+		"Warning": duck.QuoteString(w.warn.path), "AccidentColumns": s.accidentColumns,
+		"AccidentSelect": s.accidentSelect, "MaxObject": maxObject,
 	}
 	return inTx(ctx, conn, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, "forget_attempt", data, p); err != nil {
 			return err
 		}
 		if w.acc.lines > 0 {
-			for _, step := range []string{"keys", "history", "supersede", "drop_keys"} {
-				if _, err := s.exec(ctx, tx, step, data, p); err != nil {
-					return err
-				}
-			}
 			n, err := s.exec(ctx, tx, "accident", data, p)
 			if err != nil {
 				return err
 			}
 			if n != int64(w.acc.lines) {
 				return fmt.Errorf("accident: %d rows validated but %d inserted", w.acc.lines, n)
+			}
+			for _, step := range []string{"history", "supersede"} {
+				if _, err := s.exec(ctx, tx, step, data, p); err != nil {
+					return err
+				}
 			}
 		}
 		for _, f := range []struct {
@@ -230,4 +239,30 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 		_, err := s.exec(ctx, tx, "file", data, p)
 		return err
 	})
+}
+
+// unorderedInserts turns off preserve_insertion_order for the load and
+// returns the function that restores the setting.
+func (s *loadSteps) unorderedInserts(ctx context.Context, conn *sql.Conn) (func(), error) {
+	q, _, err := s.render("insertion_order", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var old bool
+	if err := conn.QueryRowContext(ctx, q).Scan(&old); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	set := func(v bool) error {
+		q, _, err := s.render("set_insertion_order", map[string]any{"Value": v}, nil)
+		if err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, q)
+		return err
+	}
+	if err := set(false); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	// Restored even when the load was cancelled.
+	return func() { ctx = context.WithoutCancel(ctx); set(old) }, nil
 }

@@ -77,12 +77,12 @@ type codeResult struct {
 type validator struct {
 	file   string
 	lay    *layout
-	codes  map[int]map[string]codeResult
-	bools  map[string]codeResult
-	ops    map[string]string
-	prefs  map[string]prefectureList
-	years  map[string]int
-	quarts map[string]int
+	codes  []memo[codeResult] // by field
+	bools  memo[codeResult]
+	ops    memo[string]
+	prefs  memo[prefectureList]
+	years  memo[int]
+	quarts memo[int]
 	// serious memoizes kensho.MeetsSeriousCriteria on representatives.
 	serious map[seriousKey]bool
 
@@ -94,8 +94,7 @@ type validator struct {
 func newValidator(file string, lay *layout) *validator {
 	return &validator{
 		file: file, lay: lay,
-		codes: map[int]map[string]codeResult{}, bools: map[string]codeResult{}, ops: map[string]string{},
-		prefs: map[string]prefectureList{}, years: map[string]int{}, quarts: map[string]int{},
+		codes:   make([]memo[codeResult], len(kensho.InputColumns)),
 		serious: map[seriousKey]bool{},
 	}
 }
@@ -449,78 +448,100 @@ func normalizeKeyText(s string) string {
 }
 
 func (v *validator) operatorKey(s string) string {
-	if k, ok := v.ops[s]; ok {
+	if k, ok := v.ops.get(s); ok {
 		return k
 	}
 	k := normalizeKeyText(s)
-	if len(v.ops) < cacheLimit {
-		v.ops[s] = k
-	}
+	v.ops.put(s, k)
 	return k
 }
 
 func (v *validator) lookup(f int, s string) (string, bool) {
-	m := v.codes[f]
-	if m == nil {
-		m = map[string]codeResult{}
-		v.codes[f] = m
-	}
-	if r, ok := m[s]; ok {
+	if r, ok := v.codes[f].get(s); ok {
 		return r.code, r.ok
 	}
 	c, ok := codeLists[f].Lookup(s)
-	if len(m) < cacheLimit {
-		m[s] = codeResult{c.Code, ok}
-	}
+	v.codes[f].put(s, codeResult{c.Code, ok})
 	return c.Code, ok
 }
 
 func (v *validator) boolean(s string) (bool, bool) {
-	if r, ok := v.bools[s]; ok {
+	if r, ok := v.bools.get(s); ok {
 		return r.code == "t", r.ok
 	}
 	b, ok := kensho.ParseBool(s)
-	if len(v.bools) < cacheLimit {
-		c := "f"
-		if b {
-			c = "t"
-		}
-		v.bools[s] = codeResult{c, ok}
+	c := "f"
+	if b {
+		c = "t"
 	}
+	v.bools.put(s, codeResult{c, ok})
 	return b, ok
 }
 
 func (v *validator) prefectures(s string) prefectureList {
-	if p, ok := v.prefs[s]; ok {
+	if p, ok := v.prefs.get(s); ok {
 		return p
 	}
 	p := parsePrefectures(s)
-	if len(v.prefs) < cacheLimit {
-		v.prefs[s] = p
-	}
+	v.prefs.put(s, p)
 	return p
 }
 
 func (v *validator) fiscalYear(s string) (int, bool) {
-	if y, ok := v.years[s]; ok {
+	if y, ok := v.years.get(s); ok {
 		return y, y != 0
 	}
 	y, ok := parseFiscalYear(s)
-	if len(v.years) < cacheLimit {
-		v.years[s] = y
-	}
+	v.years.put(s, y)
 	return y, ok
 }
 
 func (v *validator) quarter(s string) (int, bool) {
-	if q, ok := v.quarts[s]; ok {
+	if q, ok := v.quarts.get(s); ok {
 		return q, q != 0
 	}
 	q, ok := parseQuarter(s)
-	if len(v.quarts) < cacheLimit {
-		v.quarts[s] = q
-	}
+	v.quarts.put(s, q)
 	return q, ok
+}
+
+// memo remembers what a cell's text was read as. A column of codes holds
+// a handful of distinct values: the first few are compared directly,
+// which beats hashing long labels; more go to a map, up to cacheLimit.
+type memo[V any] struct {
+	keys []string
+	vals []V
+	m    map[string]V
+}
+
+const memoLinear = 16
+
+func (c *memo[V]) get(s string) (V, bool) {
+	for i, k := range c.keys {
+		if k == s {
+			return c.vals[i], true
+		}
+	}
+	if c.m != nil {
+		v, ok := c.m[s]
+		return v, ok
+	}
+	var zero V
+	return zero, false
+}
+
+func (c *memo[V]) put(s string, v V) {
+	if len(c.keys) < memoLinear {
+		c.keys = append(c.keys, s)
+		c.vals = append(c.vals, v)
+		return
+	}
+	if c.m == nil {
+		c.m = map[string]V{}
+	}
+	if len(c.m) < cacheLimit {
+		c.m[s] = v
+	}
 }
 
 // seriousKey is an accident reduced to what kensho.MeetsSeriousCriteria
@@ -530,7 +551,7 @@ func (v *validator) quarter(s string) (int, bool) {
 // answer.
 type seriousKey struct {
 	service, impact, equipment string
-	from                       time.Time
+	from                       int64 // Unix time the rule set took effect
 	minutes, users             int64
 }
 
@@ -558,22 +579,23 @@ func floorTo(v int64, ts []int64) int64 {
 func (v *validator) meetsSerious(a kensho.Accident) bool {
 	k := seriousKey{service: a.Service, impact: a.Impact, equipment: a.Equipment,
 		minutes: floorTo(a.DurationMin, seriousMinutes), users: floorTo(a.AffectedUsers, seriousUsers)}
+	var from time.Time
 	for _, r := range kensho.SeriousRules { // newest first
 		if !a.OccurredAt.Before(r.EffectiveFrom) {
-			k.from = r.EffectiveFrom
+			from = r.EffectiveFrom
 			break
 		}
 	}
-	if k.from.IsZero() {
+	if from.IsZero() {
 		return kensho.MeetsSeriousCriteria(a)
 	}
+	k.from = from.Unix()
 	if m, ok := v.serious[k]; ok {
 		return m
 	}
-	m := kensho.MeetsSeriousCriteria(kensho.Accident{OccurredAt: k.from, Service: k.service, Impact: k.impact,
+	m := kensho.MeetsSeriousCriteria(kensho.Accident{OccurredAt: from, Service: k.service, Impact: k.impact,
 		Equipment: k.equipment, DurationMin: k.minutes, AffectedUsers: k.users})
-	if len(v.serious) < cacheLimit {
-		v.serious[k] = m
-	}
+	// Bounded by the code lists and thresholds (a few tens of thousands).
+	v.serious[k] = m
 	return m
 }

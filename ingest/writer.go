@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bufio"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -51,18 +52,18 @@ func (n *ndjsonFile) close() error {
 }
 
 // fileWriter receives a file's validated batches in order and writes what
-// the database will load: accidents, their keys, quarantined rows and
-// their errors, and warnings. It also keeps (operator_id, report_no)
+// the database will load: accidents, quarantined rows and their errors,
+// and warnings. It also keeps (operator_id, report_no)
 // unique within the file: the first row with a key loads, later ones are
 // quarantined.
 type fileWriter struct {
 	file string
 	lay  *layout
 
-	acc, keys, qrow, qerr, warn *ndjsonFile
+	acc, qrow, qerr, warn *ndjsonFile
 	maxLine                     int
 
-	seen        map[string]int // key -> row that has it
+	seen        keySet
 	blankWarned map[int]bool   // columns without header already warned about
 
 	read, loaded, quarantined, warnings int
@@ -72,11 +73,11 @@ type fileWriter struct {
 }
 
 func newFileWriter(dir, file string, lay *layout) (*fileWriter, error) {
-	w := &fileWriter{file: file, lay: lay, seen: map[string]int{}, blankWarned: map[int]bool{}}
+	w := &fileWriter{file: file, lay: lay, seen: newKeySet(), blankWarned: map[int]bool{}}
 	for _, f := range []struct {
 		dst  **ndjsonFile
 		name string
-	}{{&w.acc, "accident.ndjson"}, {&w.keys, "keys.ndjson"}, {&w.qrow, "quarantine_row.ndjson"},
+	}{{&w.acc, "accident.ndjson"}, {&w.qrow, "quarantine_row.ndjson"},
 		{&w.qerr, "quarantine_error.ndjson"}, {&w.warn, "warning.ndjson"}} {
 		n, err := createNDJSON(dir, f.name)
 		if err != nil {
@@ -93,7 +94,7 @@ func newFileWriter(dir, file string, lay *layout) (*fileWriter, error) {
 }
 
 func (w *fileWriter) files() []*ndjsonFile {
-	return []*ndjsonFile{w.acc, w.keys, w.qrow, w.qerr, w.warn}
+	return []*ndjsonFile{w.acc, w.qrow, w.qerr, w.warn}
 }
 
 // fileWarning warns once that column c is not in the report format.
@@ -133,6 +134,7 @@ func (w *fileWriter) line(dst *ndjsonFile, b []byte) {
 
 // batch takes one validated batch, in file order.
 func (w *fileWriter) batch(b *batchOut) error {
+	defer putBuf(b.acc)
 	start, next := 0, 0
 	for i := range b.results {
 		r := &b.results[i]
@@ -148,18 +150,10 @@ func (w *fileWriter) batch(b *batchOut) error {
 			next++
 			line := b.acc[start:end]
 			start = end
-			key := r.operatorID + "\x00" + r.reportNo
-			if first, dup := w.seen[key]; dup {
+			if first, dup := w.seen.add(r.operatorID, r.reportNo, r.row); dup {
 				r.errs = []problem{w.duplicate(r, first)}
 			} else {
-				w.seen[key] = r.row
 				w.line(w.acc, line)
-				var o jsonObject
-				o.begin(w.buf[:0])
-				o.str("operator_id", r.operatorID)
-				o.str("report_no", r.reportNo)
-				w.buf = o.end()
-				w.line(w.keys, w.buf)
 				for _, p := range r.warns {
 					w.writeProblem(w.warn, p)
 					w.warnings++
@@ -232,4 +226,50 @@ func (w *fileWriter) remove() {
 			os.Remove(n.path)
 		}
 	}
+}
+
+// keySet remembers the (operator_id, report_no) of every row loaded from
+// a file and the row that had it. It keys a map by a 64-bit hash, which
+// for a million rows is much faster than keying it by the strings, and
+// compares the strings on a hit, so a collision is never taken for a
+// duplicate.
+type keySet struct {
+	seed     maphash.Seed
+	byHash   map[uint64]int32
+	entries  []keyEntry
+	collided map[[2]string]int // keys whose hash another key had first
+}
+
+type keyEntry struct {
+	operatorID, reportNo string
+	row                  int
+}
+
+func newKeySet() keySet {
+	return keySet{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}, collided: map[[2]string]int{}}
+}
+
+// add records a key; if it was there, it returns the first row with it.
+func (k *keySet) add(operatorID, reportNo string, row int) (int, bool) {
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	h.WriteString(operatorID)
+	h.WriteByte(0)
+	h.WriteString(reportNo)
+	sum := h.Sum64()
+	i, ok := k.byHash[sum]
+	if !ok {
+		k.byHash[sum] = int32(len(k.entries))
+		k.entries = append(k.entries, keyEntry{operatorID, reportNo, row})
+		return 0, false
+	}
+	if e := k.entries[i]; e.operatorID == operatorID && e.reportNo == reportNo {
+		return e.row, true
+	}
+	exact := [2]string{operatorID, reportNo}
+	if first, ok := k.collided[exact]; ok {
+		return first, true
+	}
+	k.collided[exact] = row
+	return 0, false
 }

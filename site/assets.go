@@ -11,7 +11,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed assets/style.css assets/site.js
+//go:embed assets/style.css assets/site.js assets/favicon.svg
 var assetFS embed.FS
 
 //go:embed content/*.md
@@ -79,7 +79,7 @@ func changelog(lang string) string {
 // writeAssets copies the stylesheet, the chart script and ECharts (with its
 // licence, which the Apache License asks to travel with it).
 func (r *renderer) writeAssets() error {
-	for _, name := range []string{"style.css", "site.js"} {
+	for _, name := range []string{"style.css", "site.js", "favicon.svg"} {
 		b, err := assetFS.ReadFile("assets/" + name)
 		if err != nil {
 			return err

@@ -176,11 +176,17 @@ func TestBrowser(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("lang-switch"))); err != nil {
 			t.Fatalf("%s: click the language switch: %v", c.from, err)
 		}
-		wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-		_, err := chromedp.Run(wctx, chromedp.Poll[bool](fmt.Sprintf(`document.readyState === 'complete' && document.documentElement.lang === %q`, c.lang)))
-		wcancel()
-		if err != nil {
-			t.Errorf("%s: the language switch did not lead to a %s page: %v", c.from, c.lang, err)
+		// The click starts a navigation; poll (across the page change) until
+		// the new page has loaded.
+		arrived := false
+		for i := 0; i < 100 && !arrived; i++ {
+			arrived, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === 'complete' && document.documentElement.lang === %q`, c.lang)))
+			if !arrived {
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+		if !arrived {
+			t.Errorf("%s: the language switch did not lead to a %s page", c.from, c.lang)
 			continue
 		}
 		loc, _ := chromedp.Run(ctx, chromedp.Location())

@@ -41,7 +41,9 @@ func fixture() *kensho.Release {
 	accidents := kensho.Measure{Name: "accidents", Title: kensho.Text{Ja: "事故件数", En: "accidents"}, Unit: kensho.Text{Ja: "件", En: "accidents"}, Magnitude: kensho.MagAccidents}
 	fy := kensho.Dim{Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}
 	form := kensho.Dim{Name: "form", Title: kensho.Text{Ja: "様式", En: "form"}}
-	dim := func(name, ja, en string) kensho.Dim { return kensho.Dim{Name: name, Title: kensho.Text{Ja: ja, En: en}} }
+	dim := func(name, ja, en string) kensho.Dim {
+		return kensho.Dim{Name: name, Title: kensho.Text{Ja: ja, En: en}}
+	}
 
 	add := func(t kensho.StatTable) { rel.Tables = append(rel.Tables, t) }
 
@@ -92,8 +94,8 @@ func fixture() *kensho.Release {
 	add(byYear("accidents_by_year_cause", "causes", "bar", dim("cause", "発生要因", "cause"), kensho.Causes.CodeStrings(),
 		kensho.Text{Ja: "年度別の事故件数(発生要因別)", En: "Accidents per fiscal year, by cause"}, 120,
 		func(y int, f, c string) bool { return c == "cyber_attack" && f != kensho.Total && y >= 2020 }))
-	add(simpleByYear(rng, "eu_root_cause_by_year", "causes", "line", fy, dim("eu_root_cause", "EUの根本原因区分", "EU root cause"), kensho.EURootCauses.CodeStrings(), accidents,
-		kensho.Text{Ja: "EUの根本原因区分別の事故件数", En: "Accidents by the EU's root-cause category"}))
+	add(withFlag(simpleByYear(rng, "eu_root_cause_by_year", "causes", "line", fy, dim("eu_root_cause", "EUの根本原因区分", "EU root cause"), kensho.EURootCauses.CodeStrings(), accidents,
+		kensho.Text{Ja: "EUの根本原因区分別の事故件数", En: "Accidents by the EU's root-cause category"}), dim("third_party", "第三者の障害に起因", "third-party failure"), []string{"true", "false"}))
 	add(crossTable(rng, "cause_by_service", "causes", dim("cause", "発生要因", "cause"), kensho.Causes.CodeStrings(), dim("service", "役務", "service"), kensho.Services.CodeStrings()[:5], accidents,
 		kensho.Text{Ja: "発生要因と役務のクロス表(2024年度)", En: "Causes by service, FY2024"}))
 	// services, equipment, regions
@@ -110,8 +112,8 @@ func fixture() *kensho.Release {
 	add(userHours(rng, fy))
 	add(percentiles(fy))
 	// serious
-	add(simpleByYear(rng, "serious_by_year_category", "serious", "bar", fy, dim("serious_category", "役務の区分", "service category"), kensho.ServiceCategories.CodeStrings(), accidents,
-		kensho.Text{Ja: "重大な事故の件数(役務の区分別)", En: "Serious accidents by service category"}))
+	add(withFlag(simpleByYear(rng, "serious_by_year_category", "serious", "bar", fy, dim("service_category", "役務の区分", "service category"), kensho.ServiceCategories.CodeStrings(), accidents,
+		kensho.Text{Ja: "重大な事故の基準を満たす事故件数", En: "Accidents meeting the serious-accident criteria"}), dim("report_type", "報告区分", "report type"), []string{"quarterly", "serious"}))
 	// disasters
 	add(disasters(accidents))
 	// trends
@@ -139,14 +141,22 @@ func quarterTable(rng *rand.Rand, fy, form kensho.Dim, m kensho.Measure) kensho.
 		if y == fixturePartial {
 			quarters = 2
 		}
+		var yf, ys float64
 		for q := 1; q <= quarters; q++ {
 			full, simp := float64(60+rng.IntN(60)), float64(rng.IntN(25))
+			yf, ys = yf+full, ys+simp
 			key := []string{strconv.Itoa(y), strconv.Itoa(q)}
 			t.Rows = append(t.Rows,
 				cellRow(append(key[:2:2], "full"), full, false),
 				cellRow(append(key[:2:2], "simplified"), simp, false),
 				cellRow(append(key[:2:2], kensho.Total), full+simp, false))
 		}
+		// The quarter margin is the year.
+		key := []string{strconv.Itoa(y), kensho.Total}
+		t.Rows = append(t.Rows,
+			cellRow(append(key[:2:2], "full"), yf, false),
+			cellRow(append(key[:2:2], "simplified"), ys, false),
+			cellRow(append(key[:2:2], kensho.Total), yf+ys, false))
 	}
 	return t
 }
@@ -165,12 +175,36 @@ func simpleByYear(rng *rand.Rand, name, page, chart string, fy, d kensho.Dim, co
 	return t
 }
 
+// withFlag splits every row of t over one more dimension: the first key
+// gets two thirds of the value, the second the rest, and Total the whole.
+func withFlag(t kensho.StatTable, d kensho.Dim, keys []string) kensho.StatTable {
+	rows := t.Rows
+	t.Rows = nil
+	t.Dims = append(t.Dims, d)
+	for _, r := range rows {
+		c := r.Cells[0]
+		for i, k := range append(append([]string{}, keys...), kensho.Total) {
+			cc := c
+			if c.Status == kensho.Published && k != kensho.Total {
+				third := float64(int(c.Value) / 3)
+				cc.Value = c.Value - third
+				if i == 1 {
+					cc.Value = third
+				}
+			}
+			t.Rows = append(t.Rows, kensho.Row{Key: append(append([]string{}, r.Key...), k), Cells: []kensho.Cell{cc}})
+		}
+	}
+	return t
+}
+
 func crossTable(rng *rand.Rand, name, page string, a kensho.Dim, aCodes []string, b kensho.Dim, bCodes []string, m kensho.Measure, title kensho.Text) kensho.StatTable {
-	t := kensho.StatTable{Name: name, Page: page, Chart: "table", Title: title, Dims: []kensho.Dim{a, b}, Measures: []kensho.Measure{m}, FiscalYears: []int{fixturePartial}}
+	fy := kensho.Dim{Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}
+	t := kensho.StatTable{Name: name, Page: page, Chart: "table", Title: title, Dims: []kensho.Dim{fy, a, b}, Measures: []kensho.Measure{m}, FiscalYears: []int{fixturePartial}}
 	for i, x := range append(append([]string{}, aCodes...), kensho.Total) {
 		for j, y := range append(append([]string{}, bCodes...), kensho.Total) {
 			v := float64(rng.IntN(30))
-			t.Rows = append(t.Rows, cellRow([]string{x, y}, v, (i+j)%7 == 3 && x != kensho.Total && y != kensho.Total))
+			t.Rows = append(t.Rows, cellRow([]string{strconv.Itoa(fixturePartial), x, y}, v, (i+j)%7 == 3 && x != kensho.Total && y != kensho.Total))
 		}
 	}
 	return t
@@ -218,53 +252,93 @@ func percentiles(fy kensho.Dim) kensho.StatTable {
 }
 
 func disasters(m kensho.Measure) kensho.StatTable {
-	t := kensho.StatTable{Name: "accidents_by_disaster", Page: "disasters", Chart: "bar",
-		Title: kensho.Text{Ja: "自然災害別の事故件数", En: "Accidents by natural disaster"},
-		Dims:  []kensho.Dim{{Name: "disaster", Title: kensho.Text{Ja: "災害名", En: "disaster"}}},
-		Measures: []kensho.Measure{m}, FiscalYears: []int{2016, 2024}}
-	for i, d := range []string{"平成28年熊本地震", "令和元年東日本台風", "令和6年能登半島地震"} {
-		t.Rows = append(t.Rows, cellRow([]string{d}, float64(12+9*i), false))
+	users := kensho.Measure{Name: "affected_users", Title: kensho.Text{Ja: "影響利用者数(延べ)", En: "affected users"}, Unit: kensho.Text{Ja: "人", En: "users"}, Magnitude: kensho.MagAffectedUsers}
+	uh := kensho.Measure{Name: "user_hours", Title: kensho.Text{Ja: "利用者時間", En: "user-hours"}, Unit: kensho.Text{Ja: "人時", En: "user-hours"}, Magnitude: kensho.MagUserHours}
+	t := kensho.StatTable{Name: "accidents_by_disaster", Page: "disasters", Chart: "table",
+		Title:    kensho.Text{Ja: "災害別の事故件数", En: "Accidents per named disaster"},
+		Dims:     []kensho.Dim{{Name: "disaster", Title: kensho.Text{Ja: "災害名", En: "disaster"}}, {Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}},
+		Measures: []kensho.Measure{m, users, uh}, FiscalYears: []int{2016, 2019, 2023}}
+	for i, d := range []struct {
+		name  string
+		years []int
+	}{{"平成28年熊本地震", []int{2016}}, {"令和元年東日本台風", []int{2019}}, {"令和6年能登半島地震", []int{2023, 2024}}} {
+		var a, u, h float64
+		for j, y := range d.years {
+			ca, cu := float64(12+9*i+j), float64(40000*(i+1)+1000*j)
+			a, u, h = a+ca, u+cu, h+cu*3
+			t.Rows = append(t.Rows, kensho.Row{Key: []string{d.name, strconv.Itoa(y)}, Cells: []kensho.Cell{
+				{Value: ca, Status: kensho.Published}, {Value: cu, Status: kensho.Published}, {Value: cu * 3, Status: kensho.Published}}})
+		}
+		t.Rows = append(t.Rows, kensho.Row{Key: []string{d.name, kensho.Total}, Cells: []kensho.Cell{
+			{Value: a, Status: kensho.Published}, {Value: u, Status: kensho.Published}, {Value: h, Status: kensho.Published}}})
 	}
-	t.Rows = append(t.Rows, cellRow([]string{kensho.Total}, 12+21+30, false))
 	return t
 }
 
 func trendTable() kensho.StatTable {
+	pct := kensho.Text{Ja: "%/年", En: "% per year"}
 	t := kensho.StatTable{Name: "trend_by_cause_group", Page: "trends", Chart: "table",
-		Title:       kensho.Text{Ja: "発生要因別の傾向(年あたりの変化と95%信頼区間)", En: "Trend by cause group (change per year, 95% confidence interval)"},
+		Title:       kensho.Text{Ja: "発生要因別の前年度比と傾向(95%信頼区間)", En: "Year-over-year change and trend by cause group (95% confidence interval)"},
 		Description: kensho.Text{Ja: "信頼区間が0を含まない場合に傾向ありとします。", En: "A trend is flagged when its interval excludes zero."},
-		Dims:        []kensho.Dim{{Name: "cause_group", Title: kensho.Text{Ja: "発生要因(大分類)", En: "cause group"}}},
+		Dims: []kensho.Dim{{Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}, {Name: "form", Title: kensho.Text{Ja: "様式", En: "form"}},
+			{Name: "cause_group", Title: kensho.Text{Ja: "発生要因(大分類)", En: "cause group"}}},
 		Measures: []kensho.Measure{
-			{Name: "slope", Title: kensho.Text{Ja: "年あたりの変化", En: "change per year"}, Unit: kensho.Text{Ja: "件/年", En: "per year"}, Decimals: 1},
-			{Name: "ci_low", Title: kensho.Text{Ja: "下限", En: "lower bound"}, Decimals: 1},
-			{Name: "ci_high", Title: kensho.Text{Ja: "上限", En: "upper bound"}, Decimals: 1},
-			{Name: "flag", Title: kensho.Text{Ja: "傾向(1=増加, -1=減少, 0=なし)", En: "trend (1 up, -1 down, 0 none)"}},
+			{Name: "accidents", Title: kensho.Text{Ja: "事故件数", En: "accidents"}, Unit: kensho.Text{Ja: "件", En: "accidents"}, Magnitude: kensho.MagAccidents},
+			{Name: "change", Title: kensho.Text{Ja: "前年度からの増減", En: "change"}, Unit: kensho.Text{Ja: "件", En: "accidents"}},
+			{Name: "change_pct", Title: kensho.Text{Ja: "前年度からの増減率", En: "change"}, Unit: kensho.Text{Ja: "%", En: "%"}, Decimals: 1},
+			{Name: "trend_pct_per_year", Title: kensho.Text{Ja: "傾向", En: "trend"}, Unit: pct, Decimals: 1},
+			{Name: "trend_ci_low_pct", Title: kensho.Text{Ja: "下限", En: "lower limit"}, Unit: pct, Decimals: 1},
+			{Name: "trend_ci_high_pct", Title: kensho.Text{Ja: "上限", En: "upper limit"}, Unit: pct, Decimals: 1},
+			{Name: "trend_flag", Title: kensho.Text{Ja: "傾向の判定(1 増加、−1 減少、0 なし)", En: "trend flag (1 rising, −1 falling, 0 none)"}},
 		},
-		FiscalYears: fixtureYears[:len(fixtureYears)-1]}
-	for i, c := range append(kensho.CauseGroups.CodeStrings(), kensho.Total) {
-		s := float64(i*3) - 2.5
-		cells := []kensho.Cell{{Value: s, Status: kensho.Published}, {Value: s - 2, Status: kensho.Published}, {Value: s + 2, Status: kensho.Published}, {Value: 0, Status: kensho.Published}}
-		if s-2 > 0 {
-			cells[3].Value = 1
-		}
-		if c == "unknown" {
-			for j := range cells {
-				cells[j] = kensho.Cell{Status: kensho.NotApplicable}
+		FiscalYears: fixtureYears}
+	for yi, y := range fixtureYears {
+		for _, f := range []string{"full", "simplified", kensho.Total} {
+			for i, c := range append(kensho.CauseGroups.CodeStrings(), kensho.Total) {
+				s := float64(i*3) - 2.5 + float64(yi)/10
+				cells := []kensho.Cell{
+					{Value: float64(100 + 10*i + yi), Status: kensho.Published},
+					{Value: float64(yi%5 - 2), Status: kensho.Published},
+					{Value: float64(yi%5-2) * 1.3, Status: kensho.Published},
+					{Value: s, Status: kensho.Published}, {Value: s - 2, Status: kensho.Published}, {Value: s + 2, Status: kensho.Published},
+					{Value: 0, Status: kensho.Published},
+				}
+				if s-2 > 0 {
+					cells[6].Value = 1
+				}
+				if c == "unknown" || y == fixturePartial || yi == 0 {
+					for j := 1; j < len(cells); j++ {
+						cells[j] = kensho.Cell{Status: kensho.NotApplicable}
+					}
+				}
+				t.Rows = append(t.Rows, kensho.Row{Key: []string{strconv.Itoa(y), f, c}, Cells: cells})
 			}
 		}
-		t.Rows = append(t.Rows, kensho.Row{Key: []string{c}, Cells: cells})
 	}
 	return t
 }
 
 func seasonality() kensho.StatTable {
 	t := kensho.StatTable{Name: "seasonality_by_quarter", Page: "trends", Chart: "bar",
-		Title: kensho.Text{Ja: "四半期別の構成比(季節性)", En: "Share of accidents by quarter (seasonality)"},
-		Dims:  []kensho.Dim{{Name: "quarter", Title: kensho.Text{Ja: "四半期", En: "quarter"}}},
-		Measures: []kensho.Measure{{Name: "share", Title: kensho.Text{Ja: "構成比", En: "share"}, Unit: kensho.Text{Ja: "%", En: "%"}, Decimals: 1}},
+		Title: kensho.Text{Ja: "四半期別の季節性", En: "Seasonality by quarter"},
+		Dims: []kensho.Dim{{Name: "quarter", Title: kensho.Text{Ja: "四半期", En: "quarter"}}, {Name: "form", Title: kensho.Text{Ja: "様式", En: "form"}},
+			{Name: "cause_group", Title: kensho.Text{Ja: "発生要因(大分類)", En: "cause group"}}},
+		Measures: []kensho.Measure{
+			{Name: "mean_per_year", Title: kensho.Text{Ja: "年度平均の事故件数", En: "mean accidents per year"}, Unit: kensho.Text{Ja: "件", En: "accidents"}, Decimals: 1},
+			{Name: "share_pct", Title: kensho.Text{Ja: "年度の件数に占める割合", En: "share of the year"}, Unit: kensho.Text{Ja: "%", En: "%"}, Decimals: 1},
+		},
 		FiscalYears: fixtureYears[:len(fixtureYears)-1]}
-	for q, v := range []float64{22.4, 31.9, 24.1, 21.6} {
-		t.Rows = append(t.Rows, kensho.Row{Key: []string{strconv.Itoa(q + 1)}, Cells: []kensho.Cell{{Value: v, Status: kensho.Published}}})
+	for q, v := range []float64{22.4, 31.9, 24.1, 21.6, 100} {
+		qk := strconv.Itoa(q + 1)
+		if q == 4 {
+			qk = kensho.Total
+		}
+		for _, f := range []string{"full", "simplified", kensho.Total} {
+			for i, c := range append(kensho.CauseGroups.CodeStrings(), kensho.Total) {
+				t.Rows = append(t.Rows, kensho.Row{Key: []string{qk, f, c}, Cells: []kensho.Cell{
+					{Value: v * float64(4-i%4) / 3, Status: kensho.Published}, {Value: v, Status: kensho.Published}}})
+			}
+		}
 	}
 	return t
 }

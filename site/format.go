@@ -149,7 +149,7 @@ func chartValue(c kensho.Cell, decimals int) any {
 // fiscalYearLabel is a fiscal year as the text shows it: 2024年度, FY2024.
 func fiscalYearLabel(year, lang string) string {
 	if year == kensho.Total {
-		return kensho.TotalLabel.In(lang)
+		return kensho.Text{Ja: "全年度の計", En: "all fiscal years"}.In(lang)
 	}
 	if lang == "en" {
 		return "FY" + year
@@ -179,8 +179,13 @@ func keyLabel(dim, key, lang string) string {
 	if l := kensho.ListByName(dim); l != nil {
 		return l.Label(key, lang)
 	}
-	if key == kensho.Total {
+	switch key {
+	case kensho.Total:
 		return kensho.TotalLabel.In(lang)
+	case "true":
+		return kensho.Text{Ja: "該当", En: "yes"}.In(lang)
+	case "false":
+		return kensho.Text{Ja: "非該当", En: "no"}.In(lang)
 	}
 	return key
 }

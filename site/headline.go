@@ -48,6 +48,17 @@ type figure struct {
 }
 
 func (r *renderer) findFigure(spec headlineSpec) (figure, bool) {
+	// A table whose first measure is the magnitude is the table about it;
+	// only without one does another table's second measure serve.
+	for _, firstOnly := range []bool{true, false} {
+		if f, ok := r.findFigureIn(spec, firstOnly); ok {
+			return f, true
+		}
+	}
+	return figure{}, false
+}
+
+func (r *renderer) findFigureIn(spec headlineSpec, firstOnly bool) (figure, bool) {
 	for _, t := range r.ordered {
 		ix := r.idx[t.Name]
 		if _, ok := ix.dim["fiscal_year"]; !ok {
@@ -55,7 +66,7 @@ func (r *renderer) findFigure(spec headlineSpec) (figure, bool) {
 		}
 		m := -1
 		for i, ms := range t.Measures {
-			if ms.Magnitude == spec.magnitude {
+			if ms.Magnitude == spec.magnitude && (i == 0 || !firstOnly) {
 				m = i
 				break
 			}

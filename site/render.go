@@ -29,7 +29,7 @@ type renderer struct {
 	byPage  map[string][]*kensho.StatTable
 	idx     map[string]*index
 	tmpl    map[string]*template.Template
-	written map[string]int64 // path below dir -> size
+	written map[string]int64    // path below dir -> size
 	pages   map[string][]string // HTML page -> the scripts and styles it loads
 	data    []dataFile          // files under data/, for the downloads page and datapackage.json
 }
@@ -335,10 +335,54 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 			return sec, nil
 		}
 	}
+	note := ""
+	if fixed == nil {
+		// A table over many years shows one year on its page (all years
+		// together when the table has that margin); the annual reports and
+		// the CSV hold the rest.
+		if fixed, note = r.pageScope(t, p.Lang); fixed == nil {
+			fixed = map[string]string{}
+		}
+	}
 	tv := fullTable(t, ix, fixed, r.marks, t.Name+"-table", p.Lang)
-	tv.Lang = p.Lang
+	if note != "" {
+		tv.Notes = append(tv.Notes, note)
+	}
 	sec.Table = &tv
 	return sec, nil
+}
+
+// pageScope picks what a table without a chart shows on its topic page:
+// over more than one fiscal year, the margin over years when the table has
+// one, else the latest complete year with data; with too many measures to
+// set the forms side by side, both forms together. The annual reports and
+// the CSV hold the rest.
+func (r *renderer) pageScope(t *kensho.StatTable, lang string) (map[string]string, string) {
+	ix := r.idx[t.Name]
+	fixed := map[string]string{}
+	if d, ok := ix.dim["fiscal_year"]; ok {
+		if years := ix.keysOf(d, nil, true); len(years) > 1 {
+			switch {
+			case ix.hasKey(d, kensho.Total, nil):
+				fixed["fiscal_year"] = kensho.Total
+			default:
+				fixed["fiscal_year"] = years[len(years)-1]
+				for i := len(years) - 1; i >= 0; i-- {
+					if y, _ := strconv.Atoi(years[i]); !r.marks.partial[y] {
+						fixed["fiscal_year"] = years[i]
+						break
+					}
+				}
+			}
+		}
+	}
+	if d, ok := ix.dim["form"]; ok && len(t.Measures) > maxFormMeasures && ix.hasKey(d, kensho.Total, nil) {
+		fixed["form"] = kensho.Total
+	}
+	if len(fixed) == 0 {
+		return nil, ""
+	}
+	return fixed, T(lang, "note.years")
 }
 
 // chartCSV writes a chart's numbers in the chart's shape: one row per
@@ -348,16 +392,13 @@ func chartCSV(s *chartShape, lang string) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
-	head := []string{s.xTitle(lang)}
-	for _, k := range s.sKeys {
-		head = append(head, s.seriesLabel(k, lang))
-	}
-	w.Write(head)
+	g := s.grid(lang)
+	w.Write(append([]string{g.corner}, g.cols...))
 	dec := s.t.Measures[s.measure].Decimals
-	for _, x := range s.xKeys {
-		row := []string{s.xLabel(x, lang, true)}
-		for _, k := range s.sKeys {
-			row = append(row, csvCell(s.cell(x, k), dec))
+	for _, gr := range g.rows {
+		row := []string{gr.compact}
+		for _, c := range gr.cells {
+			row = append(row, csvCell(c, dec))
 		}
 		w.Write(row)
 	}

@@ -136,7 +136,6 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	}
 }
 
-
 // TestStructure checks every page: ids unique; every chart has its table
 // and a CSV of the same shape; every table has a caption and scoped
 // headings; every local link resolves; nothing is loaded from another host.

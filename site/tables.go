@@ -145,14 +145,74 @@ func (m timeMarks) yearHead(text string, year int, lang string) thView {
 	return th
 }
 
+// chartGrid is the numbers of a chart laid out as a table: one row per
+// category and one column per series; a single series over fiscal years and
+// quarters reads as years by quarters. The HTML table and the CSV under the
+// chart are both this grid.
+type chartGrid struct {
+	corner string
+	cols   []string
+	rows   []gridRow
+}
+
+type gridRow struct {
+	label   string // as a row heading
+	compact string // as in the CSV and on the axis
+	year    int
+	cells   []kensho.Cell
+}
+
+func (s *chartShape) grid(lang string) chartGrid {
+	g := chartGrid{corner: s.xTitle(lang)}
+	years := s.years()
+	if len(s.x) == 2 && s.series < 0 {
+		g.corner = dimTitle(s.t.Dims[s.x[0]], lang)
+		var quarters []string
+		seenQ := map[string]bool{}
+		for _, x := range s.xKeys {
+			if !seenQ[x[1]] {
+				seenQ[x[1]] = true
+				quarters = append(quarters, x[1])
+			}
+		}
+		sortNumericKeys(quarters)
+		for _, q := range quarters {
+			g.cols = append(g.cols, quarterLabel(q, lang))
+		}
+		for i, x := range s.xKeys {
+			if i > 0 && s.xKeys[i-1][0] == x[0] {
+				continue
+			}
+			row := gridRow{label: fiscalYearLabel(x[0], lang), compact: x[0], year: years[i]}
+			for _, q := range quarters {
+				row.cells = append(row.cells, s.cell([]string{x[0], q}, ""))
+			}
+			g.rows = append(g.rows, row)
+		}
+		return g
+	}
+	for _, k := range s.sKeys {
+		g.cols = append(g.cols, s.seriesLabel(k, lang))
+	}
+	for i, x := range s.xKeys {
+		row := gridRow{label: s.xLabel(x, lang, false), compact: s.xLabel(x, lang, true), year: years[i]}
+		for _, k := range s.sKeys {
+			row.cells = append(row.cells, s.cell(x, k))
+		}
+		g.rows = append(g.rows, row)
+	}
+	return g
+}
+
 // chartTable is the table under a chart: the same numbers in the same
-// shape, categories as rows and series as columns.
+// shape as the chart's CSV.
 func chartTable(s *chartShape, m timeMarks, id, lang string) tableView {
 	tv := tableView{Lang: lang, ID: id, Caption: s.t.Title.In(lang) + " — " + measureTitle(s.t.Measures[s.measure], lang)}
 	tv.Scope = strings.Join(s.scope(lang), listSep(lang))
-	head := []thView{{Text: s.xTitle(lang), Scope: "col"}}
-	for _, k := range s.sKeys {
-		head = append(head, thView{Text: s.seriesLabel(k, lang), Scope: "col", Num: true})
+	g := s.grid(lang)
+	head := []thView{{Text: g.corner, Scope: "col"}}
+	for _, c := range g.cols {
+		head = append(head, thView{Text: c, Scope: "col", Num: true})
 	}
 	tv.Head = [][]thView{head}
 	years := s.years()
@@ -163,14 +223,12 @@ func chartTable(s *chartShape, m timeMarks, id, lang string) tableView {
 	var sym symbols
 	dec := s.t.Measures[s.measure].Decimals
 	prevYear := 0
-	for i, x := range s.xKeys {
-		row := rowView{Heads: []thView{m.yearHead(s.xLabel(x, lang, false), years[i], lang)}}
-		if breaks[years[i]] && years[i] != prevYear {
-			row.Break = true
-		}
-		prevYear = years[i]
-		for _, k := range s.sKeys {
-			row.Cells = append(row.Cells, sym.add(s.cell(x, k), dec))
+	for _, gr := range g.rows {
+		row := rowView{Heads: []thView{m.yearHead(gr.label, gr.year, lang)}}
+		row.Break = breaks[gr.year] && gr.year != prevYear
+		prevYear = gr.year
+		for _, c := range gr.cells {
+			row.Cells = append(row.Cells, sym.add(c, dec))
 		}
 		tv.Rows = append(tv.Rows, row)
 	}
@@ -199,9 +257,13 @@ func fullTable(t *kensho.StatTable, ix *index, fixedByName map[string]string, m 
 	// else, for a single measure over two or more dimensions, the last one
 	// (a cross table reads as a grid), unless it has too many keys to fit.
 	col := -1
-	if d, ok := ix.dim["form"]; ok && contains(free, d) {
-		col = d
-	} else if len(t.Measures) == 1 && len(free) >= 2 {
+	formDim, hasForm := ix.dim["form"]
+	switch {
+	case hasForm && contains(free, formDim) && len(t.Measures) <= maxFormMeasures:
+		col = formDim
+	case hasForm && contains(free, formDim):
+		// Too many measures to repeat for each form: the form stays a row heading.
+	case len(t.Measures) == 1 && len(free) >= 2:
 		if last := free[len(free)-1]; len(ix.keysOf(last, fixed, false)) <= maxPivotColumns {
 			col = last
 		}
@@ -346,8 +408,12 @@ func fullTable(t *kensho.StatTable, ix *index, fixedByName map[string]string, m 
 }
 
 // maxPivotColumns is the most keys a dimension may have to be spread
-// over columns in a full table.
-const maxPivotColumns = 14
+// over columns in a full table; maxFormMeasures the most measures a table
+// may have for its forms to sit side by side under each.
+const (
+	maxPivotColumns = 14
+	maxFormMeasures = 3
+)
 
 // totalFirst moves Total to the front, keeping the order of the rest.
 func totalFirst(keys []string) []string {

@@ -83,6 +83,7 @@ var ui = map[string]kensho.Text{
 	"legend.na":        {Ja: "… 数値なし(算出できない)", En: "… not applicable (cannot be computed)"},
 	"note.partial":     {Ja: "集計途中: 4四半期分の報告がそろっていない年度(%s)です。他の年度と単純に比較できません。", En: "Partial: not all four quarters have data for %s; do not compare it directly with other years."},
 	"note.break":       {Ja: "系列の断絶(%s): %s。この前後の数値は定義が異なります。", En: "Series break (%s): %s. Figures before and after it are defined differently."},
+	"note.years":       {Ja: "ほかの年度と様式別の数値は、年度報告と表全体のCSVにあります。", En: "The figures of other years and of each form are in the annual reports and the CSV of the whole table."},
 	"mark.partial":     {Ja: "集計途中", En: "partial"},
 	"mark.break":       {Ja: "断絶", En: "break"},
 	"report.partial":   {Ja: "この年度は集計途中です。4四半期分の報告がそろっていないため、数値は確定値ではありません。", En: "This fiscal year is partial: not all four quarters have data, so its figures are not final."},

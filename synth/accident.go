@@ -35,7 +35,6 @@ type accident struct {
 	cyber       bool
 	summary     string
 	prevention  string
-	corrected   bool // a re-report (訂正報告) of an earlier row
 }
 
 func (a *accident) recovered() time.Time {
@@ -217,7 +216,7 @@ func (g *generator) quarterAccidents(p *yearPlan, q int, op *operator, f int, em
 		for i := range n {
 			d := 0
 			if ev.kind == "quake" {
-				d = pickW(r, []weighted[int]{{0, 0.6}, {1, 0.25}, {2, 0.15}})
+				d = pickW(r, []weighted[int]{{0, 0.7}, {1, 0.2}, {2, 0.1}})
 			} else {
 				d = r.intn(ev.days)
 			}
@@ -376,7 +375,7 @@ func (g *generator) draw(p *yearPlan, q int, op *operator, f int, pd pending) *a
 		copy(lm, cs)
 		for i := range lm {
 			if lm[i].V == "natural_disaster" {
-				lm[i].W *= lightningMonth[month] / lightningMean()
+				lm[i].W *= lightningMonth[month] / lightningMean
 			}
 		}
 		a.cause = pickW(r, lm)
@@ -443,15 +442,14 @@ func (g *generator) draw(p *yearPlan, q int, op *operator, f int, pd pending) *a
 	return a
 }
 
-var lightningMeanCache = func() float64 {
+// lightningMean normalizes lightningMonth to mean 1.
+var lightningMean = func() float64 {
 	s := 0.0
 	for m := 1; m <= 12; m++ {
 		s += lightningMonth[m]
 	}
 	return s / 12
 }()
-
-func lightningMean() float64 { return lightningMeanCache }
 
 // chooseEquipment picks the failed equipment of a full-form accident: where
 // failures of the service happen, restricted to what the cause can act on
@@ -548,7 +546,7 @@ func timeOfDay(r *rng, cause string) int {
 // serious-accident criteria: serious accidents are decided per year
 // (planSerious), so that there is only a handful of them, as in reality.
 func avoidSerious(r *rng, a *accident) {
-	for kensho.MeetsSeriousCriteria(a.thresholds()) && a.duration > 1 {
+	for meetsSerious(a.thresholds()) && a.duration > 1 {
 		a.duration = max(1, a.duration/2-int64(r.intn(5)))
 	}
 }
@@ -621,10 +619,12 @@ func (g *generator) drawSerious(r *rng, a *accident, day time.Time) {
 	}
 	rule := rules[r.intn(len(rules))]
 	minUsers := max(rule.MinUsers, 30000)
-	a.users = min(op.users, int64(float64(minUsers)*(1+r.pareto(1, 1.2)-1)*r.logNormal(1.5, 0.5)))
+	// Users: above the rule's minimum by a heavy-tailed factor (an
+	// assumption), within the operator's subscribers.
+	a.users = min(op.users, int64(float64(minUsers)*r.pareto(1, 1.2)*r.logNormal(1.5, 0.5)))
 	a.users = max(a.users, min(minUsers, op.users))
 	a.duration = min(int64(float64(rule.MinMinutes)*(1+r.logNormal(0.8, 0.9))), maxDuration)
-	for !kensho.MeetsSeriousCriteria(a.thresholds()) && a.duration < maxDuration {
+	for !meetsSerious(a.thresholds()) && a.duration < maxDuration {
 		a.duration = min(a.duration*2+60, maxDuration)
 		a.users = min(op.users, a.users*2)
 	}

@@ -22,11 +22,10 @@ var reclassify = map[string][]string{
 // not change how many serious accidents a year has). It returns nil when no
 // such change exists.
 func correct(r *rng, a *accident) *accident {
-	serious := kensho.MeetsSeriousCriteria(a.thresholds())
+	serious := meetsSerious(a.thresholds())
 	below := kensho.BelowReportingThreshold(a.thresholds())
 	for range 10 {
 		c := *a
-		c.corrected = true
 		note := ""
 		switch r.intn(3) {
 		case 0:
@@ -47,7 +46,7 @@ func correct(r *rng, a *accident) *accident {
 		if c.users == a.users && c.duration == a.duration && c.cause == a.cause {
 			continue
 		}
-		if kensho.MeetsSeriousCriteria(c.thresholds()) != serious || kensho.BelowReportingThreshold(c.thresholds()) != below {
+		if meetsSerious(c.thresholds()) != serious || kensho.BelowReportingThreshold(c.thresholds()) != below {
 			continue
 		}
 		if c.form == formFull {

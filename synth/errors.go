@@ -50,7 +50,7 @@ func injectError(r *rng, a *accident, cols []kensho.InputColumn, cells []any, st
 	case ErrWrongQuarter:
 		cells[idx["quarter"]] = plainInt(a.quarter%4 + 1)
 	case ErrCauseMismatch:
-		group := kensho.CauseGroupOf(a.cause)
+		group := causeGroupOf(a.cause)
 		var others []string
 		for _, c := range kensho.Causes.Codes {
 			if c.Attr["group"] != group {

@@ -2,7 +2,6 @@ package synth
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
@@ -114,11 +113,10 @@ func yearEvents(seed int64, fy int) []*event {
 			area: subset(codes, 0.7), strength: snowStrength * r.logNormal(1, 0.5)})
 	}
 	if r.chance(quakeProbability) {
-		// The epicentre: any prefecture, weighted by the square root of
-		// population (earthquakes do not follow people as closely as
-		// operators do).
-		all := newArea(allPrefs(), func(c string) float64 { return math.Sqrt(prefPopulation[c]) })
-		epi := all.pick(r)
+		// The epicentre: any prefecture alike (earthquakes do not follow
+		// people).
+		all := allPrefs()
+		epi := all[r.intn(len(all))]
 		rg := regionOfPref(epi)
 		a := newArea(regionPrefs(rg), func(c string) float64 {
 			if c == epi {
@@ -129,8 +127,7 @@ func yearEvents(seed int64, fy int) []*event {
 		day := dayIn(r, fy, 1+r.intn(12))
 		evs = append(evs, &event{kind: "quake", start: day, days: 3, area: a,
 			strength: quakeStrength * r.logNormal(1, 0.4),
-			name: eraYearText(day) + "年" + kensho.Prefectures.Get(epi).Text.Ja +
-				pickString(r, []string{"北部", "南部", "東部", "西部", "中部", "沖"}) + "地震"})
+			name:     eraYearText(day) + "年" + labelJa(kensho.Prefectures, epi) + pickString(r, quakePlaces(epi)) + "地震"})
 	}
 	// Chronological order; ties by kind, for determinism.
 	sort.SliceStable(evs, func(i, j int) bool {
@@ -141,6 +138,16 @@ func yearEvents(seed int64, fy int) []*event {
 	})
 	nameEvents(r, evs)
 	return evs
+}
+
+// quakePlaces are the parts of a prefecture an earthquake is named after;
+// "沖" (offshore) only for prefectures with a coast.
+func quakePlaces(pref string) []string {
+	switch pref {
+	case "09", "10", "11", "19", "20", "21", "25", "29": // landlocked
+		return []string{"北部", "南部", "東部", "西部", "中部"}
+	}
+	return []string{"北部", "南部", "東部", "西部", "中部", "沖"}
 }
 
 // nameEvents gives typhoons their number of the calendar year (rising with

@@ -76,7 +76,7 @@ func regionPrefs(region string) []string {
 
 func allPrefs() []string { return kensho.Prefectures.CodeStrings() }
 
-func regionOfPref(code string) string { return kensho.Prefectures.Get(code).Attr["region"] }
+func regionOfPref(c string) string { return code(kensho.Prefectures, c).Attr["region"] }
 
 // area is a set of prefectures with weights (population, or population ×
 // an event's strength), kept sorted by code for determinism.
@@ -116,17 +116,3 @@ func (a area) weight(code string) float64 {
 
 // pick draws one prefecture by weight.
 func (a area) pick(r *rng) string { return a.codes[r.pick(a.weights)] }
-
-// regions returns the distinct bureau areas of the area, in code order.
-func (a area) regions() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, c := range a.codes {
-		if rg := regionOfPref(c); !seen[rg] {
-			seen[rg] = true
-			out = append(out, rg)
-		}
-	}
-	sort.Strings(out) // deterministic
-	return out
-}

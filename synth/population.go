@@ -172,6 +172,21 @@ var nameElements = []struct{ ja, romaji string }{
 	{"蒼穹", "sokyu"}, {"銀河野", "gingano"}, {"八雲", "yakumo"}, {"千早", "chihaya"}, {"深緑", "shinryoku"},
 	{"綾瀬野", "ayaseno"}, {"萌黄", "moegi2"}, {"葵野", "aoino"}, {"柚木", "yuzuki"}, {"琥珀野", "kohakuno"},
 	{"ミツバ", "mitsuba"}, {"スズカケ", "suzukake"}, {"ナナカマド", "nanakamado"}, {"クスノキ", "kusunoki"}, {"ハクモクレン", "hakumokuren"},
+	{"アオバズク", "aobazuku"}, {"イソシギ", "isoshigi"}, {"ウミネコ", "umineko"}, {"エゾマツ", "ezomatsu"}, {"オオルリ", "ooruri"},
+	{"カジカ", "kajika"}, {"キビタキ", "kibitaki"}, {"クロモジ", "kuromoji"}, {"ケヤキ", "keyaki"}, {"コゲラ", "kogera"},
+	{"サンコウ", "sanko"}, {"シジミ", "shijimi"}, {"スダチ", "sudachi"}, {"セキレイ", "sekirei"}, {"ソウビ", "sobi"},
+	{"タチバナ", "tachibana"}, {"チドリ", "chidori"}, {"ツグミ", "tsugumi"}, {"テンリョウ", "tenryo"}, {"トウカ", "toka"},
+	{"ナツメ", "natsume"}, {"ニシキギ", "nishikigi"}, {"ヌバタマ", "nubatama"}, {"ネムノキ", "nemunoki"}, {"ノバラ", "nobara"},
+	{"ハシバミ", "hashibami"}, {"ヒメシャラ", "himeshara"}, {"フジバカマ", "fujibakama"}, {"ヘキウン", "hekiun"}, {"ホオズキ", "hozuki"},
+	{"マツヨイ", "matsuyoi"}, {"ミズバショウ", "mizubasho"}, {"ムクゲ", "mukuge"}, {"メジロ", "mejiro"}, {"モクセイ", "mokusei"},
+	{"ヤマブキ", "yamabuki"}, {"ユズリハ", "yuzuriha"}, {"ヨシキリ", "yoshikiri"}, {"リンドウ", "rindo"}, {"レンゲ", "renge"},
+	{"ワスレナ", "wasurena"}, {"アカツメ", "akatsume"}, {"イチイ", "ichii"}, {"ウツギ", "utsugi"}, {"オミナエ", "ominae"},
+	{"あさぎり", "asagiri"}, {"いさりび", "isaribi"}, {"うたかた", "utakata"}, {"おぼろづき", "oborozuki"}, {"かげろう", "kagero"},
+	{"きらら", "kirara"}, {"くもい", "kumoi"}, {"しののめ野", "shinononeno"}, {"すばる野", "subaruno"}, {"そよご", "soyogo"},
+	{"たまかぜ", "tamakaze"}, {"つきしろ", "tsukishiro"}, {"なごみ野", "nagomino"}, {"はるかぜ", "harukaze"}, {"ひさかた", "hisakata"},
+	{"蒼鷺", "aosagi"}, {"白鷹", "hakuyo2"}, {"紅葉台", "momijidai"}, {"黎明", "reimei"}, {"暁光", "gyoko"},
+	{"碧水", "hekisui"}, {"清流野", "seiryuno"}, {"瑠璃野", "rurino"}, {"緑風", "ryokufu"}, {"銀嶺", "ginrei"},
+	{"翠星", "suisei"}, {"彩雲", "saiun"}, {"曙台", "akebonodai"}, {"星野原", "hoshinohara"}, {"月見野", "tsukimino"},
 }
 
 // Surnames and given names for contacts: common words, combined at random,
@@ -296,7 +311,7 @@ func newPopulation(seed int64, n int) *population {
 	r := newRNG(seed, tagPopulation)
 	counts := kindCounts(n)
 	p := &population{}
-	names := &namer{usedNames: map[string]bool{}, usedElems: map[int]bool{}}
+	names := &namer{usedNames: map[string]bool{}, usedElems: map[int]bool{}, kindElems: map[string]bool{}}
 	usedIDs := map[string]bool{}
 	usedDomains := map[string]bool{}
 	areas := bureauAreas()
@@ -449,7 +464,8 @@ func newPopulation(seed int64, n int) *population {
 type namer struct {
 	usedNames map[string]bool
 	usedElems map[int]bool
-	last      int // element of the previous operator (the two incumbents share one, as a group)
+	kindElems map[string]bool // kind/element pairs in use
+	last      int             // element of the previous operator (the two incumbents share one, as a group)
 }
 
 func (nm *namer) next(r *rng, k *kindSpec, j int) (name, short, romaji string) {
@@ -474,12 +490,16 @@ func (nm *namer) next(r *rng, k *kindSpec, j int) (name, short, romaji string) {
 			}
 		}
 	}
-	for attempt := 0; attempt < 1000; attempt++ {
+	for attempt := 0; attempt < 2000; attempt++ {
 		ei := r.intn(len(nameElements))
-		if nm.usedElems[ei] && attempt < 300 {
+		if nm.usedElems[ei] && attempt < 500 {
 			continue
 		}
+		if nm.kindElems[k.code+"/"+nameElements[ei].ja] && attempt < 1500 {
+			continue // two operators of a kind sharing a name element read as one company
+		}
 		if try(ei, k.nameForms[r.intn(len(k.nameForms))]) {
+			nm.kindElems[k.code+"/"+nameElements[ei].ja] = true
 			return
 		}
 	}
@@ -618,29 +638,4 @@ func (p *population) partnerName(r *rng, op *operator) string {
 		return ""
 	}
 	return p.ops[op.partners[r.intn(len(op.partners))]].name
-}
-
-// uniqueModels lists the models that only one operator runs, for tests and
-// the README.
-func (p *population) uniqueModels() map[string]int {
-	count := map[string]map[int]bool{}
-	for _, op := range p.ops {
-		for _, ms := range op.models {
-			for _, m := range ms {
-				if count[m] == nil {
-					count[m] = map[int]bool{}
-				}
-				count[m][op.index] = true
-			}
-		}
-	}
-	out := map[string]int{}
-	for m, ops := range count {
-		if len(ops) == 1 {
-			for i := range ops {
-				out[m] = i
-			}
-		}
-	}
-	return out
 }

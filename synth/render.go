@@ -121,10 +121,10 @@ func render(a *accident, cols []kensho.InputColumn, st style, xlsx bool) []any {
 		case "quarter":
 			v = plainInt(a.quarter)
 		case "form":
-			v = kensho.Forms.Get(formCodes[a.form]).Text.Ja
+			v = labelJa(kensho.Forms, formCodes[a.form])
 		case "report_type":
 			if a.reportType == "serious" || st.typeFill {
-				v = kensho.ReportTypes.Get(a.reportType).Text.Ja
+				v = labelJa(kensho.ReportTypes, a.reportType)
 			}
 		case "occurred_at":
 			v = dateValue(a.occurred, st, xlsx)
@@ -133,7 +133,7 @@ func render(a *accident, cols []kensho.InputColumn, st style, xlsx bool) []any {
 		case "duration_min":
 			v = count(a.duration)
 		case "impact":
-			v = kensho.Impacts.Get(a.impact).Text.Ja
+			v = labelJa(kensho.Impacts, a.impact)
 		case "service":
 			v = codeText(kensho.Services, a.service, st.codeSvc, st)
 		case "affected_users":
@@ -145,7 +145,7 @@ func render(a *accident, cols []kensho.InputColumn, st style, xlsx bool) []any {
 				v = a.site
 			}
 		case "cause_group":
-			v = kensho.CauseGroups.Get(kensho.CauseGroupOf(a.cause)).Text.Ja
+			v = labelJa(kensho.CauseGroups, causeGroupOf(a.cause))
 		case "cause":
 			v = codeText(kensho.Causes, a.cause, st.codeCaus, st)
 		case "equipment":
@@ -184,11 +184,11 @@ func render(a *accident, cols []kensho.InputColumn, st style, xlsx bool) []any {
 	return out
 }
 
-func codeText(l *kensho.CodeList, code string, asCode bool, st style) string {
+func codeText(l *kensho.CodeList, c string, asCode bool, st style) string {
 	if asCode {
-		return code
+		return c
 	}
-	label := l.Get(code).Text.Ja
+	label := labelJa(l, c)
 	if st.fwParen {
 		return fullWidthParens(label)
 	}
@@ -209,7 +209,7 @@ func prefText(a *accident, st style) string {
 	}
 	names := make([]string, len(a.prefs))
 	for i, p := range a.prefs {
-		c := kensho.Prefectures.Get(p)
+		c := code(kensho.Prefectures, p)
 		if st.prefFull {
 			names[i] = c.Text.Ja
 		} else {

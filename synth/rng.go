@@ -25,16 +25,15 @@ func splitmix64(x uint64) uint64 {
 // Stream tags keep the sub-streams of one seed apart.
 const (
 	tagPopulation uint64 = iota + 1
-	tagYear
+	_
 	tagEvents
 	tagSerious
 	tagBackground
 	tagEventAcc
-	tagQuakeHit
+	_
 	tagRow
 	tagCorrection
 	tagError
-	tagStyle
 )
 
 // newRNG returns the stream for seed and a path of keys (a tag first, then

@@ -116,7 +116,6 @@ type xlsxSheet struct {
 	path   string
 	dateID int
 	final  string
-	ncols  int
 }
 
 // reportSheet is the sheet name the input contract looks for first.
@@ -194,7 +193,6 @@ func (s *xlsxSheet) put(vals []any) error {
 }
 
 func (s *xlsxSheet) header(cells []string) error {
-	s.ncols = len(cells)
 	vals := make([]any, len(cells))
 	for i, c := range cells {
 		vals[i] = c

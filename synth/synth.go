@@ -15,9 +15,9 @@
 // different ways the contract allows.
 //
 // Output is deterministic: the same Config gives byte-identical files,
-// XLSX included. Generation streams: no more than one file's corrections
-// and the year's few events and serious accidents are held in memory,
-// whatever the scale.
+// XLSX included. Generation streams: beyond the population, only one file's
+// corrections, the year's few events and serious accidents, and the list of
+// files written are held in memory, whatever the scale.
 //
 // synth must never produce a real operator's name, a real person's name or
 // contact, or a real vendor's model, and without Errors it must never write
@@ -81,7 +81,9 @@ var (
 	Layouts = []string{"operator", "export", "mixed"}
 )
 
-func (c Config) withDefaults() (Config, error) {
+// WithDefaults fills in the defaults of the zero fields and checks the
+// config, returning every problem at once.
+func (c Config) WithDefaults() (Config, error) {
 	if c.From == 0 && c.To == 0 {
 		c.From, c.To = DefaultFrom, DefaultTo
 	}
@@ -211,11 +213,11 @@ func (t *tally) add(a *accident, errKind string) {
 	}
 	t.opsYF[yf][a.op.index] = true
 	t.ops[a.op.index] = true
-	s.CauseGroups[yf.Form][kensho.CauseGroupOf(a.cause)]++
+	s.CauseGroups[yf.Form][causeGroupOf(a.cause)]++
 	if a.users < 500 {
 		s.UnderFiveHundred++
 	}
-	if kensho.MeetsSeriousCriteria(a.thresholds()) {
+	if meetsSerious(a.thresholds()) {
 		s.MeetsSerious++
 		if a.reportType == "serious" {
 			s.ReportedSerious++
@@ -309,7 +311,7 @@ func (r *run) checkCtx() error {
 // an earlier output first), and a file appears under its name only when
 // complete.
 func Generate(ctx context.Context, cfg Config, outDir string) (*Summary, error) {
-	cfg, err := cfg.withDefaults()
+	cfg, err := cfg.WithDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
@@ -536,7 +538,7 @@ func quarterText(fq kensho.FiscalQuarter) string {
 
 // operatorTitle is the title block of an operator's XLSX submission.
 func operatorTitle(op *operator, fq kensho.FiscalQuarter, f int, correction bool, key uint64) titleBlock {
-	title := "電気通信事故 四半期報告書（" + kensho.Forms.Get(formCodes[f]).Text.Ja + "様式）"
+	title := "電気通信事故 四半期報告書（" + labelJa(kensho.Forms, formCodes[f]) + "様式）"
 	if correction {
 		title += " 訂正報告"
 	}
@@ -584,7 +586,7 @@ func exportTitle(fq kensho.FiscalQuarter, correction bool) titleBlock {
 // n, so it serves ingest benchmarks at millions of rows.
 func WriteRows(ctx context.Context, cfg Config, n int64, w io.Writer) (int64, error) {
 	cfg.Format, cfg.Layout, cfg.Corrections = "csv", "export", 0
-	cfg, err := cfg.withDefaults()
+	cfg, err := cfg.WithDefaults()
 	if err != nil {
 		return 0, fmt.Errorf("synth: %w", err)
 	}

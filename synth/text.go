@@ -16,7 +16,11 @@ func siteName(r *rng, op *operator, equipment, city string) string {
 	case "radio_base":
 		return fmt.Sprintf("%s %s第%d基地局", city, pickString(r, []string{"北", "南", "東", "西", "中央", "駅前", "港"}), no)
 	case "fibre":
-		city2 := pickString(r, prefCities[pickString(r, allPrefs())])
+		// The other end of the route: another city of the operator's area.
+		city2 := pickString(r, prefCities[op.area.pick(r)])
+		if city2 == city {
+			return fmt.Sprintf("%s内 加入者系伝送路", city)
+		}
 		return fmt.Sprintf("%s・%s間 中継伝送路", city, city2)
 	case "satellite_cable":
 		return fmt.Sprintf("%s 海底ケーブル陸揚局", city)
@@ -55,14 +59,16 @@ func durationText(min int64) string {
 // anonymization must strip.
 func summaryText(r *rng, a *accident, city string) string {
 	op := a.op
-	svc := kensho.Services.Get(a.service).Text.Ja
+	svc := labelJa(kensho.Services, a.service)
 	model := a.model
 	if model == "" {
-		model = kensho.EquipmentCodes.Get(a.equipment).Text.Ja
+		model = labelJa(kensho.EquipmentCodes, a.equipment)
 	}
+	// "…の携帯電話が停止した" / "…の携帯電話の品質が低下した": svc carries
+	// the particle that fits the verb.
 	verb := "停止"
 	if a.impact == "degradation" {
-		verb = "品質が低下"
+		svc, verb = svc+"の品質", "低下"
 	}
 	where := city
 	if a.nationwide {
@@ -148,7 +154,7 @@ func preventionText(r *rng, a *accident) string {
 	if m == "" {
 		m = "当該装置"
 	}
-	switch kensho.CauseGroupOf(a.cause) {
+	switch causeGroupOf(a.cause) {
 	case "equipment":
 		return pickString(r, []string{
 			m + "の予備系切替機能を総点検し、保守部品を" + a.site + "に常備する。",

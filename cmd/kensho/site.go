@@ -2,19 +2,130 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kensho-jp/kensho/anonymize"
+	"github.com/kensho-jp/kensho/site"
 )
 
-// siteCmd is a placeholder until the site stage lands; its owner replaces this file.
 var siteCmd = &command{
 	Name:    "site",
-	Summary: "(not built yet)",
-	Usage:   "kensho site",
+	Summary: "render the public bilingual site from the release database",
+	Usage:   "kensho site [--db PATH] --out DIR [--echarts PATH]",
+	Help: `
+Renders the static bilingual (日本語 / English) site from the release
+database that 'kensho anonymize' wrote beside --db (kensho.duckdb →
+kensho.release.duckdb): the overview, causes, services, equipment, regions,
+impact, serious accidents, natural disasters and trends pages, an annual
+report per fiscal year (printable on A4), the data, methodology and about
+pages, and the downloads in DIR/data/ (record-level CSV and Parquet, every
+table as CSV and in tables.xlsx, dictionary.csv, datapackage.json,
+SHA256SUMS).
+
+The site reads only the release database, which holds nothing but what
+passed the disclosure control; the restricted database is never opened.
+It is rendered into a temporary directory beside DIR and replaces DIR with
+one rename at the end, so DIR is never half-written. A DIR that exists and
+was not made by kensho is refused, not overwritten.
+
+ECharts comes from npm (node_modules/echarts, pinned in package-lock.json;
+'make build' installs it) and is copied into the site: no page loads
+anything from another host, and the site works from file:// and from any
+sub-path. The command prints the weight of the overview page (HTML,
+scripts and CSS, gzip).`,
+	Examples: `  # Render the site after 'kensho anonymize --db kensho.duckdb'
+  kensho site --db kensho.duckdb --out public
+
+  # ECharts from another place
+  kensho site --db kensho.duckdb --out public --echarts /opt/echarts/dist/echarts.min.js`,
 	Flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
-		return func(context.Context, []string, io.Writer, io.Writer) error {
-			return errors.New("site is not built yet")
+		var cfg siteConfig
+		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`; the release database beside it is read")
+		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
+		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			if len(args) > 0 {
+				return usagef("site: unexpected argument %q (the output directory is --out DIR)", args[0])
+			}
+			if cfg.Out == "" {
+				return usagef("site: --out DIR is required")
+			}
+			return runSite(ctx, cfg, stdout)
 		}
 	},
+}
+
+type siteConfig struct {
+	DB        string
+	Out       string
+	EChartsJS string
+}
+
+func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
+	if err := site.CheckOut(cfg.Out); err != nil {
+		return err
+	}
+	if _, err := site.FindECharts(cfg.EChartsJS); err != nil {
+		return err
+	}
+	if inside(cfg.DB, cfg.Out) {
+		return fmt.Errorf("site: the database %s lies inside the output directory %s, which is replaced and published; keep it outside. "+
+			"データベースを出力先の外に置いてください", cfg.DB, cfg.Out)
+	}
+	relPath := anonymize.ReleasePath(cfg.DB)
+	if _, err := os.Stat(relPath); err != nil {
+		return fmt.Errorf("site: no release database at %s; run 'kensho anonymize --db %s' (or 'kensho build') first. "+
+			"公開用データベースがありません。先に kensho anonymize を実行してください", relPath, cfg.DB)
+	}
+	rel, err := anonymize.LoadRelease(ctx, relPath)
+	if err != nil {
+		return err
+	}
+	parent := filepath.Dir(filepath.Clean(cfg.Out))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	// The staging directory sits beside --out so that the final rename
+	// stays on one file system.
+	staging, err := os.MkdirTemp(parent, ".kensho-staging-")
+	if err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	published := false
+	defer func() {
+		if !published {
+			os.RemoveAll(staging)
+		}
+	}()
+	if err := anonymize.ExportMicrodata(ctx, relPath, filepath.Join(staging, "data")); err != nil {
+		return err
+	}
+	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS})
+	if err != nil {
+		return err
+	}
+	if err := site.Publish(staging, cfg.Out); err != nil {
+		return err
+	}
+	published = true
+	w := st.Weight("index.html")
+	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB)\n",
+		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10)
+	return nil
+}
+
+// inside reports whether path lies inside dir.
+func inside(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

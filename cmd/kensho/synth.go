@@ -34,7 +34,7 @@ full-width with its unit, ...) for ingest demos and tests. --corrections RATE
 re-reports that share of accidents in a later file (..._teisei) with a
 changed value.`,
 	Examples: `  # the sample in data/ (what 'make data' runs)
-  kensho synth --seed 20261124 --from 2013 --to 2024 --scale 0.04 --format mixed --layout mixed --corrections 0.01 --out data
+  kensho synth --seed 20261124 --from 2013 --to 2024 --scale 0.06 --format mixed --layout mixed --corrections 0.005 --out data
 
   # ten years at ten times the national volume, one CSV per quarter
   kensho synth --scale 10 --layout export --out /tmp/big
@@ -61,8 +61,8 @@ changed value.`,
 			if len(args) > 0 {
 				return usagef("synth: unexpected arguments %q", args)
 			}
-			if cfg.From > cfg.To {
-				return usagef("synth: --from %d is after --to %d", cfg.From, cfg.To)
+			if _, err := cfg.WithDefaults(); err != nil {
+				return usagef("%v", err)
 			}
 			sum, err := synth.Generate(ctx, cfg, out)
 			if err != nil {

@@ -7,27 +7,25 @@
 -- An earlier attempt of the same bytes that was rejected is replaced by this one.
 DELETE FROM ingest_file WHERE sha256 = $sha;
 
--- step keys
-CREATE OR REPLACE TEMP TABLE ingest_keys AS
-SELECT * FROM read_ndjson({{.Keys}}, columns = {operator_id: 'VARCHAR', report_no: 'VARCHAR'});
+-- step accident
+-- The valid rows' lines carry short keys c0, c1, ... in the order of the accident table's columns.
+INSERT INTO accident BY NAME
+SELECT {{.AccidentSelect}}, $sha AS source_sha256, $file AS source_file, $loaded_at::TIMESTAMP AS loaded_at
+FROM read_ndjson({{.Accident}}, columns = {{.AccidentColumns}}, maximum_object_size = {{.MaxObject}});
 
 -- step history
--- A correction: the version being replaced goes to history with the file that replaces it.
+-- A correction: an accident this file carries again (same operator_id and report_no) was loaded
+-- from an earlier file; that version goes to history with the file that replaces it.
 INSERT INTO accident_history
-SELECT a.*, $loaded_at::TIMESTAMP AS superseded_at, $sha AS superseded_by_sha256
-FROM accident a SEMI JOIN ingest_keys k ON a.operator_id = k.operator_id AND a.report_no = k.report_no;
+SELECT old.*, $loaded_at::TIMESTAMP AS superseded_at, $sha AS superseded_by_sha256
+FROM (SELECT * FROM accident WHERE source_sha256 <> $sha) old
+SEMI JOIN (SELECT operator_id, report_no FROM accident WHERE source_sha256 = $sha) new
+    ON old.operator_id = new.operator_id AND old.report_no = new.report_no;
 
 -- step supersede
-DELETE FROM accident a USING ingest_keys k
-WHERE a.operator_id = k.operator_id AND a.report_no = k.report_no;
-
--- step drop_keys
-DROP TABLE ingest_keys;
-
--- step accident
-INSERT INTO accident BY NAME
-SELECT *, $sha AS source_sha256, $file AS source_file, $loaded_at::TIMESTAMP AS loaded_at
-FROM read_ndjson({{.Accident}}, columns = {{.AccidentColumns}}, maximum_object_size = {{.MaxObject}});
+DELETE FROM accident old
+USING (SELECT operator_id, report_no FROM accident WHERE source_sha256 = $sha) new
+WHERE old.source_sha256 <> $sha AND old.operator_id = new.operator_id AND old.report_no = new.report_no;
 
 -- step quarantine_row
 INSERT INTO quarantine_row BY NAME
@@ -58,8 +56,16 @@ VALUES ($sha, $file, $format, $encoding, $status, $message_ja, $message_en,
 SELECT loaded_at FROM ingest_file WHERE sha256 = $sha AND status = 'loaded' ORDER BY loaded_at LIMIT 1;
 
 -- step accident_columns
--- The columns each valid row's JSON line carries: all of accident but the provenance added above.
+-- The columns of accident that a valid row's JSON line carries (all but the provenance the INSERT adds).
 SELECT column_name, data_type FROM duckdb_columns()
 WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'accident'
   AND column_name NOT IN ('source_sha256', 'source_file', 'loaded_at')
 ORDER BY column_index;
+
+-- step insertion_order
+-- Rows of accident have no order (every reader sorts); not keeping the file's order lets DuckDB
+-- write a large load on every core with less memory. The setting is restored after the load.
+SELECT current_setting('preserve_insertion_order');
+
+-- step set_insertion_order
+SET preserve_insertion_order = {{.Value}};

@@ -6,7 +6,11 @@
   if (!window.echarts) {
     return;
   }
-  var ratio = Math.max(window.devicePixelRatio || 1, 2); // sharp on paper too
+  // Annual reports are printed: draw them at twice the resolution.
+  var ratio = window.devicePixelRatio || 1;
+  if (document.body.classList.contains('page-report')) {
+    ratio = Math.max(ratio, 2);
+  }
   var charts = [];
   var nodes = document.querySelectorAll('div.chart[data-option]');
   for (var i = 0; i < nodes.length; i++) {

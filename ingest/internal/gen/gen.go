@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kensho-jp/kensho"
@@ -184,10 +185,28 @@ func WriteXLSX(w io.Writer, n int, seed uint64) error {
 	if err := sw.SetRow("A4", row); err != nil {
 		return err
 	}
+	// Dates and numbers go in as Excel values (serial dates with a date
+	// format), as a workbook typed by hand holds them.
+	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 22})
+	if err != nil {
+		return err
+	}
 	rowNo := 5
 	err = Rows(n, seed, func(cells []string) error {
 		for i, c := range cells {
 			row[i] = c
+			switch kensho.InputColumns[i].Type {
+			case "datetime":
+				t, err := time.ParseInLocation("2006/01/02 15:04", c, time.UTC)
+				if err != nil {
+					return err
+				}
+				row[i] = excelize.Cell{StyleID: dateStyle, Value: t}
+			case "int":
+				if v, err := strconv.Atoi(strings.ReplaceAll(c, ",", "")); err == nil {
+					row[i] = v
+				}
+			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, rowNo)
 		rowNo++

@@ -1,0 +1,876 @@
+package anonymize
+
+// The record-level microdata (issue item 5). A class is the set of records
+// with the same published values; it is released only when it has at least
+// MinOperators operators and no operator holds more than MaxShare of its
+// records (k-anonymity by operator with a dominance cap; sdcMicro and ARX
+// measure the same for persons). The steps, in order of cost to users:
+//
+//  1. global generalization: fields are generalized away ("*" for every
+//     record) one at a time along a fixed ladder until the records left in
+//     unsafe classes fit the caps;
+//  2. local suppression: the values of one field, then of two, of an unsafe
+//     class become "*", when that merges it into a safe class;
+//  3. withholding: records of classes still unsafe are dropped.
+//
+// A fourth step protects the tables: a suppressed cell must not be
+// recoverable from the microdata, so records are withheld where the linked
+// programme with microdata bounds (protect_secondary.go) would otherwise
+// narrow a cell below its protection.
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"math/bits"
+	"sort"
+	"strconv"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/internal/duck"
+)
+
+// mdField is one published field of the microdata.
+type mdField struct {
+	Name  string
+	Type  string // integer or string, as in kensho.FieldSchema
+	Title kensho.Text
+	Codes string
+}
+
+// microdataFields are the published fields, in file order. Each is a column
+// of deid_accident; every value but fiscal_year may be "*".
+var microdataFields = []mdField{
+	{"fiscal_year", "integer", kensho.Text{Ja: "報告年度", En: "fiscal year"}, ""},
+	{"quarter", "string", kensho.Text{Ja: "四半期 (1 = 4–6月 … 4 = 1–3月)", En: "fiscal quarter (1 = Apr–Jun … 4 = Jan–Mar)"}, ""},
+	{"form", "string", kensho.Text{Ja: "様式", En: "report form"}, "form"},
+	{"impact", "string", kensho.Text{Ja: "事故の態様", En: "impact"}, "impact"},
+	{"service_category", "string", kensho.Text{Ja: "役務の区分 (重大な事故の基準)", En: "service category (serious-accident criteria)"}, "service_category"},
+	{"cause_group", "string", kensho.Text{Ja: "発生要因 (大分類)", En: "cause group"}, "cause_group"},
+	{"equipment_class", "string", kensho.Text{Ja: "故障設備の区分", En: "equipment class"}, "equipment_class"},
+	{"region", "string", kensho.Text{Ja: "影響地域 (総合通信局の区域・複数地域・全国)", En: "region (bureau area, several regions, nationwide)"}, "region"},
+	{"duration_band", "string", kensho.Text{Ja: "継続時間の区分", En: "duration band"}, "duration_band"},
+	{"users_band", "string", kensho.Text{Ja: "影響利用者数の区分", En: "affected users band"}, "users_band"},
+	{"cyber_attack", "string", kensho.Text{Ja: "サイバー攻撃 (true/false)", En: "cyber attack (true/false)"}, ""},
+	{"other_operator_origin", "string", kensho.Text{Ja: "他事業者設備起因 (true/false)", En: "failure in another operator's equipment (true/false)"}, ""},
+	{"disaster", "string", kensho.Text{Ja: "災害名 (3者以上が報告したもののみ)", En: "disaster name (only names several operators reported)"}, ""},
+}
+
+// microdataLadder is the order in which fields are generalized away: first
+// what dates an accident (the quarter), then what points at an operator's
+// network (equipment, region), then the rarer flags, keeping longest the
+// breakdowns of the verification report (impact, service, cause).
+var microdataLadder = []string{
+	"quarter", "equipment_class", "region", "disaster", "other_operator_origin", "cyber_attack",
+	"form", "duration_band", "users_band", "impact", "service_category", "cause_group",
+}
+
+const starValue = "*"
+
+func fieldIndex(name string) int {
+	for i, f := range microdataFields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+type opCount struct {
+	op int32
+	n  int
+}
+
+// mdUnit is one class at the chosen level of global generalization, before
+// local suppression: the unit every decision applies to.
+type mdUnit struct {
+	orig    []string // values at the level; "*" for fields generalized away; nullValue for NULL
+	vals    []string // published values
+	ops     []opCount
+	n       int
+	year    string
+	star    uint32
+	dropped bool
+	linkage bool // dropped to protect a table cell
+}
+
+// LadderStep records what one level of global generalization would cost.
+type LadderStep struct {
+	Level          int      `json:"level"`
+	Generalized    []string `json:"generalized_away"`
+	UnsafeRecords  int      `json:"unsafe_records"`
+	StarredRecords int      `json:"starred_records"`
+	StarredValues  int      `json:"starred_values"`
+	DroppedRecords int      `json:"dropped_records"`
+	Tried          bool     `json:"local_suppression_tried"`
+	Chosen         bool     `json:"chosen"`
+}
+
+type microdata struct {
+	cfg   Config
+	level int
+	units []*mdUnit
+	total int
+	steps []LadderStep
+	gen   uint32 // bumped on every change, to invalidate cached bounds
+}
+
+func (md *microdata) generalized(level int) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range microdataLadder[:level] {
+		out[f] = true
+	}
+	return out
+}
+
+func keptFields(gen map[string]bool) []string {
+	var out []string
+	for _, f := range microdataFields {
+		if !gen[f.Name] {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+func castKeys(fields []string) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", duck.QuoteIdent(f), duck.QuoteIdent(f))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func quoteList(fields []string) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = duck.QuoteIdent(f)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// buildMicrodata chooses the level of global generalization, starting at
+// from, and applies local suppression and withholding.
+func buildMicrodata(ctx context.Context, q querier, cfg Config, from int) (*microdata, error) {
+	md := &microdata{cfg: cfg}
+	for level := from; level <= len(microdataLadder); level++ {
+		gen := md.generalized(level)
+		kept := keptFields(gen)
+		step := LadderStep{Level: level, Generalized: append([]string{}, microdataLadder[:level]...)}
+		qs, err := render("md_summary.sql", map[string]string{"Keys": castKeys(kept), "Fields": quoteList(kept)})
+		if err != nil {
+			return nil, err
+		}
+		var unsafe, total int
+		if err := q.QueryRowContext(ctx, qs, sql.Named("min_operators", cfg.MinOperators),
+			sql.Named("max_share", cfg.Microdata.MaxShare)).Scan(&unsafe, &total); err != nil {
+			return nil, fmt.Errorf("microdata level %d: %w", level, err)
+		}
+		md.total = total
+		step.UnsafeRecords = unsafe
+		last := level == len(microdataLadder)
+		budget := (cfg.Microdata.MaxStarredPct + cfg.Microdata.MaxDroppedPct) / 100 * float64(total)
+		if !last && float64(unsafe) > budget {
+			md.steps = append(md.steps, step)
+			continue
+		}
+		units, err := loadUnits(ctx, q, kept, gen)
+		if err != nil {
+			return nil, err
+		}
+		md.units, md.level = units, level
+		md.localSuppression(gen)
+		step.Tried = true
+		for _, u := range md.units {
+			switch {
+			case u.dropped:
+				step.DroppedRecords += u.n
+			case u.star != 0:
+				step.StarredRecords += u.n
+				step.StarredValues += u.n * bits.OnesCount32(u.star)
+			}
+		}
+		within := float64(step.StarredRecords) <= cfg.Microdata.MaxStarredPct/100*float64(total) &&
+			float64(step.DroppedRecords) <= cfg.Microdata.MaxDroppedPct/100*float64(total)
+		if within || last {
+			step.Chosen = true
+			md.steps = append(md.steps, step)
+			return md, nil
+		}
+		md.steps = append(md.steps, step)
+	}
+	return nil, fmt.Errorf("microdata: no level of generalization chosen")
+}
+
+func loadUnits(ctx context.Context, q querier, kept []string, gen map[string]bool) ([]*mdUnit, error) {
+	qs, err := render("md_classes.sql", map[string]string{"Keys": castKeys(kept)})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, qs)
+	if err != nil {
+		return nil, fmt.Errorf("microdata classes: %w", err)
+	}
+	defer rows.Close()
+	var units []*mdUnit
+	var cur *mdUnit
+	vals := make([]sql.NullString, len(kept))
+	dest := make([]any, 0, len(kept)+2)
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	var op int32
+	var n int
+	dest = append(dest, &op, &n)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		orig := make([]string, len(microdataFields))
+		k := 0
+		for i, f := range microdataFields {
+			if gen[f.Name] {
+				orig[i] = starValue
+				continue
+			}
+			if vals[k].Valid {
+				orig[i] = vals[k].String
+			} else {
+				orig[i] = nullValue
+			}
+			k++
+		}
+		if cur == nil || !equalStrings(cur.orig, orig) {
+			cur = &mdUnit{orig: orig, vals: append([]string{}, orig...), year: orig[0]}
+			units = append(units, cur)
+		}
+		cur.ops = append(cur.ops, opCount{op, n})
+		cur.n += n
+	}
+	return units, rows.Err()
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// safeClass applies the microdata rules to merged operator counts.
+func (md *microdata) safeClass(ops map[int32]int, n int) bool {
+	if len(ops) < md.cfg.MinOperators {
+		return false
+	}
+	top := 0
+	for _, c := range ops {
+		top = max(top, c)
+	}
+	return float64(top) <= md.cfg.Microdata.MaxShare*float64(n)+1e-9
+}
+
+func addOps(dst map[int32]int, src []opCount) {
+	for _, c := range src {
+		dst[c.op] += c.n
+	}
+}
+
+func (md *microdata) unitSafe(u *mdUnit) bool {
+	m := map[int32]int{}
+	addOps(m, u.ops)
+	return md.safeClass(m, u.n)
+}
+
+// localSuppression stars the values of one, then two, fields of each unsafe
+// class where that merges it into a safe class, and withholds the rest.
+func (md *microdata) localSuppression(gen map[string]bool) {
+	var candidates []int // field indexes that may be starred, least valuable first
+	for _, f := range microdataLadder {
+		if !gen[f] {
+			candidates = append(candidates, fieldIndex(f))
+		}
+	}
+	var patterns []uint32
+	for _, i := range candidates {
+		patterns = append(patterns, 1<<uint(i))
+	}
+	for a := 0; a < len(candidates); a++ {
+		for b := a + 1; b < len(candidates); b++ {
+			patterns = append(patterns, 1<<uint(candidates[a])|1<<uint(candidates[b]))
+		}
+	}
+	var unsafe []*mdUnit
+	for _, u := range md.units {
+		if !md.unitSafe(u) {
+			unsafe = append(unsafe, u)
+		}
+	}
+	type group struct {
+		units []*mdUnit
+		ops   map[int32]int
+		n     int
+	}
+	accepted := map[string]*group{} // published key -> class already formed by starring
+	for _, pat := range patterns {
+		if len(unsafe) == 0 {
+			break
+		}
+		groups := map[string]*group{}
+		var order []string
+		for _, u := range unsafe {
+			k := strings.Join(starred(u.orig, pat), "\x1f")
+			g := groups[k]
+			if g == nil {
+				g = &group{ops: map[int32]int{}}
+				if a := accepted[k]; a != nil {
+					addOpsMap(g.ops, a.ops)
+					g.n = a.n
+				}
+				groups[k] = g
+				order = append(order, k)
+			}
+			g.units = append(g.units, u)
+			addOps(g.ops, u.ops)
+			g.n += u.n
+		}
+		var rest []*mdUnit
+		for _, k := range order {
+			g := groups[k]
+			if !md.safeClass(g.ops, g.n) {
+				rest = append(rest, g.units...)
+				continue
+			}
+			a := accepted[k]
+			if a == nil {
+				a = &group{ops: map[int32]int{}}
+				accepted[k] = a
+			}
+			for _, u := range g.units {
+				u.star = pat
+				u.vals = starred(u.orig, pat)
+				a.units = append(a.units, u)
+				addOps(a.ops, u.ops)
+				a.n += u.n
+			}
+		}
+		unsafe = rest
+	}
+	for _, u := range unsafe {
+		u.dropped = true
+	}
+	md.gen++
+}
+
+func addOpsMap(dst, src map[int32]int) {
+	for k, v := range src {
+		dst[k] += v
+	}
+}
+
+func starred(vals []string, pat uint32) []string {
+	out := append([]string{}, vals...)
+	for i := range out {
+		if pat&(1<<uint(i)) != 0 {
+			out[i] = starValue
+		}
+	}
+	return out
+}
+
+// cascade withholds every published class that is no longer safe (after
+// records were withheld from it), until all are.
+func (md *microdata) cascade() int {
+	dropped := 0
+	for {
+		groups := map[string][]*mdUnit{}
+		var order []string
+		for _, u := range md.units {
+			if u.dropped {
+				continue
+			}
+			k := strings.Join(u.vals, "\x1f")
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], u)
+		}
+		changed := false
+		for _, k := range order {
+			g := groups[k]
+			ops := map[int32]int{}
+			n := 0
+			for _, u := range g {
+				addOps(ops, u.ops)
+				n += u.n
+			}
+			if !md.safeClass(ops, n) {
+				for _, u := range g {
+					u.dropped, u.linkage = true, true
+					dropped += u.n
+				}
+				changed = true
+			}
+		}
+		if !changed {
+			md.gen++
+			return dropped
+		}
+	}
+}
+
+// bandLimits returns the lower and upper limit of each band of a list whose
+// lower bounds are in attr; the last band has no upper limit.
+func bandLimits(l *kensho.CodeList, attr string) map[string][2]float64 {
+	out := map[string][2]float64{}
+	for i, c := range l.Codes {
+		lo, _ := strconv.ParseFloat(c.Attr[attr], 64)
+		hi := math.Inf(1)
+		if i+1 < len(l.Codes) {
+			next, _ := strconv.ParseFloat(l.Codes[i+1].Attr[attr], 64)
+			hi = next - 1
+		}
+		out[c.Code] = [2]float64{lo, hi}
+	}
+	return out
+}
+
+var (
+	usersLimits    = bandLimits(kensho.UsersBands, "min_users")
+	durationLimits = bandLimits(kensho.DurationBands, "min_minutes")
+)
+
+// recordLimits returns what a record's published bands say about its
+// magnitude: (lo, hi).
+func recordLimits(mag kensho.Magnitude, vals []string) (float64, float64) {
+	switch mag {
+	case kensho.MagAccidents:
+		return 1, 1
+	case kensho.MagAffectedUsers:
+		if l, ok := usersLimits[vals[fieldIndex("users_band")]]; ok {
+			return l[0], l[1]
+		}
+		return 0, math.Inf(1)
+	case kensho.MagUserHours:
+		u, uok := usersLimits[vals[fieldIndex("users_band")]]
+		d, dok := durationLimits[vals[fieldIndex("duration_band")]]
+		if uok && dok {
+			return u[0] * d[0] / 60, u[1] * d[1] / 60
+		}
+		return 0, math.Inf(1)
+	}
+	return 0, math.Inf(1)
+}
+
+// mdMatch is what a cell's conditions ask of a published record.
+type mdMatch struct {
+	canBeExact bool
+	checks     []mdCheck
+	years      map[string]bool // nil: every year
+}
+
+type mdCheck struct {
+	field   int
+	allowed map[string]bool
+}
+
+// deriveTable maps a base value to a coarse value for each coarse field.
+func deriveTable(coarse string) map[string]string {
+	c, ok := coarseOf[coarse]
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	for _, code := range kensho.ListByName(c.base).Codes {
+		out[code.Code] = code.Attr[c.attr]
+	}
+	return out
+}
+
+// matchFor translates a cell's conditions into checks on published fields.
+func matchFor(cs conds, gen map[string]bool) mdMatch {
+	m := mdMatch{canBeExact: true}
+	for _, c := range cs {
+		if f := fieldIndex(c.dim); f >= 0 {
+			m.checks = append(m.checks, mdCheck{f, map[string]bool{c.val: true}})
+			if gen[c.dim] {
+				m.canBeExact = false
+			}
+			if c.dim == "fiscal_year" {
+				m.years = intersectYears(m.years, map[string]bool{c.val: true})
+			}
+			continue
+		}
+		if c.dim == "criteria_era" {
+			if years, ok := eraYears(c.val); ok {
+				m.checks = append(m.checks, mdCheck{0, years})
+				m.years = intersectYears(m.years, years)
+				continue
+			}
+			m.canBeExact = false
+			continue
+		}
+		// A finer or sibling dimension of a published coarse field: records
+		// of the coarse values it allows may match, none exactly.
+		m.canBeExact = false
+		base := c.dim
+		var baseVals []string
+		if co, ok := coarseOf[c.dim]; ok {
+			base = co.base
+			d := deriveTable(c.dim)
+			for _, code := range kensho.ListByName(base).Codes {
+				if d[code.Code] == c.val {
+					baseVals = append(baseVals, code.Code)
+				}
+			}
+		} else {
+			baseVals = []string{c.val}
+		}
+		for _, f := range microdataFields {
+			co, ok := coarseOf[f.Name]
+			if !ok || co.base != base {
+				continue
+			}
+			d := deriveTable(f.Name)
+			allowed := map[string]bool{}
+			for _, v := range baseVals {
+				allowed[d[v]] = true
+			}
+			m.checks = append(m.checks, mdCheck{fieldIndex(f.Name), allowed})
+		}
+	}
+	return m
+}
+
+// eraYears lists the fiscal years (1985–2100) in which the serious-accident
+// rule set era was in force, when eras begin and end with fiscal years.
+func eraYears(era string) (map[string]bool, bool) {
+	var all []string
+	years := map[string]bool{}
+	for y := 1985; y <= 2100; y++ {
+		all = append(all, strconv.Itoa(y))
+		if kensho.CriteriaEra(kensho.FiscalQuarter{Year: y, Quarter: 1}.Start()) == era {
+			years[strconv.Itoa(y)] = true
+		}
+	}
+	return years, eraFollowsYear(all)
+}
+
+func intersectYears(a, b map[string]bool) map[string]bool {
+	if a == nil {
+		return b
+	}
+	out := map[string]bool{}
+	for y := range a {
+		if b[y] {
+			out[y] = true
+		}
+	}
+	return out
+}
+
+func (m mdMatch) test(vals []string) (exact, possible bool) {
+	exact, possible = m.canBeExact, true
+	for _, c := range m.checks {
+		v := vals[c.field]
+		if c.allowed[v] {
+			continue
+		}
+		exact = false
+		if v != starValue {
+			return false, false
+		}
+	}
+	return exact, possible
+}
+
+// mdBounds gives the engine the microdata's bounds on cells of one magnitude.
+type mdBounds struct {
+	md    *microdata
+	mag   kensho.Magnitude
+	gen   uint32
+	cache map[string]cellBound
+}
+
+func (b *mdBounds) cellBounds(c *pcell) cellBound {
+	if b.gen != b.md.gen || b.cache == nil {
+		b.cache, b.gen = map[string]cellBound{}, b.md.gen
+	}
+	if cb, ok := b.cache[c.key]; ok {
+		return cb
+	}
+	cb := b.md.bounds(c.conds, b.mag)
+	b.cache[c.key] = cb
+	return cb
+}
+
+// bounds computes the microdata's bounds on a cell, overall and per
+// operator.
+func (md *microdata) bounds(cs conds, mag kensho.Magnitude) cellBound {
+	m := matchFor(cs, md.generalized(md.level))
+	cb := cellBound{perOp: map[int32][2]float64{}}
+	add := func(op int32, lo, hi float64) {
+		p := cb.perOp[op]
+		p[0] += lo
+		p[1] += hi
+		cb.perOp[op] = p
+		cb.lo += lo
+		cb.hi += hi
+	}
+	for _, u := range md.units {
+		if m.years != nil && !m.years[u.year] {
+			continue
+		}
+		if u.dropped {
+			// The attacker knows how many records each year withholds.
+			hi := math.Inf(1)
+			if mag == kensho.MagAccidents {
+				hi = 1
+			}
+			for _, c := range u.ops {
+				add(c.op, 0, hi*float64(c.n))
+			}
+			continue
+		}
+		exact, possible := m.test(u.vals)
+		if !possible {
+			continue
+		}
+		lo, hi := recordLimits(mag, u.vals)
+		if !exact {
+			lo = 0
+		}
+		for _, c := range u.ops {
+			add(c.op, lo*float64(c.n), hi*float64(c.n))
+		}
+	}
+	return cb
+}
+
+// repair withholds records so that the failing cells' microdata bounds
+// loosen. It reports whether anything changed.
+func (md *microdata) repair(s *psystem, fails []failure) bool {
+	gen := md.generalized(md.level)
+	changed := false
+	for _, f := range fails {
+		c := s.cells[f.cell]
+		if f.kind == "upper" {
+			// Withhold the smallest class of the same years that cannot be
+			// in the cell, so the count withheld hides the cell's size.
+			m := matchFor(c.conds, gen)
+			var best *mdUnit
+			for _, u := range md.units {
+				if u.dropped || (m.years != nil && !m.years[u.year]) {
+					continue
+				}
+				if _, possible := m.test(u.vals); possible {
+					continue
+				}
+				if best == nil || u.n < best.n {
+					best = u
+				}
+			}
+			if best != nil {
+				best.dropped, best.linkage = true, true
+				changed = true
+			}
+			continue
+		}
+		comp := f.comp
+		if comp == nil {
+			comp = []int{f.cell}
+		}
+		for _, id := range comp {
+			cc := s.cells[id]
+			if !cc.unknown() {
+				continue
+			}
+			m := matchFor(cc.conds, gen)
+			for _, u := range md.units {
+				if u.dropped || (m.years != nil && !m.years[u.year]) {
+					continue
+				}
+				if exact, _ := m.test(u.vals); exact {
+					u.dropped, u.linkage = true, true
+					changed = true
+				}
+			}
+		}
+	}
+	if changed {
+		md.cascade()
+	}
+	return changed
+}
+
+// counts returns the records released, starred (records and values) and
+// withheld (by the class rules and to protect tables).
+func (md *microdata) counts() (released, starredRecords, starredValues, droppedClass, droppedLinkage int) {
+	for _, u := range md.units {
+		switch {
+		case u.dropped && u.linkage:
+			droppedLinkage += u.n
+		case u.dropped:
+			droppedClass += u.n
+		default:
+			released += u.n
+			if u.star != 0 {
+				starredRecords += u.n
+				starredValues += u.n * bits.OnesCount32(u.star)
+			}
+		}
+	}
+	return
+}
+
+// write stores the decisions and builds microdata_release in the restricted
+// database.
+func (md *microdata) write(ctx context.Context, db *sql.DB) error {
+	gen := md.generalized(md.level)
+	kept := keptFields(gen)
+	cols := make([]string, len(kept))
+	for i, f := range kept {
+		cols[i] = duck.QuoteIdent(f) + " VARCHAR"
+	}
+	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE TABLE anon_md_decision ("+strings.Join(cols, ", ")+", star_mask INTEGER, dropped BOOLEAN)"); err != nil {
+		return fmt.Errorf("microdata decisions: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "anon_md_decision")
+		if err != nil {
+			return err
+		}
+		for _, u := range md.units {
+			if u.star == 0 && !u.dropped {
+				continue
+			}
+			row := make([]driver.Value, 0, len(kept)+2)
+			for i, f := range microdataFields {
+				if gen[f.Name] {
+					continue
+				}
+				if u.orig[i] == nullValue {
+					row = append(row, nil)
+				} else {
+					row = append(row, u.orig[i])
+				}
+			}
+			row = append(row, int32(u.star), u.dropped)
+			if err := app.AppendRow(row...); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("microdata decisions: %w", err)
+	}
+	on := make([]string, len(kept))
+	for i, f := range kept {
+		on[i] = fmt.Sprintf("d.%s IS NOT DISTINCT FROM m.%s", duck.QuoteIdent(f), duck.QuoteIdent(f))
+	}
+	pub := make([]string, 0, len(microdataFields))
+	order := make([]string, 0, len(microdataFields))
+	out := make([]string, 0, len(microdataFields))
+	for i, f := range microdataFields {
+		q := duck.QuoteIdent(f.Name)
+		if gen[f.Name] {
+			pub = append(pub, fmt.Sprintf("'*' AS %s", q))
+		} else {
+			pub = append(pub, fmt.Sprintf("CASE WHEN (star_mask >> %d) & 1 = 1 THEN '*' ELSE %s END AS %s", i, q, q))
+		}
+		order = append(order, q)
+		if f.Type == "integer" {
+			out = append(out, fmt.Sprintf("CAST(%s AS INTEGER) AS %s", q, q))
+		} else {
+			out = append(out, q)
+		}
+	}
+	qs, err := render("md_release.sql", map[string]string{
+		"Keys": castKeys(kept), "On": strings.Join(on, " AND "), "Published": strings.Join(pub, ", "),
+		"Order": strings.Join(order, ", "), "Columns": strings.Join(out, ", "),
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, qs); err != nil {
+		return fmt.Errorf("microdata release: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, "DROP TABLE anon_md_decision"); err != nil {
+		return err
+	}
+	return nil
+}
+
+// histogram bins.
+type HistBin struct {
+	From  int `json:"from"`
+	To    int `json:"to"` // inclusive; 0 = no upper limit
+	Count int `json:"classes"`
+}
+
+func histogram(values []int, edges []int) []HistBin {
+	bins := make([]HistBin, len(edges))
+	for i, e := range edges {
+		bins[i].From = e
+		if i+1 < len(edges) {
+			bins[i].To = edges[i+1] - 1
+		}
+	}
+	for _, v := range values {
+		for i := len(edges) - 1; i >= 0; i-- {
+			if v >= edges[i] {
+				bins[i].Count++
+				break
+			}
+		}
+	}
+	return bins
+}
+
+// classStats summarizes the released classes.
+func (md *microdata) classStats() (sizes, ops []int, largest float64) {
+	groups := map[string][]*mdUnit{}
+	var order []string
+	for _, u := range md.units {
+		if u.dropped {
+			continue
+		}
+		k := strings.Join(u.vals, "\x1f")
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], u)
+	}
+	sort.Strings(order) // deterministic order
+	for _, k := range order {
+		m := map[int32]int{}
+		n := 0
+		for _, u := range groups[k] {
+			addOps(m, u.ops)
+			n += u.n
+		}
+		top := 0
+		for _, c := range m {
+			top = max(top, c)
+		}
+		sizes = append(sizes, n)
+		ops = append(ops, len(m))
+		largest = math.Max(largest, float64(top)/float64(n))
+	}
+	return sizes, ops, largest
+}

@@ -1,0 +1,691 @@
+package anonymize
+
+// Secondary suppression. Each round propagates what single equations reveal
+// (the Gaussian elimination of GaussSuppression restricted to one unknown per
+// equation, which is where almost every exact disclosure comes from), then
+// solves, per linked component of unknown cells, the interval of every
+// suppressed cell by linear programming, for the outsider and for each
+// operator with its own contributions known. A cell that fails gets one more
+// suppressed partner from an equation it is in (a sibling with enough value
+// to hide it, never a national or yearly total when anything else will do),
+// and the round repeats. Suppressing more only widens intervals, so a cell
+// that passed stays passed.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/kensho-jp/kensho"
+)
+
+// failure is a suppressed cell whose interval does not meet its protection.
+type failure struct {
+	cell int
+	kind string  // "exact", "lower", "upper", "insider"
+	need float64 // how much more the interval must widen
+	rel  int     // the equation that revealed it exactly, or -1
+	op   int32   // the insider, for kind "insider"
+	comp []int   // the component's unknown cells
+}
+
+// engine runs secondary suppression on one magnitude's system.
+type engine struct {
+	cfg Config
+	s   *psystem
+	// contribOf returns the per-operator contributions of a hidden cell.
+	contribOf func(ids []int) error
+	// bounds, when set, are the microdata's bounds on cells.
+	bounds   boundsSource
+	verified map[int]bool
+	ratio    map[int]float64 // the protect side's own interval ratio per primary cell
+	lps      int
+}
+
+// boundsSource gives the microdata's bounds on a cell: for the outsider and
+// per operator (lo, hi), so an insider can add its own records' knowledge.
+type boundsSource interface {
+	cellBounds(c *pcell) cellBound
+}
+
+type cellBound struct {
+	lo, hi float64
+	perOp  map[int32][2]float64 // operator -> (lo, hi) of its own records
+}
+
+func newEngine(cfg Config, s *psystem) *engine {
+	return &engine{cfg: cfg, s: s, verified: map[int]bool{}, ratio: map[int]float64{}}
+}
+
+// markPrimary applies the primary rules to every table cell.
+func (e *engine) markPrimary() {
+	for _, c := range e.s.cells {
+		if c.kind != kindTable {
+			continue
+		}
+		c.primary, c.rule, c.protect = primaryRule(e.cfg, c.value, c.contrib)
+	}
+}
+
+// run repeats rounds until every suppressed cell passes. repair is asked
+// first (the microdata phase drops records); when it does nothing, a partner
+// cell is suppressed.
+func (e *engine) run(ctx context.Context, repair func([]failure) (bool, error)) error {
+	for round := 0; ; round++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fails, err := e.round()
+		if err != nil {
+			return err
+		}
+		if len(fails) == 0 {
+			return nil
+		}
+		if repair != nil {
+			done, err := repair(fails)
+			if err != nil {
+				return err
+			}
+			if done {
+				continue
+			}
+		}
+		added := false
+		fresh := map[int]bool{}
+		for _, f := range fails {
+			if f.rel >= 0 && e.relHas(f.rel, fresh) {
+				continue // a partner added this round already joined the equation
+			}
+			if e.s.cells[f.cell].suppressed() {
+				if id := e.addPartner(f); id >= 0 {
+					fresh[id], added = true, true
+				}
+			}
+		}
+		if !added {
+			f := fails[0]
+			return fmt.Errorf("%s: cell %s cannot be protected (%s): no cell left to suppress beside it", e.s.mag, e.s.cells[f.cell].key, f.kind)
+		}
+	}
+}
+
+// propagate finds what equations with a single unknown reveal. It returns
+// the values of hidden cells that become known and the suppressed cells that
+// are revealed exactly (with the equation that reveals them).
+func (e *engine) propagate() (map[int]float64, []failure) {
+	s := e.s
+	known := map[int]float64{}
+	isKnown := func(id int) bool {
+		c := s.cells[id]
+		if !c.unknown() {
+			return true
+		}
+		_, ok := known[id]
+		return ok
+	}
+	val := func(id int) float64 {
+		if v, ok := known[id]; ok {
+			return v
+		}
+		return s.cells[id].value
+	}
+	var fails []failure
+	failed := map[int]bool{}
+	queue := make([]int, 0, len(s.rels))
+	for r := range s.rels {
+		queue = append(queue, r)
+	}
+	inQueue := make([]bool, len(s.rels))
+	for i := range inQueue {
+		inQueue[i] = true
+	}
+	for len(queue) > 0 {
+		r := queue[0]
+		queue = queue[1:]
+		inQueue[r] = false
+		rel := s.rels[r]
+		unknownID, nUnknown := -1, 0
+		for _, id := range append([]int{rel.parent}, rel.children...) {
+			if !isKnown(id) && !failed[id] {
+				unknownID = id
+				nUnknown++
+			}
+		}
+		if nUnknown != 1 {
+			continue
+		}
+		// A member already revealed (failed) is known to the attacker too,
+		// but we do not chain through it: it will be fixed this round.
+		chained := false
+		for _, id := range append([]int{rel.parent}, rel.children...) {
+			if failed[id] {
+				chained = true
+			}
+		}
+		if chained {
+			continue
+		}
+		c := s.cells[unknownID]
+		if c.suppressed() {
+			failed[unknownID] = true
+			fails = append(fails, failure{cell: unknownID, kind: "exact", need: math.Max(c.protect, 1e-9), rel: r})
+			continue
+		}
+		v := 0.0
+		if unknownID == rel.parent {
+			for _, id := range rel.children {
+				v += val(id)
+			}
+		} else {
+			v = val(rel.parent)
+			for _, id := range rel.children {
+				if id != unknownID {
+					v -= val(id)
+				}
+			}
+		}
+		known[unknownID] = math.Max(0, v)
+		for _, r2 := range s.relsOf[unknownID] {
+			if !inQueue[r2] {
+				inQueue[r2] = true
+				queue = append(queue, r2)
+			}
+		}
+	}
+	return known, fails
+}
+
+// components groups the remaining unknown cells by the equations that link
+// them; only components holding a suppressed cell are returned, each sorted.
+func (e *engine) components(known map[int]float64, failed map[int]bool) [][]int {
+	s := e.s
+	parent := map[int]int{}
+	var find func(int) int
+	find = func(x int) int {
+		p, ok := parent[x]
+		if !ok || p == x {
+			parent[x] = x
+			return x
+		}
+		r := find(p)
+		parent[x] = r
+		return r
+	}
+	open := func(id int) bool {
+		c := s.cells[id]
+		if !c.unknown() || failed[id] {
+			return false
+		}
+		_, k := known[id]
+		return !k
+	}
+	for _, rel := range s.rels {
+		first := -1
+		for _, id := range append([]int{rel.parent}, rel.children...) {
+			if !open(id) {
+				continue
+			}
+			if first < 0 {
+				first = find(id)
+				continue
+			}
+			a, b := find(first), find(id)
+			if a != b {
+				if a < b {
+					parent[b] = a
+				} else {
+					parent[a] = b
+				}
+			}
+		}
+	}
+	groups := map[int][]int{}
+	hasSuppressed := map[int]bool{}
+	for id := range parent {
+		if !open(id) {
+			continue
+		}
+		r := find(id)
+		groups[r] = append(groups[r], id)
+		if s.cells[id].suppressed() {
+			hasSuppressed[r] = true
+		}
+	}
+	// Suppressed cells in no equation at all are their own component.
+	for id, c := range s.cells {
+		if c.suppressed() && !failed[id] {
+			if _, ok := parent[id]; !ok {
+				groups[id] = []int{id}
+				hasSuppressed[id] = true
+			}
+		}
+	}
+	var out [][]int
+	for r, g := range groups {
+		if hasSuppressed[r] {
+			sort.Ints(g)
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] }) // deterministic order
+	return out
+}
+
+// lpFor builds the linear programme of one component: its unknown cells as
+// variables, every equation touching them with the known cells moved to the
+// right-hand side.
+func (e *engine) lpFor(comp []int, known map[int]float64) (*lpModel, map[int]int) {
+	s := e.s
+	col := make(map[int]int, len(comp))
+	for i, id := range comp {
+		col[id] = i
+	}
+	seen := map[int]bool{}
+	m := &lpModel{n: len(comp), lo: make([]float64, len(comp)), hi: make([]float64, len(comp))}
+	for i := range m.hi {
+		m.hi[i] = math.Inf(1)
+	}
+	for _, id := range comp {
+		for _, r := range s.relsOf[id] {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			rel := s.rels[r]
+			row := make([]float64, len(comp))
+			rhs := 0.0
+			term := func(id int, coef float64) {
+				if j, ok := col[id]; ok {
+					row[j] += coef
+					return
+				}
+				v, ok := known[id]
+				if !ok {
+					v = s.cells[id].value // published, or revealed this round
+				}
+				rhs -= coef * v
+			}
+			term(rel.parent, 1)
+			for _, ch := range rel.children {
+				term(ch, -1)
+			}
+			m.a = append(m.a, row)
+			m.b = append(m.b, rhs)
+		}
+	}
+	if e.bounds != nil {
+		for i, id := range comp {
+			b := e.bounds.cellBounds(s.cells[id])
+			m.lo[i], m.hi[i] = b.lo, b.hi
+		}
+	}
+	return m, col
+}
+
+// round checks every suppressed cell not yet verified.
+func (e *engine) round() ([]failure, error) {
+	s := e.s
+	known, fails := e.propagate()
+	failed := map[int]bool{}
+	for _, f := range fails {
+		failed[f.cell] = true
+	}
+	for _, comp := range e.components(known, failed) {
+		todo := false
+		for _, id := range comp {
+			if s.cells[id].suppressed() && !e.verified[id] {
+				todo = true
+			}
+		}
+		if !todo {
+			continue
+		}
+		cf, err := e.checkComponent(comp, known)
+		if err != nil {
+			return nil, err
+		}
+		fails = append(fails, cf...)
+	}
+	return fails, nil
+}
+
+type interval struct {
+	lo, hi     float64
+	xlo, xhi   []float64
+	determined bool
+}
+
+// checkComponent solves the component's intervals for the outsider and for
+// every operator with a contribution to one of its unknown cells.
+func (e *engine) checkComponent(comp []int, known map[int]float64) ([]failure, error) {
+	s := e.s
+	m, col := e.lpFor(comp, known)
+	tb, err := newTableau(m)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.mag, err)
+	}
+	var fails []failure
+	ivs := map[int]*interval{}
+	for _, id := range comp {
+		c := s.cells[id]
+		if !c.suppressed() || e.verified[id] {
+			continue
+		}
+		iv, err := e.intervalOf(tb, col[id])
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", s.mag, c.key, err)
+		}
+		ivs[id] = iv
+		if f, ok := e.judge(c, id, iv.lo, iv.hi, c.protect, comp); !ok {
+			fails = append(fails, f)
+		}
+	}
+	if len(fails) > 0 {
+		return fails, nil
+	}
+	// The insiders: only primary cells carry a protection against them.
+	var targets []int
+	for id := range ivs {
+		if s.cells[id].primary {
+			targets = append(targets, id)
+		}
+	}
+	sort.Ints(targets) // deterministic order
+	if len(targets) > 0 {
+		ops, own, err := e.componentOps(comp)
+		if err != nil {
+			return nil, err
+		}
+		for _, op := range ops {
+			f, err := e.checkInsider(op, own[op], comp, col, m, targets, ivs)
+			if err != nil {
+				return nil, err
+			}
+			if f != nil {
+				fails = append(fails, *f)
+				break // one partner at a time; the next round re-checks
+			}
+		}
+	}
+	if len(fails) == 0 {
+		for id := range ivs {
+			e.verified[id] = true
+		}
+	}
+	return fails, nil
+}
+
+func (e *engine) intervalOf(tb *tableau, v int) (*interval, error) {
+	e.lps += 2
+	lo, xlo, err := tb.bound(v, false)
+	if err != nil {
+		return nil, err
+	}
+	hi, xhi, err := tb.bound(v, true)
+	if err != nil {
+		return nil, err
+	}
+	return &interval{lo: lo, hi: hi, xlo: xlo, xhi: xhi}, nil
+}
+
+// judge checks an interval against a protection: a primary cell needs
+// protect on each side (down to zero at most); any suppressed cell must not
+// be a single point.
+func (e *engine) judge(c *pcell, id int, lo, hi, protect float64, comp []int) (failure, bool) {
+	x := c.value
+	tol := 1e-7 * math.Max(1, x)
+	if hi-lo <= tol {
+		return failure{cell: id, kind: "exact", need: math.Max(protect, 1e-9), rel: -1, comp: comp}, false
+	}
+	if !c.primary || protect <= 0 {
+		return failure{}, true
+	}
+	up := hi - x
+	down := x - lo
+	needDown := math.Min(protect, x)
+	if up < protect-tol {
+		return failure{cell: id, kind: "upper", need: protect - up, rel: -1, comp: comp}, false
+	}
+	if down < needDown-tol {
+		return failure{cell: id, kind: "lower", need: needDown - down, rel: -1, comp: comp}, false
+	}
+	r := math.Min(up/protect, down/math.Max(needDown, 1e-300))
+	if old, ok := e.ratio[id]; !ok || r < old {
+		e.ratio[id] = r
+	}
+	return failure{}, true
+}
+
+// componentOps lists the operators contributing to the component's unknown
+// cells, with their contribution to each cell (by column).
+func (e *engine) componentOps(comp []int) ([]int32, map[int32]map[int]float64, error) {
+	s := e.s
+	var hidden []int
+	for _, id := range comp {
+		if s.cells[id].kind == kindHidden && s.cells[id].contrib == nil {
+			hidden = append(hidden, id)
+		}
+	}
+	if len(hidden) > 0 && e.contribOf != nil {
+		if err := e.contribOf(hidden); err != nil {
+			return nil, nil, err
+		}
+	}
+	own := map[int32]map[int]float64{}
+	for i, id := range comp {
+		for _, k := range s.cells[id].contrib {
+			if k.Value <= 0 {
+				continue
+			}
+			if own[k.Op] == nil {
+				own[k.Op] = map[int]float64{}
+			}
+			own[k.Op][i] = k.Value
+		}
+	}
+	ops := make([]int32, 0, len(own))
+	for op := range own {
+		ops = append(ops, op)
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i] < ops[j] }) // deterministic order
+	return ops, own, nil
+}
+
+// checkInsider checks every target against operator op, who knows its own
+// contribution to each cell (and its own records in the microdata).
+func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map[int]int, m *lpModel,
+	targets []int, ivs map[int]*interval) (*failure, error) {
+	s := e.s
+	need := map[int]float64{}
+	for _, id := range targets {
+		c := s.cells[id]
+		if u := insiderProtection(e.cfg, c.value, c.contrib, c.rule, op); u > 0 {
+			need[id] = u
+		}
+	}
+	if len(need) == 0 {
+		return nil, nil
+	}
+	lo := make([]float64, m.n)
+	hi := make([]float64, m.n)
+	for i, id := range comp {
+		lo[i], hi[i] = own[i], math.Inf(1)
+		if e.bounds != nil {
+			b := e.bounds.cellBounds(s.cells[id])
+			mine := b.perOp[op]
+			lo[i] = own[i] + (b.lo - mine[0])
+			if !math.IsInf(b.hi, 1) {
+				hi[i] = own[i] + (b.hi - mine[1])
+			}
+		}
+		lo[i] = math.Max(lo[i], m.lo[i])
+		hi[i] = math.Min(hi[i], m.hi[i])
+	}
+	fits := func(x []float64) bool {
+		if x == nil {
+			return false
+		}
+		for i, v := range x {
+			if v < lo[i]-1e-7*math.Max(1, math.Abs(v)) || v > hi[i]+1e-7*math.Max(1, math.Abs(v)) {
+				return false
+			}
+		}
+		return true
+	}
+	var tb *tableau
+	for _, id := range targets {
+		u, ok := need[id]
+		if !ok {
+			continue
+		}
+		iv := ivs[id]
+		l, h := iv.lo, iv.hi
+		// The outsider's extreme points are the insider's too when they
+		// respect what the insider knows.
+		if !fits(iv.xlo) || (!math.IsInf(iv.hi, 1) && !fits(iv.xhi)) {
+			if tb == nil {
+				mm := *m
+				mm.lo, mm.hi = lo, hi
+				var err error
+				if tb, err = newTableau(&mm); err != nil {
+					return nil, fmt.Errorf("%s insider: %w", s.mag, err)
+				}
+			}
+			ivi, err := e.intervalOf(tb, col[id])
+			if err != nil {
+				return nil, err
+			}
+			l, h = ivi.lo, ivi.hi
+		}
+		if f, ok := e.judge(s.cells[id], id, l, h, u, comp); !ok {
+			f.kind, f.op = "insider", op
+			return &f, nil
+		}
+	}
+	return nil, nil
+}
+
+// addPartner suppresses one more published cell to protect f's cell. It
+// returns the cell, or -1 when there is none. Among the cells of the equations f's cell is
+// in, it prefers, in order: not a national or yearly total; enough value to
+// hide the shortfall; opening as few new equations as possible (a cell
+// whose other equations already hold an unknown closes a rectangle instead
+// of starting a chain, as in τ-ARGUS's hypercube method); an inner cell
+// rather than a margin; the smallest value (τ-ARGUS's default cost).
+func (e *engine) addPartner(f failure) int {
+	s := e.s
+	target := s.cells[f.cell]
+	var rels []int
+	if f.rel >= 0 {
+		rels = []int{f.rel}
+	}
+	rels = append(rels, s.relsOf[f.cell]...)
+	opened := func(id int) int {
+		n := 0
+		for _, r := range s.relsOf[id] {
+			rel := s.rels[r]
+			unknown := 0
+			for _, m := range append([]int{rel.parent}, rel.children...) {
+				if m != id && s.cells[m].unknown() {
+					unknown++
+				}
+			}
+			if unknown == 0 {
+				n++
+			}
+		}
+		return n
+	}
+	try := func(rels []int) int {
+		best, bestScore := -1, [6]float64{}
+		for _, r := range rels {
+			rel := s.rels[r]
+			for _, id := range append([]int{rel.parent}, rel.children...) {
+				c := s.cells[id]
+				if c.kind != kindTable || c.suppressed() || c.value <= 0 {
+					continue
+				}
+				capacity := c.value
+				if f.kind == "insider" {
+					for _, k := range c.contrib {
+						if k.Op == f.op {
+							capacity -= k.Value
+						}
+					}
+					if capacity <= 0 {
+						continue
+					}
+				}
+				score := [6]float64{b2f(c.total), b2f(capacity < f.need), float64(opened(id)),
+					b2f(len(c.conds) < len(target.conds)), c.value, float64(id)}
+				if best < 0 || lessScore(score[:], bestScore[:]) {
+					best, bestScore = id, score
+				}
+			}
+		}
+		if best >= 0 {
+			s.cells[best].secondary = true
+		}
+		return best
+	}
+	if id := try(rels); id >= 0 {
+		return id
+	}
+	// Nothing beside the cell itself: widen to the equations of its component.
+	var more []int
+	for _, id := range f.comp {
+		more = append(more, s.relsOf[id]...)
+	}
+	return try(more)
+}
+
+// relHas reports whether equation r holds one of the cells.
+func (e *engine) relHas(r int, cells map[int]bool) bool {
+	rel := e.s.rels[r]
+	for _, m := range append([]int{rel.parent}, rel.children...) {
+		if cells[m] {
+			return true
+		}
+	}
+	return false
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func lessScore(a, b []float64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
+}
+
+// contribLoader returns a function that fills the contributions of hidden
+// cells from deid_accident.
+func contribLoader(ctx context.Context, q querier, s *psystem) func([]int) error {
+	return func(ids []int) error {
+		cs := make([]conds, len(ids))
+		for i, id := range ids {
+			cs[i] = s.cells[id].conds
+		}
+		res, err := cellContributions(ctx, q, s.mag, cs)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			s.cells[id].contrib = res[i]
+			if s.cells[id].contrib == nil {
+				s.cells[id].contrib = []kensho.Contribution{}
+			}
+		}
+		return nil
+	}
+}

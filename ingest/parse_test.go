@@ -1,0 +1,192 @@
+package ingest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kensho-jp/kensho"
+)
+
+func TestParseInt(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"30000", 30000, true},
+		{" 30,000 ", 30000, true},
+		{"30，000", 30000, true},
+		{"３０，０００", 30000, true},
+		{"1,234,567", 1234567, true},
+		{"-5", -5, true},
+		{"−5", -5, true}, // U+2212 minus sign
+		{"+7", 7, true},
+		{"0", 0, true},
+		{"3,0000", 0, false},
+		{"1234,567", 0, false},
+		{",123", 0, false},
+		{"123,", 0, false},
+		{"1.5", 0, false},
+		{"3万", 0, false},
+		{"", 0, false},
+		{"-", 0, false},
+		{"99999999999999999999", 0, false},
+		{"１２３、４５６", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseInt(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseInt(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParseFiscalYear(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"2024", 2024, true},
+		{"２０２４", 2024, true},
+		{"2024年度", 2024, true},
+		{"FY2024", 2024, true},
+		{"令和6", 2024, true},
+		{"令和６年度", 2024, true},
+		{"令和元年度", 2019, true},
+		{"平成27", 2015, true},
+		{"24", 0, false},
+		{"令和", 0, false},
+		{"令和-1", 0, false},
+		{"1900", 0, false},
+		{"2O24", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseFiscalYear(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseFiscalYear(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParseQuarter(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"1", 1, true}, {"４", 4, true}, {"第2四半期", 2, true}, {"Q3", 3, true}, {"3Q", 3, true},
+		{"0", 0, false}, {"5", 0, false}, {"12", 0, false}, {"", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseQuarter(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseQuarter(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParseDateTime(t *testing.T) {
+	jst := func(y int, mo time.Month, d, h, mi, s int) time.Time {
+		return time.Date(y, mo, d, h, mi, s, 0, kensho.JST)
+	}
+	tests := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"2024/05/03 14:20", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024-05-03 14:20", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024/5/3 4:05", jst(2024, 5, 3, 4, 5, 0), true},
+		{"2024.5.3 14:20:30", jst(2024, 5, 3, 14, 20, 30), true},
+		{"2024-05-03T14:20:00+09:00", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024-05-03T05:20:00Z", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024-05-03T14:20:00+0900", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024-05-03T06:20:00+01:00", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024-05-03 14:20 JST", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024年5月3日 14時20分", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024年5月3日14時20分30秒", jst(2024, 5, 3, 14, 20, 30), true},
+		{"令和6年5月3日 14時20分", jst(2024, 5, 3, 14, 20, 0), true},
+		{"令和元年5月1日 0時00分", jst(2019, 5, 1, 0, 0, 0), true},
+		{"平成31年4月30日 23:59", jst(2019, 4, 30, 23, 59, 0), true},
+		{"２０２４／０５／０３　１４：２０", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024/5/3(金) 14:20", jst(2024, 5, 3, 14, 20, 0), true},
+		{" 2024/05/03 14:20 ", jst(2024, 5, 3, 14, 20, 0), true},
+		{"2024/05/03", time.Time{}, false},
+		{"2024/02/30 10:00", time.Time{}, false},
+		{"2024/13/01 10:00", time.Time{}, false},
+		{"2024/05/03 24:00", time.Time{}, false},
+		{"2024/05/03 14:60", time.Time{}, false},
+		{"24/05/03 14:20", time.Time{}, false},
+		{"2024/05/0314:20", time.Time{}, false},
+		{"2024-05-03T14:20:00+25:00", time.Time{}, false},
+		{"45415.5972222", time.Time{}, false}, // a serial is XLSX only (xlsxCell)
+		{"昨日", time.Time{}, false},
+		{"", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseDateTime(tt.in)
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("parseDateTime(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+		if ok && got.Location() != kensho.JST {
+			t.Errorf("parseDateTime(%q) in %v, want JST", tt.in, got.Location())
+		}
+	}
+}
+
+func TestXLSXCell(t *testing.T) {
+	tests := []struct {
+		kind cellKind
+		in   string
+		want string
+	}{
+		{kindDateTime, "45415.597222222219", "2024/05/03 14:20"},
+		{kindDateTime, "45415.5972337963", "2024/05/03 14:20:01"},
+		{kindDateTime, "45415", "2024/05/03 00:00"},
+		{kindDateTime, "2024/05/03 14:20", "2024/05/03 14:20"},
+		{kindDateTime, "60", "60"}, // before 1 March 1900: not a date this reader trusts
+		{kindInt, "30000", "30000"},
+		{kindInt, "30000.0", "30000"},
+		{kindInt, "3E+4", "30000"},
+		{kindInt, "1.5", "1.5"},
+		{kindText, "1.0", "1.0"},
+	}
+	for _, tt := range tests {
+		if got := xlsxCell(tt.kind, tt.in); got != tt.want {
+			t.Errorf("xlsxCell(%d, %q) = %q, want %q", tt.kind, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParsePrefectures(t *testing.T) {
+	tests := []struct {
+		in   string
+		want prefectureList
+	}{
+		{"東京都、神奈川県", prefectureList{codes: []string{"13", "14"}}},
+		{"神奈川,東京,東京都", prefectureList{codes: []string{"13", "14"}}},
+		{"Tokyo; Osaka", prefectureList{codes: []string{"13", "27"}}},
+		{"01/47", prefectureList{codes: []string{"01", "47"}}},
+		{"全国", prefectureList{nationwide: true}},
+		{"全国、東京都", prefectureList{codes: []string{"13"}, nationwide: true, mixed: true}},
+		{"東京都、大坂", prefectureList{codes: []string{"13"}, unknown: []string{"大坂"}}},
+	}
+	for _, tt := range tests {
+		got := parsePrefectures(tt.in)
+		if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(prefectureList{})); diff != "" {
+			t.Errorf("parsePrefectures(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestTrimCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"a": "a", " a ": "a", "\u3000東京\u3000": "東京", "\u00a0x\t": "x", "": "", "東": "東", "  ": "",
+	} {
+		if got := trimCell(in); got != want {
+			t.Errorf("trimCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,317 @@
+package site_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/internal/duck"
+	"github.com/kensho-jp/kensho/site"
+)
+
+// TestSHA256SUMS: the sums cover every file under data/ but themselves,
+// sorted, and each matches.
+func TestSHA256SUMS(t *testing.T) {
+	sums := string(readSite(t, "data/SHA256SUMS"))
+	var listed []string
+	for _, line := range strings.Split(strings.TrimSpace(sums), "\n") {
+		hash, name, ok := strings.Cut(line, "  ")
+		if !ok {
+			t.Fatalf("bad line %q", line)
+		}
+		h := sha256.Sum256(readSite(t, "data/"+name))
+		if got := hex.EncodeToString(h[:]); got != hash {
+			t.Errorf("%s: sum %s, file hashes to %s", name, hash, got)
+		}
+		listed = append(listed, name)
+	}
+	var want []string
+	for _, f := range siteFiles(t, siteDir) {
+		if strings.HasPrefix(f, "data/") && f != "data/SHA256SUMS" {
+			want = append(want, strings.TrimPrefix(f, "data/"))
+		}
+	}
+	sort.Strings(want) // SHA256SUMS is sorted by path
+	if diff := cmp.Diff(want, listed); diff != "" {
+		t.Errorf("SHA256SUMS lists (-want +got):\n%s", diff)
+	}
+}
+
+// TestDataPackage: every resource exists with its size and hash; every
+// table's schema declares X as a labelled missing value and its fields are
+// the CSV's header.
+func TestDataPackage(t *testing.T) {
+	var dp struct {
+		Schema    string `json:"$schema"`
+		Licenses  []struct{ Name string }
+		Resources []struct {
+			Name, Path, Hash string
+			Bytes            int64
+			Schema           *struct {
+				Fields []struct {
+					Name, Type string
+				}
+				PrimaryKey    []string          `json:"primaryKey"`
+				MissingValues []any `json:"missingValues"`
+			}
+		}
+	}
+	if err := json.Unmarshal(readSite(t, "data/datapackage.json"), &dp); err != nil {
+		t.Fatal(err)
+	}
+	if dp.Schema != "https://datapackage.org/profiles/2.0/datapackage.json" || len(dp.Licenses) != 1 || dp.Licenses[0].Name != "CC-BY-4.0" {
+		t.Errorf("profile %q, licences %+v", dp.Schema, dp.Licenses)
+	}
+	names := map[string]bool{}
+	tables := 0
+	for _, r := range dp.Resources {
+		if names[r.Name] {
+			t.Errorf("resource name %s twice", r.Name)
+		}
+		names[r.Name] = true
+		b := readSite(t, "data/"+r.Path)
+		h := sha256.Sum256(b)
+		if r.Hash != "sha256:"+hex.EncodeToString(h[:]) || r.Bytes != int64(len(b)) {
+			t.Errorf("%s: hash %s bytes %d, file has %x and %d", r.Path, r.Hash, r.Bytes, h, len(b))
+		}
+		if !strings.HasPrefix(r.Path, "tables/") {
+			continue
+		}
+		tables++
+		head, err := csv.NewReader(bytes.NewReader(b)).Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fields []string
+		for _, f := range r.Schema.Fields {
+			fields = append(fields, f.Name)
+		}
+		if diff := cmp.Diff(head, fields); diff != "" {
+			t.Errorf("%s: fields (-header +schema):\n%s", r.Path, diff)
+		}
+		declared := false
+		for _, mv := range r.Schema.MissingValues {
+			if m, ok := mv.(map[string]any); ok {
+				declared = declared || m["value"] == "X" && m["label"] != ""
+			}
+		}
+		if !declared {
+			t.Errorf("%s: missing values %+v do not declare X with a label", r.Path, r.Schema.MissingValues)
+		}
+	}
+	if tables != len(fixture().Tables) {
+		t.Errorf("%d table resources, want %d", tables, len(fixture().Tables))
+	}
+}
+
+// TestDictionary: dictionary.csv documents every column of every CSV
+// download and of the Parquet file.
+func TestDictionary(t *testing.T) {
+	recs, err := csv.NewReader(bytes.NewReader(readSite(t, "data/dictionary.csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"file", "column", "type", "meaning_ja", "meaning_en", "codes"}, recs[0]); diff != "" {
+		t.Fatalf("header (-want +got):\n%s", diff)
+	}
+	documented := map[string]bool{}
+	for _, r := range recs[1:] {
+		documented[r[0]+"\x00"+r[1]] = true
+		if r[2] == "" || r[3] == "" || r[4] == "" {
+			t.Errorf("%s %s: empty type or meaning", r[0], r[1])
+		}
+	}
+	for _, f := range siteFiles(t, siteDir) {
+		if !strings.HasPrefix(f, "data/") || !strings.HasSuffix(f, ".csv") {
+			continue
+		}
+		name := strings.TrimPrefix(f, "data/")
+		head, err := csv.NewReader(bytes.NewReader(readSite(t, f))).Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range head {
+			if !documented[name+"\x00"+c] {
+				t.Errorf("dictionary.csv does not document %s column %s", name, c)
+			}
+		}
+	}
+	for _, c := range microColumns {
+		if !documented[site.MicrodataParquet+"\x00"+c.Name] {
+			t.Errorf("dictionary.csv does not document %s column %s", site.MicrodataParquet, c.Name)
+		}
+	}
+}
+
+// TestReadBack opens the downloads in DuckDB: the CSV and the Parquet of
+// the record-level data hold the same rows, and every table's CSV holds
+// exactly the release's rows (X for suppressed, NULL when not applicable).
+func TestReadBack(t *testing.T) {
+	db := duck.MustOpenMemory(t)
+	ctx := context.Background()
+	data := filepath.Join(siteDir, "data")
+	csvQ := fmt.Sprintf("SELECT * FROM read_csv(%s, header = true)", duck.QuoteString(filepath.Join(data, site.MicrodataCSV)))
+	pqQ := fmt.Sprintf("SELECT * FROM read_parquet(%s)", duck.QuoteString(filepath.Join(data, site.MicrodataParquet)))
+	var nCSV, nPQ, diff int
+	mustScan(t, db.QueryRowContext(ctx, "SELECT count(*) FROM ("+csvQ+")"), &nCSV)
+	mustScan(t, db.QueryRowContext(ctx, "SELECT count(*) FROM ("+pqQ+")"), &nPQ)
+	mustScan(t, db.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s))", csvQ, pqQ, pqQ, csvQ)), &diff)
+	if nCSV != len(microRows()) || nPQ != nCSV || diff != 0 {
+		t.Errorf("microdata: CSV %d rows, Parquet %d rows, %d rows differ; want %d each and none", nCSV, nPQ, diff, len(microRows()))
+	}
+
+	for _, tb := range fixture().Tables {
+		path := filepath.Join(data, "tables", tb.Name+".csv")
+		rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT * FROM read_csv(%s, header = true, all_varchar = true)", duck.QuoteString(path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := scanStrings(t, rows)
+		var want [][]string
+		for _, r := range tb.Rows {
+			rec := append([]string{}, r.Key...)
+			for i, c := range r.Cells {
+				switch c.Status {
+				case kensho.Suppressed:
+					rec = append(rec, "X")
+				case kensho.NotApplicable:
+					rec = append(rec, "NULL")
+				default:
+					rec = append(rec, strings.TrimSuffix(fmt.Sprintf("%.*f", tb.Measures[i].Decimals, c.Value), ""))
+				}
+			}
+			want = append(want, rec)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-release +DuckDB):\n%s", tb.Name, diff)
+		}
+	}
+}
+
+func mustScan(t *testing.T, r *sql.Row, dest ...any) {
+	t.Helper()
+	if err := r.Scan(dest...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func scanStrings(t *testing.T, rows *sql.Rows) [][]string {
+	t.Helper()
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out [][]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		rec := make([]string, len(cols))
+		for i, v := range vals {
+			rec[i] = "NULL"
+			if v.Valid {
+				rec[i] = v.String
+			}
+		}
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestXLSX: the workbook has a contents sheet and one sheet per table, with
+// numbers as numbers and X as text.
+func TestXLSX(t *testing.T) {
+	f, err := excelize.OpenFile(filepath.Join(siteDir, "data", "tables.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) != len(fixture().Tables)+1 || sheets[0] != "contents" {
+		t.Fatalf("sheets %v", sheets)
+	}
+	contents, err := f.GetRows("contents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheetOf := map[string]string{} // table -> sheet
+	for _, r := range contents[1:] {
+		if len(r) >= 2 {
+			sheetOf[r[1]] = r[0]
+		}
+	}
+	rel := fixture()
+	for _, tb := range rel.Tables {
+		if len(sheetOf[tb.Name]) > 31 {
+			t.Errorf("%s: sheet name %q is longer than Excel allows", tb.Name, sheetOf[tb.Name])
+		}
+		rows, err := f.GetRows(sheetOf[tb.Name])
+		if err != nil {
+			t.Fatalf("%s: %v", tb.Name, err)
+		}
+		if len(rows) != len(tb.Rows)+1 {
+			t.Errorf("%s: %d rows, want %d", tb.Name, len(rows), len(tb.Rows)+1)
+		}
+	}
+	// A suppressed cell: accidents_by_year, FY2013 simplified serious.
+	rows, _ := f.GetRows("accidents_by_year")
+	found := false
+	for _, r := range rows {
+		if len(r) == 4 && r[0] == "2013" && r[1] == "simplified" && r[2] == "serious" {
+			found = true
+			if r[3] != "X" {
+				t.Errorf("suppressed cell reads %q, want X", r[3])
+			}
+		}
+	}
+	if !found {
+		t.Error("no row for the suppressed cell")
+	}
+	typ, err := f.GetCellType("accidents_by_year", "D2")
+	if err != nil || typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("D2 is of type %v (%v), want a number", typ, err)
+	}
+}
+
+// TestDeterministic renders the fixture twice: every file is byte-identical.
+func TestDeterministic(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "again")
+	opt := site.Options{EChartsJS: standIn}
+	if _, err := renderFixture(context.Background(), fixture(), dir, opt); err != nil {
+		t.Fatal(err)
+	}
+	a, b := siteFiles(t, siteDir), siteFiles(t, dir)
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Fatalf("files differ (-first +second):\n%s", diff)
+	}
+	for _, f := range a {
+		if f == "assets/echarts.min.js" {
+			continue // the stand-in or npm's copy, not ours
+		}
+		x, _ := os.ReadFile(filepath.Join(siteDir, f))
+		y, _ := os.ReadFile(filepath.Join(dir, f))
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two renders", f)
+		}
+	}
+}

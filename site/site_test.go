@@ -1,0 +1,222 @@
+package site_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/site"
+)
+
+// TestGolden keeps the HTML of one small page byte for byte; regenerate
+// with go test ./site -update and review the diff like code.
+func TestGolden(t *testing.T) {
+	for _, page := range []string{"en/disasters/index.html", "serious/index.html"} {
+		got := readSite(t, page)
+		golden := filepath.Join("testdata", "golden", strings.ReplaceAll(page, "/", "_"))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./site -update to create it)", err)
+		}
+		if diff := cmp.Diff(string(want), string(got)); diff != "" {
+			t.Errorf("%s differs from %s (-want +got):\n%s", page, golden, diff)
+		}
+	}
+}
+
+func TestRenderRefusesUnprotectedCell(t *testing.T) {
+	rel := fixture()
+	rel.Tables[3].Rows[5].Cells[0].Status = kensho.Unprotected
+	dir := filepath.Join(t.TempDir(), "site")
+	_, err := renderFixture(context.Background(), rel, dir, site.Options{EChartsJS: echartsOrStandIn(t)})
+	if err == nil || !strings.Contains(err.Error(), "disclosure control") || !strings.Contains(err.Error(), rel.Tables[3].Name) {
+		t.Fatalf("Render = %v, want a refusal naming the table", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a page was written despite the refusal")
+	}
+}
+
+func TestRenderRefusesBadTables(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*kensho.Release)
+		want   string
+	}{
+		{"unknown page", func(r *kensho.Release) { r.Tables[0].Page = "elsewhere" }, `page "elsewhere"`},
+		{"unknown chart", func(r *kensho.Release) { r.Tables[0].Chart = "pie" }, `chart "pie"`},
+		{"unsafe name", func(r *kensho.Release) { r.Tables[0].Name = "../x" }, "lower-case"},
+		{"name twice", func(r *kensho.Release) { r.Tables[1].Name = r.Tables[0].Name }, "twice"},
+		{"short row", func(r *kensho.Release) { r.Tables[0].Rows[0].Key = r.Tables[0].Rows[0].Key[:1] }, "keys for"},
+		{"no release", nil, "no release"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rel *kensho.Release
+			if tt.change != nil {
+				rel = fixture()
+				tt.change(rel)
+			}
+			dir := filepath.Join(t.TempDir(), "site")
+			if err := writeMicrodata(context.Background(), filepath.Join(dir, "data"), microColumns, microRows()[:3]); err != nil {
+				t.Fatal(err)
+			}
+			_, err := site.Render(context.Background(), rel, dir, site.Options{EChartsJS: echartsOrStandIn(t)})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Render = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRenderNeedsMicrodataAndECharts(t *testing.T) {
+	dir := t.TempDir()
+	_, err := site.Render(context.Background(), fixture(), dir, site.Options{EChartsJS: echartsOrStandIn(t)})
+	if err == nil || !strings.Contains(err.Error(), "ExportMicrodata") {
+		t.Errorf("without microdata: %v", err)
+	}
+	if err := writeMicrodata(context.Background(), filepath.Join(dir, "data"), microColumns, microRows()[:3]); err != nil {
+		t.Fatal(err)
+	}
+	_, err = site.Render(context.Background(), fixture(), dir, site.Options{EChartsJS: filepath.Join(dir, "missing.js")})
+	if err == nil || !strings.Contains(err.Error(), "npm ci") {
+		t.Errorf("without ECharts: %v", err)
+	}
+}
+
+func echartsOrStandIn(t *testing.T) string {
+	t.Helper()
+	if standIn != "" {
+		return standIn
+	}
+	p, err := site.FindECharts("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestPublish(t *testing.T) {
+	base := t.TempDir()
+	newSite := func(marker string) string {
+		d, err := os.MkdirTemp(base, ".kensho-staging-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(d, site.MarkerFile), nil, 0o644)
+		os.WriteFile(filepath.Join(d, "index.html"), []byte(marker), 0o644)
+		return d
+	}
+	out := filepath.Join(base, "public")
+
+	// A fresh --out.
+	if err := site.Publish(newSite("one"), out); err != nil {
+		t.Fatal(err)
+	}
+	// A site made by kensho is replaced.
+	if err := site.Publish(newSite("two"), out); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "index.html")); string(b) != "two" {
+		t.Errorf("published %q, want two", b)
+	}
+	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o755 {
+		t.Errorf("published directory mode %v, want 0755", fi.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(base)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left behind beside --out: %v", names)
+	}
+
+	// Anything else is refused and left alone.
+	mine := filepath.Join(base, "mine")
+	os.MkdirAll(mine, 0o755)
+	os.WriteFile(filepath.Join(mine, "thesis.tex"), []byte("keep"), 0o644)
+	staging := newSite("three")
+	if err := site.Publish(staging, mine); err == nil || !strings.Contains(err.Error(), "not made by kensho") {
+		t.Errorf("Publish over a foreign directory = %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(mine, "thesis.tex")); string(b) != "keep" {
+		t.Error("a foreign directory was touched")
+	}
+	file := filepath.Join(base, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	if err := site.CheckOut(file); err == nil {
+		t.Error("CheckOut accepted a file")
+	}
+	if err := site.CheckOut(filepath.Join(base, "does-not-exist")); err != nil {
+		t.Errorf("CheckOut of a new path: %v", err)
+	}
+	// A staging directory that holds no site is refused.
+	empty := filepath.Join(base, "empty")
+	os.MkdirAll(empty, 0o755)
+	if err := site.Publish(empty, out); err == nil {
+		t.Error("Publish accepted a staging directory without a site")
+	}
+}
+
+func TestHandler(t *testing.T) {
+	srv := httptest.NewServer(site.Handler(siteDir))
+	defer srv.Close()
+	tests := []struct {
+		path   string
+		status int
+		ctype  string
+	}{
+		{"/", 200, "text/html; charset=utf-8"},
+		{"/en/causes/", 200, "text/html; charset=utf-8"},
+		{"/data/tables/accidents_by_year.csv", 200, "text/csv; charset=utf-8"},
+		{"/data/microdata.parquet", 200, "application/vnd.apache.parquet"},
+		{"/data/SHA256SUMS", 200, "text/plain; charset=utf-8"},
+		{"/" + site.MarkerFile, 404, ""},
+		{"/data/", 404, ""},
+		{"/nope.html", 404, ""},
+	}
+	for _, tt := range tests {
+		resp, err := http.Get(srv.URL + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("GET %s: %d, want %d", tt.path, resp.StatusCode, tt.status)
+		}
+		if tt.ctype != "" && resp.Header.Get("Content-Type") != tt.ctype {
+			t.Errorf("GET %s: Content-Type %q, want %q", tt.path, resp.Header.Get("Content-Type"), tt.ctype)
+		}
+		if tt.status == 200 && !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+			t.Errorf("GET %s: no Content-Security-Policy", tt.path)
+		}
+	}
+	resp, err := http.Post(srv.URL+"/", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d", resp.StatusCode)
+	}
+}
