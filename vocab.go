@@ -30,11 +30,15 @@ type CodeList struct {
 	Name  string
 	Codes []Code
 	index map[string]int // normalized code or label -> position
+	exact map[string]int // code as stored -> position (the hot path)
 }
 
 // Lookup finds a code by its code, Japanese label or English label, ignoring
 // surrounding spaces, case and full-width/half-width differences.
 func (l *CodeList) Lookup(s string) (Code, bool) {
+	if i, ok := l.exact[s]; ok {
+		return l.Codes[i], true
+	}
 	i, ok := l.index[NormalizeKey(s)]
 	if !ok {
 		return Code{}, false
@@ -45,17 +49,17 @@ func (l *CodeList) Lookup(s string) (Code, bool) {
 // Get returns the entry for an exact code; it panics on an unknown code,
 // which is a programming error, not bad input.
 func (l *CodeList) Get(code string) Code {
-	c, ok := l.Lookup(code)
-	if !ok || c.Code != code {
+	i, ok := l.exact[code]
+	if !ok {
 		panic(fmt.Sprintf("kensho: %s has no code %q", l.Name, code))
 	}
-	return c
+	return l.Codes[i]
 }
 
 // Has reports whether code is one of the list's codes (exact match).
 func (l *CodeList) Has(code string) bool {
-	c, ok := l.Lookup(code)
-	return ok && c.Code == code
+	_, ok := l.exact[code]
+	return ok
 }
 
 // Label returns the label of code in lang; the code itself when unknown
@@ -64,8 +68,8 @@ func (l *CodeList) Label(code, lang string) string {
 	if code == Total {
 		return TotalLabel.In(lang)
 	}
-	if c, ok := l.Lookup(code); ok && c.Code == code {
-		return c.Text.In(lang)
+	if i, ok := l.exact[code]; ok {
+		return l.Codes[i].Text.In(lang)
 	}
 	return code
 }
@@ -184,7 +188,7 @@ func mustList(name string) *CodeList {
 	if err != nil {
 		panic("kensho: " + err.Error())
 	}
-	l := &CodeList{Name: name, index: map[string]int{}}
+	l := &CodeList{Name: name, index: map[string]int{}, exact: map[string]int{}}
 	for i, r := range rows {
 		c := Code{Code: r["code"], Text: Text{Ja: r["label_ja"], En: r["label_en"]}, Attr: map[string]string{}}
 		for k, v := range r {
@@ -205,6 +209,7 @@ func mustList(name string) *CodeList {
 	}
 	for i, c := range l.Codes {
 		l.index[NormalizeKey(c.Code)] = i
+		l.exact[c.Code] = i
 	}
 	return l
 }

@@ -270,3 +270,9 @@ func TestNormalizeText(t *testing.T) {
 		t.Errorf("NormalizeText = %q", got)
 	}
 }
+
+func BenchmarkServiceCategoryOf(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		_ = ServiceCategoryOf("voice_fixed")
+	}
+}

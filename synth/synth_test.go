@@ -175,6 +175,7 @@ func TestDistributions(t *testing.T) {
 	}
 	for _, fy := range years {
 		t.Run(time.Date(fy, 4, 1, 0, 0, 0, 0, time.UTC).Format("FY2006"), func(t *testing.T) {
+			t.Parallel()
 			dir, _ := generate(t, Config{Seed: 7, From: fy, To: fy, Scale: 1, Layout: "export"})
 			cur, invalid, _ := loadValid(t, dir)
 			if len(invalid) > 0 {
