@@ -42,8 +42,10 @@ type builder struct {
 	db     *sql.DB
 	cal    *calendar
 	latest int
-	tables []kensho.StatTable
-	rows   map[string]map[string]int // table name -> joined key -> row index
+	// accidents is the prepared table the queries count (prepare.sql).
+	accidents string
+	tables    []kensho.StatTable
+	rows      map[string]map[string]int // table name -> joined key -> row index
 }
 
 // opSums are the additive magnitudes of one operator's part of a cell, or
@@ -70,13 +72,13 @@ func (s opSums) of(m kensho.Magnitude) float64 {
 
 // add adds b's sums to a, failing on an overflow rather than wrapping.
 func (a *opSums) add(b opSums) error {
-	for _, p := range [][2]*int64{{&a.accidents, &b.accidents}, {&a.users, &b.users}, {&a.userMinutes, &b.userMinutes}} {
-		x, y := *p[0], *p[1]
-		if (y > 0 && x > math.MaxInt64-y) || (y < 0 && x < math.MinInt64-y) {
-			return errors.New("a sum overflows 64 bits")
-		}
-		*p[0] = x + y
+	n, u, m := a.accidents+b.accidents, a.users+b.users, a.userMinutes+b.userMinutes
+	// The parts are never negative, so an overflow shows as a sum below
+	// either term.
+	if n < a.accidents || u < a.users || m < a.userMinutes {
+		return errors.New("a sum overflows 64 bits")
 	}
+	a.accidents, a.users, a.userMinutes = n, u, m
 	return nil
 }
 
@@ -90,6 +92,17 @@ type cellData struct {
 	// accidents the derived columns were computed from, to check against
 	// the parts (-1 when the query gave no derived row).
 	extraAccidents int64
+	// sortedOps caches the operators in op_key order.
+	sortedOps []int32
+}
+
+// opsInOrder returns the cell's operators sorted by op_key, as the contract
+// orders contributions (and for determinism).
+func (cd *cellData) opsInOrder() []int32 {
+	if cd.sortedOps == nil {
+		cd.sortedOps = slices.Sorted(maps.Keys(cd.ops))
+	}
+	return cd.sortedOps
 }
 
 // keySep separates the keys of a row in a map key; no code or name holds it.
@@ -204,7 +217,7 @@ func additiveCell(cd *cellData, m kensho.Magnitude) kensho.Cell {
 		return kensho.Cell{}
 	}
 	c := kensho.Cell{Value: cd.total.of(m)}
-	for _, op := range slices.Sorted(maps.Keys(cd.ops)) { // sorted by operator, as the contract requires
+	for _, op := range cd.opsInOrder() {
 		if v := cd.ops[op].of(m); v != 0 {
 			c.Contrib = append(c.Contrib, kensho.Contribution{Op: op, Value: v})
 		}
@@ -264,7 +277,7 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 	if s.latestOnly {
 		args = append(args, sql.Named("latest", b.latest))
 	}
-	rows, err := b.db.QueryContext(ctx, sqlText(s.query), args...)
+	rows, err := b.db.QueryContext(ctx, render(s.query, map[string]string{"Accidents": b.accidents}), args...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/kensho-jp/kensho"
 )
@@ -25,6 +26,7 @@ type auditResult struct {
 	summary       AuditSummary
 	failures      []string
 	tableMinRatio map[string]float64
+	laps          []Lap
 }
 
 // auditor holds one audit run.
@@ -56,6 +58,7 @@ func (a *auditor) failf(format string, args ...any) {
 func runAudit(ctx context.Context, db *sql.DB, cfg Config, in, out []kensho.StatTable) (*auditResult, error) {
 	a := &auditor{ctx: ctx, db: db, cfg: cfg, in: in, out: out,
 		res: &auditResult{tableMinRatio: map[string]float64{}}, truth: map[kensho.CellRef]*auditTruth{}}
+	t0 := time.Now()
 	if err := a.checkDeid(); err != nil {
 		return nil, err
 	}
@@ -63,16 +66,20 @@ func runAudit(ctx context.Context, db *sql.DB, cfg Config, in, out []kensho.Stat
 		return nil, err
 	}
 	a.checkCells()
+	t1 := time.Now()
 	micro, err := a.auditMicrodata()
 	if err != nil {
 		return nil, err
 	}
 	a.micro = micro
+	t2 := time.Now()
 	for _, mag := range []kensho.Magnitude{kensho.MagAccidents, kensho.MagAffectedUsers, kensho.MagUserHours} {
 		if err := a.auditIntervals(mag); err != nil {
 			return nil, err
 		}
 	}
+	t3 := time.Now()
+	a.res.laps = []Lap{{"audit: recompute cells", t1.Sub(t0).Seconds()}, {"audit: microdata", t2.Sub(t1).Seconds()}, {"audit: intervals", t3.Sub(t2).Seconds()}}
 	ids, err := loadIdentifiers(ctx, db)
 	if err != nil {
 		return nil, err

@@ -17,9 +17,7 @@ import (
 
 // aStandard is a programme in gonum's standard form: minimize cᵀz subject to
 // A z = b, z ≥ 0, where z = (v − lo)/scale followed by one slack per upper
-// bound that the equations do not already imply. basis is a feasible basis
-// kept between solves, so each bound is a short Phase II from the last
-// optimum instead of gonum's own (costly) search for a first basis.
+// bound that the equations do not already imply.
 type aStandard struct {
 	a     *mat.Dense
 	b     []float64
@@ -27,7 +25,9 @@ type aStandard struct {
 	lo    []float64
 	hi    []float64
 	scale float64
-	basis []int
+	tab   *aTab
+	// gonum's verdicts on this programme's primary bounds
+	judged, disagreed, unconfirmed int
 }
 
 var errAuditInfeasible = errors.New("the published values admit no solution")
@@ -177,84 +177,6 @@ func auditStandardForm(rows [][]float64, rhs, lo, hiIn []float64) (*aStandard, e
 	return s, nil
 }
 
-// firstBasis finds a feasible basis: gonum's simplex on the programme with
-// one artificial variable per equation, starting from the artificials.
-func (s *aStandard) firstBasis() error {
-	m, width := s.a.Dims()
-	big := mat.NewDense(m, width+m, nil)
-	big.Slice(0, m, 0, width).(*mat.Dense).Copy(s.a)
-	c := make([]float64, width+m)
-	start := make([]int, m)
-	for i := 0; i < m; i++ {
-		big.Set(i, width+i, 1)
-		c[width+i] = 1
-		start[i] = width + i
-	}
-	obj, z, err := safeSimplex(c, big, s.b, start)
-	if err != nil {
-		return err
-	}
-	if obj > 1e-8 {
-		return errAuditInfeasible
-	}
-	s.basis = s.basisOf(z[:width])
-	return nil
-}
-
-// basisOf extends the support of a vertex to a basis: its positive columns
-// first, then any that keep the columns independent.
-func (s *aStandard) basisOf(z []float64) []int {
-	m, width := s.a.Dims()
-	order := make([]int, 0, width)
-	for j, v := range z {
-		if v > 1e-11 {
-			order = append(order, j)
-		}
-	}
-	for j, v := range z {
-		if v <= 1e-11 {
-			order = append(order, j)
-		}
-	}
-	type piv struct {
-		col []float64
-		row int
-	}
-	var pivots []piv
-	var basis []int
-	used := make([]bool, m)
-	for _, j := range order {
-		if len(basis) == m {
-			break
-		}
-		col := mat.Col(nil, j, s.a)
-		for _, p := range pivots {
-			f := col[p.row] / p.col[p.row]
-			if f != 0 {
-				for i := range col {
-					col[i] -= f * p.col[i]
-				}
-			}
-		}
-		row, best := -1, 1e-9
-		for i, v := range col {
-			if !used[i] && math.Abs(v) > best {
-				row, best = i, math.Abs(v)
-			}
-		}
-		if row < 0 {
-			continue
-		}
-		used[row] = true
-		pivots = append(pivots, piv{col, row})
-		basis = append(basis, j)
-	}
-	if len(basis) < m {
-		return nil
-	}
-	return basis
-}
-
 // safeSimplex calls gonum's simplex, turning its panic on an infeasible
 // starting basis (a rounding matter) into an error.
 func safeSimplex(c []float64, a mat.Matrix, b []float64, basis []int) (obj float64, z []float64, err error) {
@@ -267,8 +189,9 @@ func safeSimplex(c []float64, a mat.Matrix, b []float64, basis []int) (obj float
 }
 
 // extreme returns the least (max false) or greatest value of variable t and
-// a solution reaching it; +Inf when unbounded above.
-func (s *aStandard) extreme(t int, max bool) (float64, []float64, error) {
+// a solution reaching it; +Inf when unbounded above. With judge, gonum's
+// simplex, started from the optimal basis found, confirms the optimum.
+func (s *aStandard) extreme(t int, max, judge bool) (float64, []float64, error) {
 	if s.a == nil {
 		x := append([]float64(nil), s.lo...)
 		if max {
@@ -276,12 +199,17 @@ func (s *aStandard) extreme(t int, max bool) (float64, []float64, error) {
 		}
 		return s.lo[t], x, nil
 	}
-	if s.basis == nil {
-		if err := s.firstBasis(); err != nil && !errors.Is(err, errAuditInfeasible) {
-			s.basis = nil // fall back on gonum's own start below
-		} else if err != nil {
+	if s.tab == nil {
+		m, _ := s.a.Dims()
+		rows := make([][]float64, m)
+		for i := range rows {
+			rows[i] = mat.Row(nil, i, s.a)
+		}
+		tab, err := aPhaseOne(rows, s.b)
+		if err != nil {
 			return 0, nil, err
 		}
+		s.tab = tab
 	}
 	_, width := s.a.Dims()
 	c := make([]float64, width)
@@ -290,18 +218,26 @@ func (s *aStandard) extreme(t int, max bool) (float64, []float64, error) {
 	} else {
 		c[t] = 1
 	}
-	_, z, err := safeSimplex(c, s.a, s.b, s.basis)
-	if err != nil && !errors.Is(err, lp.ErrUnbounded) && s.basis != nil {
-		_, z, err = safeSimplex(c, s.a, s.b, nil)
-	}
-	if errors.Is(err, lp.ErrUnbounded) && max {
-		return math.Inf(1), nil, nil
-	}
+	obj, z, basis, unbounded, err := s.tab.aMinimize(c)
 	if err != nil {
 		return 0, nil, err
 	}
-	if b := s.basisOf(z); b != nil {
-		s.basis = b
+	if unbounded {
+		if max {
+			return math.Inf(1), nil, nil
+		}
+		return 0, nil, errors.New("a cell is unbounded below")
+	}
+	if judge {
+		s.judged++
+		gobj, gz, gerr := safeSimplex(c, s.a, s.b, basis)
+		switch {
+		case gerr != nil:
+			s.unconfirmed++
+		case gobj < obj-1e-7*math.Max(1, math.Abs(obj)):
+			s.disagreed++
+			z = gz
+		}
 	}
 	x := make([]float64, s.n)
 	for i := range x {
@@ -386,8 +322,8 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 		}
 		targets = append(targets, j)
 		a.res.summary.LinearProgrammes += 2
-		l, xl, err1 := std.extreme(i, false)
-		h, xh, err2 := std.extreme(i, true)
+		l, xl, err1 := std.extreme(i, false, true)
+		h, xh, err2 := std.extreme(i, true, true)
 		if err := errors.Join(err1, err2); err != nil {
 			a.failf("%s: suppressed cell %s (%s): the interval could not be computed: %v", m.mag, c.id, auditRefs(c.refs), err)
 			continue
@@ -413,8 +349,8 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 			continue
 		}
 		a.res.summary.LinearProgrammes += 2
-		l, xl, err1 := std.extreme(i, false)
-		h, xh, err2 := std.extreme(i, true)
+		l, xl, err1 := std.extreme(i, false, false)
+		h, xh, err2 := std.extreme(i, true, false)
 		if err := errors.Join(err1, err2); err != nil {
 			a.failf("%s: suppressed cell %s (%s): the interval could not be computed: %v", m.mag, c.id, auditRefs(c.refs), err)
 			continue
@@ -425,6 +361,9 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 		}
 		a.judgeInterval(m.mag, c, l, h, 0, false)
 	}
+	a.res.summary.GonumJudged += std.judged
+	a.res.summary.GonumDisagreed += std.disagreed
+	a.res.summary.GonumUnconfirmed += std.unconfirmed
 	if len(targets) == 0 {
 		return nil
 	}
@@ -513,8 +452,8 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 				}
 				a.res.summary.InsiderProgrammes += 2
 				var err1, err2 error
-				l, _, err1 = istd.extreme(col[j], false)
-				h, _, err2 = istd.extreme(col[j], true)
+				l, _, err1 = istd.extreme(col[j], false, false)
+				h, _, err2 = istd.extreme(col[j], true, false)
 				if err := errors.Join(err1, err2); err != nil {
 					a.failf("%s: suppressed cell %s against an operator: the interval could not be computed: %v", m.mag, c.id, err)
 					continue

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/kensho-jp/kensho"
 )
@@ -17,6 +18,9 @@ type Protected struct {
 	Tables    []kensho.StatTable
 	Risk      *RiskReport
 	Microdata kensho.MicrodataInfo
+	// Timings lists how long each step took (for benchmarks and --verbose;
+	// never written to a file that must be reproducible).
+	Timings []Lap
 	// passed is set only when the independent audit found nothing.
 	passed bool
 }
@@ -59,6 +63,7 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 	if err := checkTableShapes(tables); err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
+	clock := newStopwatch()
 	cat, err := newCatalog(ctx, db, tables)
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
@@ -79,14 +84,34 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 			return nil, fmt.Errorf("protect: %w", err)
 		}
 		engines = append(engines, e)
+		clock.lap("tables " + string(mag))
 	}
 	// The microdata, then the tables again with what the microdata tells.
+	// A level abandoned for withholding too much leaves no trace in the
+	// tables: partners it added are taken back.
+	var before [][]bool
+	for _, e := range engines {
+		flags := make([]bool, len(e.s.cells))
+		for i, c := range e.s.cells {
+			flags[i] = c.secondary
+		}
+		before = append(before, flags)
+	}
 	var md *microdata
+	var steps []LadderStep
 	for level := 0; ; {
+		for k, e := range engines {
+			for i, c := range e.s.cells {
+				c.secondary = before[k][i]
+			}
+		}
 		md, err = buildMicrodata(ctx, db, cfg, level)
 		if err != nil {
 			return nil, fmt.Errorf("protect: %w", err)
 		}
+		clock.lap("microdata")
+		steps = append(steps, md.steps...)
+		md.steps = steps
 		for _, e := range engines {
 			e.bounds = &mdBounds{md: md, mag: e.s.mag}
 			e.verified = map[int]bool{}
@@ -95,6 +120,7 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 				return nil, fmt.Errorf("protect: %w", err)
 			}
 		}
+		clock.lap("tables with microdata")
 		_, _, _, dc, dl := md.counts()
 		over := float64(dc+dl) > cfg.Microdata.MaxDroppedPct/100*float64(md.total)
 		if over && md.level < len(microdataLadder) {
@@ -107,16 +133,20 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 	if err := md.write(ctx, db); err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
+	clock.lap("microdata write")
 	out, derived, err := applyStatuses(tables, engines)
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
 	p := &Protected{Tables: out, Microdata: microdataInfo(md)}
 	p.Risk = newRiskReport(cfg, tables, out, engines, md, derived)
+	clock.lap("statuses and report")
 	audit, err := runAudit(ctx, db, cfg, tables, out)
 	if err != nil {
 		return nil, fmt.Errorf("protect: audit: %w", err)
 	}
+	audit.summary.seconds = clock.lap("audit")
+	p.Timings = append(clock.laps, audit.laps...)
 	p.Risk.setAudit(audit)
 	if len(audit.failures) > 0 {
 		return p, &AuditError{Reasons: audit.failures}
@@ -290,4 +320,31 @@ func microdataInfo(md *microdata) kensho.MicrodataInfo {
 		info.Columns = append(info.Columns, kensho.FieldSchema{Name: f.Name, Type: f.Type, Title: f.Title, Codes: f.Codes})
 	}
 	return info
+}
+
+// Lap is the duration of one step of Protect.
+type Lap struct {
+	Step    string
+	Seconds float64
+}
+
+type stopwatch struct {
+	last time.Time
+	laps []Lap
+}
+
+func newStopwatch() *stopwatch { return &stopwatch{last: time.Now()} }
+
+func (s *stopwatch) lap(step string) float64 {
+	now := time.Now()
+	d := now.Sub(s.last).Seconds()
+	s.last = now
+	for i := range s.laps {
+		if s.laps[i].Step == step {
+			s.laps[i].Seconds += d
+			return d
+		}
+	}
+	s.laps = append(s.laps, Lap{step, d})
+	return d
 }

@@ -398,8 +398,19 @@ func (e *engine) checkComponent(comp []int, known map[int]float64) ([]failure, e
 		if err != nil {
 			return nil, err
 		}
+		truth := make([]float64, len(comp))
+		for i, id := range comp {
+			c := s.cells[id]
+			if c.kind == kindHidden {
+				for _, k := range c.contrib {
+					truth[i] += k.Value
+				}
+			} else {
+				truth[i] = c.value
+			}
+		}
 		for _, op := range ops {
-			f, err := e.checkInsider(op, own[op], comp, col, m, targets, ivs)
+			f, err := e.checkInsider(op, own[op], comp, col, m, targets, ivs, truth)
 			if err != nil {
 				return nil, err
 			}
@@ -496,7 +507,7 @@ func (e *engine) componentOps(comp []int) ([]int32, map[int32]map[int]float64, e
 // checkInsider checks every target against operator op, who knows its own
 // contribution to each cell (and its own records in the microdata).
 func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map[int]int, m *lpModel,
-	targets []int, ivs map[int]*interval) (*failure, error) {
+	targets []int, ivs map[int]*interval, truth []float64) (*failure, error) {
 	s := e.s
 	need := map[int]float64{}
 	for _, id := range targets {
@@ -523,16 +534,25 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 		lo[i] = math.Max(lo[i], m.lo[i])
 		hi[i] = math.Min(hi[i], m.hi[i])
 	}
-	fits := func(x []float64) bool {
+	// The segment from the true values towards the outsider's extreme point
+	// stays feasible for the insider up to the first of its bounds it
+	// crosses; when that already reaches the protection, no programme is
+	// needed.
+	reach := func(x []float64) float64 {
 		if x == nil {
-			return false
+			return 0
 		}
+		lambda := 1.0
 		for i, v := range x {
-			if v < lo[i]-1e-7*math.Max(1, math.Abs(v)) || v > hi[i]+1e-7*math.Max(1, math.Abs(v)) {
-				return false
+			t := truth[i]
+			if v < lo[i] && t > v {
+				lambda = math.Min(lambda, (t-lo[i])/(t-v))
+			}
+			if v > hi[i] && v > t {
+				lambda = math.Min(lambda, (hi[i]-t)/(v-t))
 			}
 		}
-		return true
+		return math.Max(0, lambda)
 	}
 	var tb *tableau
 	for _, id := range targets {
@@ -541,10 +561,13 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 			continue
 		}
 		iv := ivs[id]
-		l, h := iv.lo, iv.hi
-		// The outsider's extreme points are the insider's too when they
-		// respect what the insider knows.
-		if !fits(iv.xlo) || (!math.IsInf(iv.hi, 1) && !fits(iv.xhi)) {
+		x := s.cells[id].value
+		l := x - reach(iv.xlo)*(x-iv.lo)
+		h := math.Inf(1)
+		if !math.IsInf(iv.hi, 1) {
+			h = x + reach(iv.xhi)*(iv.hi-x)
+		}
+		if h-x < u || x-l < math.Min(u, x) {
 			if tb == nil {
 				mm := *m
 				mm.lo, mm.hi = lo, hi
@@ -577,11 +600,12 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 func (e *engine) addPartner(f failure) int {
 	s := e.s
 	target := s.cells[f.cell]
-	var rels []int
+	// An equation that reveals the cell exactly needs a partner of its own;
+	// otherwise any equation the cell is in may give it room.
+	rels := s.relsOf[f.cell]
 	if f.rel >= 0 {
 		rels = []int{f.rel}
 	}
-	rels = append(rels, s.relsOf[f.cell]...)
 	opened := func(id int) int {
 		n := 0
 		for _, r := range s.relsOf[id] {

@@ -82,19 +82,29 @@ type MicrodataRisk struct {
 
 // AuditSummary is what the independent audit did and found.
 type AuditSummary struct {
-	Passed             bool     `json:"passed"`
-	Failures           []string `json:"failures,omitempty"`
-	CellsRecomputed    int      `json:"cells_recomputed"`
-	PublishedChecked   int      `json:"published_checked"`
-	SuppressedChecked  int      `json:"suppressed_checked"`
-	Components         int      `json:"components"`
-	LinearProgrammes   int      `json:"linear_programmes"`
-	InsiderOperators   int      `json:"insider_operators"`
-	InsiderProgrammes  int      `json:"insider_programmes"`
-	MinRatio           *float64 `json:"min_ratio,omitempty"`
-	MinInsiderRatio    *float64 `json:"min_insider_ratio,omitempty"`
-	MicrodataClasses   int      `json:"microdata_classes"`
-	IdentifiersChecked int      `json:"identifiers_checked"`
+	Passed            bool     `json:"passed"`
+	Failures          []string `json:"failures,omitempty"`
+	CellsRecomputed   int      `json:"cells_recomputed"`
+	PublishedChecked  int      `json:"published_checked"`
+	SuppressedChecked int      `json:"suppressed_checked"`
+	Components        int      `json:"components"`
+	LinearProgrammes  int      `json:"linear_programmes"`
+	InsiderOperators  int      `json:"insider_operators"`
+	InsiderProgrammes int      `json:"insider_programmes"`
+	MinRatio          *float64 `json:"min_ratio,omitempty"`
+	MinInsiderRatio   *float64 `json:"min_insider_ratio,omitempty"`
+	// GonumJudged counts the primary bounds gonum's simplex re-solved from
+	// the audit's optimal basis; GonumDisagreed those where it found a
+	// better optimum (then used); GonumUnconfirmed those it could not
+	// solve (the audit's own optimum stands).
+	GonumJudged        int `json:"gonum_judged"`
+	GonumDisagreed     int `json:"gonum_disagreed"`
+	GonumUnconfirmed   int `json:"gonum_unconfirmed"`
+	MicrodataClasses   int `json:"microdata_classes"`
+	IdentifiersChecked int `json:"identifiers_checked"`
+	// seconds the audit took; kept out of the JSON, which must be
+	// byte-identical from run to run.
+	seconds float64
 }
 
 func newRiskReport(cfg Config, in, out []kensho.StatTable, engines []*engine, md *microdata, ds derivedStats) *RiskReport {

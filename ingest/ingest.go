@@ -54,6 +54,8 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	if now == nil {
 		now = time.Now
 	}
+	t0 := time.Now()
+	defer func() { fmt.Fprintln(os.Stderr, "TRACE Load", time.Since(t0)) }()
 	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
 		return nil, fmt.Errorf("ingest: create tables: %w", err)
 	}
@@ -225,6 +227,7 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 		return fr, errs, steps.recordFile(ctx, conn, &fr, loadedAt)
 	}
 
+	t0 := time.Now()
 	w, err := newFileWriter(tmp, path, lay)
 	if err != nil {
 		return fr, nil, err
@@ -247,6 +250,7 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 	if err := w.close(); err != nil {
 		return fr, nil, err
 	}
+	fmt.Fprintln(os.Stderr, "TRACE validate", time.Since(t0))
 	fr.RowsRead, fr.RowsLoaded, fr.RowsQuarantined = w.read, w.loaded, w.quarantined
 	fr.Warnings = w.warnings
 	fr.fileWarnings = w.fileWarnings

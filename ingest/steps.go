@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"text/template"
@@ -157,6 +158,8 @@ func inTx(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error 
 		tx.Rollback()
 		return err
 	}
+	t0 := time.Now()
+	defer func() { fmt.Fprintln(os.Stderr, "TRACE commit", time.Since(t0)) }()
 	return tx.Commit()
 }
 
@@ -165,6 +168,8 @@ func (s *loadSteps) exec(ctx context.Context, tx *sql.Tx, step string, data any,
 	if err != nil {
 		return 0, err
 	}
+	t0 := time.Now()
+	defer func() { fmt.Fprintln(os.Stderr, "TRACE", step, time.Since(t0)) }()
 	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", step, err)
@@ -208,6 +213,14 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 			return err
 		}
 		if w.acc.lines > 0 {
+			q, _, err := s.render("has_accidents", nil, nil)
+			if err != nil {
+				return err
+			}
+			var earlier bool
+			if err := tx.QueryRowContext(ctx, q).Scan(&earlier); err != nil {
+				return fmt.Errorf("has_accidents: %w", err)
+			}
 			n, err := s.exec(ctx, tx, "accident", data, p)
 			if err != nil {
 				return err
@@ -216,6 +229,9 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 				return fmt.Errorf("accident: %d rows validated but %d inserted", w.acc.lines, n)
 			}
 			for _, step := range []string{"history", "supersede"} {
+				if !earlier {
+					break
+				}
 				if _, err := s.exec(ctx, tx, step, data, p); err != nil {
 					return err
 				}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // readError is a reader failing part way through a file (a damaged
@@ -36,6 +37,12 @@ func createNDJSON(dir, name string) (*ndjsonFile, error) {
 func (n *ndjsonFile) write(line []byte) error {
 	n.lines++
 	_, err := n.w.Write(line)
+	return err
+}
+
+// writeRun writes lines already counted.
+func (n *ndjsonFile) writeRun(b []byte) error {
+	_, err := n.w.Write(b)
 	return err
 }
 
@@ -103,7 +110,7 @@ func (w *fileWriter) fileWarning(c int, header string) {
 	if trimCell(name) == "" {
 		name = w.lay.key(c)
 	}
-	p := problem{row: 0, col: c, column: header, value: "", code: CodeUnknownColumn,
+	p := problem{row: 0, col: c, column: strings.Clone(header), value: "", code: CodeUnknownColumn,
 		msg: newMessage(CodeUnknownColumn, "col", name)}
 	w.fileWarnings = append(w.fileWarnings, p)
 	w.writeProblem(w.warn, p)
@@ -135,7 +142,14 @@ func (w *fileWriter) line(dst *ndjsonFile, b []byte) {
 // batch takes one validated batch, in file order.
 func (w *fileWriter) batch(b *batchOut) error {
 	defer putBuf(b.acc)
-	start, next := 0, 0
+	// Valid rows' lines are written in runs: one write per batch unless
+	// a duplicate key breaks the run.
+	runStart, start, next := 0, 0, 0
+	flush := func() {
+		if start > runStart {
+			_ = w.acc.writeRun(b.acc[runStart:start])
+		}
+	}
 	for i := range b.results {
 		r := &b.results[i]
 		w.read++
@@ -148,12 +162,17 @@ func (w *fileWriter) batch(b *batchOut) error {
 		if len(r.errs) == 0 {
 			end := b.ends[next]
 			next++
-			line := b.acc[start:end]
-			start = end
+			if n := end - start; n > w.maxLine {
+				w.maxLine = n
+			}
 			if first, dup := w.seen.add(r.operatorID, r.reportNo, r.row); dup {
+				flush()
+				runStart = end
+				start = end
 				r.errs = []problem{w.duplicate(r, first)}
 			} else {
-				w.line(w.acc, line)
+				start = end
+				w.acc.lines++
 				for _, p := range r.warns {
 					w.writeProblem(w.warn, p)
 					w.warnings++
@@ -164,6 +183,7 @@ func (w *fileWriter) batch(b *batchOut) error {
 		}
 		w.quarantine(r)
 	}
+	flush()
 	return nil
 }
 
@@ -199,8 +219,10 @@ func (w *fileWriter) quarantine(r *rowResult) {
 	w.line(w.qrow, w.buf)
 	for _, p := range r.errs {
 		w.writeProblem(w.qerr, p)
-		w.errs = append(w.errs, Error{File: w.file, Row: p.row, Column: p.column, Value: p.value, Code: p.code,
-			MessageJa: p.msg.Ja, MessageEn: p.msg.En})
+		// Cells are substrings of the file's text: copy what the report
+		// keeps, so that it does not hold the whole file in memory.
+		w.errs = append(w.errs, Error{File: w.file, Row: p.row, Column: strings.Clone(p.column),
+			Value: strings.Clone(p.value), Code: p.code, MessageJa: p.msg.Ja, MessageEn: p.msg.En})
 	}
 }
 

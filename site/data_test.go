@@ -55,6 +55,7 @@ func TestSHA256SUMS(t *testing.T) {
 // table's schema declares X as a labelled missing value and its fields are
 // the CSV's header.
 func TestDataPackage(t *testing.T) {
+	fixtureOnly(t)
 	var dp struct {
 		Schema    string `json:"$schema"`
 		Licenses  []struct{ Name string }
@@ -161,6 +162,7 @@ func TestDictionary(t *testing.T) {
 // the record-level data hold the same rows, and every table's CSV holds
 // exactly the release's rows (X for suppressed, NULL when not applicable).
 func TestReadBack(t *testing.T) {
+	fixtureOnly(t)
 	db := duck.MustOpenMemory(t)
 	ctx := context.Background()
 	data := filepath.Join(siteDir, "data")
@@ -241,6 +243,7 @@ func scanStrings(t *testing.T, rows *sql.Rows) [][]string {
 // TestXLSX: the workbook has a contents sheet and one sheet per table, with
 // numbers as numbers and X as text.
 func TestXLSX(t *testing.T) {
+	fixtureOnly(t)
 	f, err := excelize.OpenFile(filepath.Join(siteDir, "data", "tables.xlsx"))
 	if err != nil {
 		t.Fatal(err)
@@ -295,6 +298,7 @@ func TestXLSX(t *testing.T) {
 
 // TestDeterministic renders the fixture twice: every file is byte-identical.
 func TestDeterministic(t *testing.T) {
+	fixtureOnly(t)
 	dir := filepath.Join(t.TempDir(), "again")
 	opt := site.Options{EChartsJS: standIn}
 	if _, err := renderFixture(context.Background(), fixture(), dir, opt); err != nil {

@@ -19,6 +19,9 @@ import (
 var (
 	update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 	keep   = flag.String("keep", "", "also leave the rendered fixture site in this `DIR` (must not exist), to look at")
+	// -site checks a site rendered elsewhere (e.g. public/ after make run)
+	// with the tests that do not depend on the fixture's figures.
+	external = flag.String("site", "", "check the site in `DIR` instead of rendering the fixture")
 )
 
 // The site rendered once from the fixture, shared by the tests that only
@@ -61,6 +64,10 @@ func runMain(m *testing.M) (int, error) {
 		opt.EChartsJS = standIn
 	} else {
 		realECharts = true
+	}
+	if *external != "" {
+		siteDir = *external
+		return m.Run(), nil
 	}
 	siteDir = filepath.Join(tmp, "public")
 	siteStats, err = renderFixture(context.Background(), fixture(), siteDir, opt)
@@ -150,4 +157,13 @@ func siteFiles(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// fixtureOnly skips a test that checks the fixture's own figures when the
+// tests run against another site (-site).
+func fixtureOnly(t *testing.T) {
+	t.Helper()
+	if *external != "" {
+		t.Skip("checks the fixture's figures; -site is set")
+	}
 }

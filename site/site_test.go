@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,6 +21,7 @@ import (
 // TestGolden keeps the HTML of one small page byte for byte; regenerate
 // with go test ./site -update and review the diff like code.
 func TestGolden(t *testing.T) {
+	fixtureOnly(t)
 	for _, page := range []string{"en/disasters/index.html", "serious/index.html"} {
 		got := readSite(t, page)
 		golden := filepath.Join("testdata", "golden", strings.ReplaceAll(page, "/", "_"))
@@ -218,5 +220,39 @@ func TestHandler(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST: %d", resp.StatusCode)
+	}
+}
+
+// BenchmarkRender renders the fixture site (both languages, every page and
+// download); the microdata files are written once.
+func BenchmarkRender(b *testing.B) {
+	ctx := context.Background()
+	js := standIn
+	if js == "" {
+		p, err := site.FindECharts("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		js = p
+	}
+	base := b.TempDir()
+	micro := filepath.Join(base, "micro")
+	if err := writeMicrodata(ctx, micro, microColumns, microRows()); err != nil {
+		b.Fatal(err)
+	}
+	rel := fixture()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		dir := filepath.Join(base, "site", strconv.Itoa(i))
+		os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+		for _, f := range []string{site.MicrodataCSV, site.MicrodataParquet} {
+			data, _ := os.ReadFile(filepath.Join(micro, f))
+			os.WriteFile(filepath.Join(dir, "data", f), data, 0o644)
+		}
+		b.StartTimer()
+		if _, err := site.Render(ctx, rel, dir, site.Options{EChartsJS: js}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

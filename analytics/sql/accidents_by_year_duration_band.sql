@@ -1,14 +1,16 @@
 -- accidents_by_year_duration_band: accidents per fiscal year, form and duration band.
--- One row per operator and finest cell: the accidents of operator op_key
--- with these keys. Compute adds the parts up into each cell and its margins
--- (the form total, the total over duration band, ...), keeping every operator's
--- part as the cell's contribution for the disclosure control.
+-- One row per operator and finest cell: operator op_key's accidents with
+-- these keys. Compute adds the parts up into each cell and every margin
+-- above it (form total, total over the duration bands), keeping each operator's part as the cell's
+-- contribution for the disclosure control. {{.Accidents}} is
+-- deid_accident with its codes as ENUMs in code-list order (prepare.sql), so
+-- the rows come in publication order.
 SELECT
-    fiscal_year::VARCHAR AS fiscal_year,
-    form,
-    duration_band,
-    op_key,
+    a.fiscal_year::VARCHAR AS fiscal_year,
+    a.form::VARCHAR AS form,
+    a.duration_band::VARCHAR AS duration_band,
+    a.op_key,
     count(*) AS accidents
-FROM deid_accident
-GROUP BY fiscal_year, form, duration_band, op_key
-ORDER BY fiscal_year, form, duration_band, op_key;
+FROM {{.Accidents}} AS a
+GROUP BY a.fiscal_year, a.form, a.duration_band, a.op_key
+ORDER BY a.fiscal_year, a.form, a.duration_band, a.op_key;

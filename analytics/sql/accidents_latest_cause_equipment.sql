@@ -1,16 +1,18 @@
 -- accidents_latest_cause_equipment: accidents of the latest fiscal year ($latest) per
 -- cause and equipment, both forms together.
--- One row per operator and finest cell: the accidents of operator op_key
--- with these keys. Compute adds the parts up into each cell and its margins
--- (the form total, the total over equipment, ...), keeping every operator's
--- part as the cell's contribution for the disclosure control.
+-- One row per operator and finest cell: operator op_key's accidents with
+-- these keys. Compute adds the parts up into each cell and every margin
+-- above it (cause and equipment totals), keeping each operator's part as the cell's
+-- contribution for the disclosure control. {{.Accidents}} is
+-- deid_accident with its codes as ENUMs in code-list order (prepare.sql), so
+-- the rows come in publication order.
 SELECT
-    fiscal_year::VARCHAR AS fiscal_year,
-    cause,
-    equipment,
-    op_key,
+    a.fiscal_year::VARCHAR AS fiscal_year,
+    a.cause::VARCHAR AS cause,
+    a.equipment::VARCHAR AS equipment,
+    a.op_key,
     count(*) AS accidents
-FROM deid_accident
-WHERE fiscal_year = $latest
-GROUP BY fiscal_year, cause, equipment, op_key
-ORDER BY fiscal_year, cause, equipment, op_key;
+FROM {{.Accidents}} AS a
+WHERE a.fiscal_year = $latest
+GROUP BY a.fiscal_year, a.cause, a.equipment, a.op_key
+ORDER BY a.fiscal_year, a.cause, a.equipment, a.op_key;

@@ -1,20 +1,22 @@
 -- eu_root_cause_by_year: accidents and user-hours per fiscal year, form, EU
 -- root-cause category and third-party flag ('true'/'false').
 -- user_minutes (users × minutes, an exact integer) becomes user-hours in
--- Compute by one division by 60, so a cell does not depend on the order of
--- a floating-point sum.
--- One row per operator and finest cell: the accidents of operator op_key
--- with these keys. Compute adds the parts up into each cell and its margins
--- (the form total, the total over categories, ...), keeping every operator's
--- part as the cell's contribution for the disclosure control.
+-- Compute by one division by 60, so a cell never depends on the order of a
+-- floating-point sum.
+-- One row per operator and finest cell: operator op_key's accidents with
+-- these keys. Compute adds the parts up into each cell and every margin
+-- above it (form, category and flag totals), keeping each operator's part as the cell's
+-- contribution for the disclosure control. {{.Accidents}} is
+-- deid_accident with its codes as ENUMs in code-list order (prepare.sql), so
+-- the rows come in publication order.
 SELECT
-    fiscal_year::VARCHAR AS fiscal_year,
-    form,
-    eu_root_cause,
-    third_party::VARCHAR AS third_party,
-    op_key,
+    a.fiscal_year::VARCHAR AS fiscal_year,
+    a.form::VARCHAR AS form,
+    a.eu_root_cause::VARCHAR AS eu_root_cause,
+    a.third_party::VARCHAR AS third_party,
+    a.op_key,
     count(*) AS accidents,
-    sum(affected_users * duration_min)::BIGINT AS user_minutes
-FROM deid_accident
-GROUP BY fiscal_year, form, eu_root_cause, third_party, op_key
-ORDER BY fiscal_year, form, eu_root_cause, third_party, op_key;
+    sum(a.affected_users * a.duration_min)::BIGINT AS user_minutes
+FROM {{.Accidents}} AS a
+GROUP BY a.fiscal_year, a.form, a.eu_root_cause, a.third_party, a.op_key
+ORDER BY a.fiscal_year, a.form, a.eu_root_cause, a.third_party, a.op_key;

@@ -7,6 +7,10 @@
 -- An earlier attempt of the same bytes that was rejected is replaced by this one.
 DELETE FROM ingest_file WHERE sha256 = $sha;
 
+-- step has_accidents
+-- Whether any accident was loaded before: if none, no row of this file can be a correction.
+SELECT EXISTS (SELECT 1 FROM accident);
+
 -- step accident
 -- The valid rows' lines carry short keys c0, c1, ... in the order of the accident table's columns.
 INSERT INTO accident BY NAME

@@ -1,0 +1,72 @@
+package anonymize
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/kensho-jp/kensho/internal/duck"
+)
+
+// nationalDB returns the national-volume fixture: 60,000 accidents a year for
+// ten years from 300 operators. With KENSHO_BENCH_DB set to a path, the
+// database is kept there and reused by later runs.
+func nationalDB(b *testing.B) *sql.DB {
+	b.Helper()
+	path := os.Getenv("KENSHO_BENCH_DB")
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			db, err := duck.Open(context.Background(), path, duck.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { db.Close() })
+			return db
+		}
+	}
+	years := []int{2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024}
+	spec := fxSpec{operators: 300, perYear: 60000, years: years, seed: 7, skew: 1.0}
+	if path == "" {
+		db, _, _ := fxDB(b, spec)
+		return db
+	}
+	db, err := duck.Open(context.Background(), path, duck.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	ops, acc := fxGenerate(spec)
+	fxLoad(b, db, ops, acc)
+	if err := Deidentify(context.Background(), db, 3); err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkProtectNational runs Protect (suppression, microdata and the
+// audit) on national volume and logs the time of each step.
+//
+//	go test -run '^$' -bench ProtectNational -benchtime 1x ./anonymize
+func BenchmarkProtectNational(b *testing.B) {
+	db := nationalDB(b)
+	tables := buildTables(b, db, reportSpecs)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		p, err := Protect(context.Background(), db, tables, DefaultConfig())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/protect")
+		for _, l := range p.Timings {
+			b.Logf("%-28s %6.2f s", l.Step, l.Seconds)
+		}
+		b.ReportMetric(p.Risk.Audit.seconds, "s/audit")
+		b.ReportMetric(p.Risk.Overall.ShareSuppressed, "share-suppressed")
+		if p.Risk.Audit.MinRatio != nil {
+			b.ReportMetric(*p.Risk.Audit.MinRatio, "min-ratio")
+		}
+	}
+}
