@@ -96,22 +96,45 @@ func (r *renderer) hashFile(f *dataFile) error {
 	return nil
 }
 
-// tableCSV writes a whole table: one column per dimension (codes; fiscal
-// years as digits; "total" for a margin) and per measure (plain numbers, X
-// for a suppressed cell, empty when not applicable).
+// TableCSV writes a whole table as published under data/tables/: one
+// column per dimension (codes; fiscal years as digits; "total" for a
+// margin), followed for a coded dimension by its <dim>_ja and <dim>_en
+// labels, then one column per measure (plain numbers, X for a suppressed
+// cell, empty when not applicable). It refuses a table with an unprotected
+// cell.
+func TableCSV(t *kensho.StatTable) ([]byte, error) {
+	if err := checkRelease(&kensho.Release{Tables: []kensho.StatTable{*t}}); err != nil {
+		return nil, err
+	}
+	return tableCSV(t), nil
+}
+
+// labelled reports whether a dimension's codes get _ja and _en label
+// columns in CSV.
+func labelled(dim string) bool { return kensho.ListByName(dim) != nil }
+
 func tableCSV(t *kensho.StatTable) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	var head []string
 	for _, d := range t.Dims {
 		head = append(head, d.Name)
+		if labelled(d.Name) {
+			head = append(head, d.Name+"_ja", d.Name+"_en")
+		}
 	}
 	for _, m := range t.Measures {
 		head = append(head, m.Name)
 	}
 	w.Write(head)
 	for _, row := range t.Rows {
-		rec := append([]string{}, row.Key...)
+		var rec []string
+		for i, k := range row.Key {
+			rec = append(rec, k)
+			if d := t.Dims[i].Name; labelled(d) {
+				rec = append(rec, keyLabel(d, k, "ja"), keyLabel(d, k, "en"))
+			}
+		}
 		for i, c := range row.Cells {
 			rec = append(rec, csvCell(c, t.Measures[i].Decimals))
 		}
@@ -250,6 +273,11 @@ func (r *renderer) dictionary() []dictEntry {
 				meaning.En += " (1 April to 31 March)"
 			}
 			out = append(out, dictEntry{File: file, Column: dim.Name, Type: keyType(keys), Meaning: meaning, Codes: codes})
+			if labelled(dim.Name) {
+				out = append(out,
+					dictEntry{File: file, Column: dim.Name + "_ja", Type: "string", Meaning: kensho.Text{Ja: meaning.Ja + "(日本語表記)", En: meaning.En + " (Japanese label)"}},
+					dictEntry{File: file, Column: dim.Name + "_en", Type: "string", Meaning: kensho.Text{Ja: meaning.Ja + "(英語表記)", En: meaning.En + " (English label)"}})
+			}
 		}
 		for _, m := range t.Measures {
 			typ := "number"

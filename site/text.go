@@ -92,7 +92,7 @@ var ui = map[string]kensho.Text{
 	"report.print":     {Ja: "ブラウザの印刷機能でA4に印刷できます。", En: "Print it from your browser; it is laid out for A4."},
 	"report.nodata":    {Ja: "この年度に公表できる表はありません。", En: "No table can be published for this year."},
 	"summary.heading":  {Ja: "要約", En: "Summary"},
-	"yoy.heading":      {Ja: "前年度比較(%s と %s)", En: "Year-over-year change (%s against %s)"},
+	"yoy.heading":      {Ja: "前年度比較(%sと%s)", En: "Year-over-year change (%s against %s)"},
 	"yoy.none":         {Ja: "比較できる2つの完全な年度がまだありません。", En: "There are not yet two complete years to compare."},
 	"yoy.change":       {Ja: "増減", En: "change"},
 	"yoy.pct":          {Ja: "増減率(%)", En: "change (%)"},
