@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/kensho
 DB      ?= .build/kensho.duckdb
 
-.PHONY: run build test bench data serve clean npm
+.PHONY: run build test bench data serve clean npm report-pdf
 
 build: npm
 	$(GO) build -o $(BIN) ./cmd/kensho
@@ -38,3 +38,16 @@ data:
 
 clean:
 	rm -rf bin .build public
+
+# The annual report of one fiscal year as an A4 PDF, printed by headless chromium:
+#   make report-pdf FY=2024 [REPORT_LANG=en]
+REPORT_LANG ?= ja
+report-pdf: run
+	@test -n "$(FY)" || { echo "usage: make report-pdf FY=2024 [REPORT_LANG=en]"; exit 2; }
+	mkdir -p .build
+	chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+	  --disable-background-networking --disable-component-update --disable-sync --no-first-run \
+	  --run-all-compositor-stages-before-draw --virtual-time-budget=10000 \
+	  --print-to-pdf=.build/report-$(FY)-$(REPORT_LANG).pdf \
+	  "file://$(CURDIR)/public/$(if $(filter en,$(REPORT_LANG)),en/)report/$(FY)/index.html"
+	@echo "wrote .build/report-$(FY)-$(REPORT_LANG).pdf"

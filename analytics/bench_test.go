@@ -2,26 +2,35 @@ package analytics
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/kensho-jp/kensho/internal/duck"
 )
 
-// BenchmarkCompute computes every table from a generated deid_accident of
-// national volume: 600,000 accidents (about 60,000 a year for ten fiscal
-// years) from 300 operators.
+// BenchmarkCompute computes every table from a generated deid_accident:
+// 600,000 accidents (national volume, about 60,000 a year for ten fiscal
+// years) from 300 operators, and, with KENSHO_BENCH_LARGE=1, 10,000,000.
 //
-//	go test ./analytics -run '^$' -bench Compute -benchtime 3x
+//	go test ./analytics -run '^$' -bench Compute -benchtime 5x
 func BenchmarkCompute(b *testing.B) {
-	db := duck.MustOpenMemory(b)
-	mustAccidentTable(b, db)
-	genAccidents(b, db, 600_000, 300, 2015, 2024, "bench")
-	mustDeidentify(b, db)
-	ctx := context.Background()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := Compute(ctx, db, Config{}); err != nil {
-			b.Fatal(err)
-		}
+	sizes := []int{600_000}
+	if os.Getenv("KENSHO_BENCH_LARGE") == "1" {
+		sizes = append(sizes, 10_000_000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			db := duck.MustOpenMemory(b)
+			mustAccidentTable(b, db)
+			genAccidents(b, db, n, 300, 2015, 2024, "bench")
+			mustDeidentify(b, db)
+			ctx := context.Background()
+			for b.Loop() {
+				if _, err := Compute(ctx, db, Config{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -29,13 +29,6 @@ func sqlText(name string) string {
 	return string(b)
 }
 
-// flagDims are the boolean columns of deid_accident; as keys and filters
-// they are the text 'true' or 'false'.
-var flagDims = map[string]bool{
-	"third_party": true, "meets_serious": true, "other_operator_origin": true,
-	"cyber_attack": true, "below_threshold": true, "critical_infra": true,
-}
-
 // builder builds the tables in order; derived measures read the tables built
 // before them.
 type builder struct {
@@ -87,22 +80,11 @@ func (a *opSums) add(b opSums) error {
 // computed for the cell (a median).
 type cellData struct {
 	total opSums
-	ops   map[int32]*opSums
+	parts []opSums // one per operator, in op_key order
 	extra map[string]sql.NullFloat64
 	// accidents the derived columns were computed from, to check against
 	// the parts (-1 when the query gave no derived row).
 	extraAccidents int64
-	// sortedOps caches the operators in op_key order.
-	sortedOps []int32
-}
-
-// opsInOrder returns the cell's operators sorted by op_key, as the contract
-// orders contributions (and for determinism).
-func (cd *cellData) opsInOrder() []int32 {
-	if cd.sortedOps == nil {
-		cd.sortedOps = slices.Sorted(maps.Keys(cd.ops))
-	}
-	return cd.sortedOps
 }
 
 // keySep separates the keys of a row in a map key; no code or name holds it.
@@ -210,16 +192,16 @@ func (b *builder) build(s tableSpec, c *counted) error {
 }
 
 // additiveCell is a cell of magnitude m: its value and its contributions
-// per operator, sorted by op_key, zeros left out. A key without accidents is
+// per operator, in op_key order, zeros left out. A key without accidents is
 // a zero cell without contributions.
 func additiveCell(cd *cellData, m kensho.Magnitude) kensho.Cell {
 	if cd == nil {
 		return kensho.Cell{}
 	}
 	c := kensho.Cell{Value: cd.total.of(m)}
-	for _, op := range cd.opsInOrder() {
-		if v := cd.ops[op].of(m); v != 0 {
-			c.Contrib = append(c.Contrib, kensho.Contribution{Op: op, Value: v})
+	for _, p := range cd.parts {
+		if v := p.of(m); v != 0 {
+			c.Contrib = append(c.Contrib, kensho.Contribution{Op: p.op, Value: v})
 		}
 	}
 	return c
@@ -247,7 +229,7 @@ func (b *builder) domain(s tableSpec, d dimSpec) []string {
 			return append([]string{kensho.Total}, keys...)
 		}
 		return keys
-	case flagDims[d.name]:
+	case kensho.IsFlagColumn(d.name):
 		keys = []string{"true", "false"}
 	default:
 		l := kensho.ListByName(d.name)
@@ -262,16 +244,16 @@ func (b *builder) domain(s tableSpec, d dimSpec) []string {
 	return keys
 }
 
-// query runs the table's query and adds its parts up into cells. A row with
-// op_key is one operator's accidents with the finest keys (no Total); it is
-// added to its cell and to every margin above it (each margin dimension
-// either kept or Total), as the operator's contribution. A row without
-// op_key carries derived columns of one cell, margins included.
+// query runs the table's query and gathers its rows by cell. A row with
+// op_key is one operator's part of a cell (margins included): the cell's
+// value is the sum of its parts, and the parts are its contributions. A row
+// without op_key carries derived columns of one cell (a median).
 //
 // Every key must be one the table lays out (a code of the column's code
-// list): a code outside the lists breaks the contract with ingest and is an
-// error, never silently dropped. For a dimension without a code list it
-// returns the keys found, ordered by the spec's orderBy column, then by key.
+// list, or Total for a margin): anything else breaks the contract with
+// ingest and is an error, never silently dropped. For a dimension without a
+// code list it returns the keys found, ordered by the spec's orderBy column,
+// then by key.
 func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (map[string]*cellData, [][]string, error) {
 	var args []any
 	if s.latestOnly {
@@ -292,7 +274,6 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 	}
 	allowed := make([]map[string]bool, len(s.dims))
 	sparseDim := -1
-	var margins []int // dimensions with a Total
 	for i, dom := range domains {
 		if dom == nil {
 			sparseDim = i
@@ -301,9 +282,6 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 			for _, k := range dom {
 				allowed[i][k] = true
 			}
-		}
-		if s.dims[i].margin {
-			margins = append(margins, i)
 		}
 	}
 	var (
@@ -350,12 +328,11 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 		}
 		cd := data[string(buf)] // no allocation for a lookup
 		if cd == nil {
-			cd = &cellData{ops: map[int32]*opSums{}, extraAccidents: -1}
+			cd = &cellData{extraAccidents: -1}
 			data[string(buf)] = cd
 		}
 		return cd
 	}
-	marginKey := make([]string, len(s.dims))
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, err
@@ -380,9 +357,6 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 			}
 			continue
 		}
-		if slices.Contains(key, kensho.Total) {
-			return nil, nil, fmt.Errorf("sql/%s.sql: a part per operator has a margin key %v", s.query, key)
-		}
 		part := opSums{op: int32(op.Int64), accidents: accidents.Int64, users: users.Int64, userMinutes: minute.Int64}
 		if sparseDim >= 0 {
 			k := key[sparseDim]
@@ -394,28 +368,13 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 			}
 			firstOrder[k] = f
 		}
-		// The part counts in its cell and in every margin above it: each
-		// subset of the margin dimensions set to Total.
-		for mask := 0; mask < 1<<len(margins); mask++ {
-			k := marginKey
-			copy(k, key)
-			for j, d := range margins {
-				if mask&(1<<j) != 0 {
-					k[d] = kensho.Total
-				}
-			}
-			cd := cell(k)
-			o := cd.ops[part.op]
-			if o == nil {
-				o = &opSums{op: part.op}
-				cd.ops[part.op] = o
-			}
-			if err := o.add(part); err != nil {
-				return nil, nil, fmt.Errorf("cell %v: %w", k, err)
-			}
-			if err := cd.total.add(part); err != nil {
-				return nil, nil, fmt.Errorf("cell %v: %w", k, err)
-			}
+		cd := cell(key)
+		if n := len(cd.parts); n > 0 && cd.parts[n-1].op >= part.op {
+			return nil, nil, fmt.Errorf("sql/%s.sql: the parts of cell %v are not in op_key order", s.query, key)
+		}
+		cd.parts = append(cd.parts, part)
+		if err := cd.total.add(part); err != nil {
+			return nil, nil, fmt.Errorf("cell %v: %w", key, err)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -445,7 +404,7 @@ func codeSource(dim string) string {
 		return "the fiscal years with data"
 	case dim == "quarter":
 		return "the quarters 1-4"
-	case flagDims[dim]:
+	case kensho.IsFlagColumn(dim):
 		return "true/false"
 	}
 	if l := kensho.ListByName(dim); l != nil {

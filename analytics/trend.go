@@ -17,8 +17,8 @@ type poissonFit struct {
 	Intercept, Slope float64
 	// SlopeSE is the standard error of the slope with dispersion 1.
 	SlopeSE float64
-	// Pearson is Pearson's chi-square, Σ (y−μ)²/μ; Deviance the residual
-	// deviance.
+	// Pearson is Pearson's chi-square, Σ (y−μ)²/μ (as R computes it, see
+	// fitPoisson); Deviance the residual deviance.
 	Pearson, Deviance float64
 	Iterations        int
 }
@@ -63,17 +63,18 @@ func fitPoisson(x, y []float64) (poissonFit, bool) {
 	}
 	dev := deviance(y, mu)
 	var a, b, varB float64
+	w := make([]float64, n)           // the working weights of the last step
 	const maxIter, epsilon = 25, 1e-8 // R's glm.control defaults
 	for it := 1; it <= maxIter; it++ {
 		var s0, s1, s2, t0, t1 float64
 		for i := range y {
-			w := mu[i]
+			w[i] = mu[i]
 			z := eta[i] + (y[i]-mu[i])/mu[i]
-			s0 += w
-			s1 += w * xc[i]
-			s2 += w * xc[i] * xc[i]
-			t0 += w * z
-			t1 += w * xc[i] * z
+			s0 += w[i]
+			s1 += w[i] * xc[i]
+			s2 += w[i] * xc[i] * xc[i]
+			t0 += w[i] * z
+			t1 += w[i] * xc[i] * z
 		}
 		det := s0*s2 - s1*s1
 		if det <= 0 || math.IsNaN(det) {
@@ -93,9 +94,13 @@ func fitPoisson(x, y []float64) (poissonFit, bool) {
 			return poissonFit{}, false
 		}
 		if math.Abs(devNew-dev)/(math.Abs(devNew)+0.1) < epsilon {
+			// Pearson's χ² as R's summary.glm computes it: the working
+			// weights of the last step times the squared working
+			// residuals at the fitted values.
 			var pearson float64
 			for i := range y {
-				pearson += (y[i] - mu[i]) * (y[i] - mu[i]) / mu[i]
+				r := (y[i] - mu[i]) / mu[i]
+				pearson += w[i] * r * r
 			}
 			return poissonFit{
 				Intercept: a - b*meanX, Slope: b, SlopeSE: math.Sqrt(varB),

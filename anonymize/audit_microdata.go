@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -84,33 +85,39 @@ func (a *auditor) auditMicrodata() (*auditMicro, error) {
 		return &auditMicro{}, nil
 	}
 	// Every value released is the record's own value, or "*".
+	var checks []string
 	for _, c := range cols {
 		q := duck.QuoteIdent(c)
-		var bad int
-		err := a.db.QueryRowContext(a.ctx, fmt.Sprintf(`SELECT count(*) FROM microdata_release m JOIN deid_accident d USING (record_key)
-			WHERE CAST(m.%s AS VARCHAR) IS DISTINCT FROM '*' AND CAST(m.%s AS VARCHAR) IS DISTINCT FROM CAST(d.%s AS VARCHAR)`, q, q, q)).Scan(&bad)
-		if err != nil {
-			return nil, fmt.Errorf("audit: microdata %s: %w", c, err)
-		}
-		if bad > 0 {
-			a.failf("microdata column %s: %d values differ from the records they describe", c, bad)
-		}
+		checks = append(checks, fmt.Sprintf("count(*) FILTER (WHERE CAST(m.%s AS VARCHAR) IS DISTINCT FROM '*' AND CAST(m.%s AS VARCHAR) IS DISTINCT FROM CAST(d.%s AS VARCHAR))", q, q, q))
 	}
-	// Record ids are 1..n, unique, in the order of the published fields.
-	order := make([]string, len(cols))
+	bad := make([]int, len(cols))
+	dest := make([]any, len(cols))
+	for i := range bad {
+		dest[i] = &bad[i]
+	}
+	if err := a.db.QueryRowContext(a.ctx, "SELECT "+strings.Join(checks, ", ")+" FROM microdata_release m JOIN deid_accident d USING (record_key)").Scan(dest...); err != nil {
+		return nil, fmt.Errorf("audit: microdata values: %w", err)
+	}
 	for i, c := range cols {
-		order[i] = duck.QuoteIdent(c)
+		if bad[i] > 0 {
+			a.failf("microdata column %s: %d values differ from the records they describe", c, bad[i])
+		}
 	}
-	var n, distinct, minID, maxID, misordered, orphans int
-	err = a.db.QueryRowContext(a.ctx, fmt.Sprintf(`SELECT count(*), count(DISTINCT record_id), coalesce(min(record_id), 1), coalesce(max(record_id), 0),
-		count(*) FILTER (WHERE rn <> record_id), count(*) FILTER (WHERE record_key NOT IN (SELECT record_key FROM deid_accident))
-		FROM (SELECT record_id, record_key, row_number() OVER (ORDER BY %s, record_id) AS rn FROM microdata_release)`, strings.Join(order, ", "))).
-		Scan(&n, &distinct, &minID, &maxID, &misordered, &orphans)
+	// Record ids are 1..n and say nothing but the order of the published
+	// values: identical rows have consecutive ids, and distinct rows follow
+	// the order of the code lists ("*" last).
+	var n, distinct, minID, maxID, orphans int
+	err = a.db.QueryRowContext(a.ctx, `SELECT count(*), count(DISTINCT record_id), coalesce(min(record_id), 1), coalesce(max(record_id), 0),
+		(SELECT count(*) FROM microdata_release m ANTI JOIN deid_accident d USING (record_key)) FROM microdata_release`).
+		Scan(&n, &distinct, &minID, &maxID, &orphans)
 	if err != nil {
 		return nil, fmt.Errorf("audit: microdata ids: %w", err)
 	}
-	if distinct != n || (n > 0 && (minID != 1 || maxID != n)) || misordered > 0 || orphans > 0 {
-		a.failf("microdata record ids are not 1..%d in the order of the published fields (%d distinct, %d out of order, %d without a record)", n, distinct, misordered, orphans)
+	if distinct != n || (n > 0 && (minID != 1 || maxID != n)) || orphans > 0 {
+		a.failf("microdata record ids are not 1..%d (%d distinct, %d records without a source)", n, distinct, orphans)
+	}
+	if err := a.auditRecordOrder(cols); err != nil {
+		return nil, err
 	}
 	// The classes.
 	sel := make([]string, len(cols))
@@ -130,7 +137,7 @@ func (a *auditor) auditMicrodata() (*auditMicro, error) {
 	vals := make([]sql.NullString, len(cols))
 	var op int32
 	var cnt int
-	dest := make([]any, 0, len(cols)+2)
+	dest = make([]any, 0, len(cols)+2)
 	for i := range vals {
 		dest = append(dest, &vals[i])
 	}
@@ -375,4 +382,91 @@ func auditEraYears(era string) (map[string]bool, bool) {
 		}
 	}
 	return out, true
+}
+
+// auditRecordOrder checks that the rows of each distinct published tuple
+// carry consecutive ids and that the tuples follow one another in the order
+// of their values.
+func (a *auditor) auditRecordOrder(cols []string) error {
+	sel := make([]string, len(cols))
+	for i, c := range cols {
+		sel[i] = fmt.Sprintf("CAST(%s AS VARCHAR)", duck.QuoteIdent(c))
+	}
+	rows, err := a.db.QueryContext(a.ctx, "SELECT "+strings.Join(sel, ", ")+", min(record_id), max(record_id), count(*) FROM microdata_release GROUP BY ALL")
+	if err != nil {
+		return fmt.Errorf("audit: microdata order: %w", err)
+	}
+	defer rows.Close()
+	type tuple struct {
+		vals   []string
+		lo, hi int64
+		n      int64
+	}
+	var ts []tuple
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		var t tuple
+		dest := make([]any, 0, len(cols)+3)
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		dest = append(dest, &t.lo, &t.hi, &t.n)
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		for _, v := range vals {
+			if v.Valid {
+				t.vals = append(t.vals, v.String)
+			} else {
+				t.vals = append(t.vals, auditNull)
+			}
+		}
+		ts = append(ts, t)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].lo < ts[j].lo })
+	rank := func(col, v string) (float64, string) {
+		switch {
+		case v == "*":
+			return math.Inf(1), ""
+		case v == auditNull:
+			return math.Inf(-1), ""
+		case kensho.ListByName(col) != nil:
+			for i, c := range kensho.ListByName(col).Codes {
+				if c.Code == v {
+					return float64(i), ""
+				}
+			}
+		case v == "false":
+			return 0, ""
+		case v == "true":
+			return 1, ""
+		}
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f, ""
+		}
+		return 0, v
+	}
+	less := func(x, y []string) bool {
+		for i := range x {
+			rx, sx := rank(cols[i], x[i])
+			ry, sy := rank(cols[i], y[i])
+			if rx != ry {
+				return rx < ry
+			}
+			if sx != sy {
+				return sx < sy
+			}
+		}
+		return false
+	}
+	for i, t := range ts {
+		if t.hi-t.lo+1 != t.n || (i > 0 && (t.lo != ts[i-1].hi+1 || !less(ts[i-1].vals, t.vals))) {
+			a.failf("microdata record ids are not assigned in the order of the published values (at id %d)", t.lo)
+			break
+		}
+	}
+	return nil
 }

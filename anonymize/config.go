@@ -53,6 +53,7 @@ func DefaultConfig() Config {
 	return Config{
 		MinOperators:    3,
 		P:               10,
+		Dominance:       []NKRule{},
 		ProtectionLevel: 10,
 		Microdata: MicrodataConfig{
 			MaxShare:      0.5,

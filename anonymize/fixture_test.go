@@ -118,7 +118,7 @@ func fxGenerate(spec fxSpec) ([]fxOperator, []fxAccident) {
 	nos := make([]int, len(ops))
 	for _, fy := range spec.years {
 		start := kensho.FiscalQuarter{Year: fy, Quarter: 1}.Start()
-		disasters := []string{fmt.Sprintf("令和%d年台風第%d号", fy-2018, 7+fy%5), fmt.Sprintf("%d年豪雨", fy)}
+		disasters := []string{fmt.Sprintf("%d年台風第%d号", fy, 7+fy%5), fmt.Sprintf("%d年豪雨", fy)}
 		for k := 0; k < spec.perYear; k++ {
 			r := rng.Float64() * total
 			op := sort.SearchFloat64s(cum, r)

@@ -97,6 +97,11 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 		}
 		before = append(before, flags)
 	}
+	coding, err := newCoding(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
+	defer dropScratch(ctx, db)
 	var md *microdata
 	var steps []LadderStep
 	for level := 0; ; {
@@ -105,7 +110,7 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 				c.secondary = before[k][i]
 			}
 		}
-		md, err = buildMicrodata(ctx, db, cfg, level)
+		md, err = buildMicrodata(ctx, db, cfg, coding, level)
 		if err != nil {
 			return nil, fmt.Errorf("protect: %w", err)
 		}

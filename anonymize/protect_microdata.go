@@ -88,6 +88,7 @@ type opCount struct {
 // mdUnit is one class at the chosen level of global generalization, before
 // local suppression: the unit every decision applies to.
 type mdUnit struct {
+	key     int64    // the class's packed codes at the level
 	orig    []string // values at the level; "*" for fields generalized away; nullValue for NULL
 	vals    []string // published values
 	ops     []opCount
@@ -111,12 +112,13 @@ type LadderStep struct {
 }
 
 type microdata struct {
-	cfg   Config
-	level int
-	units []*mdUnit
-	total int
-	steps []LadderStep
-	gen   uint32 // bumped on every change, to invalidate cached bounds
+	cfg    Config
+	coding *mdCoding
+	level  int
+	units  []*mdUnit
+	total  int
+	steps  []LadderStep
+	gen    uint32 // bumped on every change, to invalidate cached bounds
 }
 
 func (md *microdata) generalized(level int) map[string]bool {
@@ -127,46 +129,140 @@ func (md *microdata) generalized(level int) map[string]bool {
 	return out
 }
 
-func keptFields(gen map[string]bool) []string {
-	var out []string
-	for _, f := range microdataFields {
+// mdCoding packs the microdata fields of a record into one BIGINT: each
+// field is the position of its value in the field's dictionary (code-list
+// order, fiscal years ascending, NULL first), and the code one past the
+// dictionary stands for "*".
+type mdCoding struct {
+	dicts [][]string
+	shift []uint
+	bits  []uint
+}
+
+func (c *mdCoding) star(i int) int64 { return int64(len(c.dicts[i])) }
+
+func (c *mdCoding) field(key int64, i int) int64 {
+	return (key >> c.shift[i]) & (1<<c.bits[i] - 1)
+}
+
+// mask keeps the bits of the fields a level publishes.
+func (c *mdCoding) mask(gen map[string]bool) int64 {
+	var m int64
+	for i, f := range microdataFields {
 		if !gen[f.Name] {
-			out = append(out, f.Name)
+			m |= (1<<c.bits[i] - 1) << c.shift[i]
 		}
 	}
-	return out
+	return m
 }
 
-func castKeys(fields []string) string {
-	parts := make([]string, len(fields))
-	for i, f := range fields {
-		parts[i] = fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", duck.QuoteIdent(f), duck.QuoteIdent(f))
+// newCoding builds the dictionaries and the packed-key table anon_md_codes.
+// The first field takes the highest bits, so sorting keys sorts records by
+// their fields in file order.
+func newCoding(ctx context.Context, q querier) (*mdCoding, error) {
+	c := &mdCoding{}
+	for _, f := range microdataFields {
+		var dict []string
+		switch {
+		case kensho.ListByName(f.Name) != nil:
+			dict = kensho.ListByName(f.Name).CodeStrings()
+		case f.Name == "quarter":
+			dict = []string{"1", "2", "3", "4"}
+		case f.Name == "cyber_attack" || f.Name == "other_operator_origin":
+			dict = []string{"false", "true"}
+		default:
+			vals, err := distinctValues(ctx, q, f.Name)
+			if err != nil {
+				return nil, err
+			}
+			if f.Name == "fiscal_year" {
+				sort.Slice(vals, func(i, j int) bool { // numeric order of years
+					a, _ := strconv.Atoi(vals[i])
+					b, _ := strconv.Atoi(vals[j])
+					return a < b
+				})
+			}
+			if f.Name == "disaster" {
+				dict = []string{nullValue}
+				for _, v := range vals {
+					if v != nullValue {
+						dict = append(dict, v)
+					}
+				}
+			} else {
+				dict = vals
+			}
+		}
+		bits := uint(1)
+		for int64(1)<<bits <= int64(len(dict)) { // room for the codes and "*"
+			bits++
+		}
+		c.dicts = append(c.dicts, dict)
+		c.bits = append(c.bits, bits)
 	}
-	return strings.Join(parts, ", ")
+	var total uint
+	for _, b := range c.bits {
+		total += b
+	}
+	if total > 62 {
+		return nil, fmt.Errorf("microdata: the fields need %d bits to pack; at most 62 fit", total)
+	}
+	var parts []string
+	shift := total
+	for i, f := range microdataFields {
+		shift -= c.bits[i]
+		c.shift = append(c.shift, shift)
+		lits := make([]string, len(c.dicts[i]))
+		nullCode := "-1"
+		for k, v := range c.dicts[i] {
+			if v == nullValue {
+				lits[k] = "NULL"
+				nullCode = strconv.Itoa(k)
+			} else {
+				lits[k] = duck.QuoteString(v)
+			}
+		}
+		col := duck.QuoteIdent(f.Name)
+		parts = append(parts, fmt.Sprintf("((CASE WHEN %s IS NULL THEN %s ELSE coalesce(list_position([%s]::VARCHAR[], CAST(%s AS VARCHAR)), 0) - 1 END)::BIGINT << %d)",
+			col, nullCode, strings.Join(lits, ", "), col, shift))
+	}
+	qs, err := render("md_codes.sql", map[string]string{"Key": strings.Join(parts, " | ")})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := q.ExecContext(ctx, qs); err != nil {
+		return nil, fmt.Errorf("microdata codes: %w", err)
+	}
+	var bad int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM anon_md_codes WHERE k < 0").Scan(&bad); err != nil {
+		return nil, err
+	}
+	if bad > 0 {
+		return nil, fmt.Errorf("microdata: %d records hold a value outside the code lists", bad)
+	}
+	return c, nil
 }
 
-func quoteList(fields []string) string {
-	parts := make([]string, len(fields))
-	for i, f := range fields {
-		parts[i] = duck.QuoteIdent(f)
-	}
-	return strings.Join(parts, ", ")
+func dropScratch(ctx context.Context, q querier) {
+	q.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS anon_md_codes")
+	q.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS anon_md_decision")
 }
 
 // buildMicrodata chooses the level of global generalization, starting at
-// from, and applies local suppression and withholding.
-func buildMicrodata(ctx context.Context, q querier, cfg Config, from int) (*microdata, error) {
-	md := &microdata{cfg: cfg}
+// from, and applies local suppression and withholding, over the packed
+// codes newCoding made.
+func buildMicrodata(ctx context.Context, q querier, cfg Config, coding *mdCoding, from int) (*microdata, error) {
+	md := &microdata{cfg: cfg, coding: coding}
+	sum, err := render("md_summary.sql", nil)
+	if err != nil {
+		return nil, err
+	}
 	for level := from; level <= len(microdataLadder); level++ {
 		gen := md.generalized(level)
-		kept := keptFields(gen)
+		mask := coding.mask(gen)
 		step := LadderStep{Level: level, Generalized: append([]string{}, microdataLadder[:level]...)}
-		qs, err := render("md_summary.sql", map[string]string{"Keys": castKeys(kept), "Fields": quoteList(kept)})
-		if err != nil {
-			return nil, err
-		}
 		var unsafe, total int
-		if err := q.QueryRowContext(ctx, qs, sql.Named("min_operators", cfg.MinOperators),
+		if err := q.QueryRowContext(ctx, sum, sql.Named("mask", mask), sql.Named("min_operators", cfg.MinOperators),
 			sql.Named("max_share", cfg.Microdata.MaxShare)).Scan(&unsafe, &total); err != nil {
 			return nil, fmt.Errorf("microdata level %d: %w", level, err)
 		}
@@ -178,7 +274,7 @@ func buildMicrodata(ctx context.Context, q querier, cfg Config, from int) (*micr
 			md.steps = append(md.steps, step)
 			continue
 		}
-		units, err := loadUnits(ctx, q, kept, gen)
+		units, err := md.loadUnits(ctx, q, gen)
 		if err != nil {
 			return nil, err
 		}
@@ -206,46 +302,39 @@ func buildMicrodata(ctx context.Context, q querier, cfg Config, from int) (*micr
 	return nil, fmt.Errorf("microdata: no level of generalization chosen")
 }
 
-func loadUnits(ctx context.Context, q querier, kept []string, gen map[string]bool) ([]*mdUnit, error) {
-	qs, err := render("md_classes.sql", map[string]string{"Keys": castKeys(kept)})
+func (md *microdata) loadUnits(ctx context.Context, q querier, gen map[string]bool) ([]*mdUnit, error) {
+	qs, err := render("md_classes.sql", nil)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, qs)
+	rows, err := q.QueryContext(ctx, qs, sql.Named("mask", md.coding.mask(gen)))
 	if err != nil {
 		return nil, fmt.Errorf("microdata classes: %w", err)
 	}
 	defer rows.Close()
 	var units []*mdUnit
 	var cur *mdUnit
-	vals := make([]sql.NullString, len(kept))
-	dest := make([]any, 0, len(kept)+2)
-	for i := range vals {
-		dest = append(dest, &vals[i])
-	}
-	var op int32
-	var n int
-	dest = append(dest, &op, &n)
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		var key int64
+		var op int32
+		var n int
+		if err := rows.Scan(&key, &op, &n); err != nil {
 			return nil, err
 		}
-		orig := make([]string, len(microdataFields))
-		k := 0
-		for i, f := range microdataFields {
-			if gen[f.Name] {
-				orig[i] = starValue
-				continue
+		if cur == nil || cur.key != key {
+			orig := make([]string, len(microdataFields))
+			for i, f := range microdataFields {
+				if gen[f.Name] {
+					orig[i] = starValue
+					continue
+				}
+				code := md.coding.field(key, i)
+				if code >= int64(len(md.coding.dicts[i])) {
+					return nil, fmt.Errorf("microdata: field %s has code %d outside its dictionary", f.Name, code)
+				}
+				orig[i] = md.coding.dicts[i][code]
 			}
-			if vals[k].Valid {
-				orig[i] = vals[k].String
-			} else {
-				orig[i] = nullValue
-			}
-			k++
-		}
-		if cur == nil || !equalStrings(cur.orig, orig) {
-			cur = &mdUnit{orig: orig, vals: append([]string{}, orig...), year: orig[0]}
+			cur = &mdUnit{key: key, orig: orig, vals: append([]string{}, orig...), year: orig[0]}
 			units = append(units, cur)
 		}
 		cur.ops = append(cur.ops, opCount{op, n})
@@ -732,15 +821,12 @@ func (md *microdata) counts() (released, starredRecords, starredValues, droppedC
 }
 
 // write stores the decisions and builds microdata_release in the restricted
-// database.
+// database, then drops the scratch tables.
 func (md *microdata) write(ctx context.Context, db *sql.DB) error {
+	defer dropScratch(ctx, db)
 	gen := md.generalized(md.level)
-	kept := keptFields(gen)
-	cols := make([]string, len(kept))
-	for i, f := range kept {
-		cols[i] = duck.QuoteIdent(f) + " VARCHAR"
-	}
-	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE TABLE anon_md_decision ("+strings.Join(cols, ", ")+", star_mask INTEGER, dropped BOOLEAN)"); err != nil {
+	c := md.coding
+	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE TABLE anon_md_decision (lk BIGINT, star_mask INTEGER, dropped BOOLEAN)"); err != nil {
 		return fmt.Errorf("microdata decisions: %w", err)
 	}
 	conn, err := db.Conn(ctx)
@@ -757,19 +843,7 @@ func (md *microdata) write(ctx context.Context, db *sql.DB) error {
 			if u.star == 0 && !u.dropped {
 				continue
 			}
-			row := make([]driver.Value, 0, len(kept)+2)
-			for i, f := range microdataFields {
-				if gen[f.Name] {
-					continue
-				}
-				if u.orig[i] == nullValue {
-					row = append(row, nil)
-				} else {
-					row = append(row, u.orig[i])
-				}
-			}
-			row = append(row, int32(u.star), u.dropped)
-			if err := app.AppendRow(row...); err != nil {
+			if err := app.AppendRow(u.key, int32(u.star), u.dropped); err != nil {
 				app.Close()
 				return err
 			}
@@ -779,39 +853,40 @@ func (md *microdata) write(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("microdata decisions: %w", err)
 	}
-	on := make([]string, len(kept))
-	for i, f := range kept {
-		on[i] = fmt.Sprintf("d.%s IS NOT DISTINCT FROM m.%s", duck.QuoteIdent(f), duck.QuoteIdent(f))
-	}
-	pub := make([]string, 0, len(microdataFields))
-	order := make([]string, 0, len(microdataFields))
-	out := make([]string, 0, len(microdataFields))
+	var pub, cols []string
 	for i, f := range microdataFields {
-		q := duck.QuoteIdent(f.Name)
+		field := fmt.Sprintf("((lk >> %d) & %d)", c.shift[i], int64(1)<<c.bits[i]-1)
+		var code string
 		if gen[f.Name] {
-			pub = append(pub, fmt.Sprintf("'*' AS %s", q))
+			code = strconv.FormatInt(c.star(i), 10)
 		} else {
-			pub = append(pub, fmt.Sprintf("CASE WHEN (star_mask >> %d) & 1 = 1 THEN '*' ELSE %s END AS %s", i, q, q))
+			code = fmt.Sprintf("CASE WHEN (star_mask >> %d) & 1 = 1 THEN %d ELSE %s END", i, c.star(i), field)
 		}
-		order = append(order, q)
+		pub = append(pub, fmt.Sprintf("((%s)::BIGINT << %d)", code, c.shift[i]))
+		var dec strings.Builder
+		fmt.Fprintf(&dec, "CASE (pk >> %d) & %d", c.shift[i], int64(1)<<c.bits[i]-1)
+		for k, v := range c.dicts[i] {
+			lit := "NULL"
+			if v != nullValue {
+				lit = duck.QuoteString(v)
+			}
+			fmt.Fprintf(&dec, " WHEN %d THEN %s", k, lit)
+		}
+		fmt.Fprintf(&dec, " ELSE '*' END")
+		val := dec.String()
 		if f.Type == "integer" {
-			out = append(out, fmt.Sprintf("CAST(%s AS INTEGER) AS %s", q, q))
-		} else {
-			out = append(out, q)
+			val = "CAST(" + val + " AS INTEGER)"
 		}
+		cols = append(cols, val+" AS "+duck.QuoteIdent(f.Name))
 	}
 	qs, err := render("md_release.sql", map[string]string{
-		"Keys": castKeys(kept), "On": strings.Join(on, " AND "), "Published": strings.Join(pub, ", "),
-		"Order": strings.Join(order, ", "), "Columns": strings.Join(out, ", "),
+		"Mask": strconv.FormatInt(c.mask(gen), 10), "Published": strings.Join(pub, " | "), "Columns": strings.Join(cols, ",\n       "),
 	})
 	if err != nil {
 		return err
 	}
 	if _, err := db.ExecContext(ctx, qs); err != nil {
 		return fmt.Errorf("microdata release: %w", err)
-	}
-	if _, err := db.ExecContext(ctx, "DROP TABLE anon_md_decision"); err != nil {
-		return err
 	}
 	return nil
 }

@@ -235,7 +235,7 @@ func eraFollowsYear(years []string) bool {
 	return true
 }
 
-func distinctValues(ctx context.Context, db *sql.DB, col string) ([]string, error) {
+func distinctValues(ctx context.Context, db querier, col string) ([]string, error) {
 	q := fmt.Sprintf(`SELECT DISTINCT CAST(%s AS VARCHAR) AS v FROM deid_accident ORDER BY v NULLS LAST`, duck.QuoteIdent(col))
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {

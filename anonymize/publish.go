@@ -243,7 +243,7 @@ func ExportMicrodata(ctx context.Context, releasePath, dir string) error {
 		return fmt.Errorf("export microdata: %w", err)
 	}
 	for _, x := range []struct{ name, opts string }{
-		{"microdata.csv", "FORMAT CSV, HEADER true, DELIMITER ',', QUOTE '\"', NEWLINE '\\n'"},
+		{"microdata.csv", "FORMAT CSV, HEADER true, DELIMITER ',', QUOTE '\"'"},
 		{"microdata.parquet", "FORMAT PARQUET, COMPRESSION zstd, ROW_GROUP_SIZE 122880"},
 	} {
 		final := filepath.Join(dir, x.name)

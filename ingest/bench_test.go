@@ -113,7 +113,7 @@ func TestBenchmarkSmall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes and loads three files")
 	}
-	r, err := Benchmark(context.Background(), BenchOptions{Rows: 2000, XLSXRows: 500, Runs: 1})
+	r, err := Benchmark(context.Background(), BenchOptions{Rows: 1000, XLSXRows: 200, Runs: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,14 +119,13 @@ func lineOf(b []byte, off int) int {
 const cp932Chunk = 4 << 20
 
 // decodeCP932 decodes Shift_JIS/CP932 to UTF-8. It returns the text and -1,
-// or the offset of the first byte that is not Shift_JIS. The decoder
-// writes U+FFFD for a byte it cannot map; the input has no U+FFFD of its
-// own (Shift_JIS cannot encode it), so one in the output marks an error.
+// or the offset of the first byte that is not Shift_JIS. The pieces are
+// measured, then decoded straight into one buffer, both on every core.
 func decodeCP932(data []byte) (string, int) {
 	type piece struct {
 		start, end int
-		out        []byte
-		bad        int
+		n, bad     int // decoded length; first bad byte or -1
+		at         int // where the piece goes in the output
 	}
 	var pieces []*piece
 	for start := 0; start < len(data); {
@@ -138,61 +137,137 @@ func decodeCP932(data []byte) (string, int) {
 		} else {
 			end = len(data)
 		}
-		pieces = append(pieces, &piece{start: start, end: end, bad: -1})
+		pieces = append(pieces, &piece{start: start, end: end})
 		start = end
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, p := range pieces {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			in := data[p.start:p.end]
-			out, err := japanese.ShiftJIS.NewDecoder().Bytes(in)
-			if err != nil {
-				p.bad = p.start
-				return
-			}
-			if i := bytes.Index(out, []byte("\uFFFD")); i >= 0 {
-				p.bad = p.start + badSJISOffset(in)
-				return
-			}
-			p.out = out
-		}()
+	each := func(fn func(p *piece)) {
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for _, p := range pieces {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				fn(p)
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
-	n := 0
+	each(func(p *piece) { p.n, p.bad = decodeSJIS(nil, data[p.start:p.end]) })
+	total := 0
 	for _, p := range pieces {
 		if p.bad >= 0 {
-			return "", p.bad
+			return "", p.start + p.bad
 		}
-		n += len(p.out)
+		p.at = total
+		total += p.n
 	}
-	buf := make([]byte, 0, n)
-	for _, p := range pieces {
-		buf = append(buf, p.out...)
-	}
+	buf := make([]byte, total)
+	each(func(p *piece) { decodeSJIS(buf[p.at:p.at+p.n], data[p.start:p.end]) })
 	return bytesToString(buf), -1
 }
 
-// badSJISOffset finds the first byte of in that does not decode, by
-// decoding line by line (only on the error path).
-func badSJISOffset(in []byte) int {
-	off := 0
-	for len(in) > 0 {
-		line := in
-		if i := bytes.IndexByte(in, '\n'); i >= 0 {
-			line = in[:i+1]
+// sjis maps Shift_JIS/CP932 to UTF-8, built once from
+// golang.org/x/text/encoding/japanese.ShiftJIS (the authority on the
+// mapping): x/text decodes byte by byte through a generic transformer,
+// which for a large file costs more than the rest of the load. An entry
+// holds the UTF-8 bytes of the character in its low three bytes and their
+// count in the top byte; 0 means the sequence is not Shift_JIS.
+type sjisMap struct {
+	single [256]uint32     // one-byte characters
+	lead   [256]bool       // bytes that start a two-byte character
+	double [0x10000]uint32 // lead<<8 | trail
+}
+
+var sjisTable = sync.OnceValue(func() *sjisMap {
+	m := &sjisMap{}
+	pack := func(in []byte) uint32 {
+		out, err := japanese.ShiftJIS.NewDecoder().Bytes(in)
+		if err != nil {
+			return 0
 		}
-		out, err := japanese.ShiftJIS.NewDecoder().Bytes(line)
-		if err != nil || bytes.Contains(out, []byte("\uFFFD")) {
-			return off
+		r, n := utf8.DecodeRune(out)
+		if r == utf8.RuneError || n != len(out) || n > 3 {
+			return 0
 		}
-		off += len(line)
-		in = in[len(line):]
+		v := uint32(n) << 24
+		for i, b := range out {
+			v |= uint32(b) << (8 * i)
+		}
+		return v
 	}
-	return off
+	for b := 0; b < 256; b++ {
+		// WHATWG Shift_JIS, which x/text follows: these start a pair.
+		m.lead[b] = b >= 0x81 && b <= 0x9F || b >= 0xE0 && b <= 0xFC
+		if !m.lead[b] {
+			m.single[b] = pack([]byte{byte(b)})
+		}
+	}
+	for lead := 0; lead < 256; lead++ {
+		if !m.lead[lead] {
+			continue
+		}
+		for trail := 0x40; trail <= 0xFC; trail++ {
+			if trail != 0x7F {
+				m.double[lead<<8|trail] = pack([]byte{byte(lead), byte(trail)})
+			}
+		}
+	}
+	return m
+})
+
+// decodeSJIS decodes Shift_JIS/CP932 into dst, which must have room for
+// the whole text; with dst nil it only measures. It returns the length of
+// the UTF-8 text, and the offset of the first byte that is not Shift_JIS
+// or -1.
+func decodeSJIS(dst, in []byte) (int, int) {
+	m := sjisTable()
+	j := 0
+	put := func(v uint32) {
+		n := int(v >> 24)
+		if dst != nil {
+			dst[j] = byte(v)
+			if n > 1 {
+				dst[j+1] = byte(v >> 8)
+			}
+			if n > 2 {
+				dst[j+2] = byte(v >> 16)
+			}
+		}
+		j += n
+	}
+	for i := 0; i < len(in); {
+		c := in[i]
+		if c < 0x80 {
+			k := i + 1
+			for k < len(in) && in[k] < 0x80 {
+				k++
+			}
+			if dst != nil {
+				copy(dst[j:], in[i:k])
+			}
+			j += k - i
+			i = k
+			continue
+		}
+		if m.lead[c] {
+			if i+1 < len(in) {
+				if v := m.double[int(c)<<8|int(in[i+1])]; v != 0 {
+					put(v)
+					i += 2
+					continue
+				}
+			}
+			return j, i
+		}
+		v := m.single[c]
+		if v == 0 {
+			return j, i
+		}
+		put(v)
+		i++
+	}
+	return j, -1
 }
 
 // csvScanner cuts CSV text (RFC 4180: comma, double quotes, CRLF or LF)

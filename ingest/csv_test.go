@@ -157,11 +157,25 @@ func FuzzCSV(f *testing.F) {
 
 // FuzzCP932: any bytes either decode (to valid UTF-8, in a known
 // encoding) or are rejected with a message naming the file; never a panic.
+// The table decoder agrees with golang.org/x/text on every input.
 func FuzzCP932(f *testing.F) {
-	for _, s := range []string{"見出し,値\n", "\x82\xa0,\x87\x40\n", "\x82", "\xff\xfe", "\xef\xbb\xbfa"} {
+	for _, s := range []string{"見出し,値\n", "\x82\xa0,\x87\x40\n", "\x82", "\xff\xfe", "\xef\xbb\xbfa", "\xa0\x80\xfd"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
+		ref, err := japanese.ShiftJIS.NewDecoder().Bytes(in)
+		refOK := err == nil && !bytes.ContainsRune(ref, utf8.RuneError)
+		n, bad := decodeSJIS(nil, in)
+		if refOK != (bad < 0) {
+			t.Fatalf("%q: x/text ok %v, table decoder bad at %d", in, refOK, bad)
+		}
+		if refOK {
+			got := make([]byte, n)
+			decodeSJIS(got, in)
+			if !bytes.Equal(got, ref) {
+				t.Fatalf("%q: got %q, x/text %q", in, got, ref)
+			}
+		}
 		text, enc, fp := decodeCSV("f.csv", in)
 		if fp != nil {
 			if fp.code != CodeBadEncoding || !strings.Contains(fp.msg.En, "f.csv") {

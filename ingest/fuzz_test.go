@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -88,6 +89,32 @@ func FuzzParseInt(f *testing.F) {
 		for _, w := range []string{strconv.FormatInt(v, 10), thousands(v)} {
 			if back, ok := parseInt(w); !ok || back != v {
 				t.Fatalf("%q read as %d; %q reads back as %d, %v", s, v, w, back, ok)
+			}
+		}
+	})
+}
+
+// FuzzSheetXML: the fast XLSX scanner reads any worksheet XML without
+// panicking; what it cannot read is an error (and excelize reads the
+// workbook instead), never a wrong row number.
+func FuzzSheetXML(f *testing.F) {
+	for _, s := range []string{
+		`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`,
+		`<x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>a&amp;b</x:t></x:is></x:c></x:row><x:row r="9"/></x:sheetData>`,
+		`<sheetData><row r="2"><c r="XFD2"><f>1</f><v>2</v></c><c/></row>`,
+		`<sheetData><row r="x">`, `<!-- c --><sheetData/>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, sheet string) {
+		sc := newSheetScanner(strings.NewReader(sheet), []string{"s0"})
+		for i := 0; i < 1000; i++ {
+			row, cells, ok, err := sc.next()
+			if err != nil || !ok {
+				return
+			}
+			if row <= 0 || len(cells) > 16384 {
+				t.Fatalf("row %d with %d cells", row, len(cells))
 			}
 		}
 	})

@@ -14,9 +14,15 @@
 //
 // ingest must never drop a row silently, never guess an encoding or a code
 // it cannot read, and never publish anything: its tables hold identifiers.
-// Readers turn files into rows of cell text; the validator, which runs on
-// every core, turns rows into accidents or errors; DuckDB then loads the
-// results set-based from temporary NDJSON files in one statement per table.
+//
+// How: readers turn files into rows of cell text (csv.go: RFC 4180 over the
+// whole text, UTF-8 or CP932 decoded first; xlsx.go and xlsxfast.go: a
+// byte scanner over the worksheet XML, excelize for workbooks it does not
+// handle); the validator (validate.go), on every core, turns each row into
+// an accident or its errors, using the root vocabulary for every code list
+// and threshold; the writer keeps keys unique within a file and writes
+// temporary NDJSON files; DuckDB then loads them set-based, one statement
+// per table, in one transaction (sql/load.sql).
 package ingest
 
 import (
@@ -54,8 +60,6 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	if now == nil {
 		now = time.Now
 	}
-	t0 := time.Now()
-	defer func() { fmt.Fprintln(os.Stderr, "TRACE Load", time.Since(t0)) }()
 	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
 		return nil, fmt.Errorf("ingest: create tables: %w", err)
 	}
@@ -201,42 +205,56 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 		return fr, nil, nil
 	}
 
-	var lay *layout
-	var src rowSource
-	if xlsx {
-		fr.format, fr.encoding = "xlsx", encXLSX
+	// A workbook the fast XLSX scanner cannot finish is read again,
+	// from the start, with excelize.
+	var w *fileWriter
+	for slow := false; ; slow = true {
+		var lay *layout
+		var src rowSource
 		var xs *xlsxSource
-		lay, xs, fr.sheet, fp = openXLSX(path, data)
-		if xs != nil {
-			defer xs.close()
-			src = xs
+		rowsHint := 1024
+		if xlsx {
+			fr.format, fr.encoding = "xlsx", encXLSX
+			lay, xs, fr.sheet, fp = openXLSX(path, data, slow)
+			if xs != nil {
+				defer xs.close()
+				src = xs
+			}
+		} else {
+			fr.format, fr.encoding = "csv", encoding
+			if fp == nil {
+				var cs *csvSource
+				lay, cs, fp = openCSV(path, text)
+				src = cs
+				if cs != nil {
+					rowsHint = cs.rowsHint()
+				}
+			}
 		}
-	} else {
-		fr.format, fr.encoding = "csv", encoding
-		if fp == nil {
-			var cs *csvSource
-			lay, cs, fp = openCSV(path, text)
-			src = cs
+		if fp != nil {
+			fr.Status = StatusRejected
+			fr.note = fp.msg
+			errs := []Error{{File: path, Row: fp.row, Column: fp.column, Value: fp.value, Code: fp.code,
+				MessageJa: fp.msg.Ja, MessageEn: fp.msg.En}}
+			return fr, errs, steps.recordFile(ctx, conn, &fr, loadedAt)
 		}
-	}
-	if fp != nil {
-		fr.Status = StatusRejected
-		fr.note = fp.msg
-		errs := []Error{{File: path, Row: fp.row, Column: fp.column, Value: fp.value, Code: fp.code,
-			MessageJa: fp.msg.Ja, MessageEn: fp.msg.En}}
-		return fr, errs, steps.recordFile(ctx, conn, &fr, loadedAt)
-	}
 
-	t0 := time.Now()
-	w, err := newFileWriter(tmp, path, lay)
-	if err != nil {
-		return fr, nil, err
-	}
-	defer w.remove()
-	err = validateAll(ctx, src, func() *validator { return newValidator(path, lay) }, w.batch)
-	if err != nil {
+		if w, err = newFileWriter(tmp, path, lay, rowsHint); err != nil {
+			return fr, nil, err
+		}
+		defer w.remove()
+		err = validateAll(ctx, src, func() *validator {
+			v := newValidator(path, lay)
+			v.xlsx = xs
+			return v
+		}, w.batch)
 		var re *readError
-		if errors.As(err, &re) {
+		switch {
+		case err == nil:
+		case errors.As(err, &re) && xs != nil && xs.fast != nil && errors.Is(err, errNotPlain):
+			w.remove()
+			continue
+		case errors.As(err, &re):
 			// The workbook broke off in the middle: reject it whole
 			// rather than load part of it.
 			m := newMessage(CodeNotSpreadsheet, "file", path, "detail_ja", "途中で読めなくなりました: "+re.err.Error(),
@@ -244,13 +262,14 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 			fr.Status, fr.note = StatusRejected, m
 			return fr, []Error{{File: path, Code: CodeNotSpreadsheet, MessageJa: m.Ja, MessageEn: m.En}},
 				steps.recordFile(ctx, conn, &fr, loadedAt)
+		default:
+			return fr, nil, err
 		}
-		return fr, nil, err
+		break
 	}
 	if err := w.close(); err != nil {
 		return fr, nil, err
 	}
-	fmt.Fprintln(os.Stderr, "TRACE validate", time.Since(t0))
 	fr.RowsRead, fr.RowsLoaded, fr.RowsQuarantined = w.read, w.loaded, w.quarantined
 	fr.Warnings = w.warnings
 	fr.fileWarnings = w.fileWarnings

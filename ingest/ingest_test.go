@@ -132,7 +132,7 @@ func TestGoldenReport(t *testing.T) {
 	if got, want := queryInt(t, db, "SELECT count(*) FROM quarantine_row"), rep.RowsQuarantined; got != want {
 		t.Errorf("quarantine_row has %d rows, want %d", got, want)
 	}
-	if got, want := queryInt(t, db, "SELECT count(*) FROM accident") + queryInt(t, db, "SELECT count(*) FROM accident_history"), rep.RowsLoaded; got != want {
+	if got, want := queryInt(t, db, "SELECT count(*) FROM accident")+queryInt(t, db, "SELECT count(*) FROM accident_history"), rep.RowsLoaded; got != want {
 		t.Errorf("accident + history hold %d rows, want %d loaded", got, want)
 	}
 }
@@ -340,22 +340,22 @@ func TestAccidentRowValues(t *testing.T) {
 	db := duck.MustOpenMemory(t)
 	mustLoad(t, db, "testdata/utf8.csv")
 	type row struct {
-		FY, Q                                        int
-		Form, Type, Occurred, Recovered              string
-		Duration                                     int
-		DurationReported                             sql.NullInt64
-		Impact, Service                              string
-		Users                                        int64
-		Prefs                                        string
-		Nationwide                                   bool
-		Group, Cause, Equipment                      string
-		OtherOrigin                                  bool
-		Partner                                      sql.NullString
-		Critical                                     sql.NullInt64
-		Disaster                                     sql.NullString
-		Cyber, Below, Serious                        bool
-		SourceRow                                    int
-		LoadedAt                                     string
+		FY, Q                           int
+		Form, Type, Occurred, Recovered string
+		Duration                        int
+		DurationReported                sql.NullInt64
+		Impact, Service                 string
+		Users                           int64
+		Prefs                           string
+		Nationwide                      bool
+		Group, Cause, Equipment         string
+		OtherOrigin                     bool
+		Partner                         sql.NullString
+		Critical                        sql.NullInt64
+		Disaster                        sql.NullString
+		Cyber, Below, Serious           bool
+		SourceRow                       int
+		LoadedAt                        string
 	}
 	q := `SELECT fiscal_year, quarter, form, report_type, strftime(occurred_at, '%Y-%m-%d %H:%M'),
 		strftime(recovered_at, '%Y-%m-%d %H:%M'), duration_min, duration_min_reported, impact, service,
@@ -492,4 +492,31 @@ func TestXLSXFixture(t *testing.T) {
 		}
 	}
 	must(f.SaveAs(path))
+}
+
+// TestUnknownColumnKeptInExtra: a column outside the report format is
+// warned about once and its non-empty values kept in accident.extra.
+func TestUnknownColumnKeptInExtra(t *testing.T) {
+	db := duck.MustOpenMemory(t)
+	mustLoad(t, db, "testdata/utf8_bom.csv")
+	rows, err := db.Query(`SELECT report_no, coalesce(extra['備考'], '-') FROM accident ORDER BY report_no`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var no, v string
+		if err := rows.Scan(&no, &v); err != nil {
+			t.Fatal(err)
+		}
+		got[no] = v
+	}
+	want := map[string]string{"KT-0101": "-", "KT-0102": "夜間作業中", "MN-2024-001": "訂正報告(復旧日時を修正)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("extra (-want +got):\n%s", diff)
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM ingest_warning WHERE code = 'unknown_column' AND source_row = 0 AND column_header = '備考'"); n != 1 {
+		t.Errorf("%d unknown_column warnings, want 1", n)
+	}
 }

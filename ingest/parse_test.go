@@ -1,11 +1,15 @@
 package ingest
 
 import (
+	"bytes"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/ingest/internal/gen"
 )
 
 func TestParseInt(t *testing.T) {
@@ -188,5 +192,105 @@ func TestTrimCell(t *testing.T) {
 		if got := trimCell(in); got != want {
 			t.Errorf("trimCell(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestFastXLSXMatchesExcelize reads workbooks with the fast scanner and
+// with excelize: every non-blank row must come back the same, with the
+// same row number.
+func TestFastXLSXMatchesExcelize(t *testing.T) {
+	var gen500 bytes.Buffer
+	if err := gen.WriteXLSX(&gen500, 500, 7); err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile("testdata/title_block.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		N     int
+		Cells []string
+	}
+	read := func(data []byte, slow bool) (string, []row) {
+		lay, src, sheet, fp := openXLSX("f.xlsx", data, slow)
+		if fp != nil {
+			t.Fatal(fp.msg.En)
+		}
+		defer src.close()
+		if (src.fast != nil) == slow {
+			t.Fatalf("slow=%v but fast=%v", slow, src.fast != nil)
+		}
+		out := []row{{lay.headerRow, lay.headers}}
+		for {
+			rows, err := src.next(nil, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) == 0 {
+				return sheet, out
+			}
+			for _, r := range rows {
+				c := r.cells
+				if r.xml != nil {
+					if c, err = src.rowCells(r.row, r.xml); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for len(c) > 0 && c[len(c)-1] == "" {
+					c = c[:len(c)-1]
+				}
+				if len(c) > 0 {
+					out = append(out, row{r.row, c})
+				}
+			}
+		}
+	}
+	for name, data := range map[string][]byte{"generated": gen500.Bytes(), "fixture": fixture} {
+		fastSheet, fast := read(data, false)
+		slowSheet, slow := read(data, true)
+		if fastSheet != slowSheet {
+			t.Errorf("%s: sheet %q vs %q", name, fastSheet, slowSheet)
+		}
+		if diff := cmp.Diff(slow, fast); diff != "" {
+			t.Errorf("%s: (-excelize +fast):\n%s", name, diff)
+		}
+		if len(fast) < 5 {
+			t.Errorf("%s: only %d rows", name, len(fast))
+		}
+	}
+}
+
+func TestSheetXMLPieces(t *testing.T) {
+	shared, err := parseSharedStrings([]byte(`<sst><si><t>a&amp;b</t></si><si><r><t>東</t></r><r><t xml:space="preserve">京 </t></r>` +
+		`<rPh sb="0" eb="1"><t>トウ</t></rPh></si><si/><si><t>x_x000D_y</t></si></sst>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a&b", "東京 ", "", "x\ry"}, shared); diff != "" {
+		t.Errorf("shared strings (-want +got):\n%s", diff)
+	}
+	sheet := `<?xml version="1.0"?><x:worksheet><x:sheetData><x:row r="2"><x:c r="B2" t="s"><x:v>1</x:v></x:c>` +
+		`<x:c r="D2" t="inlineStr"><x:is><x:t>in&lt;line</x:t></x:is></x:c><x:c r="E2"><x:f>1+1</x:f><x:v>2</x:v></x:c>` +
+		`<x:c r="F2" t="b"><x:v>1</x:v></x:c></x:row><x:row r="4"/><x:row><x:c><x:v>3.5</x:v></x:c><x:c/></x:row>` +
+		`</x:sheetData></x:worksheet>`
+	sc := newSheetScanner(strings.NewReader(sheet), shared)
+	type row struct {
+		N     int
+		Cells []string
+	}
+	var got []row
+	for {
+		n, cells, ok, err := sc.next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		got = append(got, row{n, cells})
+	}
+	want := []row{{2, []string{"", "東京 ", "", "in<line", "2", "1"}}, {4, nil}, {5, []string{"3.5"}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 }

@@ -18,6 +18,8 @@ type rawRow struct {
 	broken bool // a CSV quote that never closes
 	// unclosed is the cell where that quote opened, when split.
 	unclosed int
+	// xml is an XLSX row not yet read into cells (see xlsxSource.rowCells).
+	xml []byte
 }
 
 // rowSource yields the data rows of a file after its header, in order.
@@ -97,7 +99,10 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 	for ch := range order {
 		b := <-ch
 		if sinkErr == nil {
-			if sinkErr = sink(b); sinkErr != nil {
+			if sinkErr = b.err; sinkErr == nil {
+				sinkErr = sink(b)
+			}
+			if sinkErr != nil {
 				cancel()
 			}
 		}
@@ -134,7 +139,15 @@ func (v *validator) batch(rows []rawRow) *batchOut {
 		r := &rows[i]
 		cells := r.cells
 		unclosed := r.unclosed
-		if !r.split {
+		if r.xml != nil {
+			c, err := v.xlsx.rowCells(r.row, r.xml)
+			if err != nil {
+				out.err = err
+				return out
+			}
+			r.cells, r.split, r.xml = c, true, nil
+			cells = c
+		} else if !r.split {
 			// The worker's own slice; cells of rows kept are copied below.
 			v.cellBuf, unclosed = splitRecord(r.rec, v.cellBuf[:0])
 			cells = v.cellBuf
@@ -222,6 +235,18 @@ func openCSV(file, text string) (*layout, *csvSource, *fileProblem) {
 		return nil, nil, p
 	}
 	return lay, &csvSource{sc: sc, pending: rows[h+1:]}, nil
+}
+
+// rowsHint estimates how many rows the text holds from the length of the
+// rows read so far (used to size memory, never to count).
+func (s *csvSource) rowsHint() int {
+	read := s.sc.pos
+	rows := s.sc.row
+	if read <= 0 || rows == 0 {
+		return 1024
+	}
+	est := int(int64(len(s.sc.text)) * int64(rows) / int64(read))
+	return min(max(est, 1024), 1<<24)
 }
 
 func (s *csvSource) next(dst []rawRow, n int) ([]rawRow, error) {

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"text/template"
@@ -158,8 +157,6 @@ func inTx(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error 
 		tx.Rollback()
 		return err
 	}
-	t0 := time.Now()
-	defer func() { fmt.Fprintln(os.Stderr, "TRACE commit", time.Since(t0)) }()
 	return tx.Commit()
 }
 
@@ -168,8 +165,6 @@ func (s *loadSteps) exec(ctx context.Context, tx *sql.Tx, step string, data any,
 	if err != nil {
 		return 0, err
 	}
-	t0 := time.Now()
-	defer func() { fmt.Fprintln(os.Stderr, "TRACE", step, time.Since(t0)) }()
 	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", step, err)

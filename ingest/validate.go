@@ -1,9 +1,11 @@
 package ingest
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kensho-jp/kensho"
@@ -57,8 +59,10 @@ type rowResult struct {
 	cells []string // kept only for rows with errors, and XLSX rows
 	errs  []problem
 	warns []problem
-	// operatorID and reportNo, normalized: the key of a valid row.
+	// operatorID and reportNo, normalized: the key of a valid row, and
+	// its hash for the writer's duplicate check.
 	operatorID, reportNo string
+	keyHash              uint64
 	// blankHeaderCols lists columns without a header that hold a value.
 	blankHeaderCols []int
 }
@@ -69,6 +73,7 @@ const cacheLimit = 4096
 
 type codeResult struct {
 	code string
+	pos  int // position in the code list
 	ok   bool
 }
 
@@ -83,10 +88,11 @@ type validator struct {
 	prefs  memo[prefectureList]
 	years  memo[int]
 	quarts memo[int]
-	// serious memoizes kensho.MeetsSeriousCriteria on representatives.
-	serious map[seriousKey]bool
+
+	xlsx *xlsxSource // reads rows that arrive as XLSX XML
 
 	scratch accident
+	pos     []int // code-list position of each code field's value in the current row
 	cellBuf []string
 	accCap  int // JSON bytes the next batch is expected to need
 }
@@ -94,8 +100,8 @@ type validator struct {
 func newValidator(file string, lay *layout) *validator {
 	return &validator{
 		file: file, lay: lay,
-		codes:   make([]memo[codeResult], len(kensho.InputColumns)),
-		serious: map[seriousKey]bool{},
+		codes: make([]memo[codeResult], len(kensho.InputColumns)),
+		pos:   make([]int, len(kensho.InputColumns)),
 	}
 }
 
@@ -128,6 +134,7 @@ var simplifiedOK = func() map[string]bool {
 // cells may be shorter or longer than the header.
 func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 	*a = accident{}
+	v.pos[fService], v.pos[fImpact], v.pos[fEquipment] = -1, -1, -1
 	r := rowResult{row: rowNo}
 	lay := v.lay
 	cell := func(f int) string {
@@ -198,12 +205,13 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 			}
 			return "", false
 		}
-		c, ok := v.lookup(f, s)
-		if !ok {
+		c := v.lookup(f, s)
+		if !c.ok {
 			l := codeLists[f]
 			fail(f, CodeUnknownCode, "choices_ja", choices(l, "ja", nil), "choices_en", choices(l, "en", nil))
 		}
-		return c, ok
+		v.pos[f] = c.pos
+		return c.code, c.ok
 	}
 	formOK := false
 	a.form, formOK = code(fForm, true)
@@ -359,10 +367,11 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 		return r
 	}
 
+	r.keyHash = keyHash(a.operatorID, a.reportNo)
 	ka := kensho.Accident{OccurredAt: a.occurredAt, Service: a.service, Impact: a.impact, Equipment: a.equipment,
 		DurationMin: a.durationMin, AffectedUsers: a.affectedUsers}
 	a.belowThreshold = kensho.BelowReportingThreshold(ka)
-	a.meetsSerious = v.meetsSerious(ka)
+	a.meetsSerious = meetsSerious(v.pos[fService], v.pos[fImpact], v.pos[fEquipment], ka)
 	if a.belowThreshold && usersOK {
 		t := thresholdInForce(a.occurredAt)
 		c := lay.colOf[fAffectedUsers]
@@ -456,13 +465,20 @@ func (v *validator) operatorKey(s string) string {
 	return k
 }
 
-func (v *validator) lookup(f int, s string) (string, bool) {
+func (v *validator) lookup(f int, s string) codeResult {
 	if r, ok := v.codes[f].get(s); ok {
-		return r.code, r.ok
+		return r
 	}
-	c, ok := codeLists[f].Lookup(s)
-	v.codes[f].put(s, codeResult{c.Code, ok})
-	return c.Code, ok
+	l := codeLists[f]
+	c, ok := l.Lookup(s)
+	r := codeResult{code: c.Code, pos: -1, ok: ok}
+	for i := range l.Codes {
+		if ok && l.Codes[i].Code == c.Code {
+			r.pos = i
+		}
+	}
+	v.codes[f].put(s, r)
+	return r
 }
 
 func (v *validator) boolean(s string) (bool, bool) {
@@ -474,7 +490,7 @@ func (v *validator) boolean(s string) (bool, bool) {
 	if b {
 		c = "t"
 	}
-	v.bools.put(s, codeResult{c, ok})
+	v.bools.put(s, codeResult{code: c, ok: ok})
 	return b, ok
 }
 
@@ -511,7 +527,7 @@ func (v *validator) quarter(s string) (int, bool) {
 type memo[V any] struct {
 	keys []string
 	vals []V
-	m    map[string]V
+	m    map[string]int32 // position in vals, past the first memoLinear
 }
 
 const memoLinear = 16
@@ -522,9 +538,12 @@ func (c *memo[V]) get(s string) (V, bool) {
 			return c.vals[i], true
 		}
 	}
-	if c.m != nil {
-		v, ok := c.m[s]
-		return v, ok
+	if c.m == nil {
+		var zero V
+		return zero, false
+	}
+	if i, ok := c.m[s]; ok {
+		return c.vals[i], true
 	}
 	var zero V
 	return zero, false
@@ -537,65 +556,94 @@ func (c *memo[V]) put(s string, v V) {
 		return
 	}
 	if c.m == nil {
-		c.m = map[string]V{}
+		c.m = map[string]int32{}
 	}
 	if len(c.m) < cacheLimit {
-		c.m[s] = v
+		c.m[s] = int32(len(c.vals))
+		c.vals = append(c.vals, v)
 	}
 }
 
-// seriousKey is an accident reduced to what kensho.MeetsSeriousCriteria
-// can tell apart: every rule compares duration and users with a threshold
-// (≥) and picks its rule set by the date it took effect, so replacing each
-// by the largest threshold (or effective date) not above it gives the same
-// answer.
-type seriousKey struct {
-	service, impact, equipment string
-	from                       int64 // Unix time the rule set took effect
-	minutes, users             int64
+// The serious-accident criteria (kensho.MeetsSeriousCriteria) depend on
+// the service, impact and equipment codes, the rule set in force when the
+// accident occurred, and whether duration and users reach each threshold.
+// Every rule compares with ≥, so replacing the duration (users) by the
+// largest threshold not above it, and the date by the day its rule set
+// took effect, gives the same answer. seriousTable holds that answer for
+// every combination, computed once by kensho.MeetsSeriousCriteria itself.
+type seriousIndex struct {
+	eras             []time.Time // effective dates, newest first
+	minutes, users   []int64     // thresholds ascending, 0 first
+	nS, nI, nE, nEra int
+	table            []bool
 }
 
-var seriousMinutes, seriousUsers = func() ([]int64, []int64) {
-	var m, u []int64
-	for _, r := range kensho.SeriousRules {
-		m = append(m, r.MinMinutes)
-		u = append(u, r.MinUsers)
+var seriousTable = sync.OnceValue(func() *seriousIndex {
+	t := &seriousIndex{minutes: []int64{0}, users: []int64{0}}
+	seen := map[time.Time]bool{}
+	for _, r := range kensho.SeriousRules { // newest first
+		if !seen[r.EffectiveFrom] {
+			seen[r.EffectiveFrom] = true
+			t.eras = append(t.eras, r.EffectiveFrom)
+		}
+		t.minutes = append(t.minutes, r.MinMinutes)
+		t.users = append(t.users, r.MinUsers)
 	}
-	return m, u
-}()
-
-// floorTo returns the largest of ts not above v, or 0 (v ≥ 0 is below
-// every threshold then, and so is 0).
-func floorTo(v int64, ts []int64) int64 {
-	best := int64(0)
-	for _, t := range ts {
-		if t <= v && t > best {
-			best = t
+	t.minutes, t.users = distinctSorted(t.minutes), distinctSorted(t.users)
+	t.nS, t.nI, t.nE, t.nEra = len(kensho.Services.Codes), len(kensho.Impacts.Codes), len(kensho.EquipmentCodes.Codes), len(t.eras)
+	t.table = make([]bool, t.nS*t.nI*t.nE*t.nEra*len(t.minutes)*len(t.users))
+	for s, svc := range kensho.Services.Codes {
+		for i, imp := range kensho.Impacts.Codes {
+			for e, eq := range kensho.EquipmentCodes.Codes {
+				for era, from := range t.eras {
+					for m, mins := range t.minutes {
+						for u, users := range t.users {
+							t.table[t.at(s, i, e, era, m, u)] = kensho.MeetsSeriousCriteria(kensho.Accident{
+								OccurredAt: from, Service: svc.Code, Impact: imp.Code, Equipment: eq.Code,
+								DurationMin: mins, AffectedUsers: users})
+						}
+					}
+				}
+			}
 		}
 	}
-	return best
+	return t
+})
+
+func (t *seriousIndex) at(s, i, e, era, m, u int) int {
+	return ((((s*t.nI+i)*t.nE+e)*t.nEra+era)*len(t.minutes)+m)*len(t.users) + u
 }
 
-func (v *validator) meetsSerious(a kensho.Accident) bool {
-	k := seriousKey{service: a.Service, impact: a.Impact, equipment: a.Equipment,
-		minutes: floorTo(a.DurationMin, seriousMinutes), users: floorTo(a.AffectedUsers, seriousUsers)}
-	var from time.Time
-	for _, r := range kensho.SeriousRules { // newest first
-		if !a.OccurredAt.Before(r.EffectiveFrom) {
-			from = r.EffectiveFrom
+func distinctSorted(v []int64) []int64 {
+	slices.Sort(v)
+	return slices.Compact(v)
+}
+
+// floorIndex returns the index of the largest of ts (ascending, ts[0] = 0)
+// not above v ≥ 0.
+func floorIndex(v int64, ts []int64) int {
+	i := 0
+	for j, t := range ts {
+		if t <= v {
+			i = j
+		}
+	}
+	return i
+}
+
+// meetsSerious is kensho.MeetsSeriousCriteria by table lookup. a's codes
+// are given by their positions in the code lists.
+func meetsSerious(service, impact, equipment int, a kensho.Accident) bool {
+	t := seriousTable()
+	era := -1
+	for i, from := range t.eras {
+		if !a.OccurredAt.Before(from) {
+			era = i
 			break
 		}
 	}
-	if from.IsZero() {
+	if era < 0 || service < 0 || impact < 0 || equipment < 0 {
 		return kensho.MeetsSeriousCriteria(a)
 	}
-	k.from = from.Unix()
-	if m, ok := v.serious[k]; ok {
-		return m
-	}
-	m := kensho.MeetsSeriousCriteria(kensho.Accident{OccurredAt: from, Service: k.service, Impact: k.impact,
-		Equipment: k.equipment, DurationMin: k.minutes, AffectedUsers: k.users})
-	// Bounded by the code lists and thresholds (a few tens of thousands).
-	v.serious[k] = m
-	return m
+	return t.table[t.at(service, impact, equipment, era, floorIndex(a.DurationMin, t.minutes), floorIndex(a.AffectedUsers, t.users))]
 }

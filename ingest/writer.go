@@ -68,10 +68,10 @@ type fileWriter struct {
 	lay  *layout
 
 	acc, qrow, qerr, warn *ndjsonFile
-	maxLine                     int
+	maxLine               int
 
 	seen        keySet
-	blankWarned map[int]bool   // columns without header already warned about
+	blankWarned map[int]bool // columns without header already warned about
 
 	read, loaded, quarantined, warnings int
 	errs                                []Error
@@ -79,8 +79,10 @@ type fileWriter struct {
 	buf                                 []byte
 }
 
-func newFileWriter(dir, file string, lay *layout) (*fileWriter, error) {
-	w := &fileWriter{file: file, lay: lay, seen: newKeySet(), blankWarned: map[int]bool{}}
+// newFileWriter creates the files of one load; rows is the number of rows
+// expected (an estimate, to size the key set).
+func newFileWriter(dir, file string, lay *layout, rows int) (*fileWriter, error) {
+	w := &fileWriter{file: file, lay: lay, seen: newKeySet(rows), blankWarned: map[int]bool{}}
 	for _, f := range []struct {
 		dst  **ndjsonFile
 		name string
@@ -165,7 +167,7 @@ func (w *fileWriter) batch(b *batchOut) error {
 			if n := end - start; n > w.maxLine {
 				w.maxLine = n
 			}
-			if first, dup := w.seen.add(r.operatorID, r.reportNo, r.row); dup {
+			if first, dup := w.seen.add(r.keyHash, r.operatorID, r.reportNo, r.row); dup {
 				flush()
 				runStart = end
 				start = end
@@ -252,11 +254,10 @@ func (w *fileWriter) remove() {
 
 // keySet remembers the (operator_id, report_no) of every row loaded from
 // a file and the row that had it. It keys a map by a 64-bit hash, which
-// for a million rows is much faster than keying it by the strings, and
-// compares the strings on a hit, so a collision is never taken for a
-// duplicate.
+// for a million rows is much faster than keying it by the strings (the
+// workers compute the hashes in parallel, see keyHash), and compares the
+// strings on a hit, so a collision is never taken for a duplicate.
 type keySet struct {
-	seed     maphash.Seed
 	byHash   map[uint64]int32
 	entries  []keyEntry
 	collided map[[2]string]int // keys whose hash another key had first
@@ -267,18 +268,29 @@ type keyEntry struct {
 	row                  int
 }
 
-func newKeySet() keySet {
-	return keySet{seed: maphash.MakeSeed(), byHash: map[uint64]int32{}, collided: map[[2]string]int{}}
+// newKeySet sizes the set for about rows keys.
+func newKeySet(rows int) keySet {
+	return keySet{byHash: make(map[uint64]int32, rows), entries: make([]keyEntry, 0, rows),
+		collided: map[[2]string]int{}}
 }
 
-// add records a key; if it was there, it returns the first row with it.
-func (k *keySet) add(operatorID, reportNo string, row int) (int, bool) {
+// keySeed seeds keyHash for the process: hashes only index a map of
+// this run, so any seed will do.
+var keySeed = maphash.MakeSeed()
+
+// keyHash hashes an accident's key.
+func keyHash(operatorID, reportNo string) uint64 {
 	var h maphash.Hash
-	h.SetSeed(k.seed)
+	h.SetSeed(keySeed)
 	h.WriteString(operatorID)
 	h.WriteByte(0)
 	h.WriteString(reportNo)
-	sum := h.Sum64()
+	return h.Sum64()
+}
+
+// add records a key with its hash; if it was there, it returns the first
+// row with it.
+func (k *keySet) add(sum uint64, operatorID, reportNo string, row int) (int, bool) {
 	i, ok := k.byHash[sum]
 	if !ok {
 		k.byHash[sum] = int32(len(k.entries))

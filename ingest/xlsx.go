@@ -2,9 +2,12 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/xuri/excelize/v2"
@@ -19,8 +22,12 @@ var (
 // reportSheet is the sheet the spec names; without it the first sheet is read.
 const reportSheet = "報告"
 
-// xlsxSource yields the rows of a worksheet after its header.
+// xlsxSource yields the rows of a worksheet after its header, read by the
+// fast scanner (xlsxfast.go) or, for workbooks it does not handle, by
+// excelize.
 type xlsxSource struct {
+	fast    *sheetScanner
+	closeFn func() error
 	f       *excelize.File
 	rows    *excelize.Rows
 	row     int // sheet row of the last row read
@@ -40,7 +47,8 @@ const (
 
 // openXLSX opens a workbook, picks the sheet 報告 (else the first), finds
 // the header row below any title block and returns the layout and rows.
-func openXLSX(file string, data []byte) (*layout, *xlsxSource, string, *fileProblem) {
+// It uses the fast scanner unless slow is set or the workbook is not plain.
+func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string, *fileProblem) {
 	notSheet := func(ja, en string) *fileProblem {
 		return &fileProblem{code: CodeNotSpreadsheet, msg: newMessage(CodeNotSpreadsheet, "file", file,
 			"detail_ja", ja, "detail_en", en)}
@@ -49,28 +57,41 @@ func openXLSX(file string, data []byte) (*layout, *xlsxSource, string, *fileProb
 		return nil, nil, "", notSheet("古い Excel 形式(.xls)か、パスワードで保護されています",
 			"it is a legacy .xls workbook or is password-protected")
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, nil, "", notSheet("xlsx として開けません: "+err.Error(), "not an XLSX workbook: "+err.Error())
-	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		f.Close()
-		return nil, nil, "", notSheet("シートがありません", "it has no sheet")
-	}
-	sheet := sheets[0]
-	for _, s := range sheets {
-		if kensho.NormalizeKey(s) == kensho.NormalizeKey(reportSheet) {
-			sheet = s
-			break
+	var src *xlsxSource
+	var sheet string
+	if !slow {
+		if wb, err := openFastWorkbook(data); err == nil {
+			rc, err := wb.part.Open()
+			if err == nil {
+				sheet = wb.sheet
+				src = &xlsxSource{fast: newSheetScanner(rc, wb.shared), closeFn: rc.Close}
+			}
 		}
 	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		f.Close()
-		return nil, nil, "", notSheet("シート "+sheet+" を読めません: "+err.Error(), "cannot read sheet "+sheet+": "+err.Error())
+	if src == nil {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, "", notSheet("xlsx として開けません: "+err.Error(), "not an XLSX workbook: "+err.Error())
+		}
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			f.Close()
+			return nil, nil, "", notSheet("シートがありません", "it has no sheet")
+		}
+		sheet = sheets[0]
+		for _, s := range sheets {
+			if s == reportSheet {
+				sheet = s
+				break
+			}
+		}
+		rows, err := f.Rows(sheet)
+		if err != nil {
+			f.Close()
+			return nil, nil, "", notSheet("シート "+sheet+" を読めません: "+err.Error(), "cannot read sheet "+sheet+": "+err.Error())
+		}
+		src = &xlsxSource{f: f, rows: rows}
 	}
-	src := &xlsxSource{f: f, rows: rows}
 	var prefix []rawRow
 	var cells [][]string
 	nonBlank := 0
@@ -78,6 +99,9 @@ func openXLSX(file string, data []byte) (*layout, *xlsxSource, string, *fileProb
 		c, ok, err := src.read()
 		if err != nil {
 			src.close()
+			if src.fast != nil && errors.Is(err, errNotPlain) {
+				return openXLSX(file, data, true)
+			}
 			return nil, nil, "", notSheet("シート "+sheet+" を読めません: "+err.Error(), "cannot read sheet "+sheet+": "+err.Error())
 		}
 		if !ok {
@@ -122,9 +146,17 @@ func openXLSX(file string, data []byte) (*layout, *xlsxSource, string, *fileProb
 	return lay, src, sheet, nil
 }
 
-// read returns the next sheet row's raw cells; rows the sheet skips come
-// back empty, so src.row is always the sheet's row number.
+// read returns the next sheet row's raw cells and sets s.row to its sheet
+// row number.
 func (s *xlsxSource) read() ([]string, bool, error) {
+	if s.fast != nil {
+		row, cells, ok, err := s.fast.next()
+		if ok {
+			s.row = row
+		}
+		return cells, ok, err
+	}
+	// excelize returns the rows a sheet skips as empty rows.
 	if !s.rows.Next() {
 		return nil, false, s.rows.Error()
 	}
@@ -139,6 +171,18 @@ func (s *xlsxSource) next(dst []rawRow, n int) ([]rawRow, error) {
 		s.pending = s.pending[1:]
 	}
 	for len(dst) < n {
+		if s.fast != nil {
+			// The workers read the cells (rowCells).
+			row, body, ok, err := s.fast.nextXML()
+			if err != nil {
+				return dst, &readError{err}
+			}
+			if !ok {
+				break
+			}
+			dst = append(dst, rawRow{row: row, xml: body, split: body == nil})
+			continue
+		}
 		c, ok, err := s.read()
 		if err != nil {
 			return dst, &readError{err}
@@ -152,11 +196,26 @@ func (s *xlsxSource) next(dst []rawRow, n int) ([]rawRow, error) {
 	return dst, nil
 }
 
+// rowCells reads the cells of a row's XML (on a worker).
+func (s *xlsxSource) rowCells(row int, body []byte) ([]string, error) {
+	cells, err := s.fast.cells(body)
+	if err != nil {
+		return nil, &readError{fmt.Errorf("row %d: %w", row, err)}
+	}
+	s.normalize(cells)
+	return cells, nil
+}
+
 // normalize turns raw values into the text a user sees in the cell, for
 // the columns where the raw value differs: serial numbers of date-time
 // columns become dates, integral floats of integer columns integers.
+// Cells are made valid UTF-8 (the JSON writer relies on it).
 func (s *xlsxSource) normalize(cells []string) {
 	for i, c := range cells {
+		if !utf8.ValidString(c) {
+			c = strings.ToValidUTF8(c, "\uFFFD")
+			cells[i] = c
+		}
 		if i < len(s.kinds) && s.kinds[i] != kindText {
 			cells[i] = xlsxCell(s.kinds[i], c)
 		}
@@ -164,10 +223,15 @@ func (s *xlsxSource) normalize(cells []string) {
 }
 
 func (s *xlsxSource) close() {
+	if s.closeFn != nil {
+		s.closeFn()
+	}
 	if s.rows != nil {
 		s.rows.Close()
 	}
-	s.f.Close()
+	if s.f != nil {
+		s.f.Close()
+	}
 }
 
 // xlsxCell reads one raw XLSX value of a column of the given kind.

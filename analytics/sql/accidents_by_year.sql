@@ -1,16 +1,27 @@
--- accidents_by_year: accidents per fiscal year, form and report type.
--- One row per operator and finest cell: operator op_key's accidents with
--- these keys. Compute adds the parts up into each cell and every margin
--- above it (form total, total over the report types), keeping each operator's part as the cell's
--- contribution for the disclosure control. {{.Accidents}} is
--- deid_accident with its codes as ENUMs in code-list order (prepare.sql), so
--- the rows come in publication order.
+-- accidents_by_year: accidents per fiscal year, form and report type, with the
+-- form total and the total over report types. Each row is operator op_key's
+-- part of one cell ('total' marks a margin); Compute adds the parts of a cell
+-- up into its value and keeps them as its contributions for the disclosure
+-- control. {{.Accidents}} is deid_accident with its codes as ENUMs in
+-- code-list order (prepare.sql), so grouping and sorting work on small
+-- integers.
+WITH parts AS (
+    -- Per operator and finest cell first; the margins then add up parts.
+    SELECT
+        fiscal_year,
+        form,
+        report_type,
+        op_key,
+        count(*) AS accidents
+    FROM {{.Accidents}}
+    GROUP BY fiscal_year, form, report_type, op_key
+)
 SELECT
-    a.fiscal_year::VARCHAR AS fiscal_year,
-    a.form::VARCHAR AS form,
-    a.report_type::VARCHAR AS report_type,
-    a.op_key,
-    count(*) AS accidents
-FROM {{.Accidents}} AS a
-GROUP BY a.fiscal_year, a.form, a.report_type, a.op_key
-ORDER BY a.fiscal_year, a.form, a.report_type, a.op_key;
+    parts.fiscal_year::VARCHAR AS fiscal_year,
+    CASE WHEN grouping(parts.form) = 1 THEN 'total' ELSE parts.form::VARCHAR END AS form,
+    CASE WHEN grouping(parts.report_type) = 1 THEN 'total' ELSE parts.report_type::VARCHAR END AS report_type,
+    parts.op_key,
+    sum(parts.accidents)::BIGINT AS accidents
+FROM parts
+GROUP BY parts.fiscal_year, CUBE (parts.form, parts.report_type), parts.op_key
+ORDER BY parts.fiscal_year, parts.form, parts.report_type, parts.op_key;

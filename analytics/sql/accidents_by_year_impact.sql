@@ -1,16 +1,27 @@
--- accidents_by_year_impact: accidents per fiscal year, form and impact.
--- One row per operator and finest cell: operator op_key's accidents with
--- these keys. Compute adds the parts up into each cell and every margin
--- above it (form total, total over the impacts), keeping each operator's part as the cell's
--- contribution for the disclosure control. {{.Accidents}} is
--- deid_accident with its codes as ENUMs in code-list order (prepare.sql), so
--- the rows come in publication order.
+-- accidents_by_year_impact: accidents per fiscal year, form and impact, with
+-- the form total and the total over impacts. Each row is operator op_key's
+-- part of one cell ('total' marks a margin); Compute adds the parts of a cell
+-- up into its value and keeps them as its contributions for the disclosure
+-- control. {{.Accidents}} is deid_accident with its codes as ENUMs in
+-- code-list order (prepare.sql), so grouping and sorting work on small
+-- integers.
+WITH parts AS (
+    -- Per operator and finest cell first; the margins then add up parts.
+    SELECT
+        fiscal_year,
+        form,
+        impact,
+        op_key,
+        count(*) AS accidents
+    FROM {{.Accidents}}
+    GROUP BY fiscal_year, form, impact, op_key
+)
 SELECT
-    a.fiscal_year::VARCHAR AS fiscal_year,
-    a.form::VARCHAR AS form,
-    a.impact::VARCHAR AS impact,
-    a.op_key,
-    count(*) AS accidents
-FROM {{.Accidents}} AS a
-GROUP BY a.fiscal_year, a.form, a.impact, a.op_key
-ORDER BY a.fiscal_year, a.form, a.impact, a.op_key;
+    parts.fiscal_year::VARCHAR AS fiscal_year,
+    CASE WHEN grouping(parts.form) = 1 THEN 'total' ELSE parts.form::VARCHAR END AS form,
+    CASE WHEN grouping(parts.impact) = 1 THEN 'total' ELSE parts.impact::VARCHAR END AS impact,
+    parts.op_key,
+    sum(parts.accidents)::BIGINT AS accidents
+FROM parts
+GROUP BY parts.fiscal_year, CUBE (parts.form, parts.impact), parts.op_key
+ORDER BY parts.fiscal_year, parts.form, parts.impact, parts.op_key;

@@ -1,18 +1,28 @@
--- accidents_latest_cause_equipment: accidents of the latest fiscal year ($latest) per
--- cause and equipment, both forms together.
--- One row per operator and finest cell: operator op_key's accidents with
--- these keys. Compute adds the parts up into each cell and every margin
--- above it (cause and equipment totals), keeping each operator's part as the cell's
--- contribution for the disclosure control. {{.Accidents}} is
--- deid_accident with its codes as ENUMs in code-list order (prepare.sql), so
--- the rows come in publication order.
+-- accidents_latest_cause_equipment: accidents of the latest fiscal year
+-- ($latest) per cause and equipment, both forms together, with the cause and
+-- equipment totals. Each row is operator op_key's part of one cell ('total'
+-- marks a margin); Compute adds the parts of a cell up into its value and
+-- keeps them as its contributions for the disclosure control. {{.Accidents}}
+-- is deid_accident with its codes as ENUMs in code-list order (prepare.sql),
+-- so grouping and sorting work on small integers.
+WITH parts AS (
+    -- Per operator and finest cell first; the margins then add up parts.
+    SELECT
+        fiscal_year,
+        cause,
+        equipment,
+        op_key,
+        count(*) AS accidents
+    FROM {{.Accidents}}
+    WHERE fiscal_year = $latest
+    GROUP BY fiscal_year, cause, equipment, op_key
+)
 SELECT
-    a.fiscal_year::VARCHAR AS fiscal_year,
-    a.cause::VARCHAR AS cause,
-    a.equipment::VARCHAR AS equipment,
-    a.op_key,
-    count(*) AS accidents
-FROM {{.Accidents}} AS a
-WHERE a.fiscal_year = $latest
-GROUP BY a.fiscal_year, a.cause, a.equipment, a.op_key
-ORDER BY a.fiscal_year, a.cause, a.equipment, a.op_key;
+    parts.fiscal_year::VARCHAR AS fiscal_year,
+    CASE WHEN grouping(parts.cause) = 1 THEN 'total' ELSE parts.cause::VARCHAR END AS cause,
+    CASE WHEN grouping(parts.equipment) = 1 THEN 'total' ELSE parts.equipment::VARCHAR END AS equipment,
+    parts.op_key,
+    sum(parts.accidents)::BIGINT AS accidents
+FROM parts
+GROUP BY parts.fiscal_year, CUBE (parts.cause, parts.equipment), parts.op_key
+ORDER BY parts.fiscal_year, parts.cause, parts.equipment, parts.op_key;

@@ -1,7 +1,7 @@
--- calendar: the fiscal years and quarters that hold accidents, with the
--- first and last time an accident of each occurred, to check every declared
--- fiscal quarter against the fiscal calendar (kensho.FiscalQuarter) and to
--- find the years without data in all four quarters.
+-- calendar: the fiscal years and quarters that hold accidents, with the first
+-- and last time an accident of each occurred, to check every declared fiscal
+-- quarter against the fiscal calendar (kensho.FiscalQuarter) and to find the
+-- years without data in all four quarters.
 SELECT
     fiscal_year,
     quarter,

@@ -1,9 +1,9 @@
 -- prepare: the accidents every table counts, copied once per Compute from
--- deid_accident into a private in-memory database that Compute detaches at
--- the end. Each coded column becomes an ENUM of its code list (codes/*.csv,
--- in list order), so the table queries group and sort small integers
--- rather than text, and their rows come in publication order. A code outside
--- its list becomes NULL here; Compute then reports it (unknown_codes.sql).
+-- deid_accident into a private in-memory database that Compute detaches at the
+-- end. Each coded column becomes an ENUM of its code list (codes/*.csv, in
+-- list order), so the table queries group and sort small integers rather than
+-- text, and their rows come in publication order. A code outside its list
+-- becomes NULL here; Compute then reports it (unknown_codes.sql).
 CREATE TABLE {{.Accidents}} AS
 SELECT
     op_key,

@@ -1,18 +1,30 @@
--- trend_by_cause: accidents per fiscal year, form, cause group and cause; the
--- changes and trends of the table are derived from these counts.
--- One row per operator and finest cell: operator op_key's accidents with
--- these keys. Compute adds the parts up into each cell and every margin
--- above it (form total, group totals, grand total), keeping each operator's part as the cell's
--- contribution for the disclosure control. {{.Accidents}} is
--- deid_accident with its codes as ENUMs in code-list order (prepare.sql), so
--- the rows come in publication order.
+-- trend_by_cause: accidents per fiscal year, form, cause group and cause, with
+-- the form total, each group's total and the grand total; the changes and
+-- trends of the table are derived from these counts. Each row is operator
+-- op_key's part of one cell ('total' marks a margin); Compute adds the parts
+-- of a cell up into its value and keeps them as its contributions for the
+-- disclosure control. {{.Accidents}} is deid_accident with its codes as ENUMs
+-- in code-list order (prepare.sql), so grouping and sorting work on small
+-- integers.
+WITH parts AS (
+    -- Per operator and finest cell first; the margins then add up parts.
+    SELECT
+        fiscal_year,
+        form,
+        cause_group,
+        cause,
+        op_key,
+        count(*) AS accidents
+    FROM {{.Accidents}}
+    GROUP BY fiscal_year, form, cause_group, cause, op_key
+)
 SELECT
-    a.fiscal_year::VARCHAR AS fiscal_year,
-    a.form::VARCHAR AS form,
-    a.cause_group::VARCHAR AS cause_group,
-    a.cause::VARCHAR AS cause,
-    a.op_key,
-    count(*) AS accidents
-FROM {{.Accidents}} AS a
-GROUP BY a.fiscal_year, a.form, a.cause_group, a.cause, a.op_key
-ORDER BY a.fiscal_year, a.form, a.cause_group, a.cause, a.op_key;
+    parts.fiscal_year::VARCHAR AS fiscal_year,
+    CASE WHEN grouping(parts.form) = 1 THEN 'total' ELSE parts.form::VARCHAR END AS form,
+    CASE WHEN grouping(parts.cause_group) = 1 THEN 'total' ELSE parts.cause_group::VARCHAR END AS cause_group,
+    CASE WHEN grouping(parts.cause) = 1 THEN 'total' ELSE parts.cause::VARCHAR END AS cause,
+    parts.op_key,
+    sum(parts.accidents)::BIGINT AS accidents
+FROM parts
+GROUP BY parts.fiscal_year, CUBE (parts.form), ROLLUP (parts.cause_group, parts.cause), parts.op_key
+ORDER BY parts.fiscal_year, parts.form, parts.cause_group, parts.cause, parts.op_key;

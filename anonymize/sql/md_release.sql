@@ -1,25 +1,22 @@
 -- microdata_release: the released record-level file, kept in the restricted
 -- database with the internal record_key so the audit can trace every record
--- to its operator. record_id is assigned after sorting by the published
--- fields and means nothing. A field the level generalizes away is "*" for
--- every record; a decision may replace more values by "*" (star_mask, one
--- bit per field) or withhold the record.
+-- to its operator. A field the level generalizes away is "*" for every
+-- record; a decision (anon_md_decision, by class) may replace more values by
+-- "*" (star_mask, one bit per field) or withhold the class. record_id is
+-- assigned after sorting by the published fields (in code-list order, "*"
+-- last) and means nothing.
 CREATE OR REPLACE TABLE microdata_release AS
-WITH d AS (
-    SELECT record_key, {{.Keys}}
-    FROM deid_accident
-),
-j AS (
-    SELECT d.*, coalesce(m.star_mask, 0) AS star_mask
-    FROM d LEFT JOIN anon_md_decision m ON {{.On}}
-    WHERE NOT coalesce(m.dropped, false)
+WITH j AS (
+    SELECT c.record_key, c.k & {{.Mask}} AS lk, coalesce(d.star_mask, 0) AS star_mask
+    FROM anon_md_codes c
+    LEFT JOIN anon_md_decision d ON d.lk = (c.k & {{.Mask}})
+    WHERE NOT coalesce(d.dropped, false)
 ),
 p AS (
-    SELECT record_key, {{.Published}}
+    SELECT record_key, ({{.Published}}) AS pk
     FROM j
 )
 SELECT record_key,
-       row_number() OVER (ORDER BY {{.Order}}, record_key)::BIGINT AS record_id,
+       row_number() OVER (ORDER BY pk, record_key)::BIGINT AS record_id,
        {{.Columns}}
 FROM p
-ORDER BY record_id

@@ -2,19 +2,376 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/analytics"
+	"github.com/kensho-jp/kensho/anonymize"
+	"github.com/kensho-jp/kensho/ingest"
+	"github.com/kensho-jp/kensho/internal/duck"
+	"github.com/kensho-jp/kensho/site"
 )
 
-// buildCmd is a placeholder until the build stage lands; its owner replaces this file.
 var buildCmd = &command{
 	Name:    "build",
-	Summary: "(not built yet)",
-	Usage:   "kensho build",
+	Summary: "run the whole pipeline: ingest, anonymize, analytics, protect, site",
+	Usage:   "kensho build --in PATH... --out DIR [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD]",
+	Help: `
+Runs every stage in order — ingest → anonymize (de-identify) → analytics →
+anonymize (protect and audit) → site — printing one line per stage and a
+summary at the end.
+
+The site is rendered into a temporary directory beside --out and replaces
+--out with one rename only after the disclosure audit has passed, so a bad
+file, a failed audit or a crash never leaves a half-published site. An --out
+that exists and was not made by kensho is refused, not overwritten.
+
+The restricted database (--db) holds operator names and free text; it is
+created readable by its owner only and may not lie inside --out. Nothing in
+--out comes from it except what the disclosure control released.
+
+The same inputs, configuration, version and date give a byte-identical
+--out. The release date defaults to $SOURCE_DATE_EPOCH, else to the last
+day of the latest fiscal quarter in the data — never to the clock.`,
+	Examples: `  # Build the public site from the sample data
+  kensho build --in data --out public
+
+  # Two directories of submissions, a stricter configuration, a named release
+  kensho build --in 2024q1 --in 2024q2 --out public --config sdc.json --release-version 2025.1`,
 	Flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
-		return func(context.Context, []string, io.Writer, io.Writer) error {
-			return errors.New("build is not built yet")
+		var cfg buildConfig
+		fs.Var((*stringList)(&cfg.In), "in", "a file or directory of quarterly reports (repeatable; arguments after the flags count too)")
+		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
+		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`")
+		fs.StringVar(&cfg.ConfigFile, "config", "", "disclosure-control configuration `FILE` (JSON); default: safe defaults")
+		fs.StringVar(&cfg.Version, "release-version", "", "release version shown on the site (default: the kensho version)")
+		fs.StringVar(&cfg.Date, "release-date", "", "release date `YYYY-MM-DD` shown on the site")
+		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 3GB (it spills to --temp-dir beyond it)")
+		fs.StringVar(&cfg.TempDir, "temp-dir", "", "where DuckDB spills (default: beside --db)")
+		fs.StringVar(&cfg.EChartsJS, "echarts", "", "path to echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object on stdout")
+		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			cfg.In = append(cfg.In, args...)
+			return runBuild(ctx, cfg, stdout, stderr)
 		}
 	},
+}
+
+type buildConfig struct {
+	In          []string
+	Out         string
+	DB          string
+	ConfigFile  string
+	Version     string
+	Date        string
+	MemoryLimit string
+	TempDir     string
+	EChartsJS   string
+	JSON        bool
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// buildSummary is what a build reports at the end (and with --json).
+type buildSummary struct {
+	RowsRead        int           `json:"rows_read"`
+	RowsLoaded      int           `json:"rows_loaded"`
+	RowsQuarantined int           `json:"rows_quarantined"`
+	Accidents       int64         `json:"accidents"`
+	Tables          int           `json:"tables"`
+	Cells           int           `json:"cells"`
+	Suppressed      int           `json:"suppressed"`
+	MicrodataRows   int           `json:"microdata_rows"`
+	Pages           int           `json:"pages"`
+	Out             string        `json:"out"`
+	Stages          []stageTiming `json:"stages"`
+	Seconds         float64       `json:"seconds"`
+}
+
+type stageTiming struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+}
+
+func (c *buildConfig) validate() error {
+	if c.Out == "" {
+		return usagef("build: --out DIR is required")
+	}
+	if len(c.In) == 0 {
+		return usagef("build: give at least one --in PATH")
+	}
+	if c.DB == "" {
+		return usagef("build: --db must not be empty")
+	}
+	inside, err := isInside(c.DB, c.Out)
+	if err != nil {
+		return err
+	}
+	if inside {
+		return usagef("build: --db %s lies inside --out %s; the restricted database must never be published", c.DB, c.Out)
+	}
+	if c.Date != "" {
+		if _, err := time.Parse("2006-01-02", c.Date); err != nil {
+			return usagef("build: --release-date %q is not YYYY-MM-DD", c.Date)
+		}
+	}
+	return nil
+}
+
+// isInside reports whether path is dir or lies below it.
+func isInside(path, dir string) (bool, error) {
+	p, err := filepath.Abs(path)
+	if err != nil {
+		return false, err
+	}
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return false, err
+	}
+	rel, err := filepath.Rel(d, p)
+	if err != nil {
+		return false, nil
+	}
+	return rel == "." || !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && rel != "..", nil
+}
+
+// The stages of a build, in the order data flows. This list is the one place
+// the order is written.
+func buildStages() []buildStage {
+	return []buildStage{
+		{"ingest", (*builder).ingest},
+		{"deidentify", (*builder).deidentify},
+		{"analytics", (*builder).analytics},
+		{"protect", (*builder).protect},
+		{"site", (*builder).site},
+	}
+}
+
+type buildStage struct {
+	Name string
+	Run  func(*builder, context.Context) (string, error) // returns the progress line's detail
+}
+
+// builder carries the values that flow from stage to stage.
+type builder struct {
+	cfg       buildConfig
+	sdc       anonymize.Config
+	db        *sql.DB
+	stderr    io.Writer
+	summary   buildSummary
+	computed  *analytics.Result
+	protected *anonymize.Protected
+	release   *kensho.Release
+	staging   string
+}
+
+func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	sdc, err := anonymize.LoadConfig(cfg.ConfigFile)
+	if err != nil {
+		return err
+	}
+	if err := site.CheckOut(cfg.Out); err != nil {
+		return err
+	}
+	tempDir := cfg.TempDir
+	if tempDir == "" {
+		tempDir = cfg.DB + ".tmp"
+	}
+	db, err := duck.Open(ctx, cfg.DB, duck.Options{MemoryLimit: cfg.MemoryLimit, TempDir: tempDir})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	b := &builder{cfg: cfg, sdc: sdc, db: db, stderr: stderr}
+	defer b.cleanup()
+	start := time.Now()
+	for _, st := range buildStages() {
+		testPause(st.Name)
+		t0 := time.Now()
+		detail, err := st.Run(b, ctx)
+		if err != nil {
+			fmt.Fprintf(stderr, "%-10s failed\n", st.Name)
+			return err
+		}
+		d := time.Since(t0)
+		b.summary.Stages = append(b.summary.Stages, stageTiming{st.Name, d.Seconds()})
+		fmt.Fprintf(stderr, "%-10s %6.1fs  %s\n", st.Name, d.Seconds(), detail)
+	}
+	b.summary.Seconds = time.Since(start).Seconds()
+	b.summary.Out = cfg.Out
+	if cfg.JSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(b.summary)
+	}
+	s := b.summary
+	fmt.Fprintf(stdout, "kensho: %d rows read, %d loaded, %d quarantined; %d tables (%d of %d cells suppressed), %d microdata records, %d pages in %s (%.1fs)\n",
+		s.RowsRead, s.RowsLoaded, s.RowsQuarantined, s.Tables, s.Suppressed, s.Cells, s.MicrodataRows, s.Pages, s.Out, s.Seconds)
+	return nil
+}
+
+func (b *builder) cleanup() {
+	if b.staging != "" {
+		os.RemoveAll(b.staging)
+	}
+}
+
+func (b *builder) ingest(ctx context.Context) (string, error) {
+	rep, err := ingest.Load(ctx, b.db, b.cfg.In, ingest.Config{Progress: b.stderr})
+	if err != nil {
+		return "", err
+	}
+	b.summary.RowsRead, b.summary.RowsLoaded, b.summary.RowsQuarantined = rep.RowsRead, rep.RowsLoaded, rep.RowsQuarantined
+	if rep.Rejected() {
+		rep.WriteText(b.stderr)
+		return "", errors.New("a file was rejected whole, so nothing was published; fix or remove it (see above) and run again. " +
+			"ファイル全体が取り込めなかったため公開を中止しました。上の内容を確認してください。")
+	}
+	return fmt.Sprintf("%d rows read, %d loaded, %d quarantined", rep.RowsRead, rep.RowsLoaded, rep.RowsQuarantined), nil
+}
+
+func (b *builder) deidentify(ctx context.Context) (string, error) {
+	if err := anonymize.Deidentify(ctx, b.db, b.sdc.MinOperators); err != nil {
+		return "", err
+	}
+	if err := b.db.QueryRowContext(ctx, "SELECT count(*) FROM deid_accident").Scan(&b.summary.Accidents); err != nil {
+		return "", fmt.Errorf("deidentify: %w", err)
+	}
+	if b.summary.Accidents == 0 {
+		return "", errors.New("deidentify: no accident was loaded, so there is nothing to publish; check --in")
+	}
+	return fmt.Sprintf("%d accidents", b.summary.Accidents), nil
+}
+
+func (b *builder) analytics(ctx context.Context) (string, error) {
+	res, err := analytics.Compute(ctx, b.db, analytics.Config{})
+	if err != nil {
+		return "", err
+	}
+	b.computed = res
+	cells := 0
+	for _, t := range res.Tables {
+		for _, r := range t.Rows {
+			cells += len(r.Cells)
+		}
+	}
+	b.summary.Tables, b.summary.Cells = len(res.Tables), cells
+	return fmt.Sprintf("%d tables, %d cells, FY%d–FY%d", len(res.Tables), cells, res.FiscalYears[0], res.LatestYear), nil
+}
+
+func (b *builder) protect(ctx context.Context) (string, error) {
+	p, err := anonymize.Protect(ctx, b.db, b.computed.Tables, b.sdc)
+	if err != nil {
+		return "", err
+	}
+	b.protected = p
+	date, err := b.releaseDate(ctx)
+	if err != nil {
+		return "", err
+	}
+	release := b.cfg.Version
+	if release == "" {
+		release = version()
+	}
+	b.release = &kensho.Release{
+		Version:      release,
+		BuildDate:    date,
+		FiscalYears:  b.computed.FiscalYears,
+		LatestYear:   b.computed.LatestYear,
+		PartialYears: b.computed.PartialYears,
+		Tables:       p.Tables,
+		Summary:      analytics.Summarize(p.Tables, b.computed.LatestYear),
+		Risk:         p.Risk.Public(),
+		Microdata:    p.Microdata,
+	}
+	if err := anonymize.Publish(ctx, b.db, anonymize.ReleasePath(b.cfg.DB), b.release, p); err != nil {
+		return "", err
+	}
+	suppressed := 0
+	for _, t := range p.Tables {
+		for _, r := range t.Rows {
+			for _, c := range r.Cells {
+				if c.Status == kensho.Suppressed {
+					suppressed++
+				}
+			}
+		}
+	}
+	b.summary.Suppressed, b.summary.MicrodataRows = suppressed, p.Microdata.Rows
+	return fmt.Sprintf("%d cells suppressed, %d microdata records, audit passed", suppressed, p.Microdata.Rows), nil
+}
+
+func (b *builder) site(ctx context.Context) (string, error) {
+	staging, err := os.MkdirTemp(filepath.Dir(filepath.Clean(b.cfg.Out)), ".kensho-staging-")
+	if err != nil {
+		return "", fmt.Errorf("site: %w", err)
+	}
+	b.staging = staging
+	if err := anonymize.ExportMicrodata(ctx, anonymize.ReleasePath(b.cfg.DB), filepath.Join(staging, "data")); err != nil {
+		return "", err
+	}
+	st, err := site.Render(ctx, b.release, staging, site.Options{EChartsJS: b.cfg.EChartsJS})
+	if err != nil {
+		return "", err
+	}
+	testPause("publish")
+	if err := site.Publish(staging, b.cfg.Out); err != nil {
+		return "", err
+	}
+	b.staging = ""
+	b.summary.Pages = st.Pages
+	return fmt.Sprintf("%d pages, %.1f MB", st.Pages, float64(st.Bytes)/1e6), nil
+}
+
+// releaseDate is --release-date, else $SOURCE_DATE_EPOCH, else the last day
+// of the latest fiscal quarter in the data — never the clock, so that two
+// builds of the same data are byte-identical.
+func (b *builder) releaseDate(ctx context.Context) (string, error) {
+	if b.cfg.Date != "" {
+		return b.cfg.Date, nil
+	}
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("SOURCE_DATE_EPOCH %q is not a number of seconds", s)
+		}
+		return time.Unix(sec, 0).In(kensho.JST).Format("2006-01-02"), nil
+	}
+	var fy, q int
+	err := b.db.QueryRowContext(ctx, "SELECT fiscal_year, quarter FROM deid_accident ORDER BY fiscal_year DESC, quarter DESC LIMIT 1").Scan(&fy, &q)
+	if err != nil {
+		return "", fmt.Errorf("release date: %w", err)
+	}
+	return kensho.FiscalQuarter{Year: fy, Quarter: q}.End().AddDate(0, 0, -1).Format("2006-01-02"), nil
+}
+
+// testPause lets the crash-safety test stop the process at a named point:
+// with KENSHO_TEST_PAUSE=<point> the build writes <point> to
+// KENSHO_TEST_PAUSE_FILE and sleeps until killed.
+func testPause(point string) {
+	if os.Getenv("KENSHO_TEST_PAUSE") != point {
+		return
+	}
+	if f := os.Getenv("KENSHO_TEST_PAUSE_FILE"); f != "" {
+		os.WriteFile(f, []byte(point), 0o644)
+	}
+	time.Sleep(time.Hour)
 }

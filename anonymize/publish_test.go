@@ -1,0 +1,192 @@
+package anonymize
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kensho-jp/kensho"
+)
+
+func TestReleasePath(t *testing.T) {
+	for in, want := range map[string]string{
+		"kensho.duckdb":          "kensho.release.duckdb",
+		".build/kensho.duckdb":   ".build/kensho.release.duckdb",
+		"/var/lib/k/data.duckdb": "/var/lib/k/data.release.duckdb",
+		"restricted.db":          "restricted.db.release.duckdb",
+	} {
+		if got := ReleasePath(in); got != want {
+			t.Errorf("ReleasePath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// snapshot reads every file under dir.
+func snapshot(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func sameFiles(t *testing.T, before, after map[string][]byte) {
+	t.Helper()
+	if len(before) != len(after) {
+		t.Errorf("files: %d before, %d after", len(before), len(after))
+	}
+	for p, b := range before {
+		if !bytes.Equal(b, after[p]) {
+			t.Errorf("%s changed", filepath.Base(p))
+		}
+	}
+}
+
+// TestFailedAuditPublishesNothing: when the audit fails, Protect says so,
+// Publish refuses, and the previous release is left as it was.
+func TestFailedAuditPublishesNothing(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := fxDB(t, fxSpec{operators: 20, perYear: 250, years: []int{2024}, seed: 31, skew: 1})
+	tables := buildTables(t, db, reportSpecs[:3])
+	dir := t.TempDir()
+	buildOutputs(t, db, tables, DefaultConfig(), dir)
+	before := snapshot(t, dir)
+
+	// The data change after analytics ran: the published figures no longer
+	// match the records, which only the audit (recomputing from the
+	// records) can see.
+	if _, err := db.Exec(`UPDATE deid_accident SET affected_users = affected_users + 1000, user_hours = user_hours + 1000
+		WHERE record_key IN (SELECT record_key FROM deid_accident ORDER BY record_key LIMIT 3)`); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Protect(ctx, db, tables, DefaultConfig())
+	var ae *AuditError
+	if !errors.As(err, &ae) {
+		t.Fatalf("Protect error = %v, want an *AuditError", err)
+	}
+	if p == nil || p.Passed() || p.Risk.Audit.Passed || len(p.Risk.Audit.Failures) == 0 {
+		t.Fatalf("a failed audit must come back with its report and not passed")
+	}
+	if !strings.Contains(err.Error(), "nothing is published") || !strings.Contains(err.Error(), "the data give") {
+		t.Errorf("error does not give the reasons: %v", err)
+	}
+	rel := &kensho.Release{Version: "test", Tables: p.Tables, Microdata: p.Microdata}
+	if err := Publish(ctx, db, filepath.Join(dir, "kensho.release.duckdb"), rel, p); err == nil {
+		t.Fatal("Publish accepted a release whose audit failed")
+	}
+	sameFiles(t, before, snapshot(t, dir))
+}
+
+// TestPublishRefusesIdentifiers: an operator's name in any published string
+// stops the release, and the previous one stays.
+func TestPublishRefusesIdentifiers(t *testing.T) {
+	ctx := context.Background()
+	db, ops, _ := fxDB(t, fxSpec{operators: 20, perYear: 250, years: []int{2024}, seed: 32, skew: 1})
+	tables := buildTables(t, db, reportSpecs[:2])
+	dir := t.TempDir()
+	p, _ := buildOutputs(t, db, tables, DefaultConfig(), dir)
+	before := snapshot(t, dir)
+	cases := map[string]func(rel *kensho.Release){
+		"summary names an operator": func(rel *kensho.Release) {
+			rel.Summary.Ja = "今年度は" + strings.TrimSuffix(ops[3].name, "株式会社") + "の障害が目立った。"
+		},
+		"risk text has a mail address": func(rel *kensho.Release) { rel.Risk.En = "contact noc005@op005.example.jp" },
+		"summary has a phone number":   func(rel *kensho.Release) { rel.Summary.En = "call 03 5007 1007" },
+		"version carries a model name":  func(rel *kensho.Release) { rel.Version = ops[2].vendor },
+	}
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			rel := &kensho.Release{Version: "test", Tables: p.Tables, Microdata: p.Microdata, Risk: p.Risk.Public()}
+			mutate(rel)
+			err := Publish(ctx, db, filepath.Join(dir, "kensho.release.duckdb"), rel, p)
+			var ae *AuditError
+			if !errors.As(err, &ae) {
+				t.Fatalf("Publish error = %v, want an *AuditError", err)
+			}
+			for _, o := range ops {
+				if strings.Contains(err.Error(), o.name) || strings.Contains(err.Error(), o.vendor) {
+					t.Errorf("the error repeats the identifier: %v", err)
+				}
+			}
+			sameFiles(t, before, snapshot(t, dir))
+		})
+	}
+	// A table that is not the protected one is refused too.
+	rel := &kensho.Release{Version: "test", Tables: tables, Microdata: p.Microdata}
+	if err := Publish(ctx, db, filepath.Join(dir, "kensho.release.duckdb"), rel, p); err == nil {
+		t.Error("Publish accepted unprotected tables")
+	}
+	sameFiles(t, before, snapshot(t, dir))
+}
+
+// TestReleaseRoundTrip: what LoadRelease reads is what Publish wrote.
+func TestReleaseRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := fxDB(t, fxSpec{operators: 20, perYear: 250, years: []int{2023, 2024}, seed: 33, skew: 1})
+	tables := buildTables(t, db, reportSpecs[:2])
+	p, err := Protect(ctx, db, tables, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := &kensho.Release{Version: "v1", BuildDate: "2026-04-01", FiscalYears: []int{2023, 2024}, LatestYear: 2024,
+		PartialYears: []int{}, Tables: p.Tables, Summary: kensho.Text{Ja: "要約", En: "summary"}, Risk: p.Risk.Public(), Microdata: p.Microdata}
+	path := filepath.Join(t.TempDir(), "r.release.duckdb")
+	if err := Publish(ctx, db, path, rel, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadRelease(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rel, got); diff != "" {
+		t.Errorf("release (-wrote +read):\n%s", diff)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o644 {
+		t.Errorf("release mode %v, want 0644", fi.Mode().Perm())
+	}
+	if _, err := os.Stat(path + ".wal"); err == nil {
+		t.Error("a write-ahead log is left beside the release")
+	}
+}
+
+// TestDeterministicOutputs: the same input gives byte-identical outputs.
+func TestDeterministicOutputs(t *testing.T) {
+	spec := fxSpec{operators: 25, perYear: 300, years: []int{2023, 2024}, seed: 34, skew: 1.2}
+	var runs [][]string
+	for i := 0; i < 2; i++ {
+		db, _, _ := fxDB(t, spec)
+		_, files := buildOutputs(t, db, buildTables(t, db, reportSpecs), DefaultConfig(), t.TempDir())
+		runs = append(runs, files[1:]) // the DuckDB file itself is DuckDB's business; its contents are in release.json
+	}
+	for i := range runs[0] {
+		a, err := os.ReadFile(runs[0][i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(runs[1][i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs on the same data", filepath.Base(runs[0][i]))
+		}
+	}
+}
