@@ -26,6 +26,15 @@ var benchDir struct {
 	err  error
 }
 
+// TestMain removes the files the benchmarks generated.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir.dir != "" {
+		os.RemoveAll(benchDir.dir)
+	}
+	os.Exit(code)
+}
+
 // benchFile writes (once per process) a generated file of *benchRows rows.
 func benchFile(b *testing.B, kind string) string {
 	b.Helper()

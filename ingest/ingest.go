@@ -49,6 +49,10 @@ var schemaSQL string
 type Config struct {
 	Now      func() time.Time // load time clock; nil = time.Now
 	Progress io.Writer        // where a progress bar goes (nil = none); only when it is a terminal
+	// BeforeCommit, if set, is called with a file's path while its
+	// transaction is open, just before it commits: a seam for crash tests
+	// (a process killed there must leave none of the file's rows).
+	BeforeCommit func(path string)
 }
 
 // Load reads every file of paths (a directory is walked for .csv and
@@ -95,7 +99,7 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 		if t.err != nil {
 			fr, errs = unreadable(t.path, t.err)
 		} else {
-			fr, errs, err = loadFile(ctx, conn, steps, t.path, now().In(jst()), tmp)
+			fr, errs, err = loadFile(ctx, conn, steps, t.path, now().In(jst()), tmp, cfg.BeforeCommit)
 			if err != nil {
 				return rep, fmt.Errorf("ingest %s: %w", t.path, err)
 			}
@@ -175,7 +179,8 @@ func unreadable(path string, err error) (FileReport, []Error) {
 }
 
 // loadFile loads one file in one transaction.
-func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string, loadedAt time.Time, tmp string) (FileReport, []Error, error) {
+func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string, loadedAt time.Time, tmp string,
+	beforeCommit func(string)) (FileReport, []Error, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fr, errs := unreadable(path, err)
@@ -273,7 +278,7 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 	fr.RowsRead, fr.RowsLoaded, fr.RowsQuarantined = w.read, w.loaded, w.quarantined
 	fr.Warnings = w.warnings
 	fr.fileWarnings = w.fileWarnings
-	if err := steps.load(ctx, conn, &fr, w, loadedAt); err != nil {
+	if err := steps.load(ctx, conn, &fr, w, loadedAt, beforeCommit); err != nil {
 		return fr, nil, err
 	}
 	return fr, w.errs, nil

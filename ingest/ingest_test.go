@@ -520,3 +520,29 @@ func TestUnknownColumnKeptInExtra(t *testing.T) {
 		t.Errorf("%d unknown_column warnings, want 1", n)
 	}
 }
+
+// TestBeforeCommitSeesOpenTransaction: the hook runs inside the file's
+// transaction (another connection does not see the rows yet), once per
+// loaded file.
+func TestBeforeCommitSeesOpenTransaction(t *testing.T) {
+	db := duck.MustOpenMemory(t)
+	var calls []string
+	rep, err := Load(context.Background(), db, []string{"testdata/utf8.csv", "testdata/missing_column.csv"}, Config{
+		Now: fixedNow,
+		BeforeCommit: func(path string) {
+			calls = append(calls, path)
+			if n := queryInt(t, db, "SELECT count(*) FROM accident"); n != 0 {
+				t.Errorf("%d rows visible before commit", n)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"testdata/utf8.csv"}, calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM accident"); n != rep.RowsLoaded {
+		t.Errorf("%d rows after commit, want %d", n, rep.RowsLoaded)
+	}
+}

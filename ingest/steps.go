@@ -191,7 +191,8 @@ func (s *loadSteps) recordFile(ctx context.Context, conn *sql.Conn, fr *FileRepo
 // load moves a validated file from its temporary files into the tables,
 // in one transaction: superseded versions to history, then the new rows,
 // quarantine, warnings, and the file's own record.
-func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w *fileWriter, loadedAt time.Time) error {
+func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w *fileWriter, loadedAt time.Time,
+	beforeCommit func(string)) error {
 	p := fileParams(fr, loadedAt)
 	maxObject := 16 << 20
 	if w.maxLine+1 > maxObject {
@@ -247,8 +248,13 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 				return fmt.Errorf("%s: %d rows written but %d inserted", f.step, f.file.lines, n)
 			}
 		}
-		_, err := s.exec(ctx, tx, "file", data, p)
-		return err
+		if _, err := s.exec(ctx, tx, "file", data, p); err != nil {
+			return err
+		}
+		if beforeCommit != nil {
+			beforeCommit(fr.Path)
+		}
+		return nil
 	})
 }
 

@@ -235,7 +235,11 @@ func (b *builder) cleanup() {
 }
 
 func (b *builder) ingest(ctx context.Context) (string, error) {
-	rep, err := ingest.Load(ctx, b.db, b.cfg.In, ingest.Config{Progress: b.stderr})
+	rep, err := ingest.Load(ctx, b.db, b.cfg.In, ingest.Config{
+		Progress: b.stderr,
+		// The crash test kills the build inside a file's transaction.
+		BeforeCommit: func(string) { testPause("ingest-file") },
+	})
 	if err != nil {
 		return "", err
 	}
