@@ -21,12 +21,16 @@ var FlagLabels = map[string]Text{
 // IsFlagColumn reports whether a dimension is a true/false column.
 func IsFlagColumn(dim string) bool { return flagColumns[dim] }
 
+// Labelled reports whether a dimension's keys carry labels: a table's CSV
+// follows such a key column with <dim>_ja and <dim>_en.
+func Labelled(dim string) bool { return IsFlagColumn(dim) || ListByName(dim) != nil }
+
 // KeyLabel returns the labels of key in dimension dim: the code list's
 // labels (ListByName), yes/no for a true/false dimension, 合計/total for
 // Total. ok is false when the dimension's keys carry no labels (fiscal
 // year, quarter, disaster name) or the key is not one of its codes.
 func KeyLabel(dim, key string) (label Text, ok bool) {
-	if !IsFlagColumn(dim) && ListByName(dim) == nil {
+	if !Labelled(dim) {
 		return Text{}, false
 	}
 	if key == Total {

@@ -28,4 +28,9 @@ func TestKeyLabel(t *testing.T) {
 	if !IsFlagColumn("third_party") || IsFlagColumn("cause") {
 		t.Error("IsFlagColumn")
 	}
+	for dim, want := range map[string]bool{"cause": true, "third_party": true, "form": true, "fiscal_year": false, "quarter": false, "disaster": false} {
+		if Labelled(dim) != want {
+			t.Errorf("Labelled(%q) = %v", dim, !want)
+		}
+	}
 }

@@ -67,12 +67,7 @@ func Compute(ctx context.Context, db *sql.DB, cfg Config) (*Result, error) {
 	if !slices.Contains(cal.years, latest) {
 		return nil, fmt.Errorf("analytics: latest year %d has no accidents in deid_accident (years with data: %v)", latest, cal.years)
 	}
-	st, err := prepare(ctx, db)
-	if err != nil {
-		return nil, fmt.Errorf("analytics: %w", err)
-	}
-	defer st.close()
-	b := &builder{db: db, cal: cal, latest: latest, accidents: st.Accidents, rows: map[string]map[string]int{}}
+	b := &builder{db: db, cal: cal, latest: latest, rows: map[string]map[string]int{}}
 	all := specs()
 	// The queries run concurrently (DuckDB counts one table while Go adds up
 	// another's parts); the tables are then built in order, so the result

@@ -466,30 +466,3 @@ func TestComputeRejectsBrokenData(t *testing.T) {
 		}
 	})
 }
-
-// TestComputeLeavesNoTrace: Compute's private database is gone afterwards,
-// and the restricted database holds no new table.
-func TestComputeLeavesNoTrace(t *testing.T) {
-	db := mustFixtureDB(t)
-	list := func() []string {
-		rows, err := db.Query(`SELECT database_name || '.' || table_name FROM duckdb_tables() ORDER BY ALL`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			rows.Scan(&s)
-			out = append(out, s)
-		}
-		return out
-	}
-	before := list()
-	if _, err := Compute(context.Background(), db, Config{}); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(before, list()); diff != "" {
-		t.Errorf("tables after Compute (-before +after):\n%s", diff)
-	}
-}

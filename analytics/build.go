@@ -35,10 +35,8 @@ type builder struct {
 	db     *sql.DB
 	cal    *calendar
 	latest int
-	// accidents is the prepared table the queries count (prepare.sql).
-	accidents string
-	tables    []kensho.StatTable
-	rows      map[string]map[string]int // table name -> joined key -> row index
+	tables []kensho.StatTable
+	rows   map[string]map[string]int // table name -> joined key -> row index
 }
 
 // opSums are the additive magnitudes of one operator's part of a cell, or
@@ -244,22 +242,38 @@ func (b *builder) domain(s tableSpec, d dimSpec) []string {
 	return keys
 }
 
-// query runs the table's query and gathers its rows by cell. A row with
-// op_key is one operator's part of a cell (margins included): the cell's
-// value is the sum of its parts, and the parts are its contributions. A row
-// without op_key carries derived columns of one cell (a median).
+// maxCellOps bounds the cells × operators a table may have; the parts are
+// added up in a dense array of that size (32 bytes each). Ten years of
+// national data need well under a million.
+const maxCellOps = 50_000_000
+
+// maxDims is the most dimensions a table has.
+const maxDims = 4
+
+// part is one row of a table's query: one operator's accidents with one
+// combination of the finest keys, the keys as positions in their domains.
+type part struct {
+	key  [maxDims]int32
+	sums opSums
+}
+
+// query runs the table's query and adds its parts up into cells. A row with
+// op_key is one operator's accidents with one combination of the finest
+// keys; it counts in its own cell and in every margin above it (each margin
+// dimension either kept or Total), and the operator's sum in a cell is its
+// contribution. A row without op_key carries derived columns of one cell,
+// margins included (a median).
 //
 // Every key must be one the table lays out (a code of the column's code
-// list, or Total for a margin): anything else breaks the contract with
-// ingest and is an error, never silently dropped. For a dimension without a
-// code list it returns the keys found, ordered by the spec's orderBy column,
-// then by key.
+// list): anything else breaks the contract with ingest and is an error, never
+// silently dropped. For a dimension without a code list it returns the keys
+// found, ordered by the spec's orderBy column, then by key.
 func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (map[string]*cellData, [][]string, error) {
 	var args []any
 	if s.latestOnly {
 		args = append(args, sql.Named("latest", b.latest))
 	}
-	rows, err := b.db.QueryContext(ctx, render(s.query, map[string]string{"Accidents": b.accidents}), args...)
+	rows, err := b.db.QueryContext(ctx, sqlText(s.query), args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -268,31 +282,38 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 	if err != nil {
 		return nil, nil, err
 	}
+	nd := len(s.dims)
+	if nd > maxDims {
+		panic(fmt.Sprintf("analytics: table %s has %d dimensions, more than %d", s.name, nd, maxDims))
+	}
 	dimCol := map[string]int{}
 	for i, d := range s.dims {
 		dimCol[d.name] = i
 	}
-	allowed := make([]map[string]bool, len(s.dims))
+	position := make([]map[string]int32, nd) // key -> position in its domain
 	sparseDim := -1
 	for i, dom := range domains {
+		position[i] = map[string]int32{}
 		if dom == nil {
 			sparseDim = i
-		} else {
-			allowed[i] = map[string]bool{}
-			for _, k := range dom {
-				allowed[i][k] = true
-			}
+			continue
+		}
+		for k, key := range dom {
+			position[i][key] = int32(k)
 		}
 	}
 	var (
-		keyNull                      = make([]sql.NullString, len(s.dims))
-		key                          = make([]string, len(s.dims))
+		keyNull                      = make([]sql.NullString, nd)
+		key                          = make([]string, nd)
 		op, accidents, users, minute sql.NullInt64
 		extra                        = map[string]*sql.NullFloat64{}
 		dest                         = make([]any, len(cols))
 		data                         = map[string]*cellData{}
+		parts                        []part
+		sparseKeys                   []string               // by position of first appearance
 		firstOrder                   = map[string]float64{} // sparse key -> minimum of orderBy
 		found                        = 0
+		ops                          = map[int32]bool{}
 	)
 	for i, c := range cols {
 		switch c {
@@ -314,24 +335,8 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 			extra[c], dest[i] = v, v
 		}
 	}
-	if found != len(s.dims) || !slices.Contains(cols, "accidents") || !slices.Contains(cols, "op_key") {
+	if found != nd || !slices.Contains(cols, "accidents") || !slices.Contains(cols, "op_key") {
 		panic(fmt.Sprintf("analytics: sql/%s.sql must return every dimension, op_key and accidents (has %v)", s.query, cols))
-	}
-	var buf []byte
-	cell := func(k []string) *cellData {
-		buf = buf[:0]
-		for i, s := range k {
-			if i > 0 {
-				buf = append(buf, keySep)
-			}
-			buf = append(buf, s...)
-		}
-		cd := data[string(buf)] // no allocation for a lookup
-		if cd == nil {
-			cd = &cellData{extraAccidents: -1}
-			data[string(buf)] = cd
-		}
-		return cd
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
@@ -342,57 +347,141 @@ func (b *builder) query(ctx context.Context, s tableSpec, domains [][]string) (m
 				return nil, nil, fmt.Errorf("deid_accident.%s is empty (NULL) for some accidents; re-run anonymize", s.dims[i].name)
 			}
 			key[i] = k.String
-			if allowed[i] != nil && !allowed[i][k.String] {
-				return nil, nil, fmt.Errorf("deid_accident.%s holds %q, which is not a code of %s; re-run ingest and anonymize with the current code lists",
-					s.dims[i].name, k.String, codeSource(s.dims[i].name))
-			}
 		}
 		if !op.Valid {
-			// A cell's derived columns.
-			cd := cell(key)
-			cd.extra = map[string]sql.NullFloat64{}
-			cd.extraAccidents = accidents.Int64
+			// A cell's derived columns; its keys may be margins.
+			cd := &cellData{extra: map[string]sql.NullFloat64{}, extraAccidents: accidents.Int64}
 			for c, v := range extra {
 				cd.extra[c] = *v
 			}
+			data[joinKey(key)] = cd
 			continue
 		}
-		part := opSums{op: int32(op.Int64), accidents: accidents.Int64, users: users.Int64, userMinutes: minute.Int64}
-		if sparseDim >= 0 {
-			k := key[sparseDim]
-			f, ok := firstOrder[k]
-			if v := extra[s.orderBy]; s.orderBy != "" && v.Valid && (!ok || v.Float64 < f) {
-				f = v.Float64
-			} else if !ok {
-				f = math.Inf(1)
+		p := part{sums: opSums{op: int32(op.Int64), accidents: accidents.Int64, users: users.Int64, userMinutes: minute.Int64}}
+		for i, k := range key {
+			pos, ok := position[i][k]
+			switch {
+			case ok && k != kensho.Total:
+			case i == sparseDim && k != kensho.Total:
+				pos = int32(len(sparseKeys))
+				position[i][k] = pos
+				sparseKeys = append(sparseKeys, k)
+				firstOrder[k] = math.Inf(1)
+			default:
+				return nil, nil, fmt.Errorf("deid_accident.%s holds %q, which is not a code of %s; re-run ingest and anonymize with the current code lists",
+					s.dims[i].name, k, codeSource(s.dims[i].name))
 			}
-			firstOrder[k] = f
+			p.key[i] = pos
 		}
-		cd := cell(key)
-		if n := len(cd.parts); n > 0 && cd.parts[n-1].op >= part.op {
-			return nil, nil, fmt.Errorf("sql/%s.sql: the parts of cell %v are not in op_key order", s.query, key)
+		if sparseDim >= 0 && s.orderBy != "" {
+			if v := extra[s.orderBy]; v.Valid && v.Float64 < firstOrder[key[sparseDim]] {
+				firstOrder[key[sparseDim]] = v.Float64
+			}
 		}
-		cd.parts = append(cd.parts, part)
-		if err := cd.total.add(part); err != nil {
-			return nil, nil, fmt.Errorf("cell %v: %w", key, err)
-		}
+		ops[p.sums.op] = true
+		parts = append(parts, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
+
+	// The keys of a dimension without a code list: first occurrence
+	// first, then by key (the name), a stable order; and their positions.
+	seen := make([][]string, nd)
+	full := slices.Clone(domains)
+	if sparseDim >= 0 {
+		order := slices.Clone(sparseKeys)
+		slices.SortFunc(order, func(a, c string) int {
+			return cmp.Or(cmp.Compare(firstOrder[a], firstOrder[c]), cmp.Compare(a, c))
+		})
+		seen[sparseDim] = order
+		remap := make([]int32, len(sparseKeys))
+		for newPos, k := range order {
+			remap[position[sparseDim][k]] = int32(newPos)
+		}
+		for i := range parts {
+			parts[i].key[sparseDim] = remap[parts[i].key[sparseDim]]
+		}
+		full[sparseDim] = order
+		if s.dims[sparseDim].margin {
+			full[sparseDim] = append(slices.Clone(order), kensho.Total)
+		}
+	}
+
+	// Cells are numbered in mixed radix over the domains; operators by
+	// their rank among the table's operators.
+	stride := make([]int, nd)
+	nCells := 1
+	for i := nd - 1; i >= 0; i-- {
+		stride[i] = nCells
+		nCells *= len(full[i])
+	}
+	opList := slices.Sorted(maps.Keys(ops)) // op_key order: contributions are sorted by it
+	opRank := make(map[int32]int, len(opList))
+	for r, o := range opList {
+		opRank[o] = r
+	}
+	if nCells*len(opList) > maxCellOps {
+		return nil, nil, fmt.Errorf("%d cells × %d operators is more than this table can hold (%d)", nCells, len(opList), maxCellOps)
+	}
+	var margins []int // dimensions with a Total, and its position
+	var totalPos []int
+	for i, d := range s.dims {
+		if d.margin {
+			margins = append(margins, i)
+			totalPos = append(totalPos, slices.Index(full[i], kensho.Total))
+		}
+	}
+	acc := make([]opSums, nCells*len(opList))
+	for _, p := range parts {
+		base := 0
+		for i := range nd {
+			base += int(p.key[i]) * stride[i]
+		}
+		r := opRank[p.sums.op]
+		// The part counts in its cell and in every margin above it: each
+		// subset of the margin dimensions set to Total.
+		for mask := 0; mask < 1<<len(margins); mask++ {
+			c := base
+			for j, d := range margins {
+				if mask&(1<<j) != 0 {
+					c += (totalPos[j] - int(p.key[d])) * stride[d]
+				}
+			}
+			if err := acc[c*len(opList)+r].add(p.sums); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	for c := 0; c < nCells; c++ {
+		var cd *cellData
+		for r, o := range opList {
+			a := acc[c*len(opList)+r]
+			if a.accidents == 0 {
+				continue
+			}
+			if cd == nil {
+				for i := range key {
+					key[i] = full[i][c/stride[i]%len(full[i])]
+				}
+				jk := joinKey(key)
+				if cd = data[jk]; cd == nil {
+					cd = &cellData{extraAccidents: -1}
+					data[jk] = cd
+				}
+			}
+			a.op = o
+			cd.parts = append(cd.parts, a)
+			if err := cd.total.add(a); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
 	for _, jk := range slices.Sorted(maps.Keys(data)) { // sorted: the first error is always the same
 		if cd := data[jk]; cd.extraAccidents >= 0 && cd.extraAccidents != cd.total.accidents {
 			return nil, nil, fmt.Errorf("sql/%s.sql: cell %q: %d accidents in its derived row, %d in its parts",
-				s.query, strings.ReplaceAll(jk, "\x1f", ","), cd.extraAccidents, cd.total.accidents)
+				s.query, strings.ReplaceAll(jk, string(keySep), ","), cd.extraAccidents, cd.total.accidents)
 		}
-	}
-	seen := make([][]string, len(s.dims))
-	if sparseDim >= 0 {
-		seen[sparseDim] = slices.Sorted(maps.Keys(firstOrder))
-		// First occurrence first, then by key (the name): a stable order.
-		slices.SortStableFunc(seen[sparseDim], func(a, c string) int {
-			return cmp.Compare(firstOrder[a], firstOrder[c])
-		})
 	}
 	return data, seen, nil
 }

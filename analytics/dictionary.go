@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/kensho-jp/kensho"
 )
@@ -50,9 +51,6 @@ func keyLabel(dim, key string) kensho.Text {
 	return l
 }
 
-// labelled reports whether a dimension's keys are codes that have labels.
-func labelled(dim string) bool { return kensho.IsFlagColumn(dim) || kensho.ListByName(dim) != nil }
-
 // filterScope describes the filters tables use.
 var filterScope = map[string]kensho.Text{
 	"meets_serious=true": {Ja: "重大な事故の基準(施行規則第58条)を満たす事故だけを数えます。", En: "Only accidents that met the serious-accident criteria (Article 58) count."},
@@ -76,7 +74,7 @@ var measureMeaning = map[string]kensho.Text{
 	"trend_flag":          {Ja: "1 = 増加(信頼区間が0%より上)、−1 = 減少(0%より下)、0 = 明確な傾向なし", En: "1 = rising (interval above 0 %), −1 = falling (below 0 %), 0 = no clear trend"},
 	"fit_first_year":      {Ja: "傾向の推定に使った最初の年度", En: "first fiscal year the trend is estimated from"},
 	"fit_last_year":       {Ja: "傾向の推定に使った最後の年度(集計途中の年度は使いません)", En: "last fiscal year the trend is estimated from (a partial year is not used)"},
-	"fit_years":           {Ja: "傾向の推定に使った年度の数(3以上)", En: "number of fiscal years the trend is estimated from (at least 3)"},
+	"fit_years":           {Ja: "傾向の推定に使った年度の数(" + strconv.Itoa(minTrendYears) + "以上)", En: "number of fiscal years the trend is estimated from (at least " + strconv.Itoa(minTrendYears) + ")"},
 	"dispersion":          {Ja: "分散パラメータ(ピアソンのカイ二乗統計量÷(年度数−2)、1未満は1)", En: "dispersion (Pearson's chi-square divided by the number of years minus 2, at least 1)"},
 }
 
@@ -168,7 +166,7 @@ func keyColumns(t kensho.StatTable, i int, dim kensho.Dim) []ColumnDoc {
 	if hasTotal {
 		key.Meaning = join(key.Meaning, kensho.Text{Ja: "(total は合計)", En: "(total for all)"})
 	}
-	if !labelled(dim.Name) {
+	if !kensho.Labelled(dim.Name) {
 		for _, k := range keys {
 			if k == kensho.Total {
 				key.Values = append(key.Values, CodeDoc{Code: k, Label: kensho.TotalLabel})
@@ -206,7 +204,7 @@ func CSVKeys(t kensho.StatTable, r kensho.Row) []string {
 	var out []string
 	for i, d := range t.Dims {
 		out = append(out, r.Key[i])
-		if labelled(d.Name) {
+		if kensho.Labelled(d.Name) {
 			l := keyLabel(d.Name, r.Key[i])
 			out = append(out, l.Ja, l.In("en"))
 		}

@@ -31,7 +31,7 @@ func TestDictionary(t *testing.T) {
 		var wantCols []string
 		for _, dim := range tb.Dims {
 			wantCols = append(wantCols, dim.Name)
-			if kensho.ListByName(dim.Name) != nil || kensho.IsFlagColumn(dim.Name) {
+			if kensho.Labelled(dim.Name) {
 				wantCols = append(wantCols, dim.Name+"_ja", dim.Name+"_en")
 			}
 		}

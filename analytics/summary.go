@@ -23,6 +23,7 @@ func Summarize(tables []kensho.StatTable, latestYear int) kensho.Text {
 	for i := range tables {
 		s.byName[tables[i].Name] = &tables[i]
 	}
+	s.partial = s.isPartial(latestYear)
 	var ja, en []string
 	for _, part := range []func() (string, string){s.total, s.changes, s.trends, s.serious} {
 		if j, e := part(); j != "" {
@@ -41,6 +42,16 @@ func Summarize(tables []kensho.StatTable, latestYear int) kensho.Text {
 type summarizer struct {
 	byName     map[string]*kensho.StatTable
 	year, prev string
+	// partial: the year lacks data for some quarter, so its figures will
+	// still grow.
+	partial bool
+}
+
+// isPartial reports whether year is covered by the tables by fiscal year
+// but not by the seasonality table, which covers only the complete years.
+func (s *summarizer) isPartial(year int) bool {
+	all, complete := s.byName["accidents_by_year"], s.byName["seasonality_by_quarter"]
+	return all != nil && complete != nil && slices.Contains(all.FiscalYears, year) && !slices.Contains(complete.FiscalYears, year)
 }
 
 // published returns the value of a measure at a key, when the table, the
@@ -112,6 +123,10 @@ func (s *summarizer) total() (string, string) {
 	}
 	ja := fmt.Sprintf("%sに報告された電気通信事故は%s件でした", fyJa(s.year), count(cur))
 	en := fmt.Sprintf("Operators reported %s in %s", strings.Replace(accidentsEn(cur), "accident", "telecom accident", 1), fyEn(s.year))
+	if s.partial {
+		ja = fmt.Sprintf("%s(集計途中:四半期のデータがそろっていません)に報告された電気通信事故は%s件でした", fyJa(s.year), count(cur))
+		en = fmt.Sprintf("So far, operators reported %s in %s, for which not every quarter has data yet", strings.Replace(accidentsEn(cur), "accident", "telecom accident", 1), fyEn(s.year))
+	}
 	if prev, ok := s.published("accidents_by_year", "accidents", s.prev, kensho.Total, kensho.Total); ok {
 		switch d := cur - prev; {
 		case d > 0:

@@ -146,6 +146,17 @@ func TestSummarizeUsesOnlyPublished(t *testing.T) {
 		t.Errorf("summary:\n%s\n%s", got.Ja, got.En)
 	}
 
+	// A partial year says so.
+	fix := mustFixtureDB(t)
+	partial, err := Compute(context.Background(), fix, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Summarize(publishAll(partial.Tables), 2025)
+	if !strings.Contains(p.Ja, "2025年度(集計途中") || !strings.Contains(p.En, "not every quarter has data yet") {
+		t.Errorf("summary of the partial year 2025:\n%s\n%s", p.Ja, p.En)
+	}
+
 	// Nothing published: a sentence that says so.
 	none := Summarize(nil, 2024)
 	if !strings.Contains(none.Ja, "公表できる集計値はありません") || !strings.Contains(none.En, "No figure") {

@@ -1,6 +1,9 @@
 package analytics
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/kensho-jp/kensho"
 )
 
@@ -136,6 +139,7 @@ func byYear(name, page, dim string, title, what kensho.Text) tableSpec {
 // specs lists every table in publication order. Tables a derived measure
 // reads come before it.
 func specs() []tableSpec {
+	breaks := seriesBreaksText()
 	return []tableSpec{
 		{
 			name: "accidents_by_year", page: "overview", chart: "bar", query: "accidents_by_year",
@@ -261,8 +265,8 @@ func specs() []tableSpec {
 			name: "serious_by_year_category", page: "serious", chart: "bar", query: "serious_by_year_category",
 			title: kensho.Text{Ja: "重大な事故の基準を満たす事故件数", En: "Accidents meeting the serious-accident criteria"},
 			desc: join(kensho.Text{
-				Ja: "電気通信事業法施行規則第58条の重大な事故の基準(発生した日に施行されていた基準)を満たす事故の件数を、同条の役務区分別に示します。報告区分「重大」はそのうち重大な事故として報告されたもの、「四半期」は四半期報告で報告されたものです。2015年4月1日に基準が役務区分別に改められ、それより前は全役務に一つの基準(2時間以上かつ3万人以上)でした。",
-				En: "Accidents that met the serious-accident criteria of Article 58 of the Ordinance for Enforcement of the Telecommunications Business Act in force on the day they occurred, by the service category of that article. Report type serious counts those reported as serious accidents; quarterly those reported only in the quarterly reports. On 1 April 2015 the criteria were set per service category; before, one rule (2 hours or more and 30,000 users or more) held for every service.",
+				Ja: "電気通信事業法施行規則第58条の重大な事故の基準(発生した日に施行されていた基準)を満たす事故の件数を、同条の役務区分別に示します。報告区分「重大」はそのうち重大な事故として報告されたもの、「四半期」は四半期報告で報告されたものです。2015年4月1日に基準が役務区分別に改められ、それより前は全役務に一つの基準でした(基準は方法の説明のページを参照)。",
+				En: "Accidents that met the serious-accident criteria of Article 58 of the Ordinance for Enforcement of the Telecommunications Business Act in force on the day they occurred, by the service category of that article. Report type serious counts those reported as serious accidents; quarterly those reported only in the quarterly reports. On 1 April 2015 the criteria were set per service category; before, one rule held for every service (the methodology page lists the criteria).",
 			}, noteYear, noteForm, noteAccidents),
 			filter:   map[string]string{"meets_serious": "true"},
 			dims:     []dimSpec{{"fiscal_year", false}, {"form", true}, {"service_category", true}, {"report_type", true}},
@@ -282,8 +286,8 @@ func specs() []tableSpec {
 			name: "accidents_by_disaster", page: "disasters", chart: "table", query: "accidents_by_disaster",
 			title: kensho.Text{Ja: "災害別の事故件数", En: "Accidents per named disaster"},
 			desc: join(kensho.Text{
-				Ja: "報告に災害名が記載された事故を災害ごとに数えます。災害名は3者以上の事業者が同じ名称で報告したものだけを示し、年度の合計はその災害によるすべての年度の計です。災害は最初の事故の発生順に並べます。単位は件、人、人時。",
-				En: "Accidents whose report names a natural disaster, per disaster. A disaster is shown only when at least three operators reported it under the same name; the fiscal-year total counts the disaster's accidents in every year. Disasters are in the order of their first accident. Units: accidents, users, user-hours.",
+				Ja: "報告に災害名が記載された事故を災害ごとに数えます。災害名は一定数以上の事業者が同じ名称で報告したものだけを示し(方法の説明のページを参照)、年度の合計はその災害によるすべての年度の計です。災害は最初の事故の発生順に並べます。単位は件、人、人時。",
+				En: "Accidents whose report names a natural disaster, per disaster. A disaster is shown only when enough operators reported it under the same name (see the methodology page); the fiscal-year total counts the disaster's accidents in every year. Disasters are in the order of their first accident. Units: accidents, users, user-hours.",
 			}, noteYear),
 			dims:     []dimSpec{{"disaster", false}, {"fiscal_year", true}},
 			measures: []measureSpec{mAccidents, mUsers, mUserHours},
@@ -320,8 +324,8 @@ func specs() []tableSpec {
 			name: "trend_by_cause", page: "trends", chart: "table", query: "trend_by_cause",
 			title: kensho.Text{Ja: "発生要因別の前年度比と傾向", En: "Year-over-year change and trend by cause"},
 			desc: join(kensho.Text{
-				Ja: "発生要因(小分類)と大分類、全体の事故件数について、前年度からの増減と、年度に対する対数線形の準ポアソン回帰で推定した傾向(年あたりの増減率、95%信頼区間)を示します。各年度の行は、その年度までの完全な年度(四半期のすべてにデータがある年度)を使い、系列の断絶(2008年度:品質低下の計上開始、2015年度:重大な事故の基準改正)をまたがない最新の区間で推定します。使った最初と最後の年度と年度数を示します。3年度未満、または件数がすべて0などで推定できない場合は値がありません。傾向の判定は、信頼区間の下限が0%を上回れば1(増加)、上限が0%を下回れば−1(減少)、それ以外は0(明確な傾向なし)です。信頼区間は、分散パラメータ(ピアソンのカイ二乗統計量÷(年度数−2)、1未満は1)で標準誤差を補正し、自由度(年度数−2)のt分布の分位点で求めます。",
-				En: "For each cause, each cause group and all accidents: the change from the previous fiscal year, and the trend estimated by a log-linear quasi-Poisson regression of the yearly counts on the fiscal year, as a rate of change per year with its 95 % confidence interval. The trend in each year's row uses the complete fiscal years (with data in all four quarters) up to that year, within the latest segment not crossing a break in the series (fiscal year 2008: degradations counted; fiscal year 2015: serious-accident criteria revised); the first and last years used and their number are shown. With fewer than three years, or when no finite estimate exists (all counts zero, for instance), there is no value. The trend flag is 1 (rising) when the whole interval lies above 0 %, −1 (falling) when it lies below 0 %, and 0 (no clear trend) otherwise. The interval scales the standard error by the dispersion (Pearson's chi-square divided by the number of years minus 2, at least 1) and uses Student's t quantile with the number of years minus 2 degrees of freedom.",
+				Ja: "発生要因(小分類)と大分類、全体の事故件数について、前年度からの増減と、年度に対する対数線形の準ポアソン回帰で推定した傾向(年あたりの増減率、95%信頼区間)を示します。各年度の行は、その年度までの完全な年度(四半期のすべてにデータがある年度)を使い、系列の断絶(" + breaks.Ja + ")をまたがない最新の区間で推定します。使った最初と最後の年度と年度数を示します。" + strconv.Itoa(minTrendYears) + "年度未満、または件数がすべて0などで推定できない場合は値がありません。傾向の判定は、信頼区間の下限が0%を上回れば1(増加)、上限が0%を下回れば−1(減少)、それ以外は0(明確な傾向なし)です。信頼区間は、分散パラメータ(ピアソンのカイ二乗統計量÷(年度数−2)、1未満は1)で標準誤差を補正し、自由度(年度数−2)のt分布の分位点で求めます。",
+				En: "For each cause, each cause group and all accidents: the change from the previous fiscal year, and the trend estimated by a log-linear quasi-Poisson regression of the yearly counts on the fiscal year, as a rate of change per year with its 95 % confidence interval. The trend in each year's row uses the complete fiscal years (with data in all four quarters) up to that year, within the latest segment not crossing a break in the series (" + breaks.En + "); the first and last years used and their number are shown. With fewer than " + strconv.Itoa(minTrendYears) + " years, or when no finite estimate exists (all counts zero, for instance), there is no value. The trend flag is 1 (rising) when the whole interval lies above 0 %, −1 (falling) when it lies below 0 %, and 0 (no clear trend) otherwise. The interval scales the standard error by the dispersion (Pearson's chi-square divided by the number of years minus 2, at least 1) and uses Student's t quantile with the number of years minus 2 degrees of freedom.",
 			}, noteYear, noteForm),
 			dims: []dimSpec{{"fiscal_year", false}, {"form", true}, {"cause_group", true}, {"cause", true}},
 			keep: causeInGroup(2, 3),
@@ -341,6 +345,21 @@ func specs() []tableSpec {
 			derive: deriveTrend,
 		},
 	}
+}
+
+// seriesBreaksText lists the series breaks (kensho.SeriesBreaks) for a
+// description.
+func seriesBreaksText() kensho.Text {
+	var t kensho.Text
+	for i, b := range kensho.SeriesBreaks {
+		if i > 0 {
+			t.Ja += "、"
+			t.En += "; "
+		}
+		t.Ja += fmt.Sprintf("%d年度:%s", b.FiscalYear, b.Text.Ja)
+		t.En += fmt.Sprintf("fiscal year %d: %s", b.FiscalYear, b.Text.En)
+	}
+	return t
 }
 
 // causeInGroup keeps the keys where the cause (dimension c) belongs to the

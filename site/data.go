@@ -110,8 +110,18 @@ func TableCSV(t *kensho.StatTable) ([]byte, error) {
 }
 
 // labelled reports whether a dimension's codes get _ja and _en label
-// columns in CSV.
-func labelled(dim string) bool { return kensho.ListByName(dim) != nil }
+// columns in CSV (coded and yes/no dimensions; the analytics dictionary
+// documents the same columns).
+func labelled(dim string) bool { return kensho.Labelled(dim) }
+
+// csvLabel is a key's label in CSV: the shared vocabulary's, so that CSV
+// and dictionary agree.
+func csvLabel(dim, key, lang string) string {
+	if l, ok := kensho.KeyLabel(dim, key); ok {
+		return l.In(lang)
+	}
+	return keyLabel(dim, key, lang)
+}
 
 func tableCSV(t *kensho.StatTable) []byte {
 	var buf bytes.Buffer
@@ -132,7 +142,7 @@ func tableCSV(t *kensho.StatTable) []byte {
 		for i, k := range row.Key {
 			rec = append(rec, k)
 			if d := t.Dims[i].Name; labelled(d) {
-				rec = append(rec, keyLabel(d, k, "ja"), keyLabel(d, k, "en"))
+				rec = append(rec, csvLabel(d, k, "ja"), csvLabel(d, k, "en"))
 			}
 		}
 		for i, c := range row.Cells {

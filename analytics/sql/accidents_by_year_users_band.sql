@@ -1,27 +1,15 @@
 -- accidents_by_year_users_band: accidents per fiscal year, form and
--- affected-users band, with the form total and the total over affected-users
--- bands. Each row is operator op_key's part of one cell ('total' marks a
--- margin); Compute adds the parts of a cell up into its value and keeps them
--- as its contributions for the disclosure control. {{.Accidents}} is
--- deid_accident with its codes as ENUMs in code-list order (prepare.sql), so
--- grouping and sorting work on small integers.
-WITH parts AS (
-    -- Per operator and finest cell first; the margins then add up parts.
-    SELECT
-        fiscal_year,
-        form,
-        users_band,
-        op_key,
-        count(*) AS accidents
-    FROM {{.Accidents}}
-    GROUP BY fiscal_year, form, users_band, op_key
-)
+-- affected-users band. Each row is one operator's accidents (op_key) with one
+-- combination of the finest keys: the table's cells before any margin. Compute
+-- adds these parts up into every cell and margin (the form total, the total
+-- over bands), each operator's sum being the cell's contribution for the
+-- disclosure control.
 SELECT
-    parts.fiscal_year::VARCHAR AS fiscal_year,
-    CASE WHEN grouping(parts.form) = 1 THEN 'total' ELSE parts.form::VARCHAR END AS form,
-    CASE WHEN grouping(parts.users_band) = 1 THEN 'total' ELSE parts.users_band::VARCHAR END AS users_band,
-    parts.op_key,
-    sum(parts.accidents)::BIGINT AS accidents
-FROM parts
-GROUP BY parts.fiscal_year, CUBE (parts.form, parts.users_band), parts.op_key
-ORDER BY parts.fiscal_year, parts.form, parts.users_band, parts.op_key;
+    fiscal_year::VARCHAR AS fiscal_year,
+    form,
+    users_band,
+    op_key,
+    count(*) AS accidents
+FROM deid_accident
+GROUP BY fiscal_year, form, users_band, op_key
+ORDER BY fiscal_year, form, users_band, op_key;

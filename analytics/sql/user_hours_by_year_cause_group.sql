@@ -1,33 +1,19 @@
 -- user_hours_by_year_cause_group: user-hours, affected users and accidents per
--- fiscal year, form and cause group, with the form and cause-group totals.
--- user_minutes (users × minutes, an exact integer) becomes user-hours in
--- Compute by one division by 60, so a cell never depends on the order of a
--- floating-point sum. Each row is operator op_key's part of one cell ('total'
--- marks a margin); Compute adds the parts of a cell up into its value and
--- keeps them as its contributions for the disclosure control. {{.Accidents}}
--- is deid_accident with its codes as ENUMs in code-list order (prepare.sql),
--- so grouping and sorting work on small integers.
-WITH parts AS (
-    -- Per operator and finest cell first; the margins then add up parts.
-    SELECT
-        fiscal_year,
-        form,
-        cause_group,
-        op_key,
-        count(*) AS accidents,
-        sum(affected_users) AS affected_users,
-        sum(affected_users * duration_min) AS user_minutes
-    FROM {{.Accidents}}
-    GROUP BY fiscal_year, form, cause_group, op_key
-)
+-- fiscal year, form and cause group. user_minutes, users times minutes summed
+-- exactly as integers, becomes user-hours by one division by 60, so no cell
+-- depends on the order of a floating-point sum. Each row is one operator's
+-- accidents (op_key) with one combination of the finest keys: the table's
+-- cells before any margin. Compute adds these parts up into every cell and
+-- margin (the form total, the total over cause groups), each operator's sum
+-- being the cell's contribution for the disclosure control.
 SELECT
-    parts.fiscal_year::VARCHAR AS fiscal_year,
-    CASE WHEN grouping(parts.form) = 1 THEN 'total' ELSE parts.form::VARCHAR END AS form,
-    CASE WHEN grouping(parts.cause_group) = 1 THEN 'total' ELSE parts.cause_group::VARCHAR END AS cause_group,
-    parts.op_key,
-    sum(parts.accidents)::BIGINT AS accidents,
-    sum(parts.affected_users)::BIGINT AS affected_users,
-    sum(parts.user_minutes)::BIGINT AS user_minutes
-FROM parts
-GROUP BY parts.fiscal_year, CUBE (parts.form, parts.cause_group), parts.op_key
-ORDER BY parts.fiscal_year, parts.form, parts.cause_group, parts.op_key;
+    fiscal_year::VARCHAR AS fiscal_year,
+    form,
+    cause_group,
+    op_key,
+    count(*) AS accidents,
+    sum(affected_users)::BIGINT AS affected_users,
+    sum(affected_users * duration_min)::BIGINT AS user_minutes
+FROM deid_accident
+GROUP BY fiscal_year, form, cause_group, op_key
+ORDER BY fiscal_year, form, cause_group, op_key;
