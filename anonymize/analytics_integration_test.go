@@ -2,28 +2,42 @@ package anonymize
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/kensho-jp/kensho/analytics"
 )
 
 // TestProtectAnalyticsTables runs the disclosure control on the tables the
-// analytics stage really builds.
+// analytics stage really builds, on random data, and checks the same
+// properties as TestPropertyRandomData.
 func TestProtectAnalyticsTables(t *testing.T) {
-	db, ops, _ := fxDB(t, fxSpec{operators: 40, perYear: 600, years: []int{2024}, seed: 41, skew: 1.0})
-	res, err := analytics.Compute(context.Background(), db, analytics.Config{})
-	if err != nil {
-		t.Fatal(err)
+	cases := []fxSpec{
+		{operators: 40, perYear: 600, years: []int{2022, 2023, 2024}, seed: 41, skew: 1.0},
+		{operators: 15, perYear: 250, years: []int{2014, 2015}, seed: 42, skew: 1.5},
 	}
-	p, files := buildOutputs(t, db, res.Tables, DefaultConfig(), t.TempDir())
-	checkPublishedCells(t, DefaultConfig(), res.Tables, p.Tables)
-	checkMicrodataClasses(t, db, DefaultConfig())
-	checkNoIdentifiers(t, files, operatorStrings(ops))
-	t.Logf("%d tables, %d cells, %d suppressed (%.1f%%), audit min ratio %v, insider %v, %d components, %d LPs, %d insider LPs",
-		len(p.Tables), p.Risk.Overall.Cells, p.Risk.Overall.Suppressed, 100*p.Risk.Overall.ShareSuppressed,
-		deref(p.Risk.Audit.MinRatio), deref(p.Risk.Audit.MinInsiderRatio), p.Risk.Audit.Components, p.Risk.Audit.LinearProgrammes, p.Risk.Audit.InsiderProgrammes)
-	for _, l := range p.Timings {
-		t.Logf("%-28s %6.2f s", l.Step, l.Seconds)
+	if testing.Short() {
+		cases = cases[:1]
+	}
+	for _, spec := range cases {
+		t.Run(fmt.Sprintf("seed%d", spec.seed), func(t *testing.T) {
+			db, ops, _ := fxDB(t, spec)
+			res, err := analytics.Compute(context.Background(), db, analytics.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, files := buildOutputs(t, db, res.Tables, DefaultConfig(), t.TempDir())
+			checkPublishedCells(t, DefaultConfig(), res.Tables, p.Tables)
+			checkMicrodataClasses(t, db, DefaultConfig())
+			checkNoIdentifiers(t, files, operatorStrings(ops))
+			a := p.Risk.Audit
+			if !a.Passed || a.GonumDisagreed != 0 || a.GonumUnconfirmed != 0 {
+				t.Errorf("audit: passed %v, gonum disagreed %d, unconfirmed %d", a.Passed, a.GonumDisagreed, a.GonumUnconfirmed)
+			}
+			t.Logf("%d tables, %d cells, %d suppressed (%.1f%%), audit min ratio %v, insider %v, %d components, %d LPs, %d insider LPs",
+				len(p.Tables), p.Risk.Overall.Cells, p.Risk.Overall.Suppressed, 100*p.Risk.Overall.ShareSuppressed,
+				deref(a.MinRatio), deref(a.MinInsiderRatio), a.Components, a.LinearProgrammes, a.InsiderProgrammes)
+		})
 	}
 }
 

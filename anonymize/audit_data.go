@@ -18,12 +18,13 @@ func (a *auditor) recompute() error {
 		if k > 8 {
 			return fmt.Errorf("audit: table %s has %d dimensions; at most 8 are supported", t.Name, k)
 		}
-		var groupings, keys strings.Builder
+		var groupings, keys, keyCols strings.Builder
 		cols := make([]string, k)
 		for i, d := range t.Dims {
-			cols[i] = duck.QuoteIdent(d.Name)
-			fmt.Fprintf(&groupings, "GROUPING(%s) AS g%d, ", cols[i], i)
-			fmt.Fprintf(&keys, "CAST(%s AS VARCHAR) AS k%d, ", cols[i], i)
+			cols[i] = fmt.Sprintf("k%d", i)
+			fmt.Fprintf(&keys, "CAST(%s AS VARCHAR) AS k%d, ", duck.QuoteIdent(d.Name), i)
+			fmt.Fprintf(&groupings, "GROUPING(k%d) AS g%d, ", i, i)
+			fmt.Fprintf(&keyCols, "k%d, ", i)
 		}
 		sets := make([]string, 0, 1<<k)
 		for mask := 0; mask < 1<<k; mask++ {
@@ -41,7 +42,8 @@ func (a *auditor) recompute() error {
 			where = append(where, fmt.Sprintf("CAST(%s AS VARCHAR) = %s", duck.QuoteIdent(d), duck.QuoteString(t.Filter[d])))
 		}
 		qs, err := render("audit_table.sql", map[string]string{
-			"Groupings": groupings.String(), "Keys": keys.String(), "Where": strings.Join(where, " AND "), "Sets": strings.Join(sets, ", "),
+			"Groupings": groupings.String(), "Keys": keys.String(), "KeyCols": keyCols.String(),
+			"Where": strings.Join(where, " AND "), "Sets": strings.Join(sets, ", "),
 		})
 		if err != nil {
 			return err
@@ -56,9 +58,13 @@ func (a *auditor) recompute() error {
 		for ri := range t.Rows {
 			for mi, m := range t.Measures {
 				ref := kensho.CellRef{Table: t.Name, Row: ri, Measure: mi}
-				if m.Additive() && a.truth[ref] == nil {
+				if !m.Additive() {
+					continue
+				}
+				if a.truth[ref] == nil {
 					a.truth[ref] = &auditTruth{contrib: map[int32]float64{}}
 				}
+				a.truth[ref].value = sumByOperator(a.truth[ref].contrib)
 			}
 		}
 	}
@@ -125,7 +131,6 @@ func (a *auditor) scanTable(t kensho.StatTable, qs string, rowOf map[string]int)
 				tr = &auditTruth{contrib: map[int32]float64{}}
 				a.truth[ref] = tr
 			}
-			tr.value += v
 			if v != 0 {
 				tr.contrib[op] += v
 			}
@@ -141,4 +146,19 @@ func auditSortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(out) // deterministic SQL
 	return out
+}
+
+// sumByOperator adds the parts in operator order, so the sum does not
+// depend on the order the query returned them in.
+func sumByOperator(parts map[int32]float64) float64 {
+	ops := make([]int32, 0, len(parts))
+	for op := range parts {
+		ops = append(ops, op)
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i] < ops[j] }) // fixed order of a float sum
+	sum := 0.0
+	for _, op := range ops {
+		sum += parts[op]
+	}
+	return sum
 }

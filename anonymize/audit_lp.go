@@ -17,7 +17,8 @@ import (
 
 // aStandard is a programme in gonum's standard form: minimize cᵀz subject to
 // A z = b, z ≥ 0, where z = (v − lo)/scale followed by one slack per upper
-// bound that the equations do not already imply.
+// bound that the equations do not already imply. The audit's own tableau
+// (tab) keeps its last basis, so each bound starts where the last ended.
 type aStandard struct {
 	a     *mat.Dense
 	b     []float64
@@ -26,6 +27,13 @@ type aStandard struct {
 	hi    []float64
 	scale float64
 	tab   *aTab
+	// what rebuilding b for other bounds needs
+	rows    [][]float64
+	rhs     []float64
+	implied []float64
+	slack   []int
+	keep    []int
+	signs   []float64
 	// gonum's verdicts on this programme's primary bounds
 	judged, disagreed, unconfirmed int
 }
@@ -53,10 +61,7 @@ func impliedUpper(rows [][]float64, rhs, lo []float64) []float64 {
 			}
 		}
 		for i, a := range row {
-			if a == 0 {
-				continue
-			}
-			if (a > 0 && neg > 0) || (a < 0 && pos > 0) {
+			if a == 0 || (a > 0 && neg > 0) || (a < 0 && pos > 0) {
 				continue
 			}
 			rest := 0.0
@@ -93,34 +98,18 @@ func auditStandardForm(rows [][]float64, rhs, lo, hiIn []float64) (*aStandard, e
 			scale = math.Max(scale, math.Abs(hi[i]))
 		}
 	}
-	var slack []int
+	s := &aStandard{n: n, lo: lo, hi: hi, scale: scale, rows: rows, rhs: rhs, implied: implied}
 	for i := range hi {
 		if !math.IsInf(hi[i], 1) {
 			if hi[i] < lo[i]-1e-9*scale {
 				return nil, errAuditInfeasible
 			}
-			slack = append(slack, i)
+			s.slack = append(s.slack, i)
 		}
 	}
-	width := n + len(slack)
-	var all [][]float64
-	var b []float64
-	for r, row := range rows {
-		x := make([]float64, width)
-		v := rhs[r]
-		for j, c := range row {
-			x[j] = c
-			v -= c * lo[j]
-		}
-		all = append(all, x)
-		b = append(b, v/scale)
-	}
-	for k, i := range slack {
-		x := make([]float64, width)
-		x[i], x[n+k] = 1, 1
-		all = append(all, x)
-		b = append(b, (hi[i]-lo[i])/scale)
-	}
+	width := n + len(s.slack)
+	all := s.fullRows(width)
+	b := s.fullRHS(lo, hi)
 	// Independent rows: reduce each against the rows kept so far.
 	type kept struct {
 		red   []float64
@@ -128,7 +117,6 @@ func auditStandardForm(rows [][]float64, rhs, lo, hiIn []float64) (*aStandard, e
 		pivot int
 	}
 	var basis []kept
-	var keepRows []int
 	for r := range all {
 		red := append([]float64(nil), all[r]...)
 		rb := b[r]
@@ -155,26 +143,92 @@ func auditStandardForm(rows [][]float64, rhs, lo, hiIn []float64) (*aStandard, e
 			continue
 		}
 		basis = append(basis, kept{red, rb, p})
-		keepRows = append(keepRows, r)
+		s.keep = append(s.keep, r)
 	}
-	s := &aStandard{n: n, lo: lo, hi: hi, scale: scale}
-	if len(keepRows) > 0 {
-		s.a = mat.NewDense(len(keepRows), width, nil)
-		for i, r := range keepRows {
-			row := all[r]
-			v := b[r]
-			if v < 0 { // gonum's Phase I below starts from b ≥ 0
-				row = append([]float64(nil), row...)
-				for j := range row {
-					row[j] = -row[j]
-				}
-				v = -v
+	if len(s.keep) > 0 {
+		s.a = mat.NewDense(len(s.keep), width, nil)
+		for i, r := range s.keep {
+			sign := 1.0
+			if b[r] < 0 { // the Phase I below starts from b ≥ 0
+				sign = -1
+			}
+			row := append([]float64(nil), all[r]...)
+			for j := range row {
+				row[j] *= sign
 			}
 			s.a.SetRow(i, row)
-			s.b = append(s.b, v)
+			s.signs = append(s.signs, sign)
+			s.b = append(s.b, sign*b[r])
 		}
 	}
 	return s, nil
+}
+
+func (s *aStandard) fullRows(width int) [][]float64 {
+	var all [][]float64
+	for _, row := range s.rows {
+		x := make([]float64, width)
+		copy(x, row)
+		all = append(all, x)
+	}
+	for k, i := range s.slack {
+		x := make([]float64, width)
+		x[i], x[s.n+k] = 1, 1
+		all = append(all, x)
+	}
+	return all
+}
+
+// fullRHS is the right-hand side of every row (equations, then upper
+// bounds) for bounds lo and hi, scaled.
+func (s *aStandard) fullRHS(lo, hi []float64) []float64 {
+	var b []float64
+	for r, row := range s.rows {
+		v := s.rhs[r]
+		for j, c := range row {
+			v -= c * lo[j]
+		}
+		b = append(b, v/s.scale)
+	}
+	for _, i := range s.slack {
+		b = append(b, (hi[i]-lo[i])/s.scale)
+	}
+	return b
+}
+
+// rebase returns the programme for tighter bounds (an insider's), sharing
+// A and starting from this programme's basis when it stays feasible; nil
+// when the bounds need another form (an upper bound this form dropped as
+// implied now binds, or one it has none for).
+func (s *aStandard) rebase(lo, hi []float64) *aStandard {
+	for i := range hi {
+		bounded := false
+		for _, j := range s.slack {
+			bounded = bounded || j == i
+		}
+		if bounded != !math.IsInf(s.hi[i], 1) || (!bounded && !math.IsInf(hi[i], 1) && hi[i] < s.implied[i]) {
+			return nil
+		}
+		if bounded && math.IsInf(hi[i], 1) {
+			return nil
+		}
+	}
+	c := *s
+	c.lo, c.hi = lo, hi
+	c.judged, c.disagreed, c.unconfirmed = 0, 0, 0
+	if s.a == nil {
+		return &c
+	}
+	full := s.fullRHS(lo, hi)
+	c.b = make([]float64, len(s.keep))
+	for i, r := range s.keep {
+		c.b[i] = s.signs[i] * full[r]
+	}
+	c.tab = nil
+	if s.tab != nil {
+		c.tab = s.tab.rebased(c.b)
+	}
+	return &c
 }
 
 // safeSimplex calls gonum's simplex, turning its panic on an infeasible
@@ -188,16 +242,24 @@ func safeSimplex(c []float64, a mat.Matrix, b []float64, basis []int) (obj float
 	return lp.Simplex(c, a, b, 1e-10, basis)
 }
 
-// extreme returns the least (max false) or greatest value of variable t and
-// a solution reaching it; +Inf when unbounded above. With judge, gonum's
-// simplex, started from the optimal basis found, confirms the optimum.
-func (s *aStandard) extreme(t int, max, judge bool) (float64, []float64, error) {
-	if s.a == nil {
-		x := append([]float64(nil), s.lo...)
+// reach moves towards the greatest (max) or least value of variable t and
+// stops once it reaches target. It returns whether it did, the value where
+// it stopped (the bound itself when not reached) and the point there (nil
+// when unbounded above). With judge, a bound found optimal is re-solved by
+// gonum's simplex from the optimal basis, and a point that stops early is
+// checked to satisfy every equation.
+func (s *aStandard) reach(t int, max bool, target float64, judge bool) (bool, float64, []float64, error) {
+	met := func(v float64) bool {
 		if max {
-			return s.hi[t], nil, nil
+			return v >= target
 		}
-		return s.lo[t], x, nil
+		return v <= target
+	}
+	if s.a == nil {
+		if max {
+			return met(s.hi[t]), s.hi[t], nil, nil
+		}
+		return met(s.lo[t]), s.lo[t], append([]float64(nil), s.lo...), nil
 	}
 	if s.tab == nil {
 		m, _ := s.a.Dims()
@@ -207,7 +269,7 @@ func (s *aStandard) extreme(t int, max, judge bool) (float64, []float64, error) 
 		}
 		tab, err := aPhaseOne(rows, s.b)
 		if err != nil {
-			return 0, nil, err
+			return false, 0, nil, err
 		}
 		s.tab = tab
 	}
@@ -218,38 +280,74 @@ func (s *aStandard) extreme(t int, max, judge bool) (float64, []float64, error) 
 	} else {
 		c[t] = 1
 	}
-	obj, z, basis, unbounded, err := s.tab.aMinimize(c)
+	value := func() float64 { return s.lo[t] + s.scale*s.tab.valueOf(t) }
+	unbounded, err := s.tab.advance(c, func() bool { return met(value()) })
 	if err != nil {
-		return 0, nil, err
+		return false, 0, nil, err
 	}
 	if unbounded {
 		if max {
-			return math.Inf(1), nil, nil
+			return true, math.Inf(1), nil, nil
 		}
-		return 0, nil, errors.New("a cell is unbounded below")
+		return false, 0, nil, errors.New("a cell is unbounded below")
 	}
+	z := s.tab.point()
+	reached := met(value())
 	if judge {
 		s.judged++
-		gobj, gz, gerr := safeSimplex(c, s.a, s.b, basis)
-		switch {
-		case gerr != nil:
-			s.unconfirmed++
-		case gobj < obj-1e-7*math.Max(1, math.Abs(obj)):
-			s.disagreed++
-			z = gz
+		if reached {
+			if !s.satisfies(z) {
+				s.unconfirmed++
+			}
+		} else {
+			obj := 0.0
+			for j := range c {
+				obj += c[j] * z[j]
+			}
+			gobj, gz, gerr := safeSimplex(c, s.a, s.b, append([]int(nil), s.tab.basis...))
+			switch {
+			case gerr != nil:
+				s.unconfirmed++
+			case gobj < obj-1e-7*math.Max(1, math.Abs(obj)):
+				s.disagreed++
+				z = gz
+			}
 		}
 	}
 	x := make([]float64, s.n)
 	for i := range x {
 		x[i] = s.lo[i] + s.scale*z[i]
 	}
-	return x[t], x, nil
+	v := x[t]
+	return met(v), v, x, nil
+}
+
+// satisfies checks a point of the standard form against every equation
+// and sign.
+func (s *aStandard) satisfies(z []float64) bool {
+	m, width := s.a.Dims()
+	for i := 0; i < m; i++ {
+		v := 0.0
+		for j := 0; j < width; j++ {
+			v += s.a.At(i, j) * z[j]
+		}
+		if math.Abs(v-s.b[i]) > 1e-7*math.Max(1, math.Abs(s.b[i])) {
+			return false
+		}
+	}
+	for _, v := range z {
+		if v < -1e-9 {
+			return false
+		}
+	}
+	return true
 }
 
 // auditComponent bounds every suppressed cell of one component, as an
 // outsider and as each operator that contributes to one of its cells.
 //
-// Primary cells get both bounds by linear programming. A secondary cell
+// Primary cells get both bounds by linear programming, pursued until the
+// interval reaches auditRatioCap times the protection. A secondary cell
 // needs only not to be a single point: two solutions found for other cells
 // that differ on it prove that, else it gets its own programmes. An insider
 // knows more (its own contributions, its own records), so its feasible set
@@ -322,8 +420,9 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 		}
 		targets = append(targets, j)
 		a.res.summary.LinearProgrammes += 2
-		l, xl, err1 := std.extreme(i, false, true)
-		h, xh, err2 := std.extreme(i, true, true)
+		x := c.value
+		_, h, xh, err1 := std.reach(i, true, x+auditRatioCap*c.need, true)
+		_, l, xl, err2 := std.reach(i, false, x-math.Min(auditRatioCap*c.need, x), true)
 		if err := errors.Join(err1, err2); err != nil {
 			a.failf("%s: suppressed cell %s (%s): the interval could not be computed: %v", m.mag, c.id, auditRefs(c.refs), err)
 			continue
@@ -349,8 +448,9 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 			continue
 		}
 		a.res.summary.LinearProgrammes += 2
-		l, xl, err1 := std.extreme(i, false, false)
-		h, xh, err2 := std.extreme(i, true, false)
+		tol := 1e-6 * math.Max(1, c.value)
+		up, h, xh, err1 := std.reach(i, true, c.value+2*tol, false)
+		down, l, xl, err2 := std.reach(i, false, c.value-2*tol, false)
 		if err := errors.Join(err1, err2); err != nil {
 			a.failf("%s: suppressed cell %s (%s): the interval could not be computed: %v", m.mag, c.id, auditRefs(c.refs), err)
 			continue
@@ -359,7 +459,9 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 		if xh != nil {
 			points = append(points, xh)
 		}
-		a.judgeInterval(m.mag, c, l, h, 0, false)
+		if !up && !down {
+			a.judgeInterval(m.mag, c, l, h, 0, false)
+		}
 	}
 	a.res.summary.GonumJudged += std.judged
 	a.res.summary.GonumDisagreed += std.disagreed
@@ -382,9 +484,7 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 	for i, j := range comp {
 		c := m.cells[j]
 		if c.kind == 'h' {
-			for _, v := range c.contrib {
-				truth[i] += v
-			}
+			truth[i] = sumByOperator(c.contrib)
 		} else {
 			truth[i] = c.value
 		}
@@ -445,15 +545,17 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 			}
 			if h-x < need || x-l < math.Min(need, x) {
 				if istd == nil {
-					if istd, err = auditStandardForm(rows, rhs, ilo, ihi); err != nil {
-						a.failf("%s: operator %d's knowledge leaves no solution: %v", m.mag, op, err)
-						break
+					if istd = std.rebase(ilo, ihi); istd == nil {
+						if istd, err = auditStandardForm(rows, rhs, ilo, ihi); err != nil {
+							a.failf("%s: operator %d's knowledge leaves no solution: %v", m.mag, op, err)
+							break
+						}
 					}
 				}
 				a.res.summary.InsiderProgrammes += 2
 				var err1, err2 error
-				l, _, err1 = istd.extreme(col[j], false, false)
-				h, _, err2 = istd.extreme(col[j], true, false)
+				_, h, _, err1 = istd.reach(col[j], true, x+auditRatioCap*need, false)
+				_, l, _, err2 = istd.reach(col[j], false, x-math.Min(auditRatioCap*need, x), false)
 				if err := errors.Join(err1, err2); err != nil {
 					a.failf("%s: suppressed cell %s against an operator: the interval could not be computed: %v", m.mag, c.id, err)
 					continue
@@ -464,6 +566,10 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 	}
 	return nil
 }
+
+// auditRatioCap: a bound is pursued until its interval reaches this
+// multiple of the protection; a ratio reported at the cap means "at least".
+const auditRatioCap = 2
 
 // judgeInterval records the ratio of the interval to the protection and
 // fails the cell when it falls short.
@@ -482,7 +588,7 @@ func (a *auditor) judgeInterval(mag kensho.Magnitude, c *aCell, lo, hi, need flo
 		return
 	}
 	down := math.Min(need, x)
-	ratio := math.Min((hi-x)/need, (x-lo)/math.Max(down, 1e-300))
+	ratio := math.Min(math.Min((hi-x)/need, (x-lo)/math.Max(down, 1e-300)), auditRatioCap)
 	if insider {
 		a.res.summary.MinInsiderRatio = minPtr(a.res.summary.MinInsiderRatio, ratio)
 	} else {
@@ -589,4 +695,15 @@ func (a *auditor) hiddenContributions(m *aModel, cells []int) error {
 		rows.Close()
 	}
 	return nil
+}
+
+// extreme runs to the bound itself: the least (max false) or greatest value
+// of variable t, and a point reaching it.
+func (s *aStandard) extreme(t int, max, judge bool) (float64, []float64, error) {
+	target := math.Inf(-1)
+	if max {
+		target = math.Inf(1)
+	}
+	_, v, x, err := s.reach(t, max, target, judge)
+	return v, x, err
 }

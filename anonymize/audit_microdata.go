@@ -348,15 +348,23 @@ func (am *auditMicro) bounds(cs []aCond, mag kensho.Magnitude) auditBound {
 		if !exact {
 			lo = 0
 		}
-		for op, n := range cl.ops {
+		for _, op := range sortedOps(cl.ops) {
+			n := cl.ops[op]
 			add(op, lo*float64(n), hi*float64(n))
 		}
 	}
-	for y, byOp := range am.withheld {
+	ys := make([]string, 0, len(am.withheld))
+	for y := range am.withheld {
+		ys = append(ys, y)
+	}
+	sort.Strings(ys) // fixed order of a float sum
+	for _, y := range ys {
+		byOp := am.withheld[y]
 		if years != nil && !years[y] {
 			continue
 		}
-		for op, n := range byOp {
+		for _, op := range sortedOps(byOp) {
+			n := byOp[op]
 			if mag == kensho.MagAccidents {
 				add(op, 0, float64(n))
 			} else {
@@ -469,4 +477,15 @@ func (a *auditor) auditRecordOrder(cols []string) error {
 		}
 	}
 	return nil
+}
+
+// sortedOps lists the operators of a count map in order (fixed order of a
+// float sum).
+func sortedOps(m map[int32]int) []int32 {
+	out := make([]int32, 0, len(m))
+	for op := range m {
+		out = append(out, op)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }

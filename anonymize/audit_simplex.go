@@ -160,19 +160,102 @@ func (tb *aTab) run(cost []float64, cols int) (float64, bool, error) {
 	return obj, false, nil
 }
 
-// aMinimize minimizes c over the feasible set from a copy of the Phase I
-// tableau; it returns z, the optimal basis, and whether c is unbounded below.
-func (tb *aTab) aMinimize(c []float64) (float64, []float64, []int, bool, error) {
-	w := tb.copyTab()
-	cost := make([]float64, w.n+w.m)
+// valueOf is the current value of column j (zero when not basic).
+func (tb *aTab) valueOf(j int) float64 {
+	for i, b := range tb.basis {
+		if b == j {
+			return tb.t[i][tb.n+tb.m]
+		}
+	}
+	return 0
+}
+
+// point is the current basic solution over the columns of A.
+func (tb *aTab) point() []float64 {
+	z := make([]float64, tb.n)
+	for i, b := range tb.basis {
+		if b < tb.n {
+			z[b] = tb.t[i][tb.n+tb.m]
+		}
+	}
+	return z
+}
+
+// advance minimizes c over the columns of A in place, from the current
+// basis, stopping early when stop says so; it reports unboundedness.
+func (tb *aTab) advance(c []float64, stop func() bool) (bool, error) {
+	if stop() {
+		return false, nil
+	}
+	cost := make([]float64, tb.n+tb.m)
 	copy(cost, c)
-	obj, unbounded, err := w.run(cost, w.n)
-	if err != nil || unbounded {
-		return obj, nil, nil, unbounded, err
+	rhs := tb.n + tb.m
+	red := make([]float64, tb.n)
+	copy(red, c)
+	for i, row := range tb.t {
+		cb := cost[tb.basis[i]]
+		if cb == 0 {
+			continue
+		}
+		for j := 0; j < tb.n; j++ {
+			red[j] -= cb * row[j]
+		}
 	}
-	z := make([]float64, w.n)
-	for i, b := range w.basis {
-		z[b] = w.t[i][w.n+w.m]
+	for iter := 0; ; iter++ {
+		if iter > 100*(tb.m+tb.n+10) {
+			return false, errors.New("simplex: no convergence")
+		}
+		enter := -1
+		for j := 0; j < tb.n; j++ {
+			if red[j] < -aEps {
+				enter = j
+				break
+			}
+		}
+		if enter < 0 {
+			return false, nil
+		}
+		leave := -1
+		best := math.Inf(1)
+		for i, row := range tb.t {
+			if row[enter] <= aEps {
+				continue
+			}
+			q := row[rhs] / row[enter]
+			if leave < 0 || q < best-1e-12 || (q <= best+1e-12 && tb.basis[i] < tb.basis[leave]) {
+				leave, best = i, q
+			}
+		}
+		if leave < 0 {
+			return true, nil
+		}
+		tb.pivot(leave, enter)
+		f := red[enter]
+		for j := 0; j < tb.n; j++ {
+			red[j] -= f * tb.t[leave][j]
+		}
+		red[enter] = 0
+		if stop() {
+			return false, nil
+		}
 	}
-	return obj, z, w.basis, false, nil
+}
+
+// rebased is a copy of the tableau for a new right-hand side b of the same
+// equations, when the current basis stays feasible for it; nil otherwise.
+// The artificial columns hold the inverse of the basis.
+func (tb *aTab) rebased(b []float64) *aTab {
+	c := tb.copyTab()
+	rhs := tb.n + tb.m
+	for i, row := range c.t {
+		v := 0.0
+		for k, bk := range b {
+			v += tb.t[i][tb.n+k] * bk
+		}
+		if v < -1e-9 {
+			return nil
+		}
+		row[rhs] = math.Max(0, v)
+	}
+	return c
 }

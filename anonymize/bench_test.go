@@ -3,10 +3,13 @@ package anonymize
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/kensho-jp/kensho/analytics"
 	"github.com/kensho-jp/kensho/internal/duck"
 )
 
@@ -51,7 +54,11 @@ func nationalDB(b *testing.B) *sql.DB {
 //	go test -run '^$' -bench ProtectNational -benchtime 1x ./anonymize
 func BenchmarkProtectNational(b *testing.B) {
 	db := nationalDB(b)
-	tables := buildTables(b, db, reportSpecs)
+	res, err := analytics.Compute(context.Background(), db, analytics.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tables := res.Tables
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
@@ -60,9 +67,16 @@ func BenchmarkProtectNational(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/protect")
+		r := p.Risk
+		b.Logf("%d tables, %d cells, %d suppressed (%.1f%%), totals kept %.1f%%; microdata %v: %d of %d released, %d starred values, %d + %d withheld; audit: %d components, %d programmes, %d insider programmes, gonum judged %d (disagreed %d)",
+			len(r.Tables), r.Overall.Cells, r.Overall.Suppressed, 100*r.Overall.ShareSuppressed, 100*r.Overall.TotalsKept,
+			r.Microdata.Fields, r.Microdata.Released, r.Microdata.Records, r.Microdata.StarredValues, r.Microdata.DroppedByClassRules, r.Microdata.DroppedToProtectTables,
+			r.Audit.Components, r.Audit.LinearProgrammes, r.Audit.InsiderProgrammes, r.Audit.GonumJudged, r.Audit.GonumDisagreed)
+		var lines []string
 		for _, l := range p.Timings {
-			b.Logf("%-28s %6.2f s", l.Step, l.Seconds)
+			lines = append(lines, fmt.Sprintf("%s %.2f s", l.Step, l.Seconds))
 		}
+		b.Logf("steps: %s", strings.Join(lines, "; "))
 		b.ReportMetric(p.Risk.Audit.seconds, "s/audit")
 		b.ReportMetric(p.Risk.Overall.ShareSuppressed, "share-suppressed")
 		if p.Risk.Audit.MinRatio != nil {

@@ -59,14 +59,42 @@
 //   - An insider operator also knows its own contribution to every cell, and
 //     its own records in the microdata.
 //
-// A suppressed cell passes when the linear programme's interval [min, max]
-// meets its protection level on both sides (primary cells) or is not a single
-// point (secondary cells), for the outsider and for every operator that
-// contributes to an unknown cell of its linked component. Known limits of the
-// model: the equations are between cells (the τ-ARGUS linked-table model), so
-// higher-order consistency of a full cross-classification is not used; the
-// third_party flag is treated as its own dimension, not as a function of
-// cause and other_operator_origin.
+// A suppressed cell passes when its interval [min, max] meets its protection
+// level on both sides (primary cells) or is not a single point (secondary
+// cells), for the outsider and for every operator that contributes to an
+// unknown cell of its linked component. Known limits of the model: the
+// equations are between cells (the τ-ARGUS linked-table model), so
+// higher-order consistency of a full cross-classification is not used (a
+// test attacks the published tables with the full cross-classification and
+// finds nothing more); the third_party flag is treated as its own dimension,
+// not as a function of cause and other_operator_origin.
+//
+// # Secondary suppression
+//
+// Rounds, until every suppressed cell passes: first every equation left
+// with a single unknown cell is solved (repeatedly, as far as it goes); a
+// suppressed cell solved this way gets a partner from that equation. Then,
+// per linked component of unknown cells, a simplex tableau (Phase I once,
+// every bound from the last basis, each pursued only until it meets the
+// protection) checks each cell; a cell the equations determine gets a
+// partner among the published cells its Gaussian-elimination derivation
+// uses (GaussSuppression's reasoning); a cell short of its protection gets
+// one from its equations. Partners are chosen by, in order: not a national
+// or yearly total, enough value, opening as few new equations as possible
+// (τ-ARGUS's hypercube idea), an inner cell rather than a margin, the
+// smallest value. Insiders are checked last, reusing the outsider's basis
+// when their bounds keep it feasible. Suppressing more only widens
+// intervals, so a cell that passed stays passed.
+//
+// # Audit
+//
+// The audit (audit*.go) recomputes every cell and contribution from
+// deid_accident, rebuilds the model, and bounds every primary suppressed cell
+// with its own simplex up to twice its protection; a bound that runs to
+// optimality is re-solved by gonum's lp.Simplex from the optimal basis (the
+// risk report counts any disagreement), a bound reached earlier is checked
+// as a feasible point of every equation. Ratios are reported exactly below
+// 2 and as 2 ("at least") above.
 //
 // # Configuration
 //

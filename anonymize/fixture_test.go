@@ -318,7 +318,6 @@ func buildTables(tb testing.TB, db *sql.DB, specs []tableSpec) []kensho.StatTabl
 		}
 		rec(0, nil)
 		type acc struct {
-			v  [3]float64
 			by map[int32][3]float64
 		}
 		cells := map[string]*acc{}
@@ -341,7 +340,7 @@ func buildTables(tb testing.TB, db *sql.DB, specs []tableSpec) []kensho.StatTabl
 		for _, d := range sortedFilterKeys(sp.filter) {
 			where += fmt.Sprintf(" AND CAST(%s AS VARCHAR) = '%s'", d, sp.filter[d])
 		}
-		q := fmt.Sprintf(`SELECT %s, op_key, count(*)::DOUBLE, sum(affected_users)::DOUBLE, sum(user_hours)::DOUBLE
+		q := fmt.Sprintf(`SELECT %s, op_key, count(*)::DOUBLE, sum(affected_users)::DOUBLE, (sum(affected_users::HUGEINT * duration_min) / 60)::DOUBLE
 			FROM deid_accident WHERE %s GROUP BY GROUPING SETS (%s)`, strings.Join(sel, ", "), where, strings.Join(sets, ", "))
 		rows, err := db.Query(q)
 		if err != nil {
@@ -381,9 +380,6 @@ func buildTables(tb testing.TB, db *sql.DB, specs []tableSpec) []kensho.StatTabl
 				a = &acc{by: map[int32][3]float64{}}
 				cells[ks] = a
 			}
-			for j := range m {
-				a.v[j] += m[j]
-			}
 			x := a.by[op]
 			for j := range m {
 				x[j] += m[j]
@@ -407,12 +403,14 @@ func buildTables(tb testing.TB, db *sql.DB, specs []tableSpec) []kensho.StatTabl
 				j := map[kensho.Magnitude]int{kensho.MagAccidents: 0, kensho.MagAffectedUsers: 1, kensho.MagUserHours: 2}[m]
 				c := kensho.Cell{}
 				if a != nil {
-					c.Value = a.v[j]
 					ops := make([]int32, 0, len(a.by))
 					for op := range a.by {
 						ops = append(ops, op)
 					}
-					sort.Slice(ops, func(x, y int) bool { return ops[x] < ops[y] })
+					sort.Slice(ops, func(x, y int) bool { return ops[x] < ops[y] }) // sums in a fixed order
+					for _, op := range ops {
+						c.Value += a.by[op][j]
+					}
 					for _, op := range ops {
 						if a.by[op][j] != 0 || m == kensho.MagAccidents {
 							c.Contrib = append(c.Contrib, kensho.Contribution{Op: op, Value: a.by[op][j]})

@@ -134,7 +134,7 @@ func TestHandbook2x2Model(t *testing.T) {
 	// form × impact with counts a=4, b=3, c=2, d=1: margins 7, 3 | 6, 4.
 	if _, err := db.Exec(`CREATE TABLE deid_accident AS
 		SELECT i AS record_key, (i % 5)::INTEGER AS op_key, 2024 AS fiscal_year, f AS form, m AS impact,
-		       1::BIGINT AS affected_users, 1.0::DOUBLE AS user_hours
+		       1::BIGINT AS affected_users, 60 AS duration_min, 1.0::DOUBLE AS user_hours
 		FROM (SELECT row_number() OVER () AS i, f, m FROM (VALUES
 			('full','outage'),('full','outage'),('full','outage'),('full','outage'),
 			('full','degradation'),('full','degradation'),('full','degradation'),
@@ -179,11 +179,12 @@ func TestHandbook2x2Model(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	iv, err := e.intervalOf(tb, col[target])
-	if err != nil {
-		t.Fatal(err)
+	lo, _, err1 := tb.bound(col[target], false)
+	hi, _, err2 := tb.bound(col[target], true)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
 	}
-	if diff := cmp.Diff([2]float64{3, 6}, [2]float64{iv.lo, iv.hi}, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+	if diff := cmp.Diff([2]float64{3, 6}, [2]float64{lo, hi}, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("suppression side (-want +got):\n%s", diff)
 	}
 
@@ -251,12 +252,12 @@ func TestHandbook2x2Model(t *testing.T) {
 			atarget = i
 		}
 	}
-	lo, _, err1 := std.extreme(atarget, false, true)
-	hi, _, err2 := std.extreme(atarget, true, true)
+	alo, _, err1 := std.extreme(atarget, false, true)
+	ahi, _, err2 := std.extreme(atarget, true, true)
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}
-	if diff := cmp.Diff([2]float64{3, 6}, [2]float64{lo, hi}, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+	if diff := cmp.Diff([2]float64{3, 6}, [2]float64{alo, ahi}, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("audit side (-want +got):\n%s", diff)
 	}
 }

@@ -83,6 +83,9 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 		if err := e.run(ctx, nil); err != nil {
 			return nil, fmt.Errorf("protect: %w", err)
 		}
+		for id := range e.verified {
+			e.passedA[id] = true
+		}
 		engines = append(engines, e)
 		clock.lap("tables " + string(mag))
 	}

@@ -33,7 +33,15 @@ type tableau struct {
 	basis      []int
 	dead       []bool // redundant equations
 	scale      float64
-	lo         []float64
+	lo, hi     []float64
+	// The columns that formed the first basis (an artificial per equation,
+	// a slack per upper bound) hold the basis inverse ever after; sign is
+	// how each equation was turned to make its right-hand side ≥ 0. With
+	// them a new right-hand side is one product (rebase).
+	identity []int
+	sign     []float64
+	a        [][]float64
+	bounded  []int
 }
 
 func (tb *tableau) at(r, c int) float64 { return tb.t[r*(tb.cols+1)+c] }
@@ -65,8 +73,9 @@ func newTableau(m *lpModel) (*tableau, error) {
 	mEq, k := len(m.a), len(bounded)
 	rows := mEq + k
 	cols := n + k + mEq
-	tb := &tableau{rows: rows, cols: cols, nStruct: n, artStart: n + k, scale: scale, lo: m.lo,
-		t: make([]float64, rows*(cols+1)), basis: make([]int, rows), dead: make([]bool, rows)}
+	tb := &tableau{rows: rows, cols: cols, nStruct: n, artStart: n + k, scale: scale, lo: m.lo, hi: m.hi,
+		t: make([]float64, rows*(cols+1)), basis: make([]int, rows), dead: make([]bool, rows),
+		identity: make([]int, rows), sign: make([]float64, rows), a: m.a, bounded: bounded}
 	w := cols + 1
 	for r, row := range m.a {
 		rhs := m.b[r]
@@ -84,6 +93,7 @@ func newTableau(m *lpModel) (*tableau, error) {
 		tb.t[r*w+n+k+r] = 1
 		tb.t[r*w+cols] = sign * rhs
 		tb.basis[r] = n + k + r
+		tb.identity[r], tb.sign[r] = n+k+r, sign
 	}
 	for i, j := range bounded {
 		r := mEq + i
@@ -91,13 +101,14 @@ func newTableau(m *lpModel) (*tableau, error) {
 		tb.t[r*w+n+i] = 1
 		tb.t[r*w+cols] = (m.hi[j] - m.lo[j]) / scale
 		tb.basis[r] = n + i
+		tb.identity[r], tb.sign[r] = n+i, 1
 	}
 	// Phase I: minimize the sum of the artificials.
 	cost := make([]float64, cols)
 	for j := tb.artStart; j < cols; j++ {
 		cost[j] = 1
 	}
-	obj, _, err := tb.optimize(cost, true)
+	obj, _, err := tb.optimize(cost, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +173,7 @@ func (tb *tableau) pivot(r, c int) {
 // optimize minimizes cost·x over the tableau's feasible set, starting from
 // its basis. allowArt lets artificial columns stay in play (Phase I only).
 // It returns the objective and whether the programme is unbounded.
-func (tb *tableau) optimize(cost []float64, allowArt bool) (float64, bool, error) {
+func (tb *tableau) optimize(cost []float64, allowArt bool, stop func() bool) (float64, bool, error) {
 	limit := tb.cols
 	if !allowArt {
 		limit = tb.artStart
@@ -184,6 +195,9 @@ func (tb *tableau) optimize(cost []float64, allowArt bool) (float64, bool, error
 	for iter := 0; ; iter++ {
 		if iter > maxIter {
 			return 0, false, errors.New("simplex did not converge")
+		}
+		if stop != nil && stop() {
+			break
 		}
 		// Entering column: most negative reduced cost; Bland's rule (the
 		// first negative) after a run of degenerate pivots, against cycling.
@@ -253,6 +267,92 @@ func (tb *tableau) solution() []float64 {
 	return x
 }
 
+// value is the current value of structural variable v (unshifted).
+func (tb *tableau) value(v int) float64 {
+	w := tb.cols + 1
+	for r, b := range tb.basis {
+		if b == v && !tb.dead[r] {
+			return tb.lo[v] + tb.scale*tb.t[r*w+tb.cols]
+		}
+	}
+	return tb.lo[v]
+}
+
+// reach moves the tableau towards the greatest (max) or least value of v
+// and stops as soon as v reaches target. The tableau changes in place and
+// stays a feasible basis, so the next call starts from where this one
+// ended. It returns whether v reached target, v's value when it stopped
+// (its bound, when not reached) and the point there (nil when v is
+// unbounded).
+func (tb *tableau) reach(v int, max bool, target float64) (bool, float64, []float64, error) {
+	cost := make([]float64, tb.cols)
+	met := func(x float64) bool {
+		if max {
+			return x >= target
+		}
+		return x <= target
+	}
+	if max {
+		cost[v] = -1
+	} else {
+		cost[v] = 1
+	}
+	_, unbounded, err := tb.optimize(cost, false, func() bool { return met(tb.value(v)) })
+	if err != nil {
+		return false, 0, nil, err
+	}
+	if unbounded {
+		if max {
+			return true, math.Inf(1), nil, nil
+		}
+		return false, 0, nil, errors.New("a cell is unbounded below")
+	}
+	x := tb.value(v)
+	return met(x), x, tb.solution(), nil
+}
+
+// rebase returns a copy of the tableau for new bounds (lo ≤ v ≤ hi, with
+// the same variables bounded above), keeping the basis when it stays
+// feasible; ok is false when it does not, and a new Phase I is needed. The
+// right-hand side of the first system changes by Δc, so the current one by
+// B⁻¹Δc, and B⁻¹ sits in the columns of the first basis.
+func (tb *tableau) rebase(lo, hi []float64) (*tableau, bool) {
+	w := tb.cols + 1
+	mEq := len(tb.a)
+	delta := make([]float64, tb.rows)
+	for r, row := range tb.a {
+		d := 0.0
+		for j, a := range row {
+			d += a * (tb.lo[j] - lo[j])
+		}
+		delta[r] = tb.sign[r] * d / tb.scale
+	}
+	for i, j := range tb.bounded {
+		if math.IsInf(hi[j], 1) {
+			return nil, false
+		}
+		delta[mEq+i] = ((hi[j] - lo[j]) - (tb.hi[j] - tb.lo[j])) / tb.scale
+	}
+	c := tb.clone()
+	c.lo, c.hi = lo, hi
+	for r := 0; r < tb.rows; r++ {
+		if tb.dead[r] {
+			continue
+		}
+		v := tb.t[r*w+tb.cols]
+		for k, d := range delta {
+			if d != 0 {
+				v += tb.t[r*w+tb.identity[k]] * d
+			}
+		}
+		if v < -1e-9 {
+			return nil, false
+		}
+		c.t[r*w+tb.cols] = math.Max(0, v)
+	}
+	return c, true
+}
+
 // bound returns the least (max false) or greatest (max true) value of
 // variable v, and the solution reaching it.
 func (tb *tableau) bound(v int, max bool) (float64, []float64, error) {
@@ -263,7 +363,7 @@ func (tb *tableau) bound(v int, max bool) (float64, []float64, error) {
 	} else {
 		cost[v] = 1
 	}
-	_, unbounded, err := c.optimize(cost, false)
+	_, unbounded, err := c.optimize(cost, false, nil)
 	if err != nil {
 		return 0, nil, err
 	}

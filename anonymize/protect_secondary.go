@@ -28,6 +28,10 @@ type failure struct {
 	rel  int     // the equation that revealed it exactly, or -1
 	op   int32   // the insider, for kind "insider"
 	comp []int   // the component's unknown cells
+	// cands: for a cell the equations of its component determine, the
+	// published cells its value is computed from (any one of them,
+	// suppressed, breaks that derivation).
+	cands []int
 }
 
 // engine runs secondary suppression on one magnitude's system.
@@ -39,8 +43,10 @@ type engine struct {
 	// bounds, when set, are the microdata's bounds on cells.
 	bounds   boundsSource
 	verified map[int]bool
-	ratio    map[int]float64 // the protect side's own interval ratio per primary cell
-	lps      int
+	// passedA: cells verified before the microdata existed; a component of
+	// them whose microdata bounds cannot bind needs no new programme.
+	passedA map[int]bool
+	lps     int
 }
 
 // boundsSource gives the microdata's bounds on a cell: for the outsider and
@@ -55,7 +61,7 @@ type cellBound struct {
 }
 
 func newEngine(cfg Config, s *psystem) *engine {
-	return &engine{cfg: cfg, s: s, verified: map[int]bool{}, ratio: map[int]float64{}}
+	return &engine{cfg: cfg, s: s, verified: map[int]bool{}, passedA: map[int]bool{}}
 }
 
 // markPrimary applies the primary rules to every table cell.
@@ -97,6 +103,9 @@ func (e *engine) run(ctx context.Context, repair func([]failure) (bool, error)) 
 		for _, f := range fails {
 			if f.rel >= 0 && e.relHas(f.rel, fresh) {
 				continue // a partner added this round already joined the equation
+			}
+			if e.anySuppressed(f.cands) {
+				continue // a partner added this round already broke the derivation
 			}
 			if e.s.cells[f.cell].suppressed() {
 				if id := e.addPartner(f); id >= 0 {
@@ -328,11 +337,12 @@ func (e *engine) lpFor(comp []int, known map[int]float64) (*lpModel, map[int]int
 func (e *engine) round() ([]failure, error) {
 	s := e.s
 	known, fails := e.propagate()
-	failed := map[int]bool{}
-	for _, f := range fails {
-		failed[f.cell] = true
+	if len(fails) > 0 {
+		// Fix what single equations reveal before solving any programme:
+		// the components change with every partner.
+		return fails, nil
 	}
-	for _, comp := range e.components(known, failed) {
+	for _, comp := range e.components(known, nil) {
 		todo := false
 		for _, id := range comp {
 			if s.cells[id].suppressed() && !e.verified[id] {
@@ -351,17 +361,29 @@ func (e *engine) round() ([]failure, error) {
 	return fails, nil
 }
 
+// protectMargin: suppression asks this much more than the protection.
+const protectMargin = 1.01
+
 type interval struct {
-	lo, hi     float64
-	xlo, xhi   []float64
-	determined bool
+	lo, hi   float64
+	xlo, xhi []float64 // points reaching the bounds, or the targets
 }
 
-// checkComponent solves the component's intervals for the outsider and for
-// every operator with a contribution to one of its unknown cells.
+// checkComponent checks the component's suppressed cells for the outsider
+// and, once they all pass, for every operator with a contribution to one of
+// its unknown cells. A bound is pursued only until it meets the protection
+// (the audit computes the full intervals).
 func (e *engine) checkComponent(comp []int, known map[int]float64) ([]failure, error) {
 	s := e.s
 	m, col := e.lpFor(comp, known)
+	if e.bounds != nil && e.phaseAVerified(comp) && !e.boundsMatter(m) {
+		for _, id := range comp {
+			if s.cells[id].suppressed() {
+				e.verified[id] = true
+			}
+		}
+		return nil, nil
+	}
 	tb, err := newTableau(m)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.mag, err)
@@ -373,16 +395,17 @@ func (e *engine) checkComponent(comp []int, known map[int]float64) ([]failure, e
 		if !c.suppressed() || e.verified[id] {
 			continue
 		}
-		iv, err := e.intervalOf(tb, col[id])
+		iv, f, err := e.check(tb, col[id], c, id, c.protect, comp)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", s.mag, c.key, err)
 		}
 		ivs[id] = iv
-		if f, ok := e.judge(c, id, iv.lo, iv.hi, c.protect, comp); !ok {
-			fails = append(fails, f)
+		if f != nil {
+			fails = append(fails, *f)
 		}
 	}
 	if len(fails) > 0 {
+		e.derivations(comp, known, col, fails)
 		return fails, nil
 	}
 	// The insiders: only primary cells carry a protection against them.
@@ -410,7 +433,7 @@ func (e *engine) checkComponent(comp []int, known map[int]float64) ([]failure, e
 			}
 		}
 		for _, op := range ops {
-			f, err := e.checkInsider(op, own[op], comp, col, m, targets, ivs, truth)
+			f, err := e.checkInsider(op, own[op], comp, col, m, tb, targets, ivs, truth)
 			if err != nil {
 				return nil, err
 			}
@@ -428,45 +451,84 @@ func (e *engine) checkComponent(comp []int, known map[int]float64) ([]failure, e
 	return fails, nil
 }
 
-func (e *engine) intervalOf(tb *tableau, v int) (*interval, error) {
-	e.lps += 2
-	lo, xlo, err := tb.bound(v, false)
-	if err != nil {
-		return nil, err
-	}
-	hi, xhi, err := tb.bound(v, true)
-	if err != nil {
-		return nil, err
-	}
-	return &interval{lo: lo, hi: hi, xlo: xlo, xhi: xhi}, nil
-}
-
-// judge checks an interval against a protection: a primary cell needs
-// protect on each side (down to zero at most); any suppressed cell must not
-// be a single point.
-func (e *engine) judge(c *pcell, id int, lo, hi, protect float64, comp []int) (failure, bool) {
+// check pursues cell c's bounds until they meet protect: a primary cell
+// must reach protect on each side (down to zero at most), any suppressed
+// cell must be able to move at all.
+func (e *engine) check(tb *tableau, v int, c *pcell, id int, protect float64, comp []int) (*interval, *failure, error) {
 	x := c.value
 	tol := 1e-7 * math.Max(1, x)
-	if hi-lo <= tol {
-		return failure{cell: id, kind: "exact", need: math.Max(protect, 1e-9), rel: -1, comp: comp}, false
+	up, down := tol, tol
+	if c.primary && protect > 0 {
+		// A margin of 1% over the protection, so that rounding in either
+		// solver never turns a pass here into a failure in the audit.
+		up, down = protectMargin*protect, math.Min(protectMargin*protect, x)
 	}
+	e.lps += 2
+	okHi, hi, xhi, err := tb.reach(v, true, x+up)
+	if err != nil {
+		return nil, nil, err
+	}
+	okLo, lo, xlo, err := tb.reach(v, false, x-down)
+	if err != nil {
+		return nil, nil, err
+	}
+	iv := &interval{lo: lo, hi: hi, xlo: xlo, xhi: xhi}
 	if !c.primary || protect <= 0 {
-		return failure{}, true
+		if !okHi && !okLo {
+			return iv, &failure{cell: id, kind: "exact", need: 1e-9, rel: -1, comp: comp}, nil
+		}
+		return iv, nil, nil
 	}
-	up := hi - x
-	down := x - lo
-	needDown := math.Min(protect, x)
-	if up < protect-tol {
-		return failure{cell: id, kind: "upper", need: protect - up, rel: -1, comp: comp}, false
+	if !okHi {
+		return iv, &failure{cell: id, kind: "upper", need: x + up - hi, rel: -1, comp: comp}, nil
 	}
-	if down < needDown-tol {
-		return failure{cell: id, kind: "lower", need: needDown - down, rel: -1, comp: comp}, false
+	if !okLo {
+		return iv, &failure{cell: id, kind: "lower", need: lo - (x - down), rel: -1, comp: comp}, nil
 	}
-	r := math.Min(up/protect, down/math.Max(needDown, 1e-300))
-	if old, ok := e.ratio[id]; !ok || r < old {
-		e.ratio[id] = r
+	return iv, nil, nil
+}
+
+// phaseAVerified: every suppressed cell of the component passed before the
+// microdata existed.
+func (e *engine) phaseAVerified(comp []int) bool {
+	for _, id := range comp {
+		if e.s.cells[id].suppressed() && !e.passedA[id] {
+			return false
+		}
 	}
-	return failure{}, true
+	return true
+}
+
+// boundsMatter reports whether any microdata bound of the programme can
+// bind: a lower bound above zero, or an upper bound below what a single
+// equation already allows.
+func (e *engine) boundsMatter(m *lpModel) bool {
+	implied := make([]float64, m.n)
+	for i := range implied {
+		implied[i] = math.Inf(1)
+	}
+	for r, row := range m.a {
+		pos, neg := 0, 0
+		for _, a := range row {
+			if a > 0 {
+				pos++
+			} else if a < 0 {
+				neg++
+			}
+		}
+		for i, a := range row {
+			if a == 0 || (a > 0 && neg > 0) || (a < 0 && pos > 0) {
+				continue
+			}
+			implied[i] = math.Min(implied[i], m.b[r]/a)
+		}
+	}
+	for i := range m.lo {
+		if m.lo[i] > 0 || m.hi[i] < implied[i]-1e-9*math.Max(1, implied[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // componentOps lists the operators contributing to the component's unknown
@@ -506,7 +568,7 @@ func (e *engine) componentOps(comp []int) ([]int32, map[int32]map[int]float64, e
 
 // checkInsider checks every target against operator op, who knows its own
 // contribution to each cell (and its own records in the microdata).
-func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map[int]int, m *lpModel,
+func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map[int]int, m *lpModel, outsider *tableau,
 	targets []int, ivs map[int]*interval, truth []float64) (*failure, error) {
 	s := e.s
 	need := map[int]float64{}
@@ -534,10 +596,9 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 		lo[i] = math.Max(lo[i], m.lo[i])
 		hi[i] = math.Min(hi[i], m.hi[i])
 	}
-	// The segment from the true values towards the outsider's extreme point
-	// stays feasible for the insider up to the first of its bounds it
-	// crosses; when that already reaches the protection, no programme is
-	// needed.
+	// The segment from the true values towards the outsider's point stays
+	// feasible for the insider up to the first of its bounds it crosses;
+	// when that already reaches the protection, no programme is needed.
 	reach := func(x []float64) float64 {
 		if x == nil {
 			return 0
@@ -561,14 +622,16 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 			continue
 		}
 		iv := ivs[id]
-		x := s.cells[id].value
-		l := x - reach(iv.xlo)*(x-iv.lo)
-		h := math.Inf(1)
-		if !math.IsInf(iv.hi, 1) {
-			h = x + reach(iv.xhi)*(iv.hi-x)
+		c := s.cells[id]
+		x := c.value
+		upOK := math.IsInf(iv.hi, 1) || reach(iv.xhi)*(iv.hi-x) >= protectMargin*u
+		downOK := reach(iv.xlo)*(x-iv.lo) >= math.Min(protectMargin*u, x)
+		if upOK && downOK {
+			continue
 		}
-		if h-x < u || x-l < math.Min(u, x) {
-			if tb == nil {
+		if tb == nil {
+			var ok bool
+			if tb, ok = outsider.rebase(lo, hi); !ok {
 				mm := *m
 				mm.lo, mm.hi = lo, hi
 				var err error
@@ -576,15 +639,14 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 					return nil, fmt.Errorf("%s insider: %w", s.mag, err)
 				}
 			}
-			ivi, err := e.intervalOf(tb, col[id])
-			if err != nil {
-				return nil, err
-			}
-			l, h = ivi.lo, ivi.hi
 		}
-		if f, ok := e.judge(s.cells[id], id, l, h, u, comp); !ok {
+		_, f, err := e.check(tb, col[id], c, id, u, comp)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
 			f.kind, f.op = "insider", op
-			return &f, nil
+			return f, nil
 		}
 	}
 	return nil, nil
@@ -622,11 +684,19 @@ func (e *engine) addPartner(f failure) int {
 		}
 		return n
 	}
-	try := func(rels []int) int {
+	try := func(rels []int, only []int) int {
 		best, bestScore := -1, [6]float64{}
+		var pool []int
 		for _, r := range rels {
 			rel := s.rels[r]
-			for _, id := range append([]int{rel.parent}, rel.children...) {
+			pool = append(pool, rel.parent)
+			pool = append(pool, rel.children...)
+		}
+		if only != nil {
+			pool = only
+		}
+		for _, id := range pool {
+			{
 				c := s.cells[id]
 				if c.kind != kindTable || c.suppressed() || c.value <= 0 {
 					continue
@@ -654,7 +724,12 @@ func (e *engine) addPartner(f failure) int {
 		}
 		return best
 	}
-	if id := try(rels); id >= 0 {
+	if len(f.cands) > 0 {
+		if id := try(nil, f.cands); id >= 0 {
+			return id
+		}
+	}
+	if id := try(rels, nil); id >= 0 {
 		return id
 	}
 	// Nothing beside the cell itself: widen to the equations of its component.
@@ -662,7 +737,137 @@ func (e *engine) addPartner(f failure) int {
 	for _, id := range f.comp {
 		more = append(more, s.relsOf[id]...)
 	}
-	return try(more)
+	return try(more, nil)
+}
+
+// derivations finds, for every failure that says a cell cannot move at
+// all, the published cells the equations compute it from: Gaussian
+// elimination of the component's equations, carrying the combination of
+// equations along, gives each determined cell as Σλ·(equation); the
+// published cells with a non-zero weight in that sum are the candidates
+// (GaussSuppression's reasoning). A cell pinned by bounds rather than by
+// the equations gets none, and the usual choice applies.
+func (e *engine) derivations(comp []int, known map[int]float64, col map[int]int, fails []failure) {
+	want := false
+	for _, f := range fails {
+		if f.kind == "exact" {
+			want = true
+		}
+	}
+	if !want {
+		return
+	}
+	s := e.s
+	// The equations touching the component, as in lpFor.
+	var rels []int
+	seen := map[int]bool{}
+	for _, id := range comp {
+		for _, r := range s.relsOf[id] {
+			if !seen[r] {
+				seen[r] = true
+				rels = append(rels, r)
+			}
+		}
+	}
+	m, n := len(rels), len(comp)
+	// Rows [A | I]: A over the component's cells, I records the combination.
+	rows := make([][]float64, m)
+	for i, r := range rels {
+		row := make([]float64, n+m)
+		rel := s.rels[r]
+		if j, ok := col[rel.parent]; ok {
+			row[j] += 1
+		}
+		for _, ch := range rel.children {
+			if j, ok := col[ch]; ok {
+				row[j] -= 1
+			}
+		}
+		row[n+i] = 1
+		rows[i] = row
+	}
+	pivotRow := map[int]int{} // column -> row
+	next := 0
+	for c := 0; c < n && next < m; c++ {
+		best, bi := 1e-9, -1
+		for i := next; i < m; i++ {
+			if v := math.Abs(rows[i][c]); v > best {
+				best, bi = v, i
+			}
+		}
+		if bi < 0 {
+			continue
+		}
+		rows[next], rows[bi] = rows[bi], rows[next]
+		p := rows[next][c]
+		for j := range rows[next] {
+			rows[next][j] /= p
+		}
+		for i := 0; i < m; i++ {
+			if i == next || rows[i][c] == 0 {
+				continue
+			}
+			f := rows[i][c]
+			for j, v := range rows[next] {
+				if v != 0 {
+					rows[i][j] -= f * v
+				}
+			}
+		}
+		pivotRow[c] = next
+		next++
+	}
+	for k := range fails {
+		f := &fails[k]
+		if f.kind != "exact" {
+			continue
+		}
+		r, ok := pivotRow[col[f.cell]]
+		if !ok {
+			continue
+		}
+		row := rows[r]
+		free := false
+		for j := 0; j < n; j++ {
+			if j != col[f.cell] && math.Abs(row[j]) > 1e-9 {
+				free = true
+				break
+			}
+		}
+		if free {
+			continue // not determined by the equations alone
+		}
+		weight := map[int]float64{}
+		for i, ri := range rels {
+			lambda := row[n+i]
+			if math.Abs(lambda) < 1e-12 {
+				continue
+			}
+			rel := s.rels[ri]
+			weight[rel.parent] += lambda
+			for _, ch := range rel.children {
+				weight[ch] -= lambda
+			}
+		}
+		var cands []int
+		for id, w := range weight {
+			if _, in := col[id]; !in && math.Abs(w) > 1e-9 && s.cells[id].kind == kindTable {
+				cands = append(cands, id)
+			}
+		}
+		sort.Ints(cands) // deterministic order
+		f.cands = cands
+	}
+}
+
+// anySuppressed reports whether one of the cells is suppressed.
+func (e *engine) anySuppressed(ids []int) bool {
+	for _, id := range ids {
+		if e.s.cells[id].suppressed() {
+			return true
+		}
+	}
+	return false
 }
 
 // relHas reports whether equation r holds one of the cells.

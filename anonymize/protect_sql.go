@@ -42,6 +42,8 @@ func render(name string, data any) (string, error) {
 }
 
 // magnitudeSQL is the SQL aggregate of a magnitude over deid_accident d.
+// User-hours are summed as integer user-minutes and divided once, so the
+// sum does not depend on the order DuckDB adds the rows in.
 func magnitudeSQL(mag kensho.Magnitude, alias string) (string, error) {
 	p := ""
 	if alias != "" {
@@ -53,7 +55,7 @@ func magnitudeSQL(mag kensho.Magnitude, alias string) (string, error) {
 	case kensho.MagAffectedUsers:
 		return "sum(" + p + "affected_users)::DOUBLE", nil
 	case kensho.MagUserHours:
-		return "sum(" + p + "user_hours)::DOUBLE", nil
+		return "(sum(" + p + "affected_users::HUGEINT * " + p + "duration_min) / 60)::DOUBLE", nil
 	}
 	return "", fmt.Errorf("unknown magnitude %q", mag)
 }

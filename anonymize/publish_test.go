@@ -106,7 +106,7 @@ func TestPublishRefusesIdentifiers(t *testing.T) {
 		},
 		"risk text has a mail address": func(rel *kensho.Release) { rel.Risk.En = "contact noc005@op005.example.jp" },
 		"summary has a phone number":   func(rel *kensho.Release) { rel.Summary.En = "call 03 5007 1007" },
-		"version carries a model name":  func(rel *kensho.Release) { rel.Version = ops[2].vendor },
+		"version carries a model name": func(rel *kensho.Release) { rel.Version = ops[2].vendor },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {

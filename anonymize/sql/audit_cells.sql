@@ -4,6 +4,6 @@
 SELECT k.id, d.op_key,
        count(*)::DOUBLE AS accidents,
        sum(d.affected_users)::DOUBLE AS affected_users,
-       sum(d.user_hours)::DOUBLE AS user_hours
+       (sum(d.affected_users::HUGEINT * d.duration_min) / 60)::DOUBLE AS user_hours
 FROM deid_accident d JOIN (VALUES {{.Values}}) AS k(id{{.Aliases}}) ON {{.On}}
 GROUP BY k.id, d.op_key

@@ -324,7 +324,12 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 }
 
 func (b *builder) site(ctx context.Context) (string, error) {
-	staging, err := os.MkdirTemp(filepath.Dir(filepath.Clean(b.cfg.Out)), ".kensho-staging-")
+	// Staging beside --out keeps the final rename on one file system.
+	parent := filepath.Dir(filepath.Clean(b.cfg.Out))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", fmt.Errorf("site: %w", err)
+	}
+	staging, err := os.MkdirTemp(parent, ".kensho-staging-")
 	if err != nil {
 		return "", fmt.Errorf("site: %w", err)
 	}

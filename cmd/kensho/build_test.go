@@ -291,53 +291,68 @@ func TestBuildCanary(t *testing.T) {
 	if err := os.MkdirAll(in, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	var src bytes.Buffer
-	if _, err := synth.WriteRows(context.Background(), synth.Config{Seed: 11, From: 2023, To: 2024, Scale: 0.05}, 6000, &src); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(&src).ReadAll()
+	gen := filepath.Join(tmp, "gen")
+	sum, err := synth.Generate(context.Background(), synth.Config{Seed: 11, From: 2022, To: 2024, Scale: 0.03, Format: "csv", Layout: "export"}, gen)
 	if err != nil {
 		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		if c, ok := kensho.ColumnByHeader(h); ok {
-			col[c.Field] = i
-		}
 	}
 	// Every identifying field of every row of a third of the operators
 	// gets a canary naming the operator and the field.
 	var canaries []string
 	opIDs := map[string]int{}
-	for _, r := range recs[1:] {
-		id := r[col["operator_id"]]
-		if _, ok := opIDs[id]; !ok {
-			opIDs[id] = len(opIDs)
+	for _, rel := range sum.Files {
+		b, err := os.ReadFile(filepath.Join(gen, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
 		}
-		n := opIDs[id]
-		if n%3 != 0 {
-			continue
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, f := range kensho.IdentifierFields() {
-			if f == "report_no" {
-				continue // the key stays unique; it is not published either
+		col := map[string]int{}
+		for i, h := range recs[0] {
+			if c, ok := kensho.ColumnByHeader(h); ok {
+				col[c.Field] = i
 			}
-			v := fmt.Sprintf("ｶﾅﾘｱ%s·%d·Ω", strings.ToUpper(f), n)
-			if f == "contact" {
-				v = fmt.Sprintf("canary%d@kanari-ω.example", n)
+		}
+		for _, r := range recs[1:] {
+			id := r[col["operator_id"]]
+			if _, ok := opIDs[id]; !ok {
+				opIDs[id] = len(opIDs)
 			}
-			if f == "summary" || f == "prevention" {
-				v = fmt.Sprintf("%s発生。ｶﾅﾘｱOPERATOR_NAME·%d·Ωの設備。", r[col[f]], n)
+			n := opIDs[id]
+			if n%3 != 0 {
+				continue
 			}
-			r[col[f]] = v
-			canaries = append(canaries, v)
+			for _, f := range kensho.IdentifierFields() {
+				i, ok := col[f]
+				if !ok || f == "report_no" {
+					continue // the key stays unique; it is not published either
+				}
+				v := fmt.Sprintf("ｶﾅﾘｱ%s·%d·Ω", strings.ToUpper(f), n)
+				switch f {
+				case "contact":
+					v = fmt.Sprintf("canary%d@kanari-ω.example", n)
+				case "summary", "prevention":
+					v = fmt.Sprintf("%s発生。ｶﾅﾘｱOPERATOR_NAME·%d·Ωの設備。", r[i], n)
+				case "site_location", "vendor_model", "partner_operator":
+					if r[i] == "" {
+						continue // the simplified form leaves them empty
+					}
+				}
+				r[i] = v
+				canaries = append(canaries, v)
+			}
+		}
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		w.WriteAll(recs)
+		if err := os.WriteFile(filepath.Join(in, strings.ReplaceAll(rel, "/", "_")), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.WriteAll(recs)
-	if err := os.WriteFile(filepath.Join(in, "canary.csv"), buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
+	if len(canaries) == 0 {
+		t.Fatal("no canary planted")
 	}
 	out, db := filepath.Join(tmp, "public"), filepath.Join(tmp, "k.duckdb")
 	mustBuild(t, in, out, db)

@@ -1,0 +1,312 @@
+// Command bench is kensho's benchmark suite (`make bench`). It generates its
+// inputs with the synth package, runs DuckDB's own read_csv beside kensho's
+// ingest on the same file in the same run and prints the ratio, then times
+// whole builds at national and larger volume as subprocesses, reading their
+// peak memory from the kernel's rusage. It prints a Markdown report that
+// BENCHMARKS.md records.
+//
+// It measures; it asserts nothing. Targets are printed beside the figures.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kensho-jp/kensho/ingest"
+	"github.com/kensho-jp/kensho/internal/duck"
+	"github.com/kensho-jp/kensho/synth"
+)
+
+func main() {
+	var (
+		work    = flag.String("work", ".bench", "working `DIR` for generated inputs and databases (reused between runs)")
+		bin     = flag.String("kensho", "bin/kensho", "the kensho binary to time")
+		rows    = flag.Int("rows", 1_000_000, "rows of the ingest comparison file")
+		big     = flag.Bool("10m", true, "include the 10M-report build (several minutes)")
+		repeats = flag.Int("repeat", 3, "runs of each ingest measurement (the median is reported)")
+	)
+	flag.Parse()
+	ctx := context.Background()
+	if err := run(ctx, *work, *bin, *rows, *big, *repeats, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, work, bin string, rows int, big bool, repeats int, out io.Writer) error {
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "# kensho benchmarks\n\nmachine: %s, %d cores, %s\n\n", machine(), runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
+
+	// 1. Ingest vs DuckDB's bare read_csv on the same file.
+	csvPath := filepath.Join(work, fmt.Sprintf("ingest-%d.csv", rows))
+	if err := ensureFile(csvPath, func(w io.Writer) error {
+		_, err := synth.WriteRows(ctx, synth.Config{Seed: 1, From: 2015, To: 2024, Scale: 1}, int64(rows), w)
+		return err
+	}); err != nil {
+		return err
+	}
+	base, err := median(repeats, func() (time.Duration, error) { return readCSV(ctx, work, csvPath) })
+	if err != nil {
+		return err
+	}
+	kt, err := median(repeats, func() (time.Duration, error) {
+		d, _, err := ingestFiles(ctx, work, csvPath)
+		return d, err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "## Ingest\n\n| measurement | rows | time | rows/s | ratio | target |\n|---|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(out, "| DuckDB read_csv into a table (UTF-8) | %d | %s | %s | 1.00× | |\n", rows, secs(base), perSec(rows, base))
+	fmt.Fprintf(out, "| kensho ingest (UTF-8) | %d | %s | %s | %.2f× | ≤ 1.5× |\n", rows, secs(kt), perSec(rows, kt), kt.Seconds()/base.Seconds())
+
+	// CP932 and XLSX throughput.
+	for _, f := range []struct {
+		format, target string
+		rows           int
+	}{{"cp932", "≥ 200k/s", 500_000}, {"xlsx", "≥ 50k/s", 200_000}} {
+		dir := filepath.Join(work, fmt.Sprintf("ingest-%s-%d", f.format, f.rows))
+		files, err := ensureDir(dir, func() error {
+			// One fiscal year at scale 1 is about 58,000 reports.
+			_, err := synth.Generate(ctx, synth.Config{Seed: 2, From: 2024, To: 2024, Scale: float64(f.rows) / 58_000, Format: f.format, Layout: "export"}, dir)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		var n int
+		d, err := median(repeats, func() (time.Duration, error) {
+			d, rows, err := ingestFiles(ctx, work, files...)
+			n = rows
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "| kensho ingest (%s, %d files) | %d | %s | %s | | %s |\n", strings.ToUpper(f.format), len(files), n, secs(d), perSec(n, d), f.target)
+	}
+
+	// 2. Whole builds, as subprocesses, with their peak RSS.
+	type size struct {
+		name   string
+		scale  float64
+		limit  string
+		target string
+	}
+	sizes := []size{
+		{"100k", 100_000.0 / 580_000, "", ""},
+		{"national (scale 1, 10 FY)", 1, "", "≤ 15 s, ≤ 1.5 GB"},
+	}
+	if big {
+		sizes = append(sizes, size{"10M", 10_000_000.0 / 580_000, "3GB", "≤ 180 s, ≤ 4 GB"})
+	}
+	fmt.Fprintf(out, "\n## Whole build (`kensho build`)\n\n| input | reports | wall | peak RSS | ingest | deidentify | analytics | protect | site | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, s := range sizes {
+		dir := filepath.Join(work, "build-"+strings.Fields(s.name)[0])
+		if _, err := ensureDir(dir, func() error {
+			_, err := synth.Generate(ctx, synth.Config{Seed: 3, From: 2015, To: 2024, Scale: s.scale, Format: "csv", Layout: "export"}, dir)
+			return err
+		}); err != nil {
+			return err
+		}
+		res, err := timeBuild(ctx, bin, work, dir, s.limit)
+		if err != nil {
+			return fmt.Errorf("build %s: %w", s.name, err)
+		}
+		fmt.Fprintf(out, "| %s | %d | %s | %.2f GB | %s | %s | %s | %s | %s | %s |\n", s.name, res.summary.RowsRead, secs(res.wall),
+			float64(res.maxRSS)/(1<<30), stage(res, "ingest"), stage(res, "deidentify"), stage(res, "analytics"),
+			stage(res, "protect"), stage(res, "site"), s.target)
+	}
+	return nil
+}
+
+// ensureFile writes path with gen unless it already exists (inputs are
+// deterministic for their seed, so a previous run's file is the same file).
+func ensureFile(path string, gen func(io.Writer) error) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	tmp := path + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := gen(w); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// ensureDir fills dir with gen unless a previous run completed it, and
+// returns its files, sorted.
+func ensureDir(dir string, gen func() error) ([]string, error) {
+	done := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(done); err != nil {
+		os.RemoveAll(dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := gen(); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(done, nil, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(files) // deterministic order
+	return files, nil
+}
+
+func freshDB(ctx context.Context, work, name string) (string, error) {
+	path := filepath.Join(work, name+".duckdb")
+	os.Remove(path)
+	os.Remove(path + ".wal")
+	return path, nil
+}
+
+// readCSV is the reference: DuckDB's own reader into a table, nothing else.
+func readCSV(ctx context.Context, work, csvPath string) (time.Duration, error) {
+	path, _ := freshDB(ctx, work, "readcsv")
+	db, err := duck.Open(ctx, path, duck.Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	start := time.Now()
+	_, err = db.ExecContext(ctx, "CREATE TABLE t AS SELECT * FROM read_csv("+duck.QuoteString(csvPath)+", header = true)")
+	return time.Since(start), err
+}
+
+// ingestFiles times kensho's ingest of paths into a fresh database and
+// returns the rows read.
+func ingestFiles(ctx context.Context, work string, paths ...string) (time.Duration, int, error) {
+	path, _ := freshDB(ctx, work, "ingest")
+	db, err := duck.Open(ctx, path, duck.Options{})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	start := time.Now()
+	rep, err := ingest.Load(ctx, db, paths, ingest.Config{})
+	d := time.Since(start)
+	if err != nil {
+		return 0, 0, err
+	}
+	if rep.Rejected() || rep.RowsQuarantined > 0 {
+		return 0, 0, fmt.Errorf("ingest of benchmark input quarantined %d rows (rejected: %v)", rep.RowsQuarantined, rep.Rejected())
+	}
+	return d, rep.RowsRead, nil
+}
+
+type buildResult struct {
+	wall    time.Duration
+	maxRSS  int64 // bytes
+	summary struct {
+		RowsRead int `json:"rows_read"`
+		Stages   []struct {
+			Name    string  `json:"name"`
+			Seconds float64 `json:"seconds"`
+		} `json:"stages"`
+	}
+}
+
+func timeBuild(ctx context.Context, bin, work, in, memLimit string) (*buildResult, error) {
+	db, _ := freshDB(ctx, work, "build")
+	out := filepath.Join(work, "public")
+	args := []string{"build", "--json", "--in", in, "--out", out, "--db", db, "--release-date", "2025-06-30"}
+	if memLimit != "" {
+		args = append(args, "--memory-limit", memLimit, "--temp-dir", filepath.Join(work, "spill"))
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return nil, err
+	}
+	res := &buildResult{wall: time.Since(start)}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		res.maxRSS = ru.Maxrss * 1024 // Linux reports KiB
+	}
+	if err := json.Unmarshal([]byte(stdout.String()), &res.summary); err != nil {
+		return nil, fmt.Errorf("reading build summary: %w", err)
+	}
+	return res, nil
+}
+
+func stage(r *buildResult, name string) string {
+	for _, s := range r.summary.Stages {
+		if s.Name == name {
+			return fmt.Sprintf("%.1fs", s.Seconds)
+		}
+	}
+	return "–"
+}
+
+func median(n int, f func() (time.Duration, error)) (time.Duration, error) {
+	var ds []time.Duration
+	for i := 0; i < n; i++ {
+		d, err := f()
+		if err != nil {
+			return 0, err
+		}
+		ds = append(ds, d)
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2], nil
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
+
+func perSec(rows int, d time.Duration) string {
+	return fmt.Sprintf("%.0fk", float64(rows)/d.Seconds()/1000)
+}
+
+func machine() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOOS + "/" + runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			if i := strings.Index(line, ":"); i >= 0 {
+				return strings.TrimSpace(line[i+1:])
+			}
+		}
+	}
+	return runtime.GOOS + "/" + runtime.GOARCH
+}
