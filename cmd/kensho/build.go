@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -283,11 +282,20 @@ func (b *builder) analytics(ctx context.Context) (string, error) {
 
 func (b *builder) protect(ctx context.Context) (string, error) {
 	p, err := anonymize.Protect(ctx, b.db, b.computed.Tables, b.sdc)
+	var auditErr *anonymize.AuditError
+	if errors.As(err, &auditErr) && p != nil {
+		// Fail closed, but keep the reasons where the operator of the
+		// pipeline can read them.
+		if werr := writeRiskReport(filepath.Dir(b.cfg.DB), b.cfg.DB, p.Risk); werr != nil {
+			fmt.Fprintf(b.stderr, "kensho: %v\n", werr)
+		}
+		return "", fmt.Errorf("%w\nnothing was published; the previous site, if any, is unchanged", err)
+	}
 	if err != nil {
 		return "", err
 	}
 	b.protected = p
-	date, err := b.releaseDate(ctx)
+	date, err := anonymizeReleaseDate(ctx, b.cfg.Date, b.db)
 	if err != nil {
 		return "", err
 	}
@@ -307,6 +315,11 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 		Microdata:    p.Microdata,
 	}
 	if err := anonymize.Publish(ctx, b.db, anonymize.ReleasePath(b.cfg.DB), b.release, p); err != nil {
+		return "", err
+	}
+	// The internal risk report goes beside the restricted database, never
+	// into --out.
+	if err := writeRiskReport(filepath.Dir(b.cfg.DB), b.cfg.DB, p.Risk); err != nil {
 		return "", err
 	}
 	suppressed := 0
@@ -348,28 +361,6 @@ func (b *builder) site(ctx context.Context) (string, error) {
 	b.staging = ""
 	b.summary.Pages = st.Pages
 	return fmt.Sprintf("%d pages, %.1f MB", st.Pages, float64(st.Bytes)/1e6), nil
-}
-
-// releaseDate is --release-date, else $SOURCE_DATE_EPOCH, else the last day
-// of the latest fiscal quarter in the data — never the clock, so that two
-// builds of the same data are byte-identical.
-func (b *builder) releaseDate(ctx context.Context) (string, error) {
-	if b.cfg.Date != "" {
-		return b.cfg.Date, nil
-	}
-	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-		sec, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return "", fmt.Errorf("SOURCE_DATE_EPOCH %q is not a number of seconds", s)
-		}
-		return time.Unix(sec, 0).In(kensho.JST).Format("2006-01-02"), nil
-	}
-	var fy, q int
-	err := b.db.QueryRowContext(ctx, "SELECT fiscal_year, quarter FROM deid_accident ORDER BY fiscal_year DESC, quarter DESC LIMIT 1").Scan(&fy, &q)
-	if err != nil {
-		return "", fmt.Errorf("release date: %w", err)
-	}
-	return kensho.FiscalQuarter{Year: fy, Quarter: q}.End().AddDate(0, 0, -1).Format("2006-01-02"), nil
 }
 
 // testPause lets the crash-safety test stop the process at a named point:
