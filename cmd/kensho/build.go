@@ -167,15 +167,14 @@ type buildStage struct {
 
 // builder carries the values that flow from stage to stage.
 type builder struct {
-	cfg       buildConfig
-	sdc       anonymize.Config
-	db        *sql.DB
-	stderr    io.Writer
-	summary   buildSummary
-	computed  *analytics.Result
-	protected *anonymize.Protected
-	release   *kensho.Release
-	staging   string
+	cfg      buildConfig
+	sdc      anonymize.Config
+	db       *sql.DB
+	stderr   io.Writer
+	summary  buildSummary
+	computed *analytics.Result
+	release  *kensho.Release
+	staging  string
 }
 
 func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) error {
@@ -294,7 +293,6 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	b.protected = p
 	date, err := anonymizeReleaseDate(ctx, b.cfg.Date, b.db)
 	if err != nil {
 		return "", err
