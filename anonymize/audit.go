@@ -85,6 +85,7 @@ func runAudit(ctx context.Context, db *sql.DB, cfg Config, in, out []kensho.Stat
 		return nil, err
 	}
 	a.res.summary.IdentifiersChecked = len(ids.needles)
+	a.res.summary.IdentifiersSkipped = ids.skipped
 	var strs []labelled
 	for _, t := range out {
 		strs = append(strs, tableStrings(t)...)

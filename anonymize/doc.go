@@ -99,7 +99,8 @@
 // # Configuration
 //
 // Parameters live in a JSON file (see testdata/config.example.json); a key
-// left out keeps its default and an unknown key is an error:
+// left out keeps its default and an unknown key is an error. The defaults,
+// annotated here (JSON itself has no comments):
 //
 //	{
 //	  "min_operators": 3,       // distinct operators a non-zero cell needs; never below 3

@@ -102,6 +102,10 @@ type AuditSummary struct {
 	GonumUnconfirmed   int `json:"gonum_unconfirmed"`
 	MicrodataClasses   int `json:"microdata_classes"`
 	IdentifiersChecked int `json:"identifiers_checked"`
+	// IdentifiersSkipped: values too short to tell from ordinary words or
+	// counts (fewer than 3 letters or digits, or a number of fewer than 8
+	// digits); the canary tests cover the rest.
+	IdentifiersSkipped int `json:"identifiers_skipped"`
 	// seconds the audit took; kept out of the JSON, which must be
 	// byte-identical from run to run.
 	seconds float64
