@@ -475,23 +475,29 @@ func starred(vals []string, pat uint32) []string {
 	return out
 }
 
+// releasedClasses groups the records not withheld by their published
+// values: the equivalence classes, in order of first appearance.
+func (md *microdata) releasedClasses() (order []string, groups map[string][]*mdUnit) {
+	groups = map[string][]*mdUnit{}
+	for _, u := range md.units {
+		if u.dropped {
+			continue
+		}
+		k := strings.Join(u.vals, "\x1f")
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], u)
+	}
+	return order, groups
+}
+
 // cascade withholds every published class that is no longer safe (after
 // records were withheld from it), until all are.
 func (md *microdata) cascade() int {
 	dropped := 0
 	for {
-		groups := map[string][]*mdUnit{}
-		var order []string
-		for _, u := range md.units {
-			if u.dropped {
-				continue
-			}
-			k := strings.Join(u.vals, "\x1f")
-			if _, ok := groups[k]; !ok {
-				order = append(order, k)
-			}
-			groups[k] = append(groups[k], u)
-		}
+		order, groups := md.releasedClasses()
 		changed := false
 		for _, k := range order {
 			g := groups[k]
@@ -919,18 +925,7 @@ func histogram(values []int, edges []int) []HistBin {
 
 // classStats summarizes the released classes.
 func (md *microdata) classStats() (sizes, ops []int, largest float64) {
-	groups := map[string][]*mdUnit{}
-	var order []string
-	for _, u := range md.units {
-		if u.dropped {
-			continue
-		}
-		k := strings.Join(u.vals, "\x1f")
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], u)
-	}
+	order, groups := md.releasedClasses()
 	sort.Strings(order) // deterministic order
 	for _, k := range order {
 		m := map[int32]int{}
