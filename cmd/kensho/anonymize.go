@@ -154,17 +154,7 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	if release == "" {
 		release = version()
 	}
-	rel := &kensho.Release{
-		Version:      release,
-		BuildDate:    date,
-		FiscalYears:  res.FiscalYears,
-		LatestYear:   res.LatestYear,
-		PartialYears: res.PartialYears,
-		Tables:       p.Tables,
-		Summary:      analytics.Summarize(p.Tables, res.LatestYear),
-		Risk:         p.Risk.Public(),
-		Microdata:    p.Microdata,
-	}
+	rel := newRelease(res, p, release, date)
 	releasePath := anonymize.ReleasePath(c.DB)
 	if err := anonymize.Publish(ctx, db, releasePath, rel, p); err != nil {
 		if errors.As(err, &auditErr) {

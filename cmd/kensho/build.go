@@ -301,17 +301,7 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 	if release == "" {
 		release = version()
 	}
-	b.release = &kensho.Release{
-		Version:      release,
-		BuildDate:    date,
-		FiscalYears:  b.computed.FiscalYears,
-		LatestYear:   b.computed.LatestYear,
-		PartialYears: b.computed.PartialYears,
-		Tables:       p.Tables,
-		Summary:      analytics.Summarize(p.Tables, b.computed.LatestYear),
-		Risk:         p.Risk.Public(),
-		Microdata:    p.Microdata,
-	}
+	b.release = newRelease(b.computed, p, release, date)
 	if err := anonymize.Publish(ctx, b.db, anonymize.ReleasePath(b.cfg.DB), b.release, p); err != nil {
 		return "", err
 	}
@@ -359,6 +349,22 @@ func (b *builder) site(ctx context.Context) (string, error) {
 	b.staging = ""
 	b.summary.Pages = st.Pages
 	return fmt.Sprintf("%d pages, %.1f MB", st.Pages, float64(st.Bytes)/1e6), nil
+}
+
+// newRelease assembles what the site may show from the protected tables;
+// the summary is built from published cells only.
+func newRelease(res *analytics.Result, p *anonymize.Protected, version, date string) *kensho.Release {
+	return &kensho.Release{
+		Version:      version,
+		BuildDate:    date,
+		FiscalYears:  res.FiscalYears,
+		LatestYear:   res.LatestYear,
+		PartialYears: res.PartialYears,
+		Tables:       p.Tables,
+		Summary:      analytics.Summarize(p.Tables, res.LatestYear),
+		Risk:         p.Risk.Public(),
+		Microdata:    p.Microdata,
+	}
 }
 
 // testPause lets the crash-safety test stop the process at a named point:
