@@ -38,6 +38,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -59,6 +60,10 @@ type Config struct {
 // .xlsx, in sorted order) into db, creating the tables when missing. It
 // returns an error only when the database fails; files that cannot be
 // read are in the report, rejected.
+//
+// Files are read and validated one ahead of the database: while file N
+// is in its transaction, file N+1 is decoded and validated on the other
+// cores. Each file still loads in its own transaction, in order.
 func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report, error) {
 	now := cfg.Now
 	if now == nil {
@@ -78,40 +83,81 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	if err != nil {
 		return nil, err
 	}
-	restore, err := steps.unorderedInserts(ctx, conn)
+	restore, err := steps.loadSettings(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
 	defer restore()
+	keys, err := newRunKeys(ctx, conn, steps)
+	if err != nil {
+		return nil, err
+	}
 	tmp, err := os.MkdirTemp("", "kensho-ingest-")
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan *preparedFile)
+	go func() {
+		defer close(ready)
+		for i, t := range targets {
+			p := &preparedFile{}
+			if t.err != nil {
+				p.fr, p.errs = unreadable(t.path, t.err)
+			} else {
+				p = prepareFile(ctx, db, steps, t.path, filepath.Join(tmp, strconv.Itoa(i)))
+			}
+			select {
+			case ready <- p:
+			case <-ctx.Done():
+				p.discard()
+				return
+			}
+		}
+	}()
+	// Whatever is still prepared when the load stops is removed.
+	defer func() {
+		cancel()
+		for p := range ready {
+			p.discard()
+		}
+	}()
+
 	rep := &Report{Files: []FileReport{}, Errors: []Error{}}
 	prog := newProgress(cfg.Progress, len(targets))
 	defer prog.finish()
-	for i, t := range targets {
-		prog.show(i, t.path)
-		var fr FileReport
-		var errs []Error
-		if t.err != nil {
-			fr, errs = unreadable(t.path, t.err)
-		} else {
-			fr, errs, err = loadFile(ctx, conn, steps, t.path, now().In(jst()), tmp, cfg.BeforeCommit)
-			if err != nil {
-				return rep, fmt.Errorf("ingest %s: %w", t.path, err)
-			}
+	loaded := map[string]time.Time{} // SHA-256 of the files this run loaded
+	i := 0
+	for p := range ready {
+		prog.show(i, p.fr.Path)
+		i++
+		if p.err != nil {
+			p.discard()
+			return rep, fmt.Errorf("ingest %s: %w", p.fr.Path, p.err)
 		}
-		fr.errors = len(errs)
+		if err := commitFile(ctx, conn, steps, p, now().In(jst()), loaded, keys, cfg.BeforeCommit); err != nil {
+			return rep, fmt.Errorf("ingest %s: %w", p.fr.Path, err)
+		}
+		fr := p.fr
+		fr.errors = len(p.errs)
 		rep.Files = append(rep.Files, fr)
-		rep.Errors = append(rep.Errors, errs...)
+		rep.Errors = append(rep.Errors, p.errs...)
 		rep.RowsRead += fr.RowsRead
 		rep.RowsLoaded += fr.RowsLoaded
 		rep.RowsQuarantined += fr.RowsQuarantined
 	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
 	prog.show(len(targets), "")
+	if rep.RowsRead > 0 {
+		if err := steps.checkpoint(ctx, conn); err != nil {
+			return rep, err
+		}
+	}
 	return rep, nil
 }
 
@@ -178,13 +224,44 @@ func unreadable(path string, err error) (FileReport, []Error) {
 		[]Error{{File: path, Code: CodeUnreadable, MessageJa: m.Ja, MessageEn: m.En}}
 }
 
-// loadFile loads one file in one transaction.
-func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string, loadedAt time.Time, tmp string,
-	beforeCommit func(string)) (FileReport, []Error, error) {
+// preparedFile is a file read and validated, waiting for its transaction:
+// rows to load (w), or a file to record as rejected (reject), or one
+// already loaded (skipped), or a failure that stops the load (err).
+type preparedFile struct {
+	fr     FileReport
+	errs   []Error
+	w      *fileWriter
+	reject bool
+	err    error
+}
+
+// discard removes the temporary files of a file that will not load.
+func (p *preparedFile) discard() {
+	if p.w != nil {
+		p.w.remove()
+		p.w = nil
+	}
+}
+
+// skipped marks p as the same bytes as a file loaded at at.
+func (p *preparedFile) skip(at time.Time) {
+	p.discard()
+	p.fr = FileReport{Path: p.fr.Path, SHA256: p.fr.SHA256, Status: StatusSkipped, note: message{
+		Ja: "同じ内容のファイル(SHA-256 " + p.fr.SHA256[:12] + "…)を " + at.Format("2006/01/02 15:04") + " に読み込み済みです。何も変えていません。",
+		En: "a file with the same bytes (SHA-256 " + p.fr.SHA256[:12] + "…) was loaded on " + at.Format("2006-01-02 15:04") + "; nothing changed.",
+	}}
+	p.errs = nil
+}
+
+// prepareFile reads and validates one file into temporary files in dir.
+// It only reads the database (through db, not the loading connection):
+// whether the same bytes were loaded before.
+func prepareFile(ctx context.Context, db *sql.DB, steps *loadSteps, path, dir string) *preparedFile {
+	p := &preparedFile{fr: FileReport{Path: path}}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		fr, errs := unreadable(path, err)
-		return fr, errs, nil
+		p.fr, p.errs = unreadable(path, err)
+		return p
 	}
 	// The digest is computed while the reader checks the encoding.
 	digest := make(chan string, 1)
@@ -198,35 +275,35 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 	if !xlsx {
 		text, encoding, fp = decodeCSV(path, data)
 	}
-	fr := FileReport{Path: path, SHA256: <-digest, Status: StatusLoaded}
-	if at, ok, err := steps.loadedAt(ctx, conn, fr.SHA256); err != nil {
-		return fr, nil, err
+	p.fr = FileReport{Path: path, SHA256: <-digest, Status: StatusLoaded}
+	if at, ok, err := steps.loadedAt(ctx, db, p.fr.SHA256); err != nil {
+		p.err = err
+		return p
 	} else if ok {
-		fr.Status = StatusSkipped
-		fr.note = message{
-			Ja: "同じ内容のファイル(SHA-256 " + fr.SHA256[:12] + "…)を " + at.Format("2006/01/02 15:04") + " に読み込み済みです。何も変えていません。",
-			En: "a file with the same bytes (SHA-256 " + fr.SHA256[:12] + "…) was loaded on " + at.Format("2006-01-02 15:04") + "; nothing changed.",
-		}
-		return fr, nil, nil
+		p.skip(at)
+		return p
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		p.err = err
+		return p
 	}
 
 	// A workbook the fast XLSX scanner cannot finish is read again,
 	// from the start, with excelize.
-	var w *fileWriter
 	for slow := false; ; slow = true {
 		var lay *layout
 		var src rowSource
 		var xs *xlsxSource
 		rowsHint := 1024
 		if xlsx {
-			fr.format, fr.encoding = "xlsx", encXLSX
-			lay, xs, fr.sheet, fp = openXLSX(path, data, slow)
+			p.fr.format, p.fr.encoding = "xlsx", encXLSX
+			lay, xs, p.fr.sheet, fp = openXLSX(path, data, slow)
 			if xs != nil {
 				defer xs.close()
 				src = xs
 			}
 		} else {
-			fr.format, fr.encoding = "csv", encoding
+			p.fr.format, p.fr.encoding = "csv", encoding
 			if fp == nil {
 				var cs *csvSource
 				lay, cs, fp = openCSV(path, text)
@@ -237,49 +314,80 @@ func loadFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, path string
 			}
 		}
 		if fp != nil {
-			fr.Status = StatusRejected
-			fr.note = fp.msg
-			errs := []Error{{File: path, Row: fp.row, Column: fp.column, Value: fp.value, Code: fp.code,
+			p.reject = true
+			p.fr.Status = StatusRejected
+			p.fr.note = fp.msg
+			p.errs = []Error{{File: path, Row: fp.row, Column: fp.column, Value: fp.value, Code: fp.code,
 				MessageJa: fp.msg.Ja, MessageEn: fp.msg.En}}
-			return fr, errs, steps.recordFile(ctx, conn, &fr, loadedAt)
+			return p
 		}
 
-		if w, err = newFileWriter(tmp, path, lay, rowsHint); err != nil {
-			return fr, nil, err
+		if p.w, err = newFileWriter(dir, path, lay, rowsHint); err != nil {
+			p.err = err
+			return p
 		}
-		defer w.remove()
 		err = validateAll(ctx, src, func() *validator {
 			v := newValidator(path, lay)
 			v.xlsx = xs
 			return v
-		}, w.batch)
+		}, p.w.batch)
 		var re *readError
 		switch {
 		case err == nil:
 		case errors.As(err, &re) && xs != nil && xs.fast != nil && errors.Is(err, errNotPlain):
-			w.remove()
+			p.discard()
 			continue
 		case errors.As(err, &re):
 			// The workbook broke off in the middle: reject it whole
 			// rather than load part of it.
+			p.discard()
 			m := newMessage(CodeNotSpreadsheet, "file", path, "detail_ja", "途中で読めなくなりました: "+re.err.Error(),
 				"detail_en", "reading stopped part way: "+re.err.Error())
-			fr.Status, fr.note = StatusRejected, m
-			return fr, []Error{{File: path, Code: CodeNotSpreadsheet, MessageJa: m.Ja, MessageEn: m.En}},
-				steps.recordFile(ctx, conn, &fr, loadedAt)
+			p.reject = true
+			p.fr.Status, p.fr.note = StatusRejected, m
+			p.errs = []Error{{File: path, Code: CodeNotSpreadsheet, MessageJa: m.Ja, MessageEn: m.En}}
+			return p
 		default:
-			return fr, nil, err
+			p.discard()
+			p.err = err
+			return p
 		}
 		break
 	}
-	if err := w.close(); err != nil {
-		return fr, nil, err
+	if err := p.w.close(); err != nil {
+		p.discard()
+		p.err = err
+		return p
 	}
-	fr.RowsRead, fr.RowsLoaded, fr.RowsQuarantined = w.read, w.loaded, w.quarantined
-	fr.Warnings = w.warnings
-	fr.fileWarnings = w.fileWarnings
-	if err := steps.load(ctx, conn, &fr, w, loadedAt, beforeCommit); err != nil {
-		return fr, nil, err
+	w := p.w
+	p.fr.RowsRead, p.fr.RowsLoaded, p.fr.RowsQuarantined = w.read, w.loaded, w.quarantined
+	p.fr.Warnings = w.warnings
+	p.fr.fileWarnings = w.fileWarnings
+	p.errs = w.errs
+	return p
+}
+
+// commitFile gives a prepared file its transaction: a rejected file is
+// recorded, a file with the bytes of one this run already loaded is
+// skipped, and the rows of any other are loaded.
+func commitFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, p *preparedFile, loadedAt time.Time,
+	loaded map[string]time.Time, keys *runKeys, beforeCommit func(string)) error {
+	defer p.discard()
+	switch {
+	case p.reject:
+		return steps.recordFile(ctx, conn, &p.fr, loadedAt)
+	case p.w == nil:
+		return nil // unreadable or skipped: nothing to record
 	}
-	return fr, w.errs, nil
+	if at, ok := loaded[p.fr.SHA256]; ok {
+		p.skip(at)
+		return nil
+	}
+	corrects := keys.overlaps(&p.w.seen)
+	if err := steps.load(ctx, conn, &p.fr, p.w, loadedAt, corrects, beforeCommit); err != nil {
+		return err
+	}
+	loaded[p.fr.SHA256] = loadedAt
+	keys.add(&p.w.seen)
+	return nil
 }

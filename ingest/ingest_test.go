@@ -178,11 +178,28 @@ func TestSecondLoadChangesNothing(t *testing.T) {
 
 // TestCorrectionKeepsHistory loads a file, then a correction of one of its
 // rows from another file: the accident holds the new version, history the
-// old one with its source file and the file that replaced it.
+// old one with its source file and the file that replaced it. The
+// correction comes in a later load, and in the same load as the original.
 func TestCorrectionKeepsHistory(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		load func(t *testing.T, db *sql.DB) *Report
+	}{
+		{"later load", func(t *testing.T, db *sql.DB) *Report {
+			mustLoad(t, db, "testdata/utf8.csv")
+			return mustLoad(t, db, "testdata/utf8_bom.csv")
+		}},
+		{"same load", func(t *testing.T, db *sql.DB) *Report {
+			return mustLoad(t, db, "testdata/utf8.csv", "testdata/utf8_bom.csv")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testCorrectionKeepsHistory(t, tc.load) })
+	}
+}
+
+func testCorrectionKeepsHistory(t *testing.T, load func(t *testing.T, db *sql.DB) *Report) {
 	db := duck.MustOpenMemory(t)
-	mustLoad(t, db, "testdata/utf8.csv")
-	rep := mustLoad(t, db, "testdata/utf8_bom.csv")
+	rep := load(t, db)
 	var corrSHA string
 	for _, f := range rep.Files {
 		corrSHA = f.SHA256
@@ -222,6 +239,33 @@ func TestCorrectionKeepsHistory(t *testing.T) {
 	mustLoad(t, db, "testdata/utf8.csv")
 	if diff := cmp.Diff(before, tableCounts(t, db)); diff != "" {
 		t.Errorf("reloading the first file changed tables:\n%s", diff)
+	}
+}
+
+// TestSameBytesTwiceInOneLoad: a copy of a file in the same load is
+// skipped, although it was read before the first copy committed.
+func TestSameBytesTwiceInOneLoad(t *testing.T) {
+	db := duck.MustOpenMemory(t)
+	data, err := os.ReadFile("testdata/utf8.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup := filepath.Join(t.TempDir(), "copy.csv")
+	if err := os.WriteFile(dup, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustLoad(t, db, "testdata/utf8.csv", dup)
+	if got := []string{rep.Files[0].Status, rep.Files[1].Status}; got[0] != StatusLoaded || got[1] != StatusSkipped {
+		t.Fatalf("statuses %v, want [loaded skipped]", got)
+	}
+	if rep.Files[1].RowsRead != 0 || rep.RowsLoaded != rep.Files[0].RowsLoaded {
+		t.Errorf("the copy counted rows: %+v", rep.Files[1])
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM accident"); n != rep.Files[0].RowsLoaded {
+		t.Errorf("%d accidents, want %d", n, rep.Files[0].RowsLoaded)
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM ingest_file"); n != 1 {
+		t.Errorf("%d files recorded, want 1", n)
 	}
 }
 

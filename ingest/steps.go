@@ -115,20 +115,39 @@ func timestampText(t time.Time) string {
 
 func jst() *time.Location { return kensho.JST }
 
+// queryRower is a connection or the pool: loadedAt runs on the pool
+// while the loading connection is in another file's transaction.
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // loadedAt returns when a file with this SHA-256 was loaded, if it was.
-func (s *loadSteps) loadedAt(ctx context.Context, conn *sql.Conn, sha string) (time.Time, bool, error) {
-	q, args, err := s.render("loaded_at", nil, map[string]any{"sha": sha})
+func (s *loadSteps) loadedAt(ctx context.Context, q queryRower, sha string) (time.Time, bool, error) {
+	query, args, err := s.render("loaded_at", nil, map[string]any{"sha": sha})
 	if err != nil {
 		return time.Time{}, false, err
 	}
 	var at time.Time
-	switch err := conn.QueryRowContext(ctx, q, args...).Scan(&at); {
+	switch err := q.QueryRowContext(ctx, query, args...).Scan(&at); {
 	case err == sql.ErrNoRows:
 		return time.Time{}, false, nil
 	case err != nil:
 		return time.Time{}, false, err
 	}
 	return at, true, nil
+}
+
+// hasAccidents reports whether the accident table holds any row.
+func (s *loadSteps) hasAccidents(ctx context.Context, q queryRower) (bool, error) {
+	query, _, err := s.render("has_accidents", nil, nil)
+	if err != nil {
+		return false, err
+	}
+	var any bool
+	if err := q.QueryRowContext(ctx, query).Scan(&any); err != nil {
+		return false, fmt.Errorf("has_accidents: %w", err)
+	}
+	return any, nil
 }
 
 func fileParams(fr *FileReport, loadedAt time.Time) map[string]any {
@@ -189,10 +208,11 @@ func (s *loadSteps) recordFile(ctx context.Context, conn *sql.Conn, fr *FileRepo
 }
 
 // load moves a validated file from its temporary files into the tables,
-// in one transaction: superseded versions to history, then the new rows,
-// quarantine, warnings, and the file's own record.
+// in one transaction: the new rows, superseded versions to history (only
+// when corrects says a row may replace one), quarantine, warnings, and
+// the file's own record.
 func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w *fileWriter, loadedAt time.Time,
-	beforeCommit func(string)) error {
+	corrects bool, beforeCommit func(string)) error {
 	p := fileParams(fr, loadedAt)
 	maxObject := 16 << 20
 	if w.maxLine+1 > maxObject {
@@ -209,14 +229,6 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 			return err
 		}
 		if w.acc.lines > 0 {
-			q, _, err := s.render("has_accidents", nil, nil)
-			if err != nil {
-				return err
-			}
-			var earlier bool
-			if err := tx.QueryRowContext(ctx, q).Scan(&earlier); err != nil {
-				return fmt.Errorf("has_accidents: %w", err)
-			}
 			n, err := s.exec(ctx, tx, "accident", data, p)
 			if err != nil {
 				return err
@@ -225,7 +237,7 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 				return fmt.Errorf("accident: %d rows validated but %d inserted", w.acc.lines, n)
 			}
 			for _, step := range []string{"history", "supersede"} {
-				if !earlier {
+				if !corrects {
 					break
 				}
 				if _, err := s.exec(ctx, tx, step, data, p); err != nil {
@@ -258,28 +270,46 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 	})
 }
 
-// unorderedInserts turns off preserve_insertion_order for the load and
-// returns the function that restores the setting.
-func (s *loadSteps) unorderedInserts(ctx context.Context, conn *sql.Conn) (func(), error) {
-	q, _, err := s.render("insertion_order", nil, nil)
+// loadCheckpointThreshold is the write-ahead log size at which DuckDB
+// checkpoints during a load (its default is 16 MiB, a few files' worth).
+const loadCheckpointThreshold = "1GiB"
+
+// loadSettings turns off preserve_insertion_order and raises the
+// checkpoint threshold for the load (see sql/load.sql); it returns the
+// function that restores both.
+func (s *loadSteps) loadSettings(ctx context.Context, conn *sql.Conn) (func(), error) {
+	q, _, err := s.render("load_settings", nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	var old bool
-	if err := conn.QueryRowContext(ctx, q).Scan(&old); err != nil {
+	var order, threshold string
+	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	set := func(v bool) error {
-		q, _, err := s.render("set_insertion_order", map[string]any{"Value": v}, nil)
+	set := func(order, threshold string) error {
+		q, _, err := s.render("set_load_settings", map[string]any{
+			"InsertionOrder": order, "CheckpointThreshold": duck.QuoteString(threshold)}, nil)
 		if err != nil {
 			return err
 		}
 		_, err = conn.ExecContext(ctx, q)
 		return err
 	}
-	if err := set(false); err != nil {
+	if err := set("false", loadCheckpointThreshold); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	// Restored even when the load was cancelled.
-	return func() { ctx = context.WithoutCancel(ctx); set(old) }, nil
+	return func() { ctx = context.WithoutCancel(ctx); set(order, threshold) }, nil
+}
+
+// checkpoint writes what the load committed into the database file.
+func (s *loadSteps) checkpoint(ctx context.Context, conn *sql.Conn) error {
+	q, _, err := s.render("checkpoint", nil, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("ingest: checkpoint: %w", err)
+	}
+	return nil
 }

@@ -2,6 +2,9 @@ package ingest
 
 import (
 	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
 	"hash/maphash"
 	"os"
 	"path/filepath"
@@ -306,4 +309,49 @@ func (k *keySet) add(sum uint64, operatorID, reportNo string, row int) (int, boo
 	}
 	k.collided[exact] = row
 	return 0, false
+}
+
+// runKeys remembers the keys a load has committed, to tell whether a
+// file's rows can replace accidents already in the database: only then do
+// the history and supersede steps run, which scan the whole table. When
+// the table held rows before the load began, every file may correct one
+// and the steps always run.
+type runKeys struct {
+	before bool
+	hashes map[uint64]struct{}
+}
+
+func newRunKeys(ctx context.Context, conn *sql.Conn, steps *loadSteps) (*runKeys, error) {
+	before, err := steps.hasAccidents(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	return &runKeys{before: before, hashes: map[uint64]struct{}{}}, nil
+}
+
+// overlaps reports whether a key of s may already be loaded. Keys are
+// compared by hash: a collision only runs the steps for nothing.
+func (k *runKeys) overlaps(s *keySet) bool {
+	if k.before {
+		return true
+	}
+	if len(k.hashes) == 0 {
+		return false
+	}
+	for h := range s.byHash {
+		if _, ok := k.hashes[h]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// add records the keys of a file that committed.
+func (k *runKeys) add(s *keySet) {
+	if k.before {
+		return
+	}
+	for h := range s.byHash {
+		k.hashes[h] = struct{}{}
+	}
 }

@@ -66,10 +66,17 @@ WHERE database_name = current_database() AND schema_name = 'main' AND table_name
   AND column_name NOT IN ('source_sha256', 'source_file', 'loaded_at')
 ORDER BY column_index;
 
--- step insertion_order
+-- step load_settings
 -- Rows of accident have no order (every reader sorts); not keeping the file's order lets DuckDB
--- write a large load on every core with less memory. The setting is restored after the load.
-SELECT current_setting('preserve_insertion_order');
+-- write a large load on every core with less memory. Each file commits on its own, and checkpointing
+-- after every few small files rewrites the same row groups again and again; a load checkpoints
+-- once, at its end (a crash before then is recovered from the write-ahead log). The settings
+-- are restored after the load.
+SELECT current_setting('preserve_insertion_order')::VARCHAR, current_setting('checkpoint_threshold')::VARCHAR;
 
--- step set_insertion_order
-SET preserve_insertion_order = {{.Value}};
+-- step set_load_settings
+SET preserve_insertion_order = {{.InsertionOrder}};
+SET checkpoint_threshold = {{.CheckpointThreshold}};
+
+-- step checkpoint
+CHECKPOINT;
