@@ -316,6 +316,16 @@ func unescapeOOXML(s string) string {
 // Tags inside (rich text runs) are dropped, and so is the text of
 // phonetic runs (rPh), as Excel shows the cell.
 func textUntil(b []byte, i int, qname string) (string, int, bool) {
+	// The common case: plain text, then this element's end tag.
+	if lt := bytes.IndexByte(b[i:], '<'); lt >= 0 {
+		end := b[i+lt:]
+		n := len(qname)
+		if len(end) >= n+3 && end[1] == '/' && string(end[2:2+n]) == qname && end[2+n] == '>' {
+			if text := b[i : i+lt]; bytes.IndexByte(text, '&') < 0 {
+				return string(text), i + lt + n + 3, true
+			}
+		}
+	}
 	var out []byte
 	skip := 0
 	for i < len(b) {
@@ -519,7 +529,7 @@ func (s *sheetScanner) nextXML() (int, []byte, bool, error) {
 
 // cells reads the <c> elements of one row.
 func (s *sheetScanner) cells(b []byte) ([]string, error) {
-	var out []string
+	out := make([]string, 0, 48)
 	col := -1
 	for i := 0; i < len(b); {
 		lt := bytes.IndexByte(b[i:], '<')
@@ -545,8 +555,11 @@ func (s *sheetScanner) cells(b []byte) ([]string, error) {
 		if t.empty {
 			continue
 		}
-		endC := "</" + t.qname + ">"
-		e := bytes.Index(b[i:], []byte(endC))
+		endC := endCellTag
+		if t.qname != "c" {
+			endC = []byte("</" + t.qname + ">")
+		}
+		e := bytes.Index(b[i:], endC)
 		if e < 0 {
 			return nil, fmt.Errorf("%w: cell never ends", errNotPlain)
 		}
@@ -566,6 +579,8 @@ func (s *sheetScanner) cells(b []byte) ([]string, error) {
 	}
 	return out, nil
 }
+
+var endCellTag = []byte("</c>")
 
 // value reads a cell's children: <v>, <is>, <f> (the cached <v> counts).
 func (s *sheetScanner) value(typ string, b []byte) (string, error) {

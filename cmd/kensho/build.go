@@ -104,6 +104,9 @@ type buildSummary struct {
 type stageTiming struct {
 	Name    string  `json:"name"`
 	Seconds float64 `json:"seconds"`
+	// PeakRSS is the process's peak resident memory at the end of the
+	// stage (so far, not the stage's own), where the kernel tells.
+	PeakRSS int64 `json:"peak_rss_bytes,omitempty"`
 }
 
 func (c *buildConfig) validate() error {
@@ -210,7 +213,7 @@ func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) er
 			return err
 		}
 		d := time.Since(t0)
-		b.summary.Stages = append(b.summary.Stages, stageTiming{st.Name, d.Seconds()})
+		b.summary.Stages = append(b.summary.Stages, stageTiming{st.Name, d.Seconds(), peakRSS()})
 		fmt.Fprintf(stderr, "%-10s %6.1fs  %s\n", st.Name, d.Seconds(), detail)
 	}
 	b.summary.Seconds = time.Since(start).Seconds()

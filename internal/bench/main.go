@@ -31,25 +31,41 @@ import (
 
 func main() {
 	var (
-		work    = flag.String("work", ".bench", "working `DIR` for generated inputs and databases (reused between runs)")
-		bin     = flag.String("kensho", "bin/kensho", "the kensho binary to time")
-		rows    = flag.Int("rows", 1_000_000, "rows of the ingest comparison file")
-		big     = flag.Bool("10m", true, "include the 10M-report build (several minutes)")
-		repeats = flag.Int("repeat", 3, "runs of each ingest measurement (the median is reported)")
+		work     = flag.String("work", ".bench", "working `DIR` for generated inputs and databases (reused between runs)")
+		bin      = flag.String("kensho", "bin/kensho", "the kensho binary to time")
+		rows     = flag.Int("rows", 1_000_000, "rows of the ingest comparison file")
+		big      = flag.Bool("10m", true, "include the 10M-report build (several minutes)")
+		doIngest = flag.Bool("ingest", true, "run the ingest comparisons")
+		builds   = flag.Bool("builds", true, "run the whole builds")
+		repeats  = flag.Int("repeat", 3, "runs of each ingest measurement (the median is reported)")
 	)
 	flag.Parse()
 	ctx := context.Background()
-	if err := run(ctx, *work, *bin, *rows, *big, *repeats, os.Stdout); err != nil {
+	if err := run(ctx, *work, *bin, *rows, *big, *repeats, *doIngest, *builds, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, work, bin string, rows int, big bool, repeats int, out io.Writer) error {
+func run(ctx context.Context, work, bin string, rows int, big bool, repeats int, doIngest, builds bool, out io.Writer) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "# kensho benchmarks\n\nmachine: %s, %d cores, %s\n\n", machine(), runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
+	if doIngest {
+		if err := benchIngest(ctx, work, rows, repeats, out); err != nil {
+			return err
+		}
+	}
+	if builds {
+		return benchBuilds(ctx, work, bin, big, out)
+	}
+	return nil
+}
+
+// benchIngest compares kensho's ingest with DuckDB's bare read_csv on the
+// same file, and measures CP932 and XLSX throughput.
+func benchIngest(ctx context.Context, work string, rows, repeats int, out io.Writer) error {
 
 	// 1. Ingest vs DuckDB's bare read_csv on the same file.
 	csvPath := filepath.Join(work, fmt.Sprintf("ingest-%d.csv", rows))
@@ -88,32 +104,39 @@ func run(ctx context.Context, work, bin string, rows int, big bool, repeats int,
 		if err != nil {
 			return err
 		}
-		var n int
+		var n, nfiles int
 		d, err := median(repeats, func() (time.Duration, error) {
-			d, rows, err := ingestFiles(ctx, work, files...)
-			n = rows
+			d, rep, err := ingestFiles(ctx, work, files...)
+			n, nfiles = rep.RowsRead, len(rep.Files)
 			return d, err
 		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "| kensho ingest (%s, %d files) | %d | %s | %s | | %s |\n", strings.ToUpper(f.format), len(files), n, secs(d), perSec(n, d), f.target)
+		fmt.Fprintf(out, "| kensho ingest (%s, %d files) | %d | %s | %s | | %s |\n", strings.ToUpper(f.format), nfiles, n, secs(d), perSec(n, d), f.target)
 	}
 
-	// 2. Whole builds, as subprocesses, with their peak RSS.
+	return nil
+}
+
+// benchBuilds times whole builds, as subprocesses, with their peak RSS.
+func benchBuilds(ctx context.Context, work, bin string, big bool, out io.Writer) error {
 	type size struct {
 		name   string
 		scale  float64
 		limit  string
 		target string
 	}
+	// Ten fiscal years at scale 1 are about 580,000 reports.
 	sizes := []size{
 		{"100k", 100_000.0 / 580_000, "", ""},
 		{"national (scale 1, 10 FY)", 1, "", "≤ 15 s, ≤ 1.5 GB"},
+		{"1M", 1_000_000.0 / 580_000, "", ""},
 	}
 	if big {
 		sizes = append(sizes, size{"10M", 10_000_000.0 / 580_000, "3GB", "≤ 180 s, ≤ 4 GB"})
 	}
+	results := map[string]*buildResult{}
 	fmt.Fprintf(out, "\n## Whole build (`kensho build`)\n\n| input | reports | wall | peak RSS | ingest | deidentify | analytics | protect | site | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, s := range sizes {
 		dir := filepath.Join(work, "build-"+strings.Fields(s.name)[0])
@@ -130,8 +153,77 @@ func run(ctx context.Context, work, bin string, rows int, big bool, repeats int,
 		fmt.Fprintf(out, "| %s | %d | %s | %.2f GB | %s | %s | %s | %s | %s | %s |\n", s.name, res.summary.RowsRead, secs(res.wall),
 			float64(res.maxRSS)/(1<<30), stage(res, "ingest"), stage(res, "deidentify"), stage(res, "analytics"),
 			stage(res, "protect"), stage(res, "site"), s.target)
+		results[strings.Fields(s.name)[0]] = res
 	}
+	writeGrowth(out, results)
+	writeRSS(out, results)
 	return nil
+}
+
+// writeRSS prints the build's peak resident memory as it stood after each
+// stage: the stage that raised it is the first with the higher figure.
+func writeRSS(out io.Writer, results map[string]*buildResult) {
+	fmt.Fprintf(out, "\n## Peak RSS after each stage\n\n| input | ingest | deidentify | analytics | protect | site |\n|---|---:|---:|---:|---:|---:|\n")
+	for _, size := range []string{"100k", "national", "1M", "10M"} {
+		r, ok := results[size]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(out, "| %s |", size)
+		for _, name := range []string{"ingest", "deidentify", "analytics", "protect", "site"} {
+			v := "–"
+			for _, st := range r.summary.Stages {
+				if st.Name == name && st.PeakRSS > 0 {
+					v = fmt.Sprintf("%.2f GB", float64(st.PeakRSS)/(1<<30))
+				}
+			}
+			fmt.Fprintf(out, " %s |", v)
+		}
+		fmt.Fprintln(out)
+	}
+}
+
+// writeGrowth prints how each stage's time grows with ten times the
+// reports: a factor near 10 is linear, below it the stage has fixed costs
+// (or, like protect, grows with cells rather than rows).
+func writeGrowth(out io.Writer, results map[string]*buildResult) {
+	steps := [][2]string{{"100k", "1M"}, {"1M", "10M"}}
+	fmt.Fprintf(out, "\n## Growth per stage\n\n| stage | 100k | 1M | 10M | ×(100k→1M) | ×(1M→10M) |\n|---|---:|---:|---:|---:|---:|\n")
+	for _, name := range []string{"ingest", "deidentify", "analytics", "protect", "site", "total"} {
+		secsOf := func(size string) (float64, bool) {
+			r, ok := results[size]
+			if !ok {
+				return 0, false
+			}
+			if name == "total" {
+				return r.wall.Seconds(), true
+			}
+			for _, st := range r.summary.Stages {
+				if st.Name == name {
+					return st.Seconds, true
+				}
+			}
+			return 0, false
+		}
+		fmt.Fprintf(out, "| %s |", name)
+		for _, size := range []string{"100k", "1M", "10M"} {
+			if v, ok := secsOf(size); ok {
+				fmt.Fprintf(out, " %.1fs |", v)
+			} else {
+				fmt.Fprint(out, " – |")
+			}
+		}
+		for _, st := range steps {
+			a, okA := secsOf(st[0])
+			b, okB := secsOf(st[1])
+			if okA && okB && a > 0 {
+				fmt.Fprintf(out, " %.1f× |", b/a)
+			} else {
+				fmt.Fprint(out, " – |")
+			}
+		}
+		fmt.Fprintln(out)
+	}
 }
 
 // ensureFile writes path with gen unless it already exists (inputs are
@@ -211,24 +303,24 @@ func readCSV(ctx context.Context, work, csvPath string) (time.Duration, error) {
 }
 
 // ingestFiles times kensho's ingest of paths into a fresh database and
-// returns the rows read.
-func ingestFiles(ctx context.Context, work string, paths ...string) (time.Duration, int, error) {
+// returns its report.
+func ingestFiles(ctx context.Context, work string, paths ...string) (time.Duration, *ingest.Report, error) {
 	path, _ := freshDB(ctx, work, "ingest")
 	db, err := duck.Open(ctx, path, duck.Options{})
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, err
 	}
 	defer db.Close()
 	start := time.Now()
 	rep, err := ingest.Load(ctx, db, paths, ingest.Config{})
 	d := time.Since(start)
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, err
 	}
 	if rep.Rejected() || rep.RowsQuarantined > 0 {
-		return 0, 0, fmt.Errorf("ingest of benchmark input quarantined %d rows (rejected: %v)", rep.RowsQuarantined, rep.Rejected())
+		return 0, nil, fmt.Errorf("ingest of benchmark input quarantined %d rows (rejected: %v)", rep.RowsQuarantined, rep.Rejected())
 	}
-	return d, rep.RowsRead, nil
+	return d, rep, nil
 }
 
 type buildResult struct {
@@ -239,6 +331,7 @@ type buildResult struct {
 		Stages   []struct {
 			Name    string  `json:"name"`
 			Seconds float64 `json:"seconds"`
+			PeakRSS int64   `json:"peak_rss_bytes"`
 		} `json:"stages"`
 	}
 }
