@@ -22,7 +22,8 @@
 // an accident or its errors, using the root vocabulary for every code list
 // and threshold; the writer keeps keys unique within a file and writes
 // temporary NDJSON files; DuckDB then loads them set-based, one statement
-// per table, in one transaction (sql/load.sql).
+// per table, in one transaction (sql/load.sql). The next file is read and
+// validated while the database loads the current one.
 package ingest
 
 import (
@@ -63,7 +64,9 @@ type Config struct {
 //
 // Files are read and validated one ahead of the database: while file N
 // is in its transaction, file N+1 is decoded and validated on the other
-// cores. Each file still loads in its own transaction, in order.
+// cores. Each file still loads in its own transaction, in order. Load
+// takes two connections from db (one loads, one looks up files already
+// loaded), so a pool limited to one connection would wait forever.
 func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report, error) {
 	now := cfg.Now
 	if now == nil {
@@ -79,6 +82,11 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer conn.Close()
+	lookup, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer lookup.Close()
 	steps, err := newLoadSteps(ctx, conn)
 	if err != nil {
 		return nil, err
@@ -108,7 +116,7 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 			if t.err != nil {
 				p.fr, p.errs = unreadable(t.path, t.err)
 			} else {
-				p = prepareFile(ctx, db, steps, t.path, filepath.Join(tmp, strconv.Itoa(i)))
+				p = prepareFile(ctx, lookup, steps, t.path, filepath.Join(tmp, strconv.Itoa(i)))
 			}
 			select {
 			case ready <- p:
@@ -254,9 +262,9 @@ func (p *preparedFile) skip(at time.Time) {
 }
 
 // prepareFile reads and validates one file into temporary files in dir.
-// It only reads the database (through db, not the loading connection):
-// whether the same bytes were loaded before.
-func prepareFile(ctx context.Context, db *sql.DB, steps *loadSteps, path, dir string) *preparedFile {
+// It only reads the database (through lookup, not the loading
+// connection): whether the same bytes were loaded before.
+func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path, dir string) *preparedFile {
 	p := &preparedFile{fr: FileReport{Path: path}}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -276,7 +284,7 @@ func prepareFile(ctx context.Context, db *sql.DB, steps *loadSteps, path, dir st
 		text, encoding, fp = decodeCSV(path, data)
 	}
 	p.fr = FileReport{Path: path, SHA256: <-digest, Status: StatusLoaded}
-	if at, ok, err := steps.loadedAt(ctx, db, p.fr.SHA256); err != nil {
+	if at, ok, err := steps.loadedAt(ctx, lookup, p.fr.SHA256); err != nil {
 		p.err = err
 		return p
 	} else if ok {
