@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -227,6 +228,38 @@ func TestBrowser(t *testing.T) {
 	}
 	bl.take()
 
+	// The tooltip says what the table says: X for each withheld part, and
+	// the published total drawn in their place under its own name (FY2022
+	// of the fixture; another site's figures differ).
+	tips := []struct{ page, parts, total string }{
+		{"index.html", "重大", "合計(内訳は秘匿)"},
+		{"en/index.html", "serious accident", "total (breakdown withheld)"},
+	}
+	if *external != "" {
+		tips = nil
+	}
+	for _, c := range tips {
+		if err := open(ctx, srv.URL+"/"+c.page); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := waitCharts(ctx, strings.Count(string(readSite(t, c.page)), ` data-option="`)); err != nil {
+			t.Fatal(err)
+		}
+		tip, err := withheldTip(ctx, "chart-accidents_by_year", "2022")
+		if err != nil {
+			t.Fatalf("%s: %v", c.page, err)
+		}
+		tip = strings.Join(strings.Fields(tip), " ")
+		for _, want := range []string{regexp.QuoteMeta(c.parts) + ` X\b`, regexp.QuoteMeta(c.total) + ` [0-9][0-9,]*\b`} {
+			if !regexp.MustCompile(want).MatchString(tip) {
+				t.Errorf("%s: the tooltip of FY2022 says %q, want it to match %s", c.page, tip, want)
+			}
+		}
+	}
+	for _, pr := range bl.take() {
+		t.Errorf("tooltip: %s", pr)
+	}
+
 	// The site works from file:// too (every link relative, nothing remote).
 	bl.mu.Lock()
 	bl.allowAll = true
@@ -242,6 +275,37 @@ func TestBrowser(t *testing.T) {
 	for _, pr := range append(problems, bl.take()...) {
 		t.Errorf("file:// en/causes/index.html: %s", pr)
 	}
+}
+
+// withheldTip shows the tooltip of a chart at a category and returns its text.
+func withheldTip(ctx context.Context, chart, category string) (string, error) {
+	show := fmt.Sprintf(`(() => {
+  const el = document.getElementById(%q);
+  const chart = el && window.echarts.getInstanceByDom(el);
+  if (!chart) return -1;
+  const o = chart.getOption();
+  const i = o.xAxis[0].data.indexOf(%q);
+  // Point at the bar drawn there (a series with nothing there shows no tooltip).
+  const s = o.series.findIndex(se => { const d = se.data[i]; return typeof (d !== null && typeof d === 'object' ? d.value : d) === 'number'; });
+  if (i >= 0 && s >= 0) chart.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: i});
+  return s < 0 ? -1 : i;
+})()`, chart, category)
+	i, err := chromedp.Run(ctx, chromedp.Evaluate[int](show))
+	if err != nil || i < 0 {
+		return "", fmt.Errorf("no chart %s with a category %s (%d, %v)", chart, category, i, err)
+	}
+	read := fmt.Sprintf(`(() => { const t = document.querySelector('#' + %q + ' .chart-tooltip'); return t && t.style.display !== 'none' ? t.innerText : ''; })()`, chart)
+	for range 50 {
+		tip, err := chromedp.Run(ctx, chromedp.Evaluate[string](read))
+		if err != nil {
+			return "", err
+		}
+		if tip != "" {
+			return tip, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return "", fmt.Errorf("no tooltip shown on %s", chart)
 }
 
 // open navigates and waits for the load to finish.

@@ -37,12 +37,9 @@ type chartView struct {
 // chartOption builds the ECharts option of a chart with go-echarts and
 // returns it as JSON. Only options are built here; no go-echarts renderer or
 // asset host is ever used, so the page loads ECharts from the site itself.
-func chartOption(s *chartShape, m timeMarks, lang string) (template.JS, int, bool, error) {
+func chartOption(s *chartShape, p plot, m timeMarks, lang string) (template.JS, int, bool, error) {
 	ms := s.t.Measures[s.measure]
-	var labels []string
-	for _, x := range s.xKeys {
-		labels = append(labels, s.xLabel(x, lang, true))
-	}
+	labels := p.labels
 	horizontal := s.t.Chart == "bar" && !s.yearAxis()
 	stacked := s.series >= 0 && s.t.Chart == "bar"
 
@@ -74,16 +71,16 @@ func chartOption(s *chartShape, m timeMarks, lang string) (template.JS, int, boo
 		c := charts.NewBar()
 		c.SetGlobalOptions(global...)
 		c.SetXAxis(labels)
-		for i, k := range s.sKeys {
-			data := make([]opts.BarData, len(s.xKeys))
-			for j, x := range s.xKeys {
-				data[j] = opts.BarData{Value: chartValue(s.cell(x, k), ms.Decimals)}
+		for i, ps := range p.series {
+			data := make([]opts.BarData, len(ps.values))
+			for j, v := range ps.values {
+				data[j] = opts.BarData{Value: v}
 			}
 			so := []charts.SeriesOpts{charts.WithBarChartOpts(opts.BarChart{Stack: stackName(stacked), BarWidth: ""})}
 			if i == 0 {
 				so = append(so, marks...)
 			}
-			c.AddSeries(s.seriesLabel(k, lang), data, so...)
+			c.AddSeries(ps.name, data, so...)
 		}
 		if horizontal {
 			c.XYReversal()
@@ -94,16 +91,16 @@ func chartOption(s *chartShape, m timeMarks, lang string) (template.JS, int, boo
 		c := charts.NewLine()
 		c.SetGlobalOptions(global...)
 		c.SetXAxis(labels)
-		for i, k := range s.sKeys {
-			data := make([]opts.LineData, len(s.xKeys))
-			for j, x := range s.xKeys {
-				data[j] = opts.LineData{Value: chartValue(s.cell(x, k), ms.Decimals)}
+		for i, ps := range p.series {
+			data := make([]opts.LineData, len(ps.values))
+			for j, v := range ps.values {
+				data[j] = opts.LineData{Value: v}
 			}
 			so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true)})}
 			if i == 0 {
 				so = append(so, marks...)
 			}
-			c.AddSeries(s.seriesLabel(k, lang), data, so...)
+			c.AddSeries(ps.name, data, so...)
 		}
 		c.Validate()
 		built = c.JSON()
@@ -118,6 +115,9 @@ func chartOption(s *chartShape, m timeMarks, lang string) (template.JS, int, boo
 	}
 	var option map[string]any
 	if err := json.Unmarshal(raw, &option); err != nil {
+		return "", 0, false, fmt.Errorf("table %s: chart option: %w", s.t.Name, err)
+	}
+	if err := markCells(option, p); err != nil {
 		return "", 0, false, fmt.Errorf("table %s: chart option: %w", s.t.Name, err)
 	}
 	option["aria"] = ariaOption(s.t.Title.In(lang), lang)
@@ -138,7 +138,7 @@ func chartOption(s *chartShape, m timeMarks, lang string) (template.JS, int, boo
 	}
 	height := 340
 	if horizontal {
-		height = 28*len(s.xKeys) + 90
+		height = 28*len(labels) + 90
 		if s.series >= 0 {
 			height += 30
 		}
@@ -147,6 +147,43 @@ func chartOption(s *chartShape, m timeMarks, lang string) (template.JS, int, boo
 		}
 	}
 	return template.JS(bytes.TrimSpace(buf.Bytes())), height, horizontal, nil
+}
+
+// markCells sets what go-echarts has no field for on the series' data:
+// cellText, which assets/site.js shows in the tooltip where no number is
+// drawn for a cell (X as in the table, not ECharts' "-"), and the style of
+// the bars that stand in for withheld parts.
+func markCells(option map[string]any, p plot) error {
+	series, ok := option["series"].([]any)
+	if !ok || len(series) != len(p.series) {
+		return fmt.Errorf("%d series built for %d planned", len(series), len(p.series))
+	}
+	for i, ps := range p.series {
+		sm, ok := series[i].(map[string]any)
+		if !ok {
+			return fmt.Errorf("series %d is not an object", i)
+		}
+		items, ok := sm["data"].([]any)
+		if !ok || len(items) != len(ps.values) {
+			return fmt.Errorf("series %d: %d points built for %d planned", i, len(items), len(ps.values))
+		}
+		for j, say := range ps.says {
+			item, ok := items[j].(map[string]any)
+			if !ok {
+				return fmt.Errorf("series %d point %d is not an object", i, j)
+			}
+			if say != "" {
+				item["cellText"] = say
+			}
+			if p.extra != fillNone && j == len(items)-1 {
+				item["itemStyle"] = fillStyle(p.extra)
+			}
+		}
+		if ps.fill != fillNone {
+			sm["itemStyle"] = fillStyle(ps.fill)
+		}
+	}
+	return nil
 }
 
 func gridBottom(s *chartShape) string {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -87,13 +88,42 @@ func (r *renderer) writeData() error {
 }
 
 func (r *renderer) hashFile(f *dataFile) error {
-	b, err := os.ReadFile(filepath.Join(r.dir, "data", filepath.FromSlash(f.Path)))
+	h, err := r.hashData(f.Path)
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(b)
-	f.Size, f.SHA256 = int64(len(b)), hex.EncodeToString(sum[:])
+	f.Size, f.SHA256 = h.size, h.sum
 	return nil
+}
+
+// fileHash is the SHA-256 (hex) and size of a file under data/.
+type fileHash struct {
+	sum  string
+	size int64
+}
+
+// hashData hashes a file under data/ (path below data/) once: the
+// descriptor and SHA256SUMS both list it, and the record-level files run to
+// tens of megabytes at national volume. Nothing under data/ changes after
+// writeData, so the first hash holds for SHA256SUMS too. The file is
+// streamed, never held whole in memory.
+func (r *renderer) hashData(rel string) (fileHash, error) {
+	if h, ok := r.hashes[rel]; ok {
+		return h, nil
+	}
+	f, err := os.Open(filepath.Join(r.dir, "data", filepath.FromSlash(rel)))
+	if err != nil {
+		return fileHash{}, err
+	}
+	defer f.Close()
+	d := sha256.New()
+	n, err := io.Copy(d, f)
+	if err != nil {
+		return fileHash{}, err
+	}
+	h := fileHash{sum: hex.EncodeToString(d.Sum(nil)), size: n}
+	r.hashes[rel] = h
+	return h, nil
 }
 
 // TableCSV writes a whole table as published under data/tables/: one
@@ -470,12 +500,11 @@ func (r *renderer) writeSums() error {
 		if rel == "SHA256SUMS" {
 			return nil
 		}
-		b, err := os.ReadFile(p)
+		h, err := r.hashData(rel)
 		if err != nil {
 			return err
 		}
-		h := sha256.Sum256(b)
-		sums[rel] = hex.EncodeToString(h[:])
+		sums[rel] = h.sum
 		return nil
 	})
 	if err != nil {

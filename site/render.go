@@ -30,6 +30,7 @@ type renderer struct {
 	idx     map[string]*index
 	tmpl    map[string]*template.Template
 	written map[string]int64    // path below dir -> size
+	hashes  map[string]fileHash // path below data/ -> its hash, once hashed
 	pages   map[string][]string // HTML page -> the scripts and styles it loads
 	data    []dataFile          // files under data/, for the downloads page and datapackage.json
 }
@@ -38,7 +39,7 @@ func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string) 
 	r := &renderer{
 		ctx: ctx, rel: rel, dir: dir, echarts: echarts, marks: newTimeMarks(rel),
 		byPage: map[string][]*kensho.StatTable{}, idx: map[string]*index{},
-		written: map[string]int64{}, pages: map[string][]string{},
+		written: map[string]int64{}, pages: map[string][]string{}, hashes: map[string]fileHash{},
 	}
 	for _, p := range topicPages {
 		for i := range rel.Tables {
@@ -90,6 +91,7 @@ func (r *renderer) write(rel string, b []byte) error {
 		return err
 	}
 	r.written[rel] = int64(len(b))
+	delete(r.hashes, strings.TrimPrefix(rel, "data/")) // a file written again is hashed again
 	return nil
 }
 
@@ -112,6 +114,7 @@ func (r *renderer) stats() (*Stats, error) {
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	gz := map[string]int64{}
+	var sizer gzipSizer
 	gzipOf := func(rel string) (int64, error) {
 		if n, ok := gz[rel]; ok {
 			return n, nil
@@ -120,7 +123,7 @@ func (r *renderer) stats() (*Stats, error) {
 		if err != nil {
 			return 0, err
 		}
-		n := gzipSize(b)
+		n := sizer.size(b)
 		gz[rel] = n
 		return n, nil
 	}
@@ -142,13 +145,32 @@ func (r *renderer) stats() (*Stats, error) {
 	return st, nil
 }
 
-// gzipSize is the size of b compressed as a web server would send it.
-func gzipSize(b []byte) int64 {
-	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-	w.Write(b)
-	w.Close()
-	return int64(buf.Len())
+// gzipSizer measures the size of files compressed as a web server would
+// send them. It keeps one compressor for every file: each new one
+// allocates about a megabyte.
+type gzipSizer struct {
+	w *gzip.Writer
+	n byteCounter
+}
+
+func (g *gzipSizer) size(b []byte) int64 {
+	g.n = 0
+	if g.w == nil {
+		g.w, _ = gzip.NewWriterLevel(&g.n, gzip.DefaultCompression)
+	} else {
+		g.w.Reset(&g.n)
+	}
+	g.w.Write(b)
+	g.w.Close()
+	return int64(g.n)
+}
+
+// byteCounter counts what is written to it and keeps nothing.
+type byteCounter int64
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	*c += byteCounter(len(p))
+	return len(p), nil
 }
 
 // pageFile is the file of a page slug below a language root.
@@ -312,7 +334,8 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 	}
 	if t.Chart != "table" {
 		if s, ok := newChartShape(t, ix, fixed); ok {
-			opt, height, horizontal, err := chartOption(s, r.marks, p.Lang)
+			pl := s.plot(p.Lang)
+			opt, height, horizontal, err := chartOption(s, pl, r.marks, p.Lang)
 			if err != nil {
 				return sec, err
 			}
@@ -322,7 +345,7 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 			}
 			cv := &chartView{
 				Lang: p.Lang, ID: "chart-" + t.Name, Option: opt, Height: height, Horizontal: horizontal,
-				Table: chartTable(s, r.marks, t.Name+"-table", p.Lang), CSVHref: p.Root + csvPath, TableHref: sec.TableHref, FullOpen: sec.FullOpen,
+				Table: chartTable(s, pl, r.marks, t.Name+"-table", p.Lang), CSVHref: p.Root + csvPath, TableHref: sec.TableHref, FullOpen: sec.FullOpen,
 			}
 			cv.Table.Lang = p.Lang
 			if needsFull(s) {

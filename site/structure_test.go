@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"net/url"
 	"os"
 	"path"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/site"
 
 	"golang.org/x/net/html"
@@ -222,6 +224,7 @@ func TestStructure(t *testing.T) {
 			file, _, _ := resolve(p, csvHref)
 			checkShape(t, p, id, tables[0], file)
 			checkAria(t, p, id, d, opt)
+			checkWithheld(t, p, id, tableRows(tables[0]), d, opt)
 		}
 		// Every table: a caption, scoped headings.
 		for _, tb := range find(d.root, func(n *html.Node) bool { return n.DataAtom == atom.Table }) {
@@ -281,16 +284,7 @@ func checkShape(t *testing.T, page, id string, table *html.Node, csvFile string)
 		t.Errorf("%s: chart %s: %s: %v", page, id, csvFile, err)
 		return
 	}
-	var rows [][]string
-	for _, tr := range find(table, func(n *html.Node) bool { return n.DataAtom == atom.Tr }) {
-		var cells []string
-		for c := tr.FirstChild; c != nil; c = c.NextSibling {
-			if c.DataAtom == atom.Th || c.DataAtom == atom.Td {
-				cells = append(cells, strings.TrimSpace(text(c)))
-			}
-		}
-		rows = append(rows, cells)
-	}
+	rows := tableRows(table)
 	if len(rows) != len(recs) {
 		t.Errorf("%s: chart %s: table has %d rows, CSV %s has %d", page, id, len(rows), csvFile, len(recs))
 		return
@@ -321,6 +315,138 @@ func checkShape(t *testing.T, page, id string, table *html.Node, csvFile string)
 			}
 		}
 	}
+}
+
+// tableRows is the text of every heading and cell of a table, by row.
+func tableRows(table *html.Node) [][]string {
+	var rows [][]string
+	for _, tr := range find(table, func(n *html.Node) bool { return n.DataAtom == atom.Tr }) {
+		var cells []string
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.DataAtom == atom.Th || c.DataAtom == atom.Td {
+				cells = append(cells, strings.TrimSpace(text(c)))
+			}
+		}
+		rows = append(rows, cells)
+	}
+	return rows
+}
+
+// chartSeries is a series of a chart's option as the checks read it.
+type chartSeries struct {
+	Name      string         `json:"name"`
+	Stack     string         `json:"stack"`
+	ItemStyle map[string]any `json:"itemStyle"`
+	Data      []struct {
+		Value    any    `json:"value"`
+		CellText string `json:"cellText"`
+	} `json:"data"`
+}
+
+// standIn reports whether a series stands in for withheld parts (hatched).
+func (cs chartSeries) standIn() bool { return cs.ItemStyle["decal"] != nil }
+
+// drawnAt is the number drawn at category i, and whether there is one.
+func (cs chartSeries) drawnAt(i int) (float64, bool) {
+	if i >= len(cs.Data) {
+		return 0, false
+	}
+	v, ok := cs.Data[i].Value.(float64)
+	return v, ok
+}
+
+// tableNumber reads a figure of a table: false for X and ….
+func tableNumber(s string) (float64, bool) {
+	if s == "-" {
+		return 0, true
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	return v, err == nil
+}
+
+// checkWithheld checks a chart against its table: no number is drawn for
+// a cell the table shows as X, and the tooltip says X there; where the
+// table publishes the total of the parts a bar chart draws, the chart is
+// not empty there, and a bar that stands in for withheld parts makes the
+// stack reach that total.
+func checkWithheld(t *testing.T, page, id string, rows [][]string, d doc, optID string) {
+	t.Helper()
+	s := find(d.root, func(n *html.Node) bool { v, _ := attr(n, "id"); return v == optID })
+	if len(s) != 1 || len(rows) < 2 {
+		return
+	}
+	var opt struct {
+		Series []chartSeries `json:"series"`
+	}
+	if err := json.Unmarshal([]byte(text(s[0])), &opt); err != nil {
+		t.Errorf("%s: chart %s: option: %v", page, id, err)
+		return
+	}
+	var parts []chartSeries
+	stacked := false
+	for _, cs := range opt.Series {
+		stacked = stacked || cs.Stack != ""
+		if !cs.standIn() {
+			parts = append(parts, cs)
+		}
+	}
+	totals := map[string]bool{kensho.TotalLabel.Ja: true, kensho.TotalLabel.En: true}
+	head, body := rows[0], rows[1:]
+	totalCol := stacked && totals[head[len(head)-1]]
+	totalRow := !stacked && len(parts) == 1 && totals[body[len(body)-1][0]]
+	if totalRow {
+		body = body[:len(body)-1]
+	}
+	if len(head)-1 != len(parts)+btoi(totalCol) || len(body) > len(parts[0].Data) {
+		return // a chart laid out otherwise (years by quarters)
+	}
+	for i, row := range body {
+		for j, cs := range parts {
+			if row[j+1] != "X" {
+				continue
+			}
+			if v, ok := cs.drawnAt(i); ok {
+				t.Errorf("%s: chart %s: %s at %s is X in the table but drawn as %v", page, id, cs.Name, row[0], v)
+			}
+			if cs.Data[i].CellText != "X" {
+				t.Errorf("%s: chart %s: %s at %s is X in the table, the tooltip says %q", page, id, cs.Name, row[0], cs.Data[i].CellText)
+			}
+		}
+		if !totalCol {
+			continue
+		}
+		total, ok := tableNumber(row[len(row)-1])
+		sum, filled := 0.0, false
+		for _, cs := range opt.Series {
+			v, drawn := cs.drawnAt(i)
+			sum += v
+			filled = filled || drawn && cs.standIn()
+		}
+		switch {
+		case ok && total > 0 && sum == 0:
+			t.Errorf("%s: chart %s: %s draws nothing where the table publishes a total of %s", page, id, row[0], row[len(row)-1])
+		case filled && (!ok || math.Abs(sum-total) > 1e-6*math.Max(1, total)):
+			t.Errorf("%s: chart %s: %s stacks to %v with a stand-in for withheld parts; the table's total is %s", page, id, row[0], sum, row[len(row)-1])
+		}
+	}
+	if totalRow {
+		total, ok := tableNumber(rows[len(rows)-1][1])
+		sum := 0.0
+		for i := range parts[0].Data {
+			v, _ := parts[0].drawnAt(i)
+			sum += v
+		}
+		if ok && total > 0 && sum == 0 {
+			t.Errorf("%s: chart %s draws nothing where the table publishes a total of %s", page, id, rows[len(rows)-1][1])
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // checkAria checks that a chart's option turns ECharts' aria on and draws

@@ -191,22 +191,32 @@ func (s *chartShape) grid(lang string) chartGrid {
 		}
 		return g
 	}
-	for _, k := range s.sKeys {
+	// The total beside its parts: what a stacked bar reaches, and what the
+	// chart draws where parts are withheld.
+	keys := s.sKeys
+	if s.stackedParts() {
+		keys = append(keys[:len(keys):len(keys)], kensho.Total)
+	}
+	for _, k := range keys {
 		g.cols = append(g.cols, s.seriesLabel(k, lang))
 	}
 	for i, x := range s.xKeys {
 		row := gridRow{label: s.xLabel(x, lang, false), compact: s.xLabel(x, lang, true), year: years[i]}
-		for _, k := range s.sKeys {
+		for _, k := range keys {
 			row.cells = append(row.cells, s.cell(x, k))
 		}
 		g.rows = append(g.rows, row)
+	}
+	if s.barParts() {
+		total := kensho.TotalLabel.In(lang)
+		g.rows = append(g.rows, gridRow{label: total, compact: total, cells: []kensho.Cell{s.cell([]string{kensho.Total}, "")}})
 	}
 	return g
 }
 
 // chartTable is the table under a chart: the same numbers in the same
 // shape as the chart's CSV.
-func chartTable(s *chartShape, m timeMarks, id, lang string) tableView {
+func chartTable(s *chartShape, p plot, m timeMarks, id, lang string) tableView {
 	tv := tableView{Lang: lang, ID: id, Caption: s.t.Title.In(lang) + " — " + measureTitle(s.t.Measures[s.measure], lang)}
 	tv.Scope = strings.Join(s.scope(lang), listSep(lang))
 	g := s.grid(lang)
@@ -234,6 +244,9 @@ func chartTable(s *chartShape, m timeMarks, id, lang string) tableView {
 	}
 	tv.Legend = sym.legend(lang)
 	tv.Notes = m.notes(years, lang)
+	for _, f := range p.fills() {
+		tv.Notes = append(tv.Notes, fillNote(f, lang))
+	}
 	return tv
 }
 

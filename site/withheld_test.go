@@ -1,0 +1,255 @@
+package site
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kensho-jp/kensho"
+)
+
+// secret is the value of every withheld cell below; it must never be drawn.
+const secret = 987654
+
+func pub(v float64) kensho.Cell { return kensho.Cell{Value: v, Status: kensho.Published} }
+
+var withheld = kensho.Cell{Value: secret, Status: kensho.Suppressed}
+
+func TestBreakdownOf(t *testing.T) {
+	na := kensho.Cell{Status: kensho.NotApplicable}
+	tests := []struct {
+		name     string
+		parts    []kensho.Cell
+		total    kensho.Cell
+		decimals int
+		want     breakdown
+	}{
+		{"all published", []kensho.Cell{pub(1), pub(2)}, pub(3), 0, breakdown{published: 2}},
+		{"total withheld", []kensho.Cell{pub(1), withheld, withheld}, withheld, 0, breakdown{}},
+		{"every part withheld", []kensho.Cell{withheld, withheld}, pub(7), 0, breakdown{fill: fillTotal, value: 7}},
+		{"two withheld beside published", []kensho.Cell{pub(10), withheld, pub(30), withheld}, pub(100), 0, breakdown{fill: fillRest, value: 60, published: 2}},
+		// The rest of one withheld part would be that part: the total is drawn alone.
+		{"one withheld", []kensho.Cell{pub(10), withheld, pub(30)}, pub(100), 0, breakdown{fill: fillTotal, value: 100, published: 2}},
+		// A rest of zero would tell that each withheld part is zero.
+		{"rest zero", []kensho.Cell{pub(5), withheld, withheld}, pub(5), 0, breakdown{fill: fillTotal, value: 5, published: 1}},
+		{"a part without value", []kensho.Cell{pub(5), withheld, withheld, na}, pub(9), 0, breakdown{fill: fillTotal, value: 9, published: 1}},
+		// The rest is computed from the figures as published, not from the exact values.
+		{"rounded", []kensho.Cell{pub(1.04), withheld, withheld, pub(2.04)}, pub(10.04), 1, breakdown{fill: fillRest, value: 7, published: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := breakdownOf(tt.parts, tt.total, tt.decimals)
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(breakdown{})); diff != "" {
+				t.Errorf("breakdownOf (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// withheldTable is accidents by fiscal year and cause group, one year for
+// each way a breakdown can be withheld.
+func withheldTable(chart string) *kensho.StatTable {
+	groups := []string{"equipment", "human", "external", "unknown"}
+	t := &kensho.StatTable{Name: "withheld", Chart: chart, Page: "overview",
+		Title: kensho.Text{Ja: "事故件数", En: "accidents"},
+		Dims:  []kensho.Dim{{Name: "fiscal_year"}, {Name: "cause_group"}},
+		Measures: []kensho.Measure{{Name: "accidents", Title: kensho.Text{Ja: "事故件数", En: "accidents"},
+			Unit: kensho.Text{Ja: "件", En: "accidents"}, Magnitude: kensho.MagAccidents}},
+	}
+	for _, y := range []struct {
+		year  int
+		parts []kensho.Cell
+		total kensho.Cell
+	}{
+		{2019, []kensho.Cell{pub(10), pub(20), pub(30), pub(40)}, pub(100)},
+		{2020, []kensho.Cell{withheld, withheld, withheld, withheld}, pub(104)},        // the total alone
+		{2021, []kensho.Cell{pub(11), withheld, pub(33), withheld}, pub(110)},          // the rest: 66
+		{2022, []kensho.Cell{pub(12), withheld, pub(34), pub(45)}, pub(120)},           // one withheld: the total alone
+		{2023, []kensho.Cell{withheld, withheld, withheld, withheld}, withheld},        // nothing to draw
+		{2024, []kensho.Cell{pub(1200), withheld, pub(2345), withheld}, pub(3545 + 7)}, // the rest: 7
+	} {
+		ys := strconv.Itoa(y.year)
+		for i, g := range groups {
+			t.Rows = append(t.Rows, kensho.Row{Key: []string{ys, g}, Cells: []kensho.Cell{y.parts[i]}})
+		}
+		t.Rows = append(t.Rows, kensho.Row{Key: []string{ys, kensho.Total}, Cells: []kensho.Cell{y.total}})
+	}
+	return t
+}
+
+// drawn builds the chart of tb restricted to fixed and reads its option
+// back: the series as ECharts gets them and, by series name, each point as
+// the chart draws it (a number, or "-" for nothing) followed by what the
+// tooltip says where that is not the number; and the table under the chart.
+func drawn(t *testing.T, tb *kensho.StatTable, fixed map[string]string, lang string) (labels []string, series []map[string]any, points map[string][]string, tv tableView) {
+	t.Helper()
+	s, ok := newChartShape(tb, newIndex(tb), fixed)
+	if !ok {
+		t.Fatal("no chart")
+	}
+	p := s.plot(lang)
+	js, _, _, err := chartOption(s, p, timeMarks{partial: map[int]bool{}}, lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(js), strconv.Itoa(secret)) {
+		t.Errorf("the option holds the value of a withheld cell:\n%s", js)
+	}
+	var opt struct {
+		Series []map[string]any `json:"series"`
+	}
+	if err := json.Unmarshal([]byte(js), &opt); err != nil {
+		t.Fatal(err)
+	}
+	points = map[string][]string{}
+	for _, se := range opt.Series {
+		name, _ := se["name"].(string)
+		data, _ := se["data"].([]any)
+		for _, d := range data {
+			item, _ := d.(map[string]any)
+			v := "-"
+			if f, ok := item["value"].(float64); ok {
+				v = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			if say, ok := item["cellText"].(string); ok {
+				v += " " + say
+			}
+			points[name] = append(points[name], v)
+		}
+	}
+	return p.labels, opt.Series, points, chartTable(s, p, timeMarks{partial: map[int]bool{}}, "t", lang)
+}
+
+// hatched reports whether an option object has a hatched itemStyle (a
+// stand-in for withheld parts).
+func hatched(v any) bool {
+	m, _ := v.(map[string]any)
+	style, _ := m["itemStyle"].(map[string]any)
+	return style["decal"] != nil
+}
+
+// TestPlotWithheldParts: a stacked chart draws the published total where
+// parts are withheld, under a series of its own named in both languages,
+// with X in the tooltip for each withheld part and never its value.
+func TestPlotWithheldParts(t *testing.T) {
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			_, series, got, tv := drawn(t, withheldTable("bar"), nil, lang)
+			label := func(k string) string { return keyLabel("cause_group", k, lang) }
+			rest, total := T(lang, "chart.rest"), T(lang, "chart.totalonly")
+			//           2019  2020     2021    2022     2023   2024
+			want := map[string][]string{
+				label("equipment"): {"10", "- X", "11", "- 12", "- X", "1200"},
+				label("human"):     {"20", "- X", "- X", "- X", "- X", "- X"},
+				label("external"):  {"30", "- X", "33", "- 34", "- X", "2345"},
+				label("unknown"):   {"40", "- X", "- X", "- 45", "- X", "- X"},
+				rest:               {"-", "-", "66", "-", "-", "7"},
+				total:              {"-", "104", "-", "120", "-", "-"},
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("points (-want +got):\n%s", diff)
+			}
+			// The legend lists the stand-ins after the parts, in the stack, in grey.
+			var names []string
+			for _, se := range series {
+				names = append(names, se["name"].(string))
+				if se["stack"] == nil {
+					t.Errorf("series %s is not stacked", se["name"])
+				}
+			}
+			if diff := cmp.Diff([]string{label("equipment"), label("human"), label("external"), label("unknown"), rest, total}, names); diff != "" {
+				t.Errorf("legend (-want +got):\n%s", diff)
+			}
+			for i, se := range series {
+				if hatched(se) != (i >= 4) {
+					t.Errorf("series %s: hatched %v", se["name"], hatched(se))
+				}
+			}
+			// The table beside: the total column, X for each withheld part,
+			// and a note for each stand-in.
+			head := tv.Head[0]
+			if got := head[len(head)-1].Text; got != kensho.TotalLabel.In(lang) {
+				t.Errorf("last column %q, want the total", got)
+			}
+			var rows []string
+			for _, r := range tv.Rows {
+				var cells []string
+				for _, c := range r.Cells {
+					cells = append(cells, c.Text)
+				}
+				rows = append(rows, strings.Join(cells, " "))
+			}
+			wantRows := []string{"10 20 30 40 100", "X X X X 104", "11 X 33 X 110", "12 X 34 45 120", "X X X X X", "1,200 X 2,345 X 3,552"}
+			if diff := cmp.Diff(wantRows, rows); diff != "" {
+				t.Errorf("table (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{fillNote(fillTotal, lang), fillNote(fillRest, lang)}, tv.Notes); diff != "" {
+				t.Errorf("notes (-want +got):\n%s", diff)
+			}
+			if !strings.Contains(tv.Notes[0], total) || !strings.Contains(tv.Notes[1], rest) {
+				t.Errorf("the notes do not name the series: %q", tv.Notes)
+			}
+		})
+	}
+}
+
+// TestPlotWithheldBars: a one-series chart of the parts of one year adds a
+// bar for the withheld parts when it may, and its table the total.
+func TestPlotWithheldBars(t *testing.T) {
+	rest, total := T("en", "chart.rest"), T("en", "chart.totalonly")
+	tests := []struct {
+		year   string
+		labels []string
+		points []string
+	}{
+		{"2019", nil, []string{"10", "20", "30", "40"}},
+		{"2020", []string{total}, []string{"- X", "- X", "- X", "- X", "104"}},
+		{"2021", []string{rest}, []string{"11", "- X", "33", "- X", "66"}},
+		// One withheld bar beside published ones: the bars stay, no rest.
+		{"2022", nil, []string{"12", "- X", "34", "45"}},
+		{"2023", nil, []string{"- X", "- X", "- X", "- X"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.year, func(t *testing.T) {
+			labels, series, got, tv := drawn(t, withheldTable("bar"), map[string]string{"fiscal_year": tt.year}, "en")
+			if len(series) != 1 {
+				t.Fatalf("%d series, want 1", len(series))
+			}
+			wantLabels := append([]string{"equipment", "human", "external", "unknown"}, tt.labels...)
+			for i, k := range wantLabels[:4] {
+				wantLabels[i] = keyLabel("cause_group", k, "en")
+			}
+			if diff := cmp.Diff(wantLabels, labels); diff != "" {
+				t.Errorf("categories (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.points, got[series[0]["name"].(string)]); diff != "" {
+				t.Errorf("points (-want +got):\n%s", diff)
+			}
+			data := series[0]["data"].([]any)
+			if last := data[len(data)-1]; hatched(last) != (len(tt.labels) > 0) {
+				t.Errorf("the last bar: %v", last)
+			}
+			if n := len(tv.Rows); n != 5 || tv.Rows[n-1].Heads[0].Text != kensho.TotalLabel.En {
+				t.Errorf("the table has %d rows and ends with %+v, want the parts and the total", n, tv.Rows[n-1].Heads)
+			}
+		})
+	}
+}
+
+// TestPlotWithheldLine: a line chart does not stack, so nothing stands in
+// for a withheld point; the tooltip still says X.
+func TestPlotWithheldLine(t *testing.T) {
+	_, series, got, tv := drawn(t, withheldTable("line"), nil, "en")
+	if len(series) != 4 {
+		t.Errorf("%d series, want the 4 parts", len(series))
+	}
+	if diff := cmp.Diff([]string{"20", "- X", "- X", "- X", "- X", "- X"}, got[keyLabel("cause_group", "human", "en")]); diff != "" {
+		t.Errorf("points (-want +got):\n%s", diff)
+	}
+	if len(tv.Head[0]) != 5 || len(tv.Notes) != 0 {
+		t.Errorf("the table of a line chart has %d columns and notes %q, want the parts alone", len(tv.Head[0]), tv.Notes)
+	}
+}
