@@ -55,7 +55,7 @@ day of the latest fiscal quarter in the data — never to the clock.`,
 		fs.StringVar(&cfg.ConfigFile, "config", "", "disclosure-control configuration `FILE` (JSON); default: safe defaults")
 		fs.StringVar(&cfg.Version, "release-version", "", "release version shown on the site (default: the kensho version)")
 		fs.StringVar(&cfg.Date, "release-date", "", "release date `YYYY-MM-DD` shown on the site")
-		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 3GB (it spills to --temp-dir beyond it)")
+		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "memory budget of the build, e.g. 4GB: DuckDB gets 3/4 and spills to --temp-dir beyond it, Go's heap the rest (at most 1GiB); default: DuckDB's own limit, 80% of RAM")
 		fs.StringVar(&cfg.TempDir, "temp-dir", "", "where DuckDB spills (default: beside --db)")
 		fs.StringVar(&cfg.EChartsJS, "echarts", "", "path to echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
 		fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object on stdout")
@@ -131,6 +131,9 @@ func (c *buildConfig) validate() error {
 			return usagef("build: --release-date %q is not YYYY-MM-DD", c.Date)
 		}
 	}
+	if _, err := splitMemory(c.MemoryLimit); err != nil {
+		return usagef("build: %v", err)
+	}
 	return nil
 }
 
@@ -195,7 +198,12 @@ func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) er
 	if tempDir == "" {
 		tempDir = cfg.DB + ".tmp"
 	}
-	db, err := duck.Open(ctx, cfg.DB, duck.Options{MemoryLimit: cfg.MemoryLimit, TempDir: tempDir})
+	mem, err := splitMemory(cfg.MemoryLimit)
+	if err != nil {
+		return err
+	}
+	mem.apply()
+	db, err := duck.Open(ctx, cfg.DB, duck.Options{MemoryLimit: mem.duckDB, TempDir: tempDir})
 	if err != nil {
 		return err
 	}
@@ -338,10 +346,7 @@ func (b *builder) site(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("site: %w", err)
 	}
 	b.staging = staging
-	if err := anonymize.ExportMicrodata(ctx, anonymize.ReleasePath(b.cfg.DB), filepath.Join(staging, "data")); err != nil {
-		return "", err
-	}
-	st, err := site.Render(ctx, b.release, staging, site.Options{EChartsJS: b.cfg.EChartsJS})
+	st, err := site.Render(ctx, b.release, staging, site.Options{EChartsJS: b.cfg.EChartsJS, Records: exportRecords(b.cfg.DB)})
 	if err != nil {
 		return "", err
 	}
