@@ -37,10 +37,11 @@ type dictEntry struct {
 	Codes   string
 }
 
-// writeData writes the downloads: every table as CSV, all of them in one
-// XLSX, the data dictionary and the Data Package descriptor. The record
-// files are already there (the caller wrote them).
-func (r *renderer) writeData() error {
+// writeTables writes the downloads made from the tables: every table as
+// CSV, all of them in one XLSX and in one Parquet file, and the data
+// dictionary. They need nothing from the record-level files, so they are
+// written while those are still being exported.
+func (r *renderer) writeTables() error {
 	for _, t := range r.ordered {
 		if err := r.write("data/tables/"+t.Name+".csv", tableCSV(t)); err != nil {
 			return err
@@ -53,14 +54,25 @@ func (r *renderer) writeData() error {
 	if err := r.write("data/tables.xlsx", x); err != nil {
 		return err
 	}
-	dict := r.dictionary()
-	if err := r.write("data/dictionary.csv", dictionaryCSV(dict)); err != nil {
+	pq, err := r.tablesParquet()
+	if err != nil {
 		return err
 	}
+	if err := r.write("data/"+TablesParquet, pq); err != nil {
+		return err
+	}
+	r.dict = r.dictionary()
+	return r.write("data/dictionary.csv", dictionaryCSV(r.dict))
+}
+
+// describeData hashes every download, the record-level files included (so
+// it runs after they are written), and writes the Data Package descriptor.
+func (r *renderer) describeData() error {
 	files := []dataFile{
 		{Path: MicrodataCSV, Format: "CSV", What: ui["file.microcsv"]},
 		{Path: MicrodataParquet, Format: "Parquet", What: ui["file.microparq"]},
 		{Path: "tables.xlsx", Format: "XLSX", What: ui["file.xlsx"]},
+		{Path: TablesParquet, Format: "Parquet", What: ui["file.tablesparq"]},
 		{Path: "dictionary.csv", Format: "CSV", What: ui["file.dictionary"]},
 	}
 	for _, t := range r.ordered {
@@ -72,7 +84,7 @@ func (r *renderer) writeData() error {
 			return err
 		}
 	}
-	dp, err := r.datapackage(files, dict)
+	dp, err := r.datapackage(files, r.dict)
 	if err != nil {
 		return err
 	}
@@ -105,7 +117,7 @@ type fileHash struct {
 // hashData hashes a file under data/ (path below data/) once: the
 // descriptor and SHA256SUMS both list it, and the record-level files run to
 // tens of megabytes at national volume. Nothing under data/ changes after
-// writeData, so the first hash holds for SHA256SUMS too. The file is
+// describeData, so the first hash holds for SHA256SUMS too. The file is
 // streamed, never held whole in memory.
 func (r *renderer) hashData(rel string) (fileHash, error) {
 	if h, ok := r.hashes[rel]; ok {
@@ -299,25 +311,7 @@ func (r *renderer) dictionary() []dictEntry {
 		ix := r.idx[t.Name]
 		for d, dim := range t.Dims {
 			keys := ix.keysOf(d, nil, false)
-			hasTotal := false
-			for _, k := range keys {
-				hasTotal = hasTotal || k == kensho.Total
-			}
-			meaning := kensho.Text{Ja: dimTitle(dim, "ja"), En: dimTitle(dim, "en")}
-			codes := codesOf(dim.Name, hasTotal)
-			if codes == "" && hasTotal {
-				codes = "total=" + kensho.TotalLabel.Ja + "/" + kensho.TotalLabel.En
-			}
-			if dim.Name == "fiscal_year" {
-				meaning.Ja += "(4月1日から翌年3月31日)"
-				meaning.En += " (1 April to 31 March)"
-			}
-			out = append(out, dictEntry{File: file, Column: dim.Name, Type: keyType(keys), Meaning: meaning, Codes: codes})
-			if labelled(dim.Name) {
-				out = append(out,
-					dictEntry{File: file, Column: dim.Name + "_ja", Type: "string", Meaning: kensho.Text{Ja: meaning.Ja + "(日本語表記)", En: meaning.En + " (Japanese label)"}},
-					dictEntry{File: file, Column: dim.Name + "_en", Type: "string", Meaning: kensho.Text{Ja: meaning.Ja + "(英語表記)", En: meaning.En + " (English label)"}})
-			}
+			out = append(out, dimEntries(file, dim, keys, keyType(keys), kensho.Text{})...)
 		}
 		for _, m := range t.Measures {
 			typ := "number"
@@ -326,9 +320,10 @@ func (r *renderer) dictionary() []dictEntry {
 			}
 			meaning := kensho.Text{Ja: measureTitle(m, "ja"), En: measureTitle(m, "en")}
 			out = append(out, dictEntry{File: file, Column: m.Name, Type: typ, Meaning: meaning,
-				Codes: "X=" + T("ja", "legend.X") + " / " + T("en", "legend.X") + "; (empty)=" + strings.TrimPrefix(T("ja", "legend.na"), symNA+" ") + " / " + strings.TrimPrefix(T("en", "legend.na"), symNA+" ")})
+				Codes: "X=" + T("ja", "legend.X") + " / " + T("en", "legend.X") + "; (empty)=" + legend("legend.na", symNA, " / ")})
 		}
 	}
+	out = append(out, r.longDictionary()...)
 	for _, c := range []struct{ col, ja, en string }{
 		{"file", "ファイル(data/ からの相対パス)", "file (path below data/)"},
 		{"column", "列名", "column name"},
@@ -340,6 +335,77 @@ func (r *renderer) dictionary() []dictEntry {
 		out = append(out, dictEntry{File: "dictionary.csv", Column: c.col, Type: "string", Meaning: kensho.Text{Ja: c.ja, En: c.en}})
 	}
 	return out
+}
+
+// dimEntries documents a dimension's column in file, holding keys, and
+// its _ja and _en label columns; note is added to every meaning.
+func dimEntries(file string, dim kensho.Dim, keys []string, typ string, note kensho.Text) []dictEntry {
+	hasTotal := false
+	for _, k := range keys {
+		hasTotal = hasTotal || k == kensho.Total
+	}
+	meaning := kensho.Text{Ja: dimTitle(dim, "ja"), En: dimTitle(dim, "en")}
+	codes := codesOf(dim.Name, hasTotal)
+	if codes == "" && hasTotal {
+		codes = "total=" + kensho.TotalLabel.Ja + "/" + kensho.TotalLabel.En
+	}
+	if dim.Name == "fiscal_year" {
+		meaning.Ja += "(4月1日から翌年3月31日)"
+		meaning.En += " (1 April to 31 March)"
+	}
+	out := []dictEntry{{File: file, Column: dim.Name, Type: typ, Meaning: meaning, Codes: codes}}
+	if labelled(dim.Name) {
+		out = append(out,
+			dictEntry{File: file, Column: dim.Name + "_ja", Type: "string", Meaning: kensho.Text{Ja: meaning.Ja + "(日本語表記)", En: meaning.En + " (Japanese label)"}},
+			dictEntry{File: file, Column: dim.Name + "_en", Type: "string", Meaning: kensho.Text{Ja: meaning.Ja + "(英語表記)", En: meaning.En + " (English label)"}})
+	}
+	for i := range out {
+		out[i].Meaning.Ja += note.Ja
+		out[i].Meaning.En += note.En
+	}
+	return out
+}
+
+// longDictionary documents the columns of tables.parquet.
+func (r *renderer) longDictionary() []dictEntry {
+	var out []dictEntry
+	for _, c := range r.long {
+		switch {
+		case c.Dim != nil && c.Lang == "":
+			var keys []string // the dimension's keys in every table that has it
+			for _, t := range r.ordered {
+				if d, ok := r.idx[t.Name].dim[c.Dim.Name]; ok {
+					keys = append(keys, r.idx[t.Name].keysOf(d, nil, false)...)
+				}
+			}
+			out = append(out, dimEntries(TablesParquet, *c.Dim, keys, c.Type,
+				kensho.Text{Ja: "(この分類のない表では NULL)", En: " (NULL for a table without it)"})...)
+		case c.Dim != nil:
+			// documented with its dimension above
+		case c.Name == "table_name":
+			out = append(out, dictEntry{File: TablesParquet, Column: c.Name, Type: c.Type,
+				Meaning: kensho.Text{Ja: "表の名前(その表のCSVは tables/<表の名前>.csv)", En: "table name (its CSV is tables/<table name>.csv)"}})
+		case c.Name == "measure":
+			out = append(out, dictEntry{File: TablesParquet, Column: c.Name, Type: c.Type,
+				Meaning: kensho.Text{Ja: "指標(表のCSVの列名。意味はその列の説明のとおり)", En: "measure (a column of the table's CSV, documented there)"}})
+		case c.Name == "value":
+			out = append(out, dictEntry{File: TablesParquet, Column: c.Name, Type: c.Type,
+				Meaning: kensho.Text{Ja: "公表した値(表のCSVと同じ桁数)。status が published でなければ NULL", En: "the published value (rounded as in the table's CSV); NULL unless status is published"}})
+		case c.Name == "status":
+			out = append(out, dictEntry{File: TablesParquet, Column: c.Name, Type: c.Type,
+				Meaning: kensho.Text{Ja: "セルの状態", En: "the cell's status"},
+				Codes: cellStatusName[kensho.Published] + "=公表/published; " +
+					cellStatusName[kensho.Suppressed] + "=" + legend("legend.X", symSuppressed, "/") + "; " +
+					cellStatusName[kensho.NotApplicable] + "=" + legend("legend.na", symNA, "/")})
+		}
+	}
+	return out
+}
+
+// legend is a symbol's legend without the symbol, in Japanese and English
+// joined by sep.
+func legend(key, sym, sep string) string {
+	return strings.TrimPrefix(T("ja", key), sym+" ") + sep + strings.TrimPrefix(T("en", key), sym+" ")
 }
 
 // codesOf lists a code list as code=ja/en pairs.
@@ -414,9 +480,10 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 		case f.Path == MicrodataCSV:
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
 			item["schema"] = map[string]any{"fields": fields(MicrodataCSV, nil), "missingValues": []any{""}}
-		case f.Path == MicrodataParquet:
-			item["format"], item["mediatype"] = "parquet", "application/vnd.apache.parquet"
-			item["schema"] = map[string]any{"fields": fields(MicrodataParquet, nil)}
+		case f.Path == MicrodataParquet || f.Path == TablesParquet:
+			// Parquet has NULL of its own: no missing-value markers.
+			item["format"], item["mediatype"] = "parquet", mediaType(f.Path)
+			item["schema"] = map[string]any{"fields": fields(f.Path, nil)}
 		case f.Path == "tables.xlsx":
 			item["format"], item["mediatype"] = "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 		case f.Path == "dictionary.csv":

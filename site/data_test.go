@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -120,7 +122,7 @@ func TestDataPackage(t *testing.T) {
 }
 
 // TestDictionary: dictionary.csv documents every column of every CSV
-// download and of the Parquet file.
+// download and of the Parquet files.
 func TestDictionary(t *testing.T) {
 	recs, err := csv.NewReader(bytes.NewReader(readSite(t, "data/dictionary.csv"))).ReadAll()
 	if err != nil {
@@ -149,6 +151,13 @@ func TestDictionary(t *testing.T) {
 			if !documented[name+"\x00"+c] {
 				t.Errorf("dictionary.csv does not document %s column %s", name, c)
 			}
+		}
+	}
+	db := duck.MustOpenMemory(t)
+	q := "SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(" + duck.QuoteString(filepath.Join(siteDir, "data", site.TablesParquet)) + "))"
+	for _, r := range scanStrings(t, mustQuery(t, db, q)) {
+		if !documented[site.TablesParquet+"\x00"+r[0]] {
+			t.Errorf("dictionary.csv does not document %s column %s", site.TablesParquet, r[0])
 		}
 	}
 	for _, c := range microColumns {
@@ -346,4 +355,112 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("%s differs between two renders", f)
 		}
 	}
+}
+
+// TestTablesParquet reads tables.parquet back with DuckDB: its columns have
+// the declared types, and every table's cells are those of the table's CSV,
+// cell by cell, in the CSV's order, with NULL for a dimension the table
+// lacks. No withheld cell carries a value.
+func TestTablesParquet(t *testing.T) {
+	db := duck.MustOpenMemory(t)
+	ctx := context.Background()
+	pq := "read_parquet(" + duck.QuoteString(filepath.Join(siteDir, "data", site.TablesParquet)) + ", file_row_number = true)"
+
+	types := map[string]string{}
+	var names []string
+	for _, r := range scanStrings(t, mustQuery(t, db, "SELECT column_name, column_type FROM (DESCRIBE SELECT * EXCLUDE (file_row_number) FROM "+pq+")")) {
+		names = append(names, r[0])
+		types[r[0]] = r[1]
+	}
+	if len(names) < 5 || names[0] != "table_name" || !slices.Equal(names[len(names)-3:], []string{"measure", "value", "status"}) {
+		t.Fatalf("columns %v: want table_name, the dimensions, measure, value, status", names)
+	}
+	for _, n := range names {
+		if want := map[bool]string{true: "DOUBLE", false: "VARCHAR"}[n == "value"]; types[n] != want {
+			t.Errorf("column %s is %s, want %s", n, types[n], want)
+		}
+	}
+
+	var withheldValues int
+	mustScan(t, db.QueryRowContext(ctx, "SELECT count(*) FROM "+pq+" WHERE status <> 'published' AND value IS NOT NULL"), &withheldValues)
+	if withheldValues != 0 {
+		t.Errorf("%d withheld or not-applicable cells carry a value", withheldValues)
+	}
+
+	var csvTables []string
+	for _, f := range siteFiles(t, siteDir) {
+		if name, ok := strings.CutPrefix(f, "data/tables/"); ok {
+			csvTables = append(csvTables, strings.TrimSuffix(name, ".csv"))
+		}
+	}
+	suppressed := 0
+	for _, name := range csvTables {
+		recs, err := csv.NewReader(bytes.NewReader(readSite(t, "data/tables/"+name+".csv"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := recs[0]
+		nKey := 0 // the dimension and label columns come first
+		for nKey < len(head) && slices.Contains(names, head[nKey]) {
+			nKey++
+		}
+		measures := head[nKey:]
+		// The table's rows, its key columns as in the CSV, and every other
+		// dimension column, which must be NULL.
+		var others []string
+		for _, n := range names[1 : len(names)-3] {
+			if !slices.Contains(head[:nKey], n) {
+				others = append(others, duck.QuoteIdent(n))
+			}
+		}
+		cols := []string{"measure", "value", "status", "list_value(" + strings.Join(append(others, "NULL"), ", ") + ")::VARCHAR"}
+		for _, h := range head[:nKey] {
+			cols = append(cols, duck.QuoteIdent(h))
+		}
+		got := scanStrings(t, mustQuery(t, db, fmt.Sprintf("SELECT %s FROM %s WHERE table_name = %s ORDER BY file_row_number",
+			strings.Join(cols, ", "), pq, duck.QuoteString(name))))
+		if len(got) != (len(recs)-1)*len(measures) {
+			t.Errorf("%s: %d cells in Parquet, %d in CSV", name, len(got), (len(recs)-1)*len(measures))
+			continue
+		}
+		allNull := "[" + strings.TrimSuffix(strings.Repeat("NULL, ", len(others)+1), ", ") + "]"
+		for i, rec := range recs[1:] {
+			for j, m := range measures {
+				g := got[i*len(measures)+j]
+				where := fmt.Sprintf("%s row %d %s", name, i+2, m)
+				if g[0] != m || !slices.Equal(g[4:], rec[:nKey]) || g[3] != allNull {
+					t.Errorf("%s: measure %q keys %v (others %s), CSV has %q %v", where, g[0], g[4:], g[3], m, rec[:nKey])
+				}
+				switch cell := rec[nKey+j]; cell {
+				case "X":
+					suppressed++
+					if g[1] != "NULL" || g[2] != "suppressed" {
+						t.Errorf("%s: withheld in CSV, Parquet has value %s status %s", where, g[1], g[2])
+					}
+				case "":
+					if g[1] != "NULL" || g[2] != "not_applicable" {
+						t.Errorf("%s: empty in CSV, Parquet has value %s status %s", where, g[1], g[2])
+					}
+				default:
+					want, _ := strconv.ParseFloat(cell, 64)
+					v, err := strconv.ParseFloat(g[1], 64)
+					if err != nil || v != want || g[2] != "published" {
+						t.Errorf("%s: CSV %s, Parquet has value %s status %s", where, cell, g[1], g[2])
+					}
+				}
+			}
+		}
+	}
+	if *external == "" && suppressed == 0 {
+		t.Error("the fixture has no suppressed cell to check")
+	}
+}
+
+func mustQuery(t *testing.T, db *sql.DB, q string) *sql.Rows {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return rows
 }

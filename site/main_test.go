@@ -82,11 +82,11 @@ func runMain(m *testing.M) (int, error) {
 	return m.Run(), nil
 }
 
-// renderFixture writes the microdata files as anonymize.ExportMicrodata
-// would (CSV, and Parquet through DuckDB's COPY), then renders the site.
+// renderFixture renders the site while it writes the microdata files as
+// anonymize.ExportMicrodata would (CSV, and Parquet through DuckDB's COPY).
 func renderFixture(ctx context.Context, rel *kensho.Release, dir string, opt site.Options) (*site.Stats, error) {
-	if err := writeMicrodata(ctx, filepath.Join(dir, "data"), rel.Microdata.Columns, microRows()); err != nil {
-		return nil, err
+	opt.Records = func(ctx context.Context, dataDir string) error {
+		return writeMicrodata(ctx, dataDir, rel.Microdata.Columns, microRows())
 	}
 	return site.Render(ctx, rel, dir, opt)
 }

@@ -33,6 +33,11 @@ type renderer struct {
 	hashes  map[string]fileHash // path below data/ -> its hash, once hashed
 	pages   map[string][]string // HTML page -> the scripts and styles it loads
 	data    []dataFile          // files under data/, for the downloads page and datapackage.json
+	dict    []dictEntry         // every column of every download
+	long    []longColumn        // the columns of tables.parquet
+	// awaitRecords waits until the record-level files are written (see
+	// Options.Records) and says whether they were.
+	awaitRecords func() error
 }
 
 func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string) (*renderer, error) {
@@ -52,30 +57,51 @@ func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string) 
 		}
 	}
 	var err error
+	if r.long, err = longColumns(r.ordered); err != nil {
+		return nil, err
+	}
 	if r.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// run writes the site: assets, downloads, pages in both languages, the
-// marker, and SHA256SUMS last.
+// run writes the site, in this order. The pages, the tables' downloads and
+// the marker need nothing from the record-level files, so they are written
+// while those are exported; the descriptor and the downloads pages list
+// every file's hash, so they wait for them; SHA256SUMS comes last.
 func (r *renderer) run() error {
-	if err := r.writeAssets(); err != nil {
-		return err
-	}
-	if err := r.writeData(); err != nil {
-		return err
-	}
-	for _, lang := range langs {
-		if err := r.writePages(lang); err != nil {
+	for _, step := range []func() error{
+		r.writeAssets,
+		r.writeTables,
+		inEachLang(r.writePages),
+		r.writeMarker,
+		r.awaitRecords,
+		r.describeData,
+		inEachLang(r.writeDownloadsPage),
+		r.writeSums,
+	} {
+		if err := step(); err != nil {
 			return err
 		}
 	}
-	if err := r.write(MarkerFile, []byte("This directory was made by kensho site; kensho may replace it.\n")); err != nil {
-		return err
+	return nil
+}
+
+// inEachLang runs write for every language of the site.
+func inEachLang(write func(lang string) error) func() error {
+	return func() error {
+		for _, lang := range langs {
+			if err := write(lang); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return r.writeSums()
+}
+
+func (r *renderer) writeMarker() error {
+	return r.write(MarkerFile, []byte("This directory was made by kensho site; kensho may replace it.\n"))
 }
 
 // write writes one file below dir.
@@ -313,9 +339,6 @@ func (r *renderer) writePages(lang string) error {
 		}
 	}
 	if err := r.writeReports(lang); err != nil {
-		return err
-	}
-	if err := r.writeDownloadsPage(lang); err != nil {
 		return err
 	}
 	if err := r.writeMethodology(lang); err != nil {

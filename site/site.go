@@ -3,15 +3,16 @@
 // equipment, regions, impact, serious accidents, natural disasters, trends,
 // one annual report per fiscal year, downloads, methodology and about; an
 // accessible table and a CSV under every chart; and the downloads in data/
-// (every table as CSV and in one XLSX, the data dictionary, a Frictionless
-// Data Package and SHA256SUMS).
+// (every table as CSV, all of them in one XLSX and in one Parquet file, the
+// data dictionary, a Frictionless Data Package and SHA256SUMS).
 //
 // site only renders what the disclosure control released. It never imports
-// database/sql and never reads a database; it refuses a cell that has not
-// been through the disclosure control. No page loads anything from another
-// host: ECharts is copied into the site from npm, every link is relative,
-// and the pages read fine without JavaScript (the tables are the content;
-// the charts are an enhancement).
+// database/sql and never reads a database (an in-memory DuckDB serves only
+// to encode data/tables.parquet from the cells it is given); it refuses a
+// cell that has not been through the disclosure control. No page loads
+// anything from another host: ECharts is copied into the site from npm,
+// every link is relative, and the pages read fine without JavaScript (the
+// tables are the content; the charts are an enhancement).
 package site
 
 import (
@@ -33,6 +34,12 @@ type Options struct {
 	// EChartsJS is the path to echarts.min.js from npm; "" searches upward
 	// from the working directory for node_modules/echarts/dist/echarts.min.js.
 	EChartsJS string
+	// Records writes the record-level files, data/microdata.csv and
+	// data/microdata.parquet, into dataDir (anonymize.ExportMicrodata).
+	// Render runs it while it renders the pages, which do not need those
+	// files, and waits for it before it hashes the downloads; a failed
+	// render cancels its context. Nil means the caller has written them.
+	Records func(ctx context.Context, dataDir string) error
 }
 
 // Stats describes a rendered site.
@@ -70,7 +77,8 @@ const OverviewWeightTarget = 500 << 10
 // may replace it and nothing else.
 const MarkerFile = ".kensho-site"
 
-// The data files the caller writes before Render (anonymize.ExportMicrodata).
+// The record-level files, written by anonymize.ExportMicrodata through
+// Options.Records (or by the caller before Render).
 const (
 	MicrodataCSV     = "microdata.csv"
 	MicrodataParquet = "microdata.parquet"
@@ -83,9 +91,9 @@ var topicPages = []string{"overview", "causes", "services", "equipment", "region
 var tableName = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
 
 // Render writes the whole site into dir (a fresh staging directory made by
-// the caller). The caller has already written dir/data/microdata.csv and
-// dir/data/microdata.parquet; Render writes everything else, and
-// data/SHA256SUMS last, covering every file under data/.
+// the caller): everything but the record-level files, which opt.Records
+// (or the caller, before) writes, and data/SHA256SUMS last, covering every
+// file under data/.
 func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (*Stats, error) {
 	if rel == nil {
 		return nil, errors.New("site: no release to render")
@@ -96,23 +104,56 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 	if err := checkTables(rel); err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
-	for _, f := range []string{MicrodataCSV, MicrodataParquet} {
-		if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
-			return nil, fmt.Errorf("site: data/%s is missing from %s; the record-level files are written by anonymize.ExportMicrodata before the site is rendered: %w", f, dir, err)
+	if opt.Records == nil {
+		if err := checkRecords(dir); err != nil {
+			return nil, fmt.Errorf("site: %w", err)
 		}
 	}
 	js, err := FindECharts(opt.EChartsJS)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	r, err := newRenderer(ctx, rel, dir, js)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
-	if err := r.run(); err != nil {
+	var recErr error
+	recDone := make(chan struct{})
+	go func() {
+		defer close(recDone)
+		if opt.Records != nil {
+			recErr = opt.Records(ctx, filepath.Join(dir, "data"))
+		}
+		if recErr == nil {
+			recErr = checkRecords(dir)
+		}
+		if recErr != nil {
+			cancel() // stop rendering what will not be published
+		}
+	}()
+	r.awaitRecords = func() error { <-recDone; return recErr }
+	err = r.run()
+	cancel() // a failed render stops the export
+	if rerr := r.awaitRecords(); rerr != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		err = rerr // the export failed first; rendering only stopped for it
+	}
+	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	return r.stats()
+}
+
+// checkRecords makes sure the record-level files are there before the
+// downloads are hashed and listed.
+func checkRecords(dir string) error {
+	for _, f := range []string{MicrodataCSV, MicrodataParquet} {
+		if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
+			return fmt.Errorf("data/%s is missing from %s; the record-level files are written by anonymize.ExportMicrodata (Options.Records) before the site is complete: %w", f, dir, err)
+		}
+	}
+	return nil
 }
 
 // checkTables refuses tables the site cannot place: an unknown page or

@@ -68,6 +68,7 @@ func TestRenderRefusesBadTables(t *testing.T) {
 		{"unsafe name", func(r *kensho.Release) { r.Tables[0].Name = "../x" }, "lower-case"},
 		{"name twice", func(r *kensho.Release) { r.Tables[1].Name = r.Tables[0].Name }, "twice"},
 		{"short row", func(r *kensho.Release) { r.Tables[0].Rows[0].Key = r.Tables[0].Rows[0].Key[:1] }, "keys for"},
+		{"dimension named like a column of tables.parquet", func(r *kensho.Release) { r.Tables[0].Dims[1].Name = "measure" }, "two columns named measure"},
 		{"no release", nil, "no release"},
 	}
 	for _, tt := range tests {
@@ -101,6 +102,46 @@ func TestRenderNeedsMicrodataAndECharts(t *testing.T) {
 	_, err = site.Render(context.Background(), fixture(), dir, site.Options{EChartsJS: filepath.Join(dir, "missing.js")})
 	if err == nil || !strings.Contains(err.Error(), "npm ci") {
 		t.Errorf("without ECharts: %v", err)
+	}
+}
+
+// TestRenderRecords: Render runs Options.Records beside the rendering. A
+// failed export fails the render with the export's error, and a failed
+// render stops the export through its context.
+func TestRenderRecords(t *testing.T) {
+	ctx := context.Background()
+	opt := site.Options{EChartsJS: echartsOrStandIn(t)}
+
+	broken := errors.New("export broke")
+	opt.Records = func(context.Context, string) error { return broken }
+	if _, err := site.Render(ctx, fixture(), filepath.Join(t.TempDir(), "site"), opt); !errors.Is(err, broken) {
+		t.Errorf("with a failing export: Render = %v, want %v", err, broken)
+	}
+
+	opt.Records = func(context.Context, string) error { return nil }
+	if _, err := site.Render(ctx, fixture(), filepath.Join(t.TempDir(), "site"), opt); err == nil || !strings.Contains(err.Error(), "ExportMicrodata") {
+		t.Errorf("with an export that writes nothing: Render = %v, want the missing file named", err)
+	}
+
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data", "tables"), nil, 0o644); err != nil {
+		t.Fatal(err) // a file where the tables' directory goes: rendering fails
+	}
+	stopped := make(chan error, 1)
+	opt.Records = func(ctx context.Context, _ string) error {
+		<-ctx.Done()
+		stopped <- ctx.Err()
+		return ctx.Err()
+	}
+	_, err := site.Render(ctx, fixture(), dir, opt)
+	if err == nil || errors.Is(err, context.Canceled) {
+		t.Errorf("with a failing render: Render = %v, want the render's own error", err)
+	}
+	if err := <-stopped; !errors.Is(err, context.Canceled) {
+		t.Errorf("the export saw %v, want its context cancelled", err)
 	}
 }
 

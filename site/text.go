@@ -121,6 +121,7 @@ var ui = map[string]kensho.Text{
 	"file.microcsv":    {Ja: "個票データ(匿名化済み, CSV)", En: "Record-level data (anonymized), CSV"},
 	"file.microparq":   {Ja: "個票データ(匿名化済み, Parquet)", En: "Record-level data (anonymized), Parquet"},
 	"file.xlsx":        {Ja: "全統計表(Excel, 表ごとに1シート)", En: "Every table (Excel, one sheet per table)"},
+	"file.tablesparq":  {Ja: "全統計表(Parquet, 1セル1行の縦長形式)", En: "Every table (Parquet, long format: one row per cell)"},
 	"file.dictionary":  {Ja: "データ辞書(全ファイルの全列)", En: "Data dictionary (every column of every file)"},
 	"file.datapackage": {Ja: "Frictionless Data Package v2 の記述", En: "Frictionless Data Package v2 descriptor"},
 	"file.sums":        {Ja: "全ファイルのSHA-256", En: "SHA-256 of every file"},

@@ -24,8 +24,8 @@ kensho.release.duckdb): the overview, causes, services, equipment, regions,
 impact, serious accidents, natural disasters and trends pages, an annual
 report per fiscal year (printable on A4), the data, methodology and about
 pages, and the downloads in DIR/data/ (record-level CSV and Parquet, every
-table as CSV and in tables.xlsx, dictionary.csv, datapackage.json,
-SHA256SUMS).
+table as CSV, all tables in tables.xlsx and in tables.parquet (one row per
+cell), dictionary.csv, datapackage.json, SHA256SUMS).
 
 The site reads only the release database, which holds nothing but what
 passed the disclosure control; the restricted database is never opened.
@@ -102,10 +102,7 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 			os.RemoveAll(staging)
 		}
 	}()
-	if err := anonymize.ExportMicrodata(ctx, relPath, filepath.Join(staging, "data")); err != nil {
-		return err
-	}
-	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS})
+	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS, Records: exportRecords(cfg.DB)})
 	if err != nil {
 		return err
 	}
@@ -117,6 +114,14 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB)\n",
 		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10)
 	return nil
+}
+
+// exportRecords writes the record-level files of the release beside db
+// into the site's data directory; site.Render runs it while it renders.
+func exportRecords(db string) func(context.Context, string) error {
+	return func(ctx context.Context, dataDir string) error {
+		return anonymize.ExportMicrodata(ctx, anonymize.ReleasePath(db), dataDir)
+	}
 }
 
 // inside reports whether path lies inside dir.
