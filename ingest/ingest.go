@@ -251,7 +251,7 @@ func (p *preparedFile) discard() {
 	}
 }
 
-// skipped marks p as the same bytes as a file loaded at at.
+// skip marks p as the same bytes as a file loaded at at.
 func (p *preparedFile) skip(at time.Time) {
 	p.discard()
 	p.fr = FileReport{Path: p.fr.Path, SHA256: p.fr.SHA256, Status: StatusSkipped, note: message{

@@ -115,8 +115,8 @@ func timestampText(t time.Time) string {
 
 func jst() *time.Location { return kensho.JST }
 
-// queryRower is a connection or the pool: loadedAt runs on the pool
-// while the loading connection is in another file's transaction.
+// queryRower is a connection or the pool: loadedAt runs on a connection
+// of its own while the loading one is in another file's transaction.
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
@@ -143,11 +143,11 @@ func (s *loadSteps) hasAccidents(ctx context.Context, q queryRower) (bool, error
 	if err != nil {
 		return false, err
 	}
-	var any bool
-	if err := q.QueryRowContext(ctx, query).Scan(&any); err != nil {
+	var has bool
+	if err := q.QueryRowContext(ctx, query).Scan(&has); err != nil {
 		return false, fmt.Errorf("has_accidents: %w", err)
 	}
-	return any, nil
+	return has, nil
 }
 
 func fileParams(fr *FileReport, loadedAt time.Time) map[string]any {

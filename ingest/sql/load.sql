@@ -70,8 +70,8 @@ ORDER BY column_index;
 -- Rows of accident have no order (every reader sorts); not keeping the file's order lets DuckDB
 -- write a large load on every core with less memory. Each file commits on its own, and checkpointing
 -- after every few small files rewrites the same row groups again and again; a load checkpoints
--- once, at its end (a crash before then is recovered from the write-ahead log). The settings
--- are restored after the load.
+-- when its log passes the threshold Go sets (1 GiB) and at its end (a crash before then is
+-- recovered from the write-ahead log). The settings are restored after the load.
 SELECT current_setting('preserve_insertion_order')::VARCHAR, current_setting('checkpoint_threshold')::VARCHAR;
 
 -- step set_load_settings
