@@ -3,140 +3,234 @@ package anonymize
 import (
 	"database/sql"
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/internal/duck"
 )
 
 // recompute fills a.truth with every additive cell of every table, from
-// deid_accident, by the audit's own grouping-sets query per table.
+// deid_accident: the audit's own query per table sums the records per
+// operator and combination of keys, and the margins are added up here
+// from those sums (a GROUPING SETS over so few rows costs DuckDB far more
+// than the sums themselves). Two tables are read at a time, which keeps
+// DuckDB busy while Go adds up.
 func (a *auditor) recompute() error {
-	for _, t := range a.out {
-		k := len(t.Dims)
-		if k > 8 {
+	results := make([]map[kensho.CellRef]*auditTruth, len(a.out))
+	errs := make([]error, len(a.out))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for ti, t := range a.out {
+		if k := len(t.Dims); k > 8 {
 			return fmt.Errorf("audit: table %s has %d dimensions; at most 8 are supported", t.Name, k)
 		}
-		var groupings, keys, keyCols strings.Builder
-		cols := make([]string, k)
+		var keys strings.Builder
 		for i, d := range t.Dims {
-			cols[i] = fmt.Sprintf("k%d", i)
 			fmt.Fprintf(&keys, "CAST(%s AS VARCHAR) AS k%d, ", duck.QuoteIdent(d.Name), i)
-			fmt.Fprintf(&groupings, "GROUPING(k%d) AS g%d, ", i, i)
-			fmt.Fprintf(&keyCols, "k%d, ", i)
-		}
-		sets := make([]string, 0, 1<<k)
-		for mask := 0; mask < 1<<k; mask++ {
-			var s []string
-			for i := 0; i < k; i++ {
-				if mask&(1<<i) != 0 {
-					s = append(s, cols[i])
-				}
-			}
-			s = append(s, "op_key")
-			sets = append(sets, "("+strings.Join(s, ", ")+")")
 		}
 		where := []string{"TRUE"}
 		for _, d := range auditSortedKeys(t.Filter) {
 			where = append(where, fmt.Sprintf("CAST(%s AS VARCHAR) = %s", duck.QuoteIdent(d), duck.QuoteString(t.Filter[d])))
 		}
-		qs, err := render("audit_table.sql", map[string]string{
-			"Groupings": groupings.String(), "Keys": keys.String(), "KeyCols": keyCols.String(),
-			"Where": strings.Join(where, " AND "), "Sets": strings.Join(sets, ", "),
-		})
+		qs, err := render("audit_table.sql", map[string]string{"Keys": keys.String(), "Where": strings.Join(where, " AND ")})
 		if err != nil {
 			return err
 		}
-		rowOf := map[string]int{}
-		for ri, row := range t.Rows {
-			rowOf[strings.Join(row.Key, "\x1f")] = ri
-		}
-		if err := a.scanTable(t, qs, rowOf); err != nil {
-			return fmt.Errorf("audit: table %s: %w", t.Name, err)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[ti], errs[ti] = a.scanTable(t, qs)
+		}()
+	}
+	wg.Wait()
+	for ti, t := range a.out {
+		if errs[ti] != nil {
+			return fmt.Errorf("audit: table %s: %w", t.Name, errs[ti])
 		}
 		for ri := range t.Rows {
 			for mi, m := range t.Measures {
-				ref := kensho.CellRef{Table: t.Name, Row: ri, Measure: mi}
 				if !m.Additive() {
 					continue
 				}
-				if a.truth[ref] == nil {
-					a.truth[ref] = &auditTruth{contrib: map[int32]float64{}}
+				ref := kensho.CellRef{Table: t.Name, Row: ri, Measure: mi}
+				tr := results[ti][ref]
+				if tr == nil {
+					tr = &auditTruth{contrib: map[int32]float64{}}
 				}
-				a.truth[ref].value = sumByOperator(a.truth[ref].contrib)
+				tr.value = sumByOperator(tr.contrib)
+				a.truth[ref] = tr
 			}
 		}
 	}
 	return nil
 }
 
-func (a *auditor) scanTable(t kensho.StatTable, qs string, rowOf map[string]int) error {
+// auditSums are the exact sums of one cell for one operator.
+type auditSums struct {
+	n, users, minutes big.Int
+}
+
+// scanTable reads the per-operator sums of every combination of keys and
+// adds each into every cell it belongs to: for each subset of the
+// dimensions, the cell that keeps those keys and totals the others. A NULL
+// key counts in the margins of its dimension, never in a row of its own.
+func (a *auditor) scanTable(t kensho.StatTable, qs string) (map[kensho.CellRef]*auditTruth, error) {
 	rows, err := a.db.QueryContext(a.ctx, qs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 	k := len(t.Dims)
-	g := make([]int, k)
+	// Keys are numbered per dimension as the query returns them; 0 is Total.
+	codes := make([]map[string]uint64, k)
+	for i := range codes {
+		codes[i] = map[string]uint64{}
+	}
+	type part struct {
+		key  []uint64 // 0: NULL
+		op   int32
+		sums auditSums
+	}
+	var parts []part
 	keys := make([]sql.NullString, k)
 	var op int32
-	var mags [3]float64
-	dest := make([]any, 0, 2*k+4)
-	for i := range g {
-		dest = append(dest, &g[i])
-	}
+	var n int64
+	var users, minutes any // HUGEINT, a *big.Int
+	dest := make([]any, 0, k+4)
 	for i := range keys {
 		dest = append(dest, &keys[i])
 	}
-	dest = append(dest, &op, &mags[0], &mags[1], &mags[2])
-	key := make([]string, k)
+	dest = append(dest, &op, &n, &users, &minutes)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return err
+			return nil, err
 		}
-		skip := false
-		for i := range key {
-			switch {
-			case g[i] == 1:
-				key[i] = kensho.Total
-			case keys[i].Valid:
-				key[i] = keys[i].String
-			default:
-				skip = true // a NULL value: in the margins, never a row of its own
-			}
-		}
-		if skip {
-			continue
-		}
-		ri, ok := rowOf[strings.Join(key, "\x1f")]
-		if !ok {
-			continue
-		}
-		for mi, m := range t.Measures {
-			var v float64
-			switch m.Magnitude {
-			case kensho.MagAccidents:
-				v = mags[0]
-			case kensho.MagAffectedUsers:
-				v = mags[1]
-			case kensho.MagUserHours:
-				v = mags[2]
-			default:
+		p := part{key: make([]uint64, k), op: op}
+		for i, v := range keys {
+			if !v.Valid {
 				continue
 			}
-			ref := kensho.CellRef{Table: t.Name, Row: ri, Measure: mi}
-			tr := a.truth[ref]
-			if tr == nil {
-				tr = &auditTruth{contrib: map[int32]float64{}}
-				a.truth[ref] = tr
+			c, ok := codes[i][v.String]
+			if !ok {
+				c = uint64(len(codes[i]) + 1)
+				codes[i][v.String] = c
 			}
-			if v != 0 {
-				tr.contrib[op] += v
+			p.key[i] = c
+		}
+		u, ok1 := users.(*big.Int)
+		m, ok2 := minutes.(*big.Int)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("sums of types %T and %T, not HUGEINT", users, minutes)
+		}
+		p.sums.n.SetInt64(n)
+		p.sums.users.Set(u)
+		p.sums.minutes.Set(m)
+		parts = append(parts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// A cell is the mixed-radix number of its key codes.
+	radix := make([]uint64, k)
+	for i := range radix {
+		radix[i] = uint64(len(codes[i]) + 1)
+	}
+	cells := map[uint64]map[int32]*auditSums{}
+	out := map[kensho.CellRef]*auditTruth{}
+	for _, p := range parts {
+	masks:
+		for mask := 0; mask < 1<<k; mask++ {
+			var cell uint64
+			for i := k - 1; i >= 0; i-- {
+				c := uint64(0)
+				if mask&(1<<i) != 0 {
+					if p.key[i] == 0 {
+						continue masks // a NULL value: in the margins, never a row of its own
+					}
+					c = p.key[i]
+				}
+				cell = cell*radix[i] + c
+			}
+			byOp := cells[cell]
+			if byOp == nil {
+				byOp = map[int32]*auditSums{}
+				cells[cell] = byOp
+			}
+			s := byOp[p.op]
+			if s == nil {
+				s = &auditSums{}
+				byOp[p.op] = s
+			}
+			s.n.Add(&s.n, &p.sums.n)
+			s.users.Add(&s.users, &p.sums.users)
+			s.minutes.Add(&s.minutes, &p.sums.minutes)
+		}
+	}
+	for ri, row := range t.Rows {
+		var cell uint64
+		found := true
+		for i := k - 1; i >= 0; i-- {
+			c := uint64(0)
+			if row.Key[i] != kensho.Total {
+				c, found = codes[i][row.Key[i]]
+				if !found {
+					break // no record has this key
+				}
+			}
+			cell = cell*radix[i] + c
+		}
+		if !found {
+			continue
+		}
+		for op, s := range cells[cell] {
+			mags := [3]float64{hugeToFloat(&s.n), hugeToFloat(&s.users), hugeToFloat(&s.minutes) / 60}
+			for mi, m := range t.Measures {
+				k := auditMagnitudeIndex(m.Magnitude)
+				if k < 0 {
+					continue
+				}
+				v := mags[k]
+				ref := kensho.CellRef{Table: t.Name, Row: ri, Measure: mi}
+				tr := out[ref]
+				if tr == nil {
+					tr = &auditTruth{contrib: map[int32]float64{}}
+					out[ref] = tr
+				}
+				if v != 0 {
+					tr.contrib[op] += v
+				}
 			}
 		}
 	}
-	return rows.Err()
+	return out, nil
+}
+
+// auditMagnitudeIndex is the position of a magnitude in the audit's
+// queries (accidents, affected users, user-hours), or -1.
+func auditMagnitudeIndex(m kensho.Magnitude) int {
+	switch m {
+	case kensho.MagAccidents:
+		return 0
+	case kensho.MagAffectedUsers:
+		return 1
+	case kensho.MagUserHours:
+		return 2
+	}
+	return -1
+}
+
+// hugeToFloat converts an exact sum to the nearest float64, as DuckDB casts
+// a HUGEINT below 2^64 to DOUBLE.
+func hugeToFloat(x *big.Int) float64 {
+	if x.IsUint64() {
+		return float64(x.Uint64())
+	}
+	f, _ := new(big.Float).SetInt(x).Float64()
+	return f
 }
 
 func auditSortedKeys(m map[string]string) []string {

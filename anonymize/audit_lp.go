@@ -675,14 +675,9 @@ func (a *auditor) hiddenContributions(m *aModel, cells []int) error {
 				rows.Close()
 				return err
 			}
-			var x float64
-			switch m.mag {
-			case kensho.MagAccidents:
-				x = v[0]
-			case kensho.MagAffectedUsers:
-				x = v[1]
-			default:
-				x = v[2]
+			x := v[2]
+			if k := auditMagnitudeIndex(m.mag); k >= 0 {
+				x = v[k]
 			}
 			if x != 0 {
 				m.cells[list[id]].contrib[op] = x

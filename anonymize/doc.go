@@ -86,6 +86,15 @@
 // when their bounds keep it feasible. Suppressing more only widens
 // intervals, so a cell that passed stays passed.
 //
+// Once the microdata exists every component is checked again with its
+// bounds, and a shortfall they cause is repaired by withholding records
+// first. The microdata tells how many records each fiscal year holds
+// (released plus withheld), so a cell holding nearly all of a year's
+// accidents cannot be hidden by any suppression when it fails the primary
+// rules (a year that has just begun, reported by one operator so far):
+// Protect then refuses with a CappedError naming the year, and nothing is
+// published.
+//
 // # Audit
 //
 // The audit (audit*.go) recomputes every cell and contribution from

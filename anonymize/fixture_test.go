@@ -51,6 +51,10 @@ type fxSpec struct {
 	years     []int
 	seed      uint64
 	skew      float64 // Zipf exponent of operator sizes
+	// partial, when n > 0, adds a fiscal year after the last of years that
+	// has only begun: n accidents in its first quarter from the first ops
+	// operators, as when a build runs before every operator has reported.
+	partial struct{ n, ops int }
 }
 
 var fxProfiles = []struct {
@@ -116,65 +120,76 @@ func fxGenerate(spec fxSpec) ([]fxOperator, []fxAccident) {
 	}
 	var out []fxAccident
 	nos := make([]int, len(ops))
-	for _, fy := range spec.years {
+	// draw adds one accident of fiscal year fy, by one of the first among
+	// operators, within span of the year's start.
+	draw := func(fy, among int, span time.Duration) {
 		start := kensho.FiscalQuarter{Year: fy, Quarter: 1}.Start()
 		disasters := []string{fmt.Sprintf("%d年台風第%d号", fy, 7+fy%5), fmt.Sprintf("%d年豪雨", fy)}
+		r := rng.Float64() * cum[among-1]
+		op := sort.SearchFloat64s(cum[:among], r)
+		if op >= among {
+			op = among - 1
+		}
+		o := ops[op]
+		nos[op]++
+		a := fxAccident{op: op, no: nos[op]}
+		a.at = start.Add(time.Duration(rng.Int64N(int64(span)))).Truncate(time.Minute)
+		a.minutes = int64(math.Max(1, math.Round(math.Exp(rng.NormFloat64()*1.2+4.6))))
+		a.users = int64(math.Max(0, math.Round(math.Exp(rng.NormFloat64()*2+8.5))))
+		a.service = o.services[rng.IntN(len(o.services))]
+		a.equipment = o.equipment[rng.IntN(len(o.equipment))]
+		if rng.Float64() < 0.1 {
+			a.equipment = kensho.EquipmentCodes.Codes[rng.IntN(len(kensho.EquipmentCodes.Codes))].Code
+		}
+		c := rng.Float64() * causeTotal
+		for _, x := range fxCauses {
+			if c < x.w {
+				a.cause = x.code
+				break
+			}
+			c -= x.w
+		}
+		if a.cause == "" {
+			a.cause = "unknown"
+		}
+		a.impact, a.form = "outage", "full"
+		if rng.Float64() < 0.2 {
+			a.impact = "degradation"
+		}
+		if kensho.SimplifiedFormEquipment(a.equipment) && rng.Float64() < 0.3 {
+			a.form = "simplified"
+		}
+		a.other = a.cause == "other_operator" || rng.Float64() < 0.02
+		a.cyber = a.cause == "cyber_attack"
+		if a.cause == "natural_disaster" && rng.Float64() < 0.6 {
+			a.disaster = disasters[rng.IntN(len(disasters))]
+		}
+		switch {
+		case o.prefs == nil && rng.Float64() < 0.25:
+			a.nationwide = true
+		case o.prefs == nil:
+			n := 1 + rng.IntN(3)
+			for j := 0; j < n; j++ {
+				a.prefs = append(a.prefs, kensho.Prefectures.Codes[rng.IntN(47)].Code)
+			}
+		default:
+			a.prefs = []string{o.prefs[rng.IntN(len(o.prefs))]}
+		}
+		sort.Strings(a.prefs)
+		a.prefs = dedupe(a.prefs)
+		a.summary = fmt.Sprintf("%sの%sで障害が発生した。", o.site, o.vendor)
+		a.prevention = "監視を強化する。"
+		out = append(out, a)
+	}
+	for _, fy := range spec.years {
 		for k := 0; k < spec.perYear; k++ {
-			r := rng.Float64() * total
-			op := sort.SearchFloat64s(cum, r)
-			if op >= len(ops) {
-				op = len(ops) - 1
-			}
-			o := ops[op]
-			nos[op]++
-			a := fxAccident{op: op, no: nos[op]}
-			a.at = start.Add(time.Duration(rng.Int64N(int64(364 * 24 * time.Hour)))).Truncate(time.Minute)
-			a.minutes = int64(math.Max(1, math.Round(math.Exp(rng.NormFloat64()*1.2+4.6))))
-			a.users = int64(math.Max(0, math.Round(math.Exp(rng.NormFloat64()*2+8.5))))
-			a.service = o.services[rng.IntN(len(o.services))]
-			a.equipment = o.equipment[rng.IntN(len(o.equipment))]
-			if rng.Float64() < 0.1 {
-				a.equipment = kensho.EquipmentCodes.Codes[rng.IntN(len(kensho.EquipmentCodes.Codes))].Code
-			}
-			c := rng.Float64() * causeTotal
-			for _, x := range fxCauses {
-				if c < x.w {
-					a.cause = x.code
-					break
-				}
-				c -= x.w
-			}
-			if a.cause == "" {
-				a.cause = "unknown"
-			}
-			a.impact, a.form = "outage", "full"
-			if rng.Float64() < 0.2 {
-				a.impact = "degradation"
-			}
-			if kensho.SimplifiedFormEquipment(a.equipment) && rng.Float64() < 0.3 {
-				a.form = "simplified"
-			}
-			a.other = a.cause == "other_operator" || rng.Float64() < 0.02
-			a.cyber = a.cause == "cyber_attack"
-			if a.cause == "natural_disaster" && rng.Float64() < 0.6 {
-				a.disaster = disasters[rng.IntN(len(disasters))]
-			}
-			switch {
-			case o.prefs == nil && rng.Float64() < 0.25:
-				a.nationwide = true
-			case o.prefs == nil:
-				n := 1 + rng.IntN(3)
-				for j := 0; j < n; j++ {
-					a.prefs = append(a.prefs, kensho.Prefectures.Codes[rng.IntN(47)].Code)
-				}
-			default:
-				a.prefs = []string{o.prefs[rng.IntN(len(o.prefs))]}
-			}
-			sort.Strings(a.prefs)
-			a.prefs = dedupe(a.prefs)
-			a.summary = fmt.Sprintf("%sの%sで障害が発生した。", o.site, o.vendor)
-			a.prevention = "監視を強化する。"
-			out = append(out, a)
+			draw(fy, len(ops), 364*24*time.Hour)
+		}
+	}
+	if spec.partial.n > 0 {
+		fy := spec.years[len(spec.years)-1] + 1
+		for k := 0; k < spec.partial.n; k++ {
+			draw(fy, min(spec.partial.ops, len(ops)), 90*24*time.Hour)
 		}
 	}
 	return ops, out
@@ -245,6 +260,9 @@ type tableSpec struct {
 	mags         []kensho.Magnitude
 	derived      bool // add users per accident, derived from two cells
 	omitZeroRows bool
+	// perYearOnly leaves out the rows that add up all fiscal years, as the
+	// report's year-by-year tables do.
+	perYearOnly bool
 }
 
 var allMags = []kensho.Magnitude{kensho.MagAccidents, kensho.MagAffectedUsers, kensho.MagUserHours}
@@ -302,7 +320,10 @@ func buildTables(tb testing.TB, db *sql.DB, specs []tableSpec) []kensho.StatTabl
 		}
 		domains := make([][]string, len(sp.dims))
 		for i, d := range sp.dims {
-			domains[i] = append(domainOf(tb, db, d), kensho.Total)
+			domains[i] = domainOf(tb, db, d)
+			if !sp.perYearOnly || d != "fiscal_year" {
+				domains[i] = append(domains[i], kensho.Total)
+			}
 		}
 		// Every combination, in code-list order with Total last.
 		var keys [][]string

@@ -23,6 +23,9 @@ type Protected struct {
 	Timings []Lap
 	// passed is set only when the independent audit found nothing.
 	passed bool
+	// mdColumns spell out the published fields from microdata_release_packed's
+	// pk, for the release database's view.
+	mdColumns []string
 }
 
 // Passed reports whether the independent audit passed. Publish refuses a
@@ -52,10 +55,11 @@ func (e *AuditError) Error() string {
 
 // Protect decides every cell's status (primary rules per operator, then
 // secondary suppression over all tables and years), builds the microdata in
-// the restricted database (table microdata_release), and runs the
+// the restricted database (view microdata_release), and runs the
 // independent audit. On an *AuditError the returned Protected carries the
 // risk report for diagnosis and must not be published (Publish refuses it);
-// on any other error it is nil.
+// on any other error it is nil. A *CappedError means a fiscal year's
+// figures cannot be published in any form.
 func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Config) (*Protected, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
@@ -138,7 +142,8 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 		}
 		break
 	}
-	if err := md.write(ctx, db); err != nil {
+	mdColumns, err := md.write(ctx, db)
+	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
 	clock.lap("microdata write")
@@ -146,7 +151,7 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
-	p := &Protected{Tables: out, Microdata: microdataInfo(md)}
+	p := &Protected{Tables: out, Microdata: microdataInfo(md), mdColumns: mdColumns}
 	p.Risk = newRiskReport(cfg, tables, out, engines, md, derived)
 	clock.lap("statuses and report")
 	audit, err := runAudit(ctx, db, cfg, tables, out)

@@ -42,6 +42,7 @@ type tableau struct {
 	sign     []float64
 	a        [][]float64
 	bounded  []int
+	nz       []int // scratch: the pivot row's non-zero columns
 }
 
 func (tb *tableau) at(r, c int) float64 { return tb.t[r*(tb.cols+1)+c] }
@@ -137,19 +138,34 @@ func newTableau(m *lpModel) (*tableau, error) {
 	return tb, nil
 }
 
-func (tb *tableau) clone() *tableau {
-	c := *tb
-	c.t = append([]float64(nil), tb.t...)
-	c.basis = append([]int(nil), tb.basis...)
-	return &c
+func (tb *tableau) clone() *tableau { return tb.cloneInto(nil) }
+
+// cloneInto copies the tableau into dst, reusing its memory, or into a new
+// one when dst is nil.
+func (tb *tableau) cloneInto(dst *tableau) *tableau {
+	if dst == nil {
+		dst = &tableau{}
+	}
+	t, basis, nz := dst.t[:0], dst.basis[:0], dst.nz[:0]
+	*dst = *tb
+	dst.t = append(t, tb.t...)
+	dst.basis = append(basis, tb.basis...)
+	dst.nz = nz
+	return dst
 }
 
 func (tb *tableau) pivot(r, c int) {
 	w := tb.cols + 1
 	row := tb.t[r*w : (r+1)*w]
 	p := row[c]
+	// The pivot row is mostly zeros: only its non-zero entries change the
+	// other rows (the same operations, in the same order, as a dense pass).
+	tb.nz = tb.nz[:0]
 	for j := range row {
 		row[j] /= p
+		if row[j] != 0 {
+			tb.nz = append(tb.nz, j)
+		}
 	}
 	for i := 0; i < tb.rows; i++ {
 		if i == r {
@@ -160,10 +176,8 @@ func (tb *tableau) pivot(r, c int) {
 			continue
 		}
 		other := tb.t[i*w : (i+1)*w]
-		for j, v := range row {
-			if v != 0 {
-				other[j] -= f * v
-			}
+		for _, j := range tb.nz {
+			other[j] -= f * row[j]
 		}
 		other[c] = 0
 	}
@@ -315,8 +329,9 @@ func (tb *tableau) reach(v int, max bool, target float64) (bool, float64, []floa
 // the same variables bounded above), keeping the basis when it stays
 // feasible; ok is false when it does not, and a new Phase I is needed. The
 // right-hand side of the first system changes by Δc, so the current one by
-// B⁻¹Δc, and B⁻¹ sits in the columns of the first basis.
-func (tb *tableau) rebase(lo, hi []float64) (*tableau, bool) {
+// B⁻¹Δc, and B⁻¹ sits in the columns of the first basis. The copy reuses
+// into's memory when into is not nil.
+func (tb *tableau) rebase(lo, hi []float64, into *tableau) (*tableau, bool) {
 	w := tb.cols + 1
 	mEq := len(tb.a)
 	delta := make([]float64, tb.rows)
@@ -333,8 +348,7 @@ func (tb *tableau) rebase(lo, hi []float64) (*tableau, bool) {
 		}
 		delta[mEq+i] = ((hi[j] - lo[j]) - (tb.hi[j] - tb.lo[j])) / tb.scale
 	}
-	c := tb.clone()
-	c.lo, c.hi = lo, hi
+	rhs := make([]float64, tb.rows)
 	for r := 0; r < tb.rows; r++ {
 		if tb.dead[r] {
 			continue
@@ -348,7 +362,14 @@ func (tb *tableau) rebase(lo, hi []float64) (*tableau, bool) {
 		if v < -1e-9 {
 			return nil, false
 		}
-		c.t[r*w+tb.cols] = math.Max(0, v)
+		rhs[r] = math.Max(0, v)
+	}
+	c := tb.cloneInto(into)
+	c.lo, c.hi = lo, hi
+	for r := 0; r < tb.rows; r++ {
+		if !tb.dead[r] {
+			c.t[r*w+tb.cols] = rhs[r]
+		}
 	}
 	return c, true
 }

@@ -757,21 +757,34 @@ func (md *microdata) repair(s *psystem, fails []failure) bool {
 	changed := false
 	for _, f := range fails {
 		c := s.cells[f.cell]
-		if f.kind == "upper" {
+		if f.capped {
 			// Withhold the smallest class of the same years that cannot be
-			// in the cell, so the count withheld hides the cell's size.
+			// in the cell, so the count withheld hides the cell's size. A
+			// withheld record's users and user-hours have no upper limit,
+			// so for those a class that may be in the cell serves too.
+			// Against an insider only other operators' records hide
+			// anything.
 			m := matchFor(c.conds, gen)
-			var best *mdUnit
+			var best, inside *mdUnit
 			for _, u := range md.units {
 				if u.dropped || (m.years != nil && !m.years[u.year]) {
 					continue
 				}
+				if f.insider && len(u.ops) == 1 && u.ops[0].op == f.op {
+					continue
+				}
 				if _, possible := m.test(u.vals); possible {
+					if s.mag != kensho.MagAccidents && (inside == nil || u.n < inside.n) {
+						inside = u
+					}
 					continue
 				}
 				if best == nil || u.n < best.n {
 					best = u
 				}
+			}
+			if best == nil {
+				best = inside
 			}
 			if best != nil {
 				best.dropped, best.linkage = true, true
@@ -827,17 +840,19 @@ func (md *microdata) counts() (released, starredRecords, starredValues, droppedC
 }
 
 // write stores the decisions and builds microdata_release in the restricted
-// database, then drops the scratch tables.
-func (md *microdata) write(ctx context.Context, db *sql.DB) error {
+// database (a view over the packed codes of microdata_release_packed), then
+// drops the scratch tables. It returns the view's columns: the expressions
+// that spell out pk.
+func (md *microdata) write(ctx context.Context, db *sql.DB) ([]string, error) {
 	defer dropScratch(ctx, db)
 	gen := md.generalized(md.level)
 	c := md.coding
 	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE TABLE anon_md_decision (lk BIGINT, star_mask INTEGER, dropped BOOLEAN)"); err != nil {
-		return fmt.Errorf("microdata decisions: %w", err)
+		return nil, fmt.Errorf("microdata decisions: %w", err)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
@@ -857,7 +872,7 @@ func (md *microdata) write(ctx context.Context, db *sql.DB) error {
 		return app.Close()
 	})
 	if err != nil {
-		return fmt.Errorf("microdata decisions: %w", err)
+		return nil, fmt.Errorf("microdata decisions: %w", err)
 	}
 	var pub, cols []string
 	for i, f := range microdataFields {
@@ -886,15 +901,32 @@ func (md *microdata) write(ctx context.Context, db *sql.DB) error {
 		cols = append(cols, val+" AS "+duck.QuoteIdent(f.Name))
 	}
 	qs, err := render("md_release.sql", map[string]string{
-		"Mask": strconv.FormatInt(c.mask(gen), 10), "Published": strings.Join(pub, " | "), "Columns": strings.Join(cols, ",\n       "),
+		"Mask": strconv.FormatInt(c.mask(gen), 10), "Published": strings.Join(pub, " | "),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := db.ExecContext(ctx, qs); err != nil {
-		return fmt.Errorf("microdata release: %w", err)
+		return nil, fmt.Errorf("microdata release: %w", err)
 	}
-	return nil
+	// An earlier version kept microdata_release as a table.
+	var kind string
+	err = db.QueryRowContext(ctx, "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'microdata_release'").Scan(&kind)
+	switch {
+	case err == sql.ErrNoRows:
+	case err != nil:
+		return nil, fmt.Errorf("microdata release: %w", err)
+	case kind == "BASE TABLE":
+		if _, err := db.ExecContext(ctx, "DROP TABLE microdata_release"); err != nil {
+			return nil, fmt.Errorf("microdata release: %w", err)
+		}
+	}
+	view := "CREATE OR REPLACE VIEW microdata_release AS SELECT record_key, record_id,\n       " + strings.Join(cols, ",\n       ") +
+		"\nFROM microdata_release_packed"
+	if _, err := db.ExecContext(ctx, view); err != nil {
+		return nil, fmt.Errorf("microdata release: %w", err)
+	}
+	return cols, nil
 }
 
 // histogram bins.

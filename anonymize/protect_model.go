@@ -73,6 +73,19 @@ func (cs conds) key() string {
 	return b.String()
 }
 
+// readable writes the cell for a message: "fiscal_year=2025, quarter=1",
+// or "the grand total".
+func (cs conds) readable() string {
+	if len(cs) == 0 {
+		return "the grand total"
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.dim + "=" + c.val
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (cs conds) get(dim string) (string, bool) {
 	for _, c := range cs {
 		if c.dim == dim {

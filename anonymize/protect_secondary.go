@@ -23,11 +23,18 @@ import (
 // failure is a suppressed cell whose interval does not meet its protection.
 type failure struct {
 	cell int
-	kind string  // "exact", "lower", "upper", "insider"
+	kind string  // "exact", "lower", "upper": the side that falls short
 	need float64 // how much more the interval must widen
 	rel  int     // the equation that revealed it exactly, or -1
-	op   int32   // the insider, for kind "insider"
-	comp []int   // the component's unknown cells
+	// insider: the shortfall is against operator op, who knows its own
+	// contribution to every cell.
+	insider bool
+	op      int32
+	// capped: the microdata's own upper bound on the cell, released plus
+	// withheld records that may be in it, is below what the protection
+	// needs; only withholding more records of its years can lift it.
+	capped bool
+	comp   []int // the component's unknown cells
 	// cands: for a cell the equations of its component determine, the
 	// published cells its value is computed from (any one of them,
 	// suppressed, breaks that derivation).
@@ -90,12 +97,20 @@ func (e *engine) run(ctx context.Context, repair func([]failure) (bool, error)) 
 			return nil
 		}
 		if repair != nil {
+			for i := range fails {
+				fails[i].capped = e.capped(fails[i])
+			}
 			done, err := repair(fails)
 			if err != nil {
 				return err
 			}
 			if done {
 				continue
+			}
+			for _, f := range fails {
+				if f.capped {
+					return e.cappedError(f)
+				}
 			}
 		}
 		added := false
@@ -115,9 +130,102 @@ func (e *engine) run(ctx context.Context, repair func([]failure) (bool, error)) 
 		}
 		if !added {
 			f := fails[0]
-			return fmt.Errorf("%s: cell %s cannot be protected (%s): no cell left to suppress beside it", e.s.mag, e.s.cells[f.cell].key, f.kind)
+			who := ""
+			if f.insider {
+				who = " against an operator"
+			}
+			return fmt.Errorf("%s: cell %s cannot be protected (%s%s): no cell left to suppress beside it", e.s.mag, e.s.cells[f.cell].conds.readable(), f.kind, who)
 		}
 	}
+}
+
+// capped reports whether the microdata alone keeps f's cell below what its
+// protection needs above. No suppression in the tables widens that bound.
+func (e *engine) capped(f failure) bool {
+	if e.bounds == nil || f.kind != "upper" {
+		return false
+	}
+	hi, need := e.upperCap(f)
+	return hi < e.s.cells[f.cell].value+protectMargin*need
+}
+
+// upperCap returns the microdata's upper bound on f's cell, for the outsider
+// or f's insider, and the protection the cell needs against them.
+func (e *engine) upperCap(f failure) (hi, need float64) {
+	c := e.s.cells[f.cell]
+	b := e.bounds.cellBounds(c)
+	hi, need = b.hi, c.protect
+	if f.insider {
+		if !math.IsInf(b.hi, 1) {
+			hi = math.Min(hi, b.hi-b.perOp[f.op][1]+contribOf(c.contrib, f.op))
+		}
+		need = insiderProtection(e.cfg, c.value, c.contrib, c.rule, f.op)
+	}
+	return hi, need
+}
+
+// cappedError explains a cell the microdata caps when repair has nothing
+// left to withhold: every record of the cell's fiscal years may then be in
+// it, so the cap is the number of records those years hold (released plus
+// withheld), which the attacker knows. Adding partners would only suppress
+// more for nothing.
+func (e *engine) cappedError(f failure) error {
+	c := e.s.cells[f.cell]
+	hi, need := e.upperCap(f)
+	err := &CappedError{Magnitude: e.s.mag, Cell: c.conds.readable(), Insider: f.insider, Cap: hi, Needed: c.value + need}
+	err.YearsJa, err.YearsEn = yearsText(c.conds)
+	if len(c.refs) > 0 {
+		err.Table = c.refs[0].Table
+	}
+	return err
+}
+
+// CappedError is returned by Protect when a cell cannot be protected because
+// the microdata's count of records per fiscal year (released plus withheld)
+// already bounds it: that fiscal year's figures come from too few operators,
+// or one dominates them, and no suppression pattern can hide them. Nothing
+// may be published.
+type CappedError struct {
+	Magnitude        kensho.Magnitude
+	Cell, Table      string
+	YearsJa, YearsEn string
+	Insider          bool
+	Cap, Needed      float64 // the microdata's bound on the cell, and what its protection needs
+}
+
+func (e *CappedError) Error() string {
+	who := ""
+	if e.Insider {
+		who = " against an operator that knows its own figures"
+	}
+	return fmt.Sprintf("%s: cell %s (table %s) cannot be protected%s, so nothing is published: the microdata shows how many records there are in %s "+
+		"(released plus withheld), which keeps the cell at most %.6g where its protection needs %.6g; "+
+		"the cell holds nearly all of them and has too few operators, or one dominates it. "+
+		"Publish %s once more operators have reported, or build without its reports. / "+
+		"%sの事故は報告した事業者が少ないか一つの事業者に偏っており、マイクロデータの件数から値が分かるため秘匿できず、公表しません。"+
+		"より多くの事業者の報告がそろってから公表するか、%sの報告を除いて実行してください。",
+		e.Magnitude, e.Cell, e.Table, who, e.YearsEn, e.Cap, e.Needed, e.YearsEn, e.YearsJa, e.YearsJa)
+}
+
+// yearsText names the fiscal years a cell covers, in Japanese and English.
+func yearsText(cs conds) (ja, en string) {
+	if v, ok := cs.get("fiscal_year"); ok {
+		return v + "年度", "FY" + v
+	}
+	if v, ok := cs.get("criteria_era"); ok {
+		return "基準 " + v + " の年度", "the fiscal years under the criteria of " + v
+	}
+	return "全年度", "all fiscal years"
+}
+
+// contribOf returns op's contribution to a cell.
+func contribOf(contrib []kensho.Contribution, op int32) float64 {
+	for _, k := range contrib {
+		if k.Op == op {
+			return k.Value
+		}
+	}
+	return 0
 }
 
 // propagate finds what equations with a single unknown reveal. It returns
@@ -376,7 +484,7 @@ type interval struct {
 func (e *engine) checkComponent(comp []int, known map[int]float64) ([]failure, error) {
 	s := e.s
 	m, col := e.lpFor(comp, known)
-	if e.bounds != nil && e.phaseAVerified(comp) && !e.boundsMatter(m) {
+	if e.bounds != nil && e.phaseAVerified(comp) && !e.boundsMatter(m, comp) {
 		for _, id := range comp {
 			if s.cells[id].suppressed() {
 				e.verified[id] = true
@@ -432,8 +540,9 @@ func (e *engine) checkComponent(comp []int, known map[int]float64) ([]failure, e
 				truth[i] = c.value
 			}
 		}
+		scratch := &tableau{} // one insider's copy of the tableau at a time
 		for _, op := range ops {
-			f, err := e.checkInsider(op, own[op], comp, col, m, tb, targets, ivs, truth)
+			f, err := e.checkInsider(op, own[op], comp, col, m, tb, scratch, targets, ivs, truth)
 			if err != nil {
 				return nil, err
 			}
@@ -499,36 +608,95 @@ func (e *engine) phaseAVerified(comp []int) bool {
 	return true
 }
 
-// boundsMatter reports whether any microdata bound of the programme can
-// bind: a lower bound above zero, or an upper bound below what a single
-// equation already allows.
-func (e *engine) boundsMatter(m *lpModel) bool {
-	implied := make([]float64, m.n)
-	for i := range implied {
-		implied[i] = math.Inf(1)
+// boundsMatter reports whether a microdata bound of the programme may cut
+// the set the equations allow, for the outsider or for any insider; when
+// none can, the component's cells keep the intervals they passed with. It
+// may say yes when the answer is no (a programme is then solved for
+// nothing), never the reverse:
+//   - a lower bound above zero may bind (and gives an insider a lower bound
+//     above its own contribution);
+//   - an upper bound binds nobody when, less any one operator's records
+//     that may be in the cell, it still reaches what a single equation
+//     with every other cell at zero allows: an insider's own bound is at
+//     least that, and the equations already keep it below. An upper bound
+//     where no single equation gives one may bind.
+func (e *engine) boundsMatter(m *lpModel, comp []int) bool {
+	implied := rowBounds(m, nil)
+	for i, id := range comp {
+		if m.lo[i] > 0 {
+			return true
+		}
+		if math.IsInf(m.hi[i], 1) {
+			continue
+		}
+		own := 0.0 // the most records of one operator that may be in the cell
+		for _, b := range e.bounds.cellBounds(e.s.cells[id]).perOp {
+			own = math.Max(own, b[1])
+		}
+		if math.IsInf(implied[i], 1) || m.hi[i]-own < implied[i]-1e-9*math.Max(1, implied[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// insiderBoxBinds reports whether an insider's bounds lo ≤ v ≤ hi may cut
+// the set the equations allow it (v ≥ its own contributions), as
+// boundsMatter does for the outsider.
+func insiderBoxBinds(m *lpModel, lo, hi []float64, own map[int]float64) bool {
+	mine := make([]float64, m.n)
+	for i := range mine {
+		mine[i] = own[i]
+		if lo[i] > mine[i]+1e-9*math.Max(1, mine[i]) {
+			return true
+		}
+	}
+	implied := rowBounds(m, mine)
+	for i := range hi {
+		if math.IsInf(hi[i], 1) {
+			continue
+		}
+		if math.IsInf(implied[i], 1) || hi[i] < implied[i]-1e-9*math.Max(1, implied[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// rowBounds returns, for each variable, the least upper bound a single
+// equation gives it when every other variable of the equation is at its
+// lower bound lo (zero when lo is nil): only equations whose coefficients
+// all have the variable's sign bound it. +Inf where none does.
+func rowBounds(m *lpModel, lo []float64) []float64 {
+	out := make([]float64, m.n)
+	for i := range out {
+		out[i] = math.Inf(1)
 	}
 	for r, row := range m.a {
 		pos, neg := 0, 0
-		for _, a := range row {
+		rest := m.b[r]
+		for j, a := range row {
 			if a > 0 {
 				pos++
 			} else if a < 0 {
 				neg++
+			}
+			if lo != nil {
+				rest -= a * lo[j]
 			}
 		}
 		for i, a := range row {
 			if a == 0 || (a > 0 && neg > 0) || (a < 0 && pos > 0) {
 				continue
 			}
-			implied[i] = math.Min(implied[i], m.b[r]/a)
+			own := 0.0
+			if lo != nil {
+				own = a * lo[i]
+			}
+			out[i] = math.Min(out[i], (rest+own)/a)
 		}
 	}
-	for i := range m.lo {
-		if m.lo[i] > 0 || m.hi[i] < implied[i]-1e-9*math.Max(1, implied[i]) {
-			return true
-		}
-	}
-	return false
+	return out
 }
 
 // componentOps lists the operators contributing to the component's unknown
@@ -568,7 +736,7 @@ func (e *engine) componentOps(comp []int) ([]int32, map[int32]map[int]float64, e
 
 // checkInsider checks every target against operator op, who knows its own
 // contribution to each cell (and its own records in the microdata).
-func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map[int]int, m *lpModel, outsider *tableau,
+func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map[int]int, m *lpModel, outsider, scratch *tableau,
 	targets []int, ivs map[int]*interval, truth []float64) (*failure, error) {
 	s := e.s
 	need := map[int]float64{}
@@ -595,6 +763,9 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 		}
 		lo[i] = math.Max(lo[i], m.lo[i])
 		hi[i] = math.Min(hi[i], m.hi[i])
+	}
+	if e.bounds != nil && e.phaseAVerified(comp) && !insiderBoxBinds(m, lo, hi, own) {
+		return nil, nil // the set this insider can tell is the one it could before the microdata
 	}
 	// The segment from the true values towards the outsider's point stays
 	// feasible for the insider up to the first of its bounds it crosses;
@@ -631,7 +802,7 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 		}
 		if tb == nil {
 			var ok bool
-			if tb, ok = outsider.rebase(lo, hi); !ok {
+			if tb, ok = outsider.rebase(lo, hi, scratch); !ok {
 				mm := *m
 				mm.lo, mm.hi = lo, hi
 				var err error
@@ -645,7 +816,7 @@ func (e *engine) checkInsider(op int32, own map[int]float64, comp []int, col map
 			return nil, err
 		}
 		if f != nil {
-			f.kind, f.op = "insider", op
+			f.insider, f.op = true, op
 			return f, nil
 		}
 	}
@@ -702,12 +873,8 @@ func (e *engine) addPartner(f failure) int {
 					continue
 				}
 				capacity := c.value
-				if f.kind == "insider" {
-					for _, k := range c.contrib {
-						if k.Op == f.op {
-							capacity -= k.Value
-						}
-					}
+				if f.insider {
+					capacity -= contribOf(c.contrib, f.op)
 					if capacity <= 0 {
 						continue
 					}

@@ -32,8 +32,9 @@ const releaseFormat = "1"
 // the restricted database and, only if clean, writes the release database
 // at releasePath atomically (temporary file, then rename): release_meta,
 // release_table (each StatTable as JSON, without contributions) and
-// microdata. rel.Tables must be p.Tables. A previous release is left
-// untouched on any failure.
+// microdata (a view that spells out the packed codes of microdata_packed,
+// which costs a fraction of storing its text). rel.Tables must be p.Tables.
+// A previous release is left untouched on any failure.
 func Publish(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Release, p *Protected) error {
 	if !p.Passed() {
 		return errors.New("publish: the disclosure audit has not passed; nothing is published / 秘匿監査に合格していないため公表しません")
@@ -76,7 +77,7 @@ func Publish(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Re
 	if findings := ids.scan(append(strs, mstr...)); len(findings) > 0 {
 		return &AuditError{Reasons: findings}
 	}
-	if err := writeRelease(ctx, db, releasePath, rel); err != nil {
+	if err := writeRelease(ctx, db, releasePath, rel, p.mdColumns); err != nil {
 		return fmt.Errorf("publish %s: %w", releasePath, err)
 	}
 	return nil
@@ -98,7 +99,10 @@ func releaseStrings(rel *kensho.Release) []labelled {
 
 // writeRelease builds the release database in a temporary file beside
 // releasePath and renames it into place.
-func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Release) (err error) {
+func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Release, mdColumns []string) (err error) {
+	if len(mdColumns) != len(microdataFields) {
+		return fmt.Errorf("the microdata's %d columns are not its %d fields", len(mdColumns), len(microdataFields))
+	}
 	dir := filepath.Dir(releasePath)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -157,21 +161,10 @@ func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kens
 			return err
 		}
 	}
-	cols := make([]string, 0, len(microdataFields)+1)
-	cols = append(cols, "record_id")
-	for _, f := range microdataFields {
-		cols = append(cols, duck.QuoteIdent(f.Name))
-	}
-	if _, err := conn.ExecContext(ctx, "CREATE TABLE kensho_release.microdata AS SELECT "+strings.Join(cols, ", ")+
-		" FROM microdata_release ORDER BY record_id"); err != nil {
+	// The packed codes only: record_key stays in the restricted database.
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE kensho_release.microdata_packed AS SELECT record_id, pk"+
+		" FROM microdata_release_packed ORDER BY record_id"); err != nil {
 		return err
-	}
-	var n int
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM kensho_release.microdata").Scan(&n); err != nil {
-		return err
-	}
-	if n != rel.Microdata.Rows {
-		return fmt.Errorf("the microdata holds %d records but the release describes %d", n, rel.Microdata.Rows)
 	}
 	if _, err := conn.ExecContext(ctx, "CHECKPOINT kensho_release"); err != nil {
 		return err
@@ -180,6 +173,11 @@ func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kens
 		return err
 	}
 	attached = false
+	// The view is made in the release database opened on its own, so that
+	// microdata_packed is bound there and nowhere else.
+	if err := createMicrodataView(ctx, tmp, mdColumns, rel.Microdata.Rows); err != nil {
+		return err
+	}
 	if err := os.Chmod(tmp, 0o644); err != nil {
 		return err
 	}
@@ -188,6 +186,31 @@ func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kens
 	}
 	os.Remove(releasePath + ".wal") // a stale log of an earlier release must not replay into this one
 	return nil
+}
+
+// createMicrodataView adds the view microdata to the release database at
+// path and checks that it holds the records the release describes.
+func createMicrodataView(ctx context.Context, path string, cols []string, rows int) error {
+	rdb, err := duck.Open(ctx, path, duck.Options{Threads: 1})
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	if _, err := rdb.ExecContext(ctx, "CREATE VIEW microdata AS SELECT record_id,\n       "+strings.Join(cols, ",\n       ")+
+		"\nFROM microdata_packed"); err != nil {
+		return err
+	}
+	var n int
+	if err := rdb.QueryRowContext(ctx, "SELECT count(*) FROM microdata").Scan(&n); err != nil {
+		return err
+	}
+	if n != rows {
+		return fmt.Errorf("the microdata holds %d records but the release describes %d", n, rows)
+	}
+	if _, err := rdb.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return err
+	}
+	return rdb.Close()
 }
 
 // LoadRelease reads a release database into the value the site renders.

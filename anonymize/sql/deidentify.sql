@@ -17,14 +17,21 @@ public_disasters AS (
     GROUP BY disaster_name
     HAVING count(DISTINCT operator_id) >= $min_operators
 ),
+keyed AS (
+    -- The record numbers, sorted on the keys alone: a window that carried
+    -- every column along would sort them all.
+    SELECT a.rowid AS rid,
+           row_number() OVER (ORDER BY a.fiscal_year, a.occurred_at, o.op_key, a.report_no) AS record_key
+    FROM accident a JOIN ops o USING (operator_id)
+),
 base AS (
-    SELECT a.*, o.op_key,
+    SELECT a.*, o.op_key, k.record_key,
            {{.EURootCause}} AS eu_root_cause,
            list_distinct(list_transform(a.prefectures, p -> {{.PrefectureRegion}})) AS regions
-    FROM accident a JOIN ops o USING (operator_id)
+    FROM accident a JOIN ops o USING (operator_id) JOIN keyed k ON k.rid = a.rowid
 )
 SELECT
-    row_number() OVER (ORDER BY fiscal_year, occurred_at, op_key, report_no) AS record_key,
+    record_key,
     op_key,
     fiscal_year, quarter, form, report_type, impact, service, cause_group, cause, equipment,
     occurred_at, recovered_at, duration_min, affected_users,
