@@ -36,6 +36,10 @@ func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 	if _, err := db.ExecContext(ctx, q, sql.Named("min_operators", minOperators)); err != nil {
 		return fmt.Errorf("deidentify: %w", err)
 	}
+	// deid_accident is new and whole: no year is withheld from it yet.
+	if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS "+withheldYearTable); err != nil {
+		return fmt.Errorf("deidentify: %w", err)
+	}
 	if err := dropIdentifyingDisasters(ctx, db); err != nil {
 		return fmt.Errorf("deidentify: %w", err)
 	}

@@ -110,6 +110,9 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	if err := anonymize.Deidentify(ctx, db, cfg.MinOperators); err != nil {
 		return err
 	}
+	if err := withholdYears(ctx, db, cfg, stderr); err != nil {
+		return err
+	}
 	var accidents int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM deid_accident").Scan(&accidents); err != nil {
 		return fmt.Errorf("anonymize: %w", err)
@@ -240,4 +243,21 @@ func anonymizeReleaseDate(ctx context.Context, flagDate string, db *sql.DB) (str
 		return "", fmt.Errorf("release date: %w", err)
 	}
 	return kensho.FiscalQuarter{Year: fy, Quarter: q}.End().AddDate(0, 0, -1).Format("2006-01-02"), nil
+}
+
+// withholdYears leaves out of the release every fiscal year whose accident
+// count fails the primary rules (a year just begun, or one operator's), and
+// says so: its data stays in the restricted database and is published once
+// the year passes the rules.
+func withholdYears(ctx context.Context, db *sql.DB, cfg anonymize.Config, stderr io.Writer) error {
+	years, err := anonymize.WithholdUnsafeYears(ctx, db, cfg)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		fmt.Fprintf(stderr, "kensho: FY%d is left out of this release: its accidents come from too few operators, or one dominates (%s); "+
+			"it will be published once it passes the disclosure rules. "+
+			"FY%d は報告した事業者が少ないか一社の比重が大きいため、今回は公表しません。\n", y.FiscalYear, y.Rule, y.FiscalYear)
+	}
+	return nil
 }

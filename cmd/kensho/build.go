@@ -265,6 +265,9 @@ func (b *builder) deidentify(ctx context.Context) (string, error) {
 	if err := anonymize.Deidentify(ctx, b.db, b.sdc.MinOperators); err != nil {
 		return "", err
 	}
+	if err := withholdYears(ctx, b.db, b.sdc, b.stderr); err != nil {
+		return "", err
+	}
 	if err := b.db.QueryRowContext(ctx, "SELECT count(*) FROM deid_accident").Scan(&b.summary.Accidents); err != nil {
 		return "", fmt.Errorf("deidentify: %w", err)
 	}
