@@ -218,8 +218,13 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 	if w.maxLine+1 > maxObject {
 		maxObject = w.maxLine + 1
 	}
+	parts, accLines := w.accidentParts()
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = duck.QuoteString(p)
+	}
 	data := map[string]any{
-		"Accident":      duck.QuoteString(w.acc.path),
+		"Accident":      "[" + strings.Join(quoted, ", ") + "]",
 		"QuarantineRow": duck.QuoteString(w.qrow.path), "QuarantineError": duck.QuoteString(w.qerr.path),
 		"Warning": duck.QuoteString(w.warn.path), "AccidentColumns": s.accidentColumns,
 		"AccidentSelect": s.accidentSelect, "MaxObject": maxObject,
@@ -228,13 +233,13 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 		if _, err := s.exec(ctx, tx, "forget_attempt", data, p); err != nil {
 			return err
 		}
-		if w.acc.lines > 0 {
+		if accLines > 0 {
 			n, err := s.exec(ctx, tx, "accident", data, p)
 			if err != nil {
 				return err
 			}
-			if n != int64(w.acc.lines) {
-				return fmt.Errorf("accident: %d rows validated but %d inserted", w.acc.lines, n)
+			if n != int64(accLines) {
+				return fmt.Errorf("accident: %d rows validated but %d inserted", accLines, n)
 			}
 			for _, step := range []string{"history", "supersede"} {
 				if !corrects {

@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -70,6 +71,11 @@ type fileWriter struct {
 	file string
 	lay  *layout
 
+	// The valid rows are written to one part per core, a batch to each in
+	// turn: DuckDB reads the parts of a file in parallel, but one small
+	// file (a few MB) on one thread. acc is the part being written.
+	accParts              []*ndjsonFile
+	nextPart              int
 	acc, qrow, qerr, warn *ndjsonFile
 	maxLine               int
 
@@ -86,11 +92,16 @@ type fileWriter struct {
 // expected (an estimate, to size the key set).
 func newFileWriter(dir, file string, lay *layout, rows int) (*fileWriter, error) {
 	w := &fileWriter{file: file, lay: lay, seen: newKeySet(rows), blankWarned: map[int]bool{}}
-	for _, f := range []struct {
+	w.accParts = make([]*ndjsonFile, min(max(runtime.GOMAXPROCS(0), 1), 8))
+	type named struct {
 		dst  **ndjsonFile
 		name string
-	}{{&w.acc, "accident.ndjson"}, {&w.qrow, "quarantine_row.ndjson"},
-		{&w.qerr, "quarantine_error.ndjson"}, {&w.warn, "warning.ndjson"}} {
+	}
+	files := []named{{&w.qrow, "quarantine_row.ndjson"}, {&w.qerr, "quarantine_error.ndjson"}, {&w.warn, "warning.ndjson"}}
+	for i := range w.accParts {
+		files = append(files, named{&w.accParts[i], fmt.Sprintf("accident-%d.ndjson", i)})
+	}
+	for _, f := range files {
 		n, err := createNDJSON(dir, f.name)
 		if err != nil {
 			w.remove()
@@ -98,6 +109,7 @@ func newFileWriter(dir, file string, lay *layout, rows int) (*fileWriter, error)
 		}
 		*f.dst = n
 	}
+	w.acc = w.accParts[0]
 	// Unknown columns: one warning each for the file, before any row.
 	for _, c := range lay.unknown {
 		w.fileWarning(c, lay.headers[c])
@@ -106,7 +118,20 @@ func newFileWriter(dir, file string, lay *layout, rows int) (*fileWriter, error)
 }
 
 func (w *fileWriter) files() []*ndjsonFile {
-	return []*ndjsonFile{w.acc, w.qrow, w.qerr, w.warn}
+	return append([]*ndjsonFile{w.qrow, w.qerr, w.warn}, w.accParts...)
+}
+
+// accidentParts returns the parts that hold rows, and how many rows.
+func (w *fileWriter) accidentParts() ([]string, int) {
+	var paths []string
+	lines := 0
+	for _, n := range w.accParts {
+		if n != nil && n.lines > 0 {
+			paths = append(paths, n.path)
+			lines += n.lines
+		}
+	}
+	return paths, lines
 }
 
 // fileWarning warns once that column c is not in the report format.
@@ -147,6 +172,8 @@ func (w *fileWriter) line(dst *ndjsonFile, b []byte) {
 // batch takes one validated batch, in file order.
 func (w *fileWriter) batch(b *batchOut) error {
 	defer putBuf(b.acc)
+	w.acc = w.accParts[w.nextPart]
+	w.nextPart = (w.nextPart + 1) % len(w.accParts)
 	// Valid rows' lines are written in runs: one write per batch unless
 	// a duplicate key breaks the run.
 	runStart, start, next := 0, 0, 0

@@ -1,6 +1,6 @@
 -- Loading one file, in one transaction. Each step is one statement; Go runs
 -- them in the order below, skipping the steps that have nothing to do.
--- {{.X}} are quoted paths of temporary NDJSON files written by the Go code
+-- {{.X}} are quoted paths of temporary NDJSON files ({{.Accident}} a list of parts, read in parallel) written by the Go code
 -- that validated the rows; $name are parameters.
 
 -- step forget_attempt
