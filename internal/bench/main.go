@@ -358,7 +358,22 @@ func timeBuild(ctx context.Context, bin, work, in, memLimit string) (*buildResul
 	if err := json.Unmarshal([]byte(stdout.String()), &res.summary); err != nil {
 		return nil, fmt.Errorf("reading build summary: %w", err)
 	}
+	// The child's own high-water mark (VmHWM, read by kensho after each
+	// stage): the rusage of a child can start from the parent's resident
+	// set at fork, and this process holds the ingest benchmarks' memory.
+	if peak := res.peakStage(); peak > 0 {
+		res.maxRSS = peak
+	}
 	return res, nil
+}
+
+// peakStage is the highest peak RSS the build reported after a stage.
+func (r *buildResult) peakStage() int64 {
+	var peak int64
+	for _, s := range r.summary.Stages {
+		peak = max(peak, s.PeakRSS)
+	}
+	return peak
 }
 
 func stage(r *buildResult, name string) string {
