@@ -152,6 +152,17 @@ type xmlTag struct {
 	next  int    // offset just after the tag
 }
 
+// nextTag scans the first tag at or after i: more is false when b has no
+// more tag, ok false when the tag is broken.
+func nextTag(b []byte, i int) (t xmlTag, more, ok bool) {
+	lt := bytes.IndexByte(b[i:], '<')
+	if lt < 0 {
+		return xmlTag{}, false, true
+	}
+	t, ok = scanTag(b, i+lt)
+	return t, ok, ok
+}
+
 // scanTag reads the tag starting at b[i] == '<'. Comments, processing
 // instructions and declarations come back with an empty name.
 func scanTag(b []byte, i int) (xmlTag, bool) {
@@ -369,13 +380,12 @@ func textUntil(b []byte, i int, qname string) (string, int, bool) {
 func parseSharedStrings(b []byte) ([]string, error) {
 	var out []string
 	for i := 0; i < len(b); {
-		lt := bytes.IndexByte(b[i:], '<')
-		if lt < 0 {
-			break
-		}
-		t, ok := scanTag(b, i+lt)
+		t, more, ok := nextTag(b, i)
 		if !ok {
 			return nil, fmt.Errorf("%w: shared strings", errNotPlain)
+		}
+		if !more {
+			break
 		}
 		i = t.next
 		if t.name != "si" || t.end {
@@ -532,13 +542,12 @@ func (s *sheetScanner) cells(b []byte) ([]string, error) {
 	out := make([]string, 0, 48)
 	col := -1
 	for i := 0; i < len(b); {
-		lt := bytes.IndexByte(b[i:], '<')
-		if lt < 0 {
-			break
-		}
-		t, ok := scanTag(b, i+lt)
+		t, more, ok := nextTag(b, i)
 		if !ok {
 			return nil, fmt.Errorf("%w: broken cell", errNotPlain)
+		}
+		if !more {
+			break
 		}
 		i = t.next
 		if t.name != "c" || t.end {
@@ -585,13 +594,12 @@ var endCellTag = []byte("</c>")
 // value reads a cell's children: <v>, <is>, <f> (the cached <v> counts).
 func (s *sheetScanner) value(typ string, b []byte) (string, error) {
 	for i := 0; i < len(b); {
-		lt := bytes.IndexByte(b[i:], '<')
-		if lt < 0 {
-			break
-		}
-		t, ok := scanTag(b, i+lt)
+		t, more, ok := nextTag(b, i)
 		if !ok {
 			return "", fmt.Errorf("%w: broken value", errNotPlain)
+		}
+		if !more {
+			break
 		}
 		i = t.next
 		if t.end || t.empty {
