@@ -130,17 +130,7 @@ func (tb *aTab) run(cost []float64, cols int) (float64, bool, error) {
 		if enter < 0 {
 			break
 		}
-		leave := -1
-		best := math.Inf(1)
-		for i, row := range tb.t {
-			if row[enter] <= aEps {
-				continue
-			}
-			q := row[rhs] / row[enter]
-			if leave < 0 || q < best-1e-12 || (q <= best+1e-12 && tb.basis[i] < tb.basis[leave]) {
-				leave, best = i, q
-			}
-		}
+		leave := tb.leaving(enter, rhs)
 		if leave < 0 {
 			return math.Inf(-1), true, nil
 		}
@@ -158,6 +148,24 @@ func (tb *aTab) run(cost []float64, cols int) (float64, bool, error) {
 		obj += cost[tb.basis[i]] * row[rhs]
 	}
 	return obj, false, nil
+}
+
+// leaving is the ratio test: the row that leaves the basis when column
+// enter enters, ties broken by the smallest basic index (Bland), or -1
+// when the column is unbounded.
+func (tb *aTab) leaving(enter, rhs int) int {
+	leave := -1
+	best := math.Inf(1)
+	for i, row := range tb.t {
+		if row[enter] <= aEps {
+			continue
+		}
+		q := row[rhs] / row[enter]
+		if leave < 0 || q < best-1e-12 || (q <= best+1e-12 && tb.basis[i] < tb.basis[leave]) {
+			leave, best = i, q
+		}
+	}
+	return leave
 }
 
 // valueOf is the current value of column j (zero when not basic).
@@ -215,17 +223,7 @@ func (tb *aTab) advance(c []float64, stop func() bool) (bool, error) {
 		if enter < 0 {
 			return false, nil
 		}
-		leave := -1
-		best := math.Inf(1)
-		for i, row := range tb.t {
-			if row[enter] <= aEps {
-				continue
-			}
-			q := row[rhs] / row[enter]
-			if leave < 0 || q < best-1e-12 || (q <= best+1e-12 && tb.basis[i] < tb.basis[leave]) {
-				leave, best = i, q
-			}
-		}
+		leave := tb.leaving(enter, rhs)
 		if leave < 0 {
 			return true, nil
 		}
