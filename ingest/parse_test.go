@@ -294,3 +294,40 @@ func TestSheetXMLPieces(t *testing.T) {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 }
+
+// TestSheetCells pins the values the fast scanner reads from cells, both
+// the plain shapes it reads without a copy of each tag (a <v>, an inline
+// string of one <t> run, with or without xml:space) and those that take
+// the general path (entities, rich text runs, phonetic runs, prefixes).
+func TestSheetCells(t *testing.T) {
+	for _, tc := range []struct {
+		name, cells string
+		want        []string
+	}{
+		{"value", `<c r="A1"><v>42</v></c>`, []string{"42"}},
+		{"shared", `<c r="B1" t="s"><v>1</v></c>`, []string{"", "s1"}},
+		{"inline", `<c r="A1" t="inlineStr"><is><t>報告</t></is></c>`, []string{"報告"}},
+		{"inline preserve", `<c r="A1" t="inlineStr"><is><t xml:space="preserve"> a b </t></is></c>`, []string{" a b "}},
+		{"inline entity", `<c r="A1" t="inlineStr"><is><t>a&amp;b&lt;c</t></is></c>`, []string{"a&b<c"}},
+		{"rich text", `<c r="A1" t="inlineStr"><is><r><t>ab</t></r><r><rPr><b/></rPr><t>cd</t></r></is></c>`, []string{"abcd"}},
+		{"phonetic", `<c r="A1" t="inlineStr"><is><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></is></c>`, []string{"東京"}},
+		{"prefixed", `<x:c r="A1" t="inlineStr"><x:is><x:t>p</x:t></x:is></x:c>`, []string{"p"}},
+		{"ooxml escape", `<c r="A1" t="inlineStr"><is><t>a_x000D_b</t></is></c>`, []string{"a\rb"}},
+		{"attribute entity", `<c r="A1" t="inline&#83;tr"><is><t>q</t></is></c>`, []string{"q"}},
+		{"spaced attributes", "<c  r = 'C1'\n t=\"inlineStr\"><is><t>z</t></is></c>", []string{"", "", "z"}},
+		{"no reference", `<c><v>1</v></c><c t="inlineStr"><is><t>2</t></is></c>`, []string{"1", "2"}},
+		{"empty", `<c r="A1"/><c r="B1" t="inlineStr"><is><t></t></is></c>`, []string{"", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sheet := `<worksheet><sheetData><row r="1">` + tc.cells + `</row></sheetData></worksheet>`
+			sc := newSheetScanner(strings.NewReader(sheet), []string{"s0", "s1"})
+			row, cells, ok, err := sc.next()
+			if err != nil || !ok || row != 1 {
+				t.Fatalf("row %d ok %v err %v", row, ok, err)
+			}
+			if diff := cmp.Diff(tc.want, cells); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

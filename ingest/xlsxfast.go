@@ -143,10 +143,12 @@ func openFastWorkbook(data []byte) (*fastWorkbook, error) {
 }
 
 // xmlTag is one tag found by the scanner.
+// Its names and attributes are slices of the scanned bytes, not copies:
+// a row of fifty cells has some two hundred tags.
 type xmlTag struct {
-	name  string // local name, prefix dropped
-	qname string // as written, for finding the end tag
-	attrs string // raw attribute text
+	name  []byte // local name, prefix dropped
+	qname []byte // as written, for finding the end tag
+	attrs []byte // raw attribute text
 	end   bool   // </name>
 	empty bool   // <name/>
 	next  int    // offset just after the tag
@@ -202,41 +204,59 @@ func scanTag(b []byte, i int) (xmlTag, bool) {
 	for n < len(body) && body[n] != ' ' && body[n] != '\t' && body[n] != '\r' && body[n] != '\n' {
 		n++
 	}
-	t.qname = string(body[:n])
+	t.qname = body[:n]
 	t.name = t.qname
-	if c := strings.IndexByte(t.name, ':'); c >= 0 {
+	if c := bytes.IndexByte(t.name, ':'); c >= 0 {
 		t.name = t.name[c+1:]
 	}
-	t.attrs = string(body[n:])
+	t.attrs = body[n:]
 	return t, true
 }
 
-// attr returns the value of attribute name (no prefix) in raw attribute text.
-func attr(attrs, name string) string {
+// attr returns the value of attribute name (no prefix) in raw attribute
+// text, entities decoded (a slice of attrs when it has none).
+func attr(attrs []byte, name string) []byte {
 	for len(attrs) > 0 {
-		attrs = strings.TrimLeft(attrs, " \t\r\n")
-		eq := strings.IndexByte(attrs, '=')
+		attrs = trimXMLSpace(attrs)
+		eq := bytes.IndexByte(attrs, '=')
 		if eq < 0 || eq+1 >= len(attrs) {
-			return ""
+			return nil
 		}
-		key := strings.TrimRight(attrs[:eq], " \t\r\n")
-		rest := strings.TrimLeft(attrs[eq+1:], " \t\r\n")
-		if rest == "" || (rest[0] != '"' && rest[0] != '\'') {
-			return ""
+		key := attrs[:eq]
+		for len(key) > 0 && isXMLSpace(key[len(key)-1]) {
+			key = key[:len(key)-1]
 		}
-		end := strings.IndexByte(rest[1:], rest[0])
+		rest := trimXMLSpace(attrs[eq+1:])
+		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+			return nil
+		}
+		end := bytes.IndexByte(rest[1:], rest[0])
 		if end < 0 {
-			return ""
+			return nil
 		}
-		if c := strings.IndexByte(key, ':'); c >= 0 {
+		if c := bytes.IndexByte(key, ':'); c >= 0 {
 			key = key[c+1:]
 		}
-		if key == name {
-			return unescapeXML(rest[1 : 1+end])
+		if string(key) == name {
+			v := rest[1 : 1+end]
+			if bytes.IndexByte(v, '&') >= 0 {
+				return []byte(unescapeXML(string(v)))
+			}
+			return v
 		}
 		attrs = rest[end+2:]
 	}
-	return ""
+	return nil
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// trimXMLSpace drops the XML white space that b starts with.
+func trimXMLSpace(b []byte) []byte {
+	for len(b) > 0 && isXMLSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
 }
 
 // unescapeXML decodes the five entities and character references.
@@ -326,14 +346,16 @@ func unescapeOOXML(s string) string {
 // with entities and CDATA decoded, and the offset after that end tag.
 // Tags inside (rich text runs) are dropped, and so is the text of
 // phonetic runs (rPh), as Excel shows the cell.
-func textUntil(b []byte, i int, qname string) (string, int, bool) {
-	// The common case: plain text, then this element's end tag.
-	if lt := bytes.IndexByte(b[i:], '<'); lt >= 0 {
-		end := b[i+lt:]
-		n := len(qname)
-		if len(end) >= n+3 && end[1] == '/' && string(end[2:2+n]) == qname && end[2+n] == '>' {
-			if text := b[i : i+lt]; bytes.IndexByte(text, '&') < 0 {
-				return string(text), i + lt + n + 3, true
+func textUntil(b []byte, i int, qname []byte) (string, int, bool) {
+	// The common cases: plain text, then this element's end tag; and an
+	// inline string's one run of plain text, <t>text</t></is>.
+	if text, next, ok := plainText(b, i, qname); ok {
+		return string(text), next, true
+	}
+	if j, ok := hasTag(b, i, "t"); ok {
+		if text, next, ok := plainText(b, j, []byte("t")); ok {
+			if end, ok := hasEndTag(b, next, qname); ok {
+				return string(text), end, true
 			}
 		}
 	}
@@ -365,15 +387,61 @@ func textUntil(b []byte, i int, qname string) (string, int, bool) {
 		}
 		i = t.next
 		switch {
-		case t.end && t.qname == qname && skip == 0:
+		case t.end && bytes.Equal(t.qname, qname) && skip == 0:
 			return string(out), i, true
-		case t.name == "rPh" && !t.end && !t.empty:
+		case string(t.name) == "rPh" && !t.end && !t.empty:
 			skip++
-		case t.name == "rPh" && t.end:
+		case string(t.name) == "rPh" && t.end:
 			skip--
 		}
 	}
 	return "", 0, false
+}
+
+// plainText returns the text at b[i:] when it has no markup and no entity
+// and is followed by the end tag of qname, and the offset after that tag.
+func plainText(b []byte, i int, qname []byte) ([]byte, int, bool) {
+	lt := bytes.IndexByte(b[i:], '<')
+	if lt < 0 {
+		return nil, 0, false
+	}
+	end, ok := hasEndTag(b, i+lt, qname)
+	if !ok {
+		return nil, 0, false
+	}
+	text := b[i : i+lt]
+	if bytes.IndexByte(text, '&') >= 0 {
+		return nil, 0, false
+	}
+	return text, end, true
+}
+
+// hasEndTag reports whether b[i:] starts with </qname>, and the offset
+// after it.
+func hasEndTag(b []byte, i int, qname []byte) (int, bool) {
+	n := len(qname)
+	if e := b[i:]; len(e) >= n+3 && e[0] == '<' && e[1] == '/' && bytes.Equal(e[2:2+n], qname) && e[2+n] == '>' {
+		return i + n + 3, true
+	}
+	return 0, false
+}
+
+// hasTag reports whether b[i:] starts with the start tag <qname> or
+// <qname xml:space="preserve"> (how Excel writes text runs), and the
+// offset after it.
+func hasTag(b []byte, i int, qname string) (int, bool) {
+	e := b[i:]
+	n := len(qname)
+	if len(e) < n+2 || e[0] != '<' || string(e[1:1+n]) != qname {
+		return 0, false
+	}
+	switch rest := e[1+n:]; {
+	case rest[0] == '>':
+		return i + n + 2, true
+	case bytes.HasPrefix(rest, []byte(` xml:space="preserve">`)):
+		return i + n + 1 + len(` xml:space="preserve">`), true
+	}
+	return 0, false
 }
 
 // parseSharedStrings reads xl/sharedStrings.xml: the text of each <si>.
@@ -388,7 +456,7 @@ func parseSharedStrings(b []byte) ([]string, error) {
 			break
 		}
 		i = t.next
-		if t.name != "si" || t.end {
+		if string(t.name) != "si" || t.end {
 			continue
 		}
 		if t.empty {
@@ -489,17 +557,17 @@ func (s *sheetScanner) nextXML() (int, []byte, bool, error) {
 			continue
 		}
 		switch {
-		case t.name == "sheetData" && !t.end:
+		case string(t.name) == "sheetData" && !t.end:
 			s.inData = !t.empty
 			s.done = t.empty
 			s.pos = t.next
-		case t.name == "sheetData" && t.end:
+		case string(t.name) == "sheetData" && t.end:
 			s.done = true
 			s.pos = t.next
-		case s.inData && t.name == "row" && !t.end:
+		case s.inData && string(t.name) == "row" && !t.end:
 			row := s.lastRow + 1
-			if r := attr(t.attrs, "r"); r != "" {
-				v, err := strconv.Atoi(r)
+			if r := attr(t.attrs, "r"); len(r) > 0 {
+				v, err := strconv.Atoi(string(r))
 				if err != nil || v < 1 {
 					return 0, nil, false, fmt.Errorf("%w: row number %q", errNotPlain, r)
 				}
@@ -511,7 +579,7 @@ func (s *sheetScanner) nextXML() (int, []byte, bool, error) {
 				return row, nil, true, nil
 			}
 			// The whole row must be in the buffer.
-			endTag := []byte("</" + t.qname + ">")
+			endTag := []byte("</" + string(t.qname) + ">")
 			e := bytes.Index(s.buf[t.next:], endTag)
 			if e < 0 {
 				if s.eof {
@@ -550,11 +618,11 @@ func (s *sheetScanner) cells(b []byte) ([]string, error) {
 			break
 		}
 		i = t.next
-		if t.name != "c" || t.end {
+		if string(t.name) != "c" || t.end {
 			continue
 		}
 		col++
-		if ref := attr(t.attrs, "r"); ref != "" {
+		if ref := attr(t.attrs, "r"); len(ref) > 0 {
 			c, ok := refColumn(ref)
 			if !ok {
 				return nil, fmt.Errorf("%w: cell reference %q", errNotPlain, ref)
@@ -565,8 +633,8 @@ func (s *sheetScanner) cells(b []byte) ([]string, error) {
 			continue
 		}
 		endC := endCellTag
-		if t.qname != "c" {
-			endC = []byte("</" + t.qname + ">")
+		if string(t.qname) != "c" {
+			endC = []byte("</" + string(t.qname) + ">")
 		}
 		e := bytes.Index(b[i:], endC)
 		if e < 0 {
@@ -592,7 +660,7 @@ func (s *sheetScanner) cells(b []byte) ([]string, error) {
 var endCellTag = []byte("</c>")
 
 // value reads a cell's children: <v>, <is>, <f> (the cached <v> counts).
-func (s *sheetScanner) value(typ string, b []byte) (string, error) {
+func (s *sheetScanner) value(typ []byte, b []byte) (string, error) {
 	for i := 0; i < len(b); {
 		t, more, ok := nextTag(b, i)
 		if !ok {
@@ -605,21 +673,21 @@ func (s *sheetScanner) value(typ string, b []byte) (string, error) {
 		if t.end || t.empty {
 			continue
 		}
-		switch t.name {
+		switch string(t.name) {
 		case "v":
 			text, next, ok := textUntil(b, i, t.qname)
 			if !ok {
 				return "", fmt.Errorf("%w: broken value", errNotPlain)
 			}
 			i = next
-			if typ == "s" {
+			if string(typ) == "s" {
 				n, err := strconv.Atoi(strings.TrimSpace(text))
 				if err != nil || n < 0 || n >= len(s.shared) {
 					return "", fmt.Errorf("%w: shared string %q", errNotPlain, text)
 				}
 				return s.shared[n], nil
 			}
-			if typ == "str" || typ == "inlineStr" {
+			if string(typ) == "str" || string(typ) == "inlineStr" {
 				return unescapeOOXML(text), nil
 			}
 			return text, nil
@@ -642,7 +710,7 @@ func (s *sheetScanner) value(typ string, b []byte) (string, error) {
 }
 
 // refColumn reads the column of a cell reference (AB12 -> 27).
-func refColumn(ref string) (int, bool) {
+func refColumn(ref []byte) (int, bool) {
 	col := 0
 	n := 0
 	for n < len(ref) && ref[n] >= 'A' && ref[n] <= 'Z' {
