@@ -162,7 +162,7 @@ func decodeCP932(data []byte) (string, int) {
 		p.at = total
 		total += p.n
 	}
-	buf := make([]byte, total)
+	buf := newBuffer(total)
 	each(func(p *piece) { decodeSJIS(buf[p.at:p.at+p.n], data[p.start:p.end]) })
 	return bytesToString(buf), -1
 }

@@ -266,7 +266,7 @@ func (p *preparedFile) skip(at time.Time) {
 // connection): whether the same bytes were loaded before.
 func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path, dir string) *preparedFile {
 	p := &preparedFile{fr: FileReport{Path: path}}
-	data, err := os.ReadFile(path)
+	data, err := readWhole(path)
 	if err != nil {
 		p.fr, p.errs = unreadable(path, err)
 		return p
