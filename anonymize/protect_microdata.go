@@ -893,10 +893,13 @@ func (md *microdata) write(ctx context.Context, db *sql.DB) ([]string, error) {
 			}
 			fmt.Fprintf(&dec, " WHEN %d THEN %s", k, lit)
 		}
-		fmt.Fprintf(&dec, " ELSE '*' END")
-		val := dec.String()
+		// Only string fields are ever starred. An integer field's branch
+		// for the star is never taken, but must be NULL, not '*': DuckDB
+		// folds the cast of each branch when a query filters on the field
+		// (WHERE fiscal_year = 2024), and CAST('*' AS INTEGER) fails.
+		val := dec.String() + " ELSE " + duck.QuoteString(starValue) + " END"
 		if f.Type == "integer" {
-			val = "CAST(" + val + " AS INTEGER)"
+			val = "CAST(" + dec.String() + " ELSE NULL END AS INTEGER)"
 		}
 		cols = append(cols, val+" AS "+duck.QuoteIdent(f.Name))
 	}

@@ -59,7 +59,7 @@ day of the latest fiscal quarter in the data — never to the clock.`,
 		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "memory budget of the build, e.g. 4GB: DuckDB gets 3/4 and spills to --temp-dir beyond it, Go's heap the rest (at most 1GiB); default: DuckDB's own limit, 80% of RAM")
 		fs.StringVar(&cfg.TempDir, "temp-dir", "", "where DuckDB spills (default: beside --db)")
 		fs.StringVar(&cfg.EChartsJS, "echarts", "", "path to echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
-		fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object on stdout")
+		fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object on stdout: rows, accidents, withheld_fiscal_years, cells, stage times")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			cfg.In = append(cfg.In, args...)
 			return runBuild(ctx, cfg, stdout, stderr)
@@ -88,18 +88,21 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // buildSummary is what a build reports at the end (and with --json).
 type buildSummary struct {
-	RowsRead        int           `json:"rows_read"`
-	RowsLoaded      int           `json:"rows_loaded"`
-	RowsQuarantined int           `json:"rows_quarantined"`
-	Accidents       int64         `json:"accidents"`
-	Tables          int           `json:"tables"`
-	Cells           int           `json:"cells"`
-	Suppressed      int           `json:"suppressed"`
-	MicrodataRows   int           `json:"microdata_rows"`
-	Pages           int           `json:"pages"`
-	Out             string        `json:"out"`
-	Stages          []stageTiming `json:"stages"`
-	Seconds         float64       `json:"seconds"`
+	RowsRead        int   `json:"rows_read"`
+	RowsLoaded      int   `json:"rows_loaded"`
+	RowsQuarantined int   `json:"rows_quarantined"`
+	Accidents       int64 `json:"accidents"`
+	// WithheldYears are the fiscal years left out of this release because
+	// their accident count fails the disclosure rules (never null).
+	WithheldYears []withheldYear `json:"withheld_fiscal_years"`
+	Tables        int            `json:"tables"`
+	Cells         int            `json:"cells"`
+	Suppressed    int            `json:"suppressed"`
+	MicrodataRows int            `json:"microdata_rows"`
+	Pages         int            `json:"pages"`
+	Out           string         `json:"out"`
+	Stages        []stageTiming  `json:"stages"`
+	Seconds       float64        `json:"seconds"`
 }
 
 type stageTiming struct {
@@ -211,6 +214,7 @@ func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) er
 	defer db.Close()
 
 	b := &builder{cfg: cfg, sdc: sdc, db: db, stderr: stderr}
+	b.summary.WithheldYears = []withheldYear{}
 	defer b.cleanup()
 	start := time.Now()
 	for _, st := range buildStages() {
@@ -269,16 +273,22 @@ func (b *builder) deidentify(ctx context.Context) (string, error) {
 	if err := anonymize.Deidentify(ctx, b.db, b.sdc.MinOperators); err != nil {
 		return "", err
 	}
-	if err := withholdYears(ctx, b.db, b.sdc, b.stderr); err != nil {
+	withheld, err := withholdYears(ctx, b.db, b.sdc, b.stderr)
+	if err != nil {
 		return "", err
 	}
+	b.summary.WithheldYears = withheld
 	if err := b.db.QueryRowContext(ctx, "SELECT count(*) FROM deid_accident").Scan(&b.summary.Accidents); err != nil {
 		return "", fmt.Errorf("deidentify: %w", err)
 	}
 	if b.summary.Accidents == 0 {
 		return "", errors.New("deidentify: no accident was loaded, so there is nothing to publish; check --in")
 	}
-	return fmt.Sprintf("%d accidents", b.summary.Accidents), nil
+	line := fmt.Sprintf("%d accidents", b.summary.Accidents)
+	for _, y := range b.summary.WithheldYears {
+		line += fmt.Sprintf("; FY%d withheld (%s)", y.FiscalYear, y.Rule)
+	}
+	return line, nil
 }
 
 func (b *builder) analytics(ctx context.Context) (string, error) {

@@ -305,16 +305,7 @@ func TestBuildCanary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		col := map[string]int{}
-		for i, h := range recs[0] {
-			if c, ok := kensho.ColumnByHeader(h); ok {
-				col[c.Field] = i
-			}
-		}
+		recs, col := readReports(t, bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff"))))
 		for _, r := range recs[1:] {
 			id := r[col["operator_id"]]
 			if _, ok := opIDs[id]; !ok {
