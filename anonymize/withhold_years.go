@@ -20,8 +20,8 @@ import (
 // WithheldYear is a fiscal year left out of a release, and the primary
 // rule its accident count failed.
 type WithheldYear struct {
-	FiscalYear int
-	Rule       string // min_operators, p_percent or dominance
+	FiscalYear int    `json:"fiscal_year"`
+	Rule       string `json:"rule"` // min_operators, p_percent or dominance
 }
 
 // WithholdUnsafeYears removes from deid_accident every fiscal year whose

@@ -249,24 +249,15 @@ func anonymizeReleaseDate(ctx context.Context, flagDate string, db *sql.DB) (str
 // count fails the primary rules (a year just begun, or one operator's), and
 // says so: its data stays in the restricted database and is published once
 // the year passes the rules.
-func withholdYears(ctx context.Context, db *sql.DB, cfg anonymize.Config, stderr io.Writer) ([]withheldYear, error) {
+func withholdYears(ctx context.Context, db *sql.DB, cfg anonymize.Config, stderr io.Writer) ([]anonymize.WithheldYear, error) {
 	years, err := anonymize.WithholdUnsafeYears(ctx, db, cfg)
 	if err != nil {
 		return nil, err
 	}
-	out := []withheldYear{}
 	for _, y := range years {
-		out = append(out, withheldYear{y.FiscalYear, y.Rule})
 		fmt.Fprintf(stderr, "kensho: FY%d is left out of this release: its accidents come from too few operators, or one dominates (%s); "+
 			"it will be published once it passes the disclosure rules. "+
 			"FY%d は報告した事業者が少ないか一社の比重が大きいため、今回は公表しません。\n", y.FiscalYear, y.Rule, y.FiscalYear)
 	}
-	return out, nil
-}
-
-// withheldYear is a fiscal year left out of a release, and the rule its
-// accident count fails (min_operators, p_percent or dominance).
-type withheldYear struct {
-	FiscalYear int    `json:"fiscal_year"`
-	Rule       string `json:"rule"`
+	return years, nil
 }

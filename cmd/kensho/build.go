@@ -94,15 +94,15 @@ type buildSummary struct {
 	Accidents       int64 `json:"accidents"`
 	// WithheldYears are the fiscal years left out of this release because
 	// their accident count fails the disclosure rules (never null).
-	WithheldYears []withheldYear `json:"withheld_fiscal_years"`
-	Tables        int            `json:"tables"`
-	Cells         int            `json:"cells"`
-	Suppressed    int            `json:"suppressed"`
-	MicrodataRows int            `json:"microdata_rows"`
-	Pages         int            `json:"pages"`
-	Out           string         `json:"out"`
-	Stages        []stageTiming  `json:"stages"`
-	Seconds       float64        `json:"seconds"`
+	WithheldYears []anonymize.WithheldYear `json:"withheld_fiscal_years"`
+	Tables        int                      `json:"tables"`
+	Cells         int                      `json:"cells"`
+	Suppressed    int                      `json:"suppressed"`
+	MicrodataRows int                      `json:"microdata_rows"`
+	Pages         int                      `json:"pages"`
+	Out           string                   `json:"out"`
+	Stages        []stageTiming            `json:"stages"`
+	Seconds       float64                  `json:"seconds"`
 }
 
 type stageTiming struct {
@@ -214,7 +214,7 @@ func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) er
 	defer db.Close()
 
 	b := &builder{cfg: cfg, sdc: sdc, db: db, stderr: stderr}
-	b.summary.WithheldYears = []withheldYear{}
+	b.summary.WithheldYears = []anonymize.WithheldYear{}
 	defer b.cleanup()
 	start := time.Now()
 	for _, st := range buildStages() {
@@ -277,7 +277,9 @@ func (b *builder) deidentify(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	b.summary.WithheldYears = withheld
+	if withheld != nil {
+		b.summary.WithheldYears = withheld
+	}
 	if err := b.db.QueryRowContext(ctx, "SELECT count(*) FROM deid_accident").Scan(&b.summary.Accidents); err != nil {
 		return "", fmt.Errorf("deidentify: %w", err)
 	}
