@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -11,13 +12,14 @@ import (
 	"testing"
 
 	"github.com/kensho-jp/kensho/ingest/internal/gen"
+	"github.com/kensho-jp/kensho/internal/duck"
 )
 
 // Run with e.g.
 //
 //	go test ./ingest -run '^$' -bench Ingest -benchtime 3x -ingest.rows 1000000
 //
-// make bench runs the same comparison once through Benchmark.
+// make bench (internal/bench) runs the same comparison on synth's files.
 var benchRows = flag.Int("ingest.rows", 100_000, "rows of the files the ingest benchmarks generate")
 
 var benchDir struct {
@@ -116,20 +118,55 @@ func BenchmarkValidate(b *testing.B) {
 	b.ReportMetric(float64(*benchRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// TestBenchmarkSmall runs Benchmark end to end on a small input, so that
-// make bench cannot rot unnoticed.
-func TestBenchmarkSmall(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes and loads three files")
-	}
-	r, err := Benchmark(context.Background(), BenchOptions{Rows: 1000, XLSXRows: 200, Runs: 1})
+func writeFile(path string, write func(io.Writer) error) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	if r.Kensho <= 0 || r.Bare <= 0 || r.Ratio <= 0 || r.CP932RowsPerS <= 0 || r.XLSXRowsPerS <= 0 {
-		t.Errorf("%+v", r)
+	if err := write(f); err != nil {
+		f.Close()
+		return err
 	}
-	if err := r.WriteText(io.Discard); err != nil {
-		t.Fatal(err)
+	if err := f.Close(); err != nil {
+		return err
 	}
+	return os.Rename(tmp, path)
+}
+
+// openFresh opens a new, empty database at dbPath.
+func openFresh(ctx context.Context, dbPath string) (*sql.DB, error) {
+	os.Remove(dbPath)
+	os.Remove(dbPath + ".wal")
+	return duck.Open(ctx, dbPath, duck.Options{})
+}
+
+// benchLoad loads one file into a new database with kensho's ingest.
+func benchLoad(ctx context.Context, dbPath, path string, rows int) error {
+	db, err := openFresh(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := Load(ctx, db, []string{path}, Config{})
+	if err != nil {
+		return err
+	}
+	if rep.RowsLoaded != rows {
+		return fmt.Errorf("bench: %s: %d rows loaded, want %d", path, rep.RowsLoaded, rows)
+	}
+	return db.Close()
+}
+
+// benchBare loads the file with DuckDB alone, as a user would without kensho.
+func benchBare(ctx context.Context, dbPath, path string) error {
+	db, err := openFresh(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE bare AS SELECT * FROM read_csv("+duck.QuoteString(path)+")"); err != nil {
+		return fmt.Errorf("bench: bare read_csv: %w", err)
+	}
+	return db.Close()
 }
