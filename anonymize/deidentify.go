@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,13 +83,17 @@ func dropIdentifyingDisasters(ctx context.Context, db *sql.DB) error {
 }
 
 func deidentifyQuery() (string, error) {
-	t, err := template.New("deidentify").Parse(deidentifySQL)
+	t, err := template.New("deidentify").Funcs(template.FuncMap{"enum": codeEnum}).Parse(deidentifySQL)
 	if err != nil {
 		return "", err
 	}
 	eras := map[string]bool{}
 	for _, r := range kensho.SeriousRules {
 		eras[r.EffectiveFrom.Format("2006-01-02")] = true
+	}
+	eraCodes := make([]string, 0, len(eras))
+	for d := range eras {
+		eraCodes = append(eraCodes, d)
 	}
 	var buf bytes.Buffer
 	err = t.Execute(&buf, map[string]string{
@@ -99,8 +104,32 @@ func deidentifyQuery() (string, error) {
 		"DurationBand":     bandCase("duration_min", kensho.DurationBands, "min_minutes"),
 		"UsersBand":        bandCase("affected_users", kensho.UsersBands, "min_users"),
 		"CriteriaEra":      eraCase("occurred_at", eras),
+		"CriteriaEraEnum":  enumType(eraCodes),
 	})
 	return buf.String(), err
+}
+
+// codeEnum renders the ENUM type of the coded column dim of deid_accident:
+// every code of its list (kensho.ListByName).
+func codeEnum(dim string) (string, error) {
+	l := kensho.ListByName(dim)
+	if l == nil {
+		return "", fmt.Errorf("no code list for %s", dim)
+	}
+	return enumType(l.CodeStrings()), nil
+}
+
+// enumType renders ENUM('a', 'b', ...) of codes in byte order, so that
+// the ENUM sorts and compares as the strings do and a query that orders
+// or groups by the column gives what it gave when the column was text.
+func enumType(codes []string) string {
+	sorted := slices.Clone(codes)
+	sort.Strings(sorted)
+	quoted := make([]string, len(sorted))
+	for i, c := range sorted {
+		quoted[i] = duck.QuoteString(c)
+	}
+	return "ENUM(" + strings.Join(quoted, ", ") + ")"
 }
 
 // mapCase renders CASE col WHEN code THEN attr ... END for a code list.

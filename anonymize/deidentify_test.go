@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/internal/duck"
 )
 
@@ -162,5 +164,45 @@ func TestDeidentifyEraBoundary(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"1985-04-01", "2015-04-01"}, eras); diff != "" {
 		t.Error(diff)
+	}
+}
+
+// The coded columns of deid_accident are ENUMs of their whole code lists
+// in byte order: a code outside the list cannot be stored, and sorting or
+// comparing the column gives what sorting the text gives.
+func TestDeidentifyCodedColumnsAreEnums(t *testing.T) {
+	ctx := context.Background()
+	db := duck.MustOpenMemory(t)
+	mustAccidentTable(t, db)
+	insertAccidents(t, db, []accidentRow{
+		{"A-1", "1", "2024-04-02 10:00:00", 59, 499, "['13']", false, "voice_fixed", "hw_failure", "switch_local", false, "", nil},
+		{"B-2", "1", "2024-04-03 10:00:00", 60, 500, "['01']", false, "ftth", "power_outage", "fibre", false, "", nil},
+	})
+	if err := Deidentify(ctx, db, 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range []string{"form", "report_type", "impact", "service", "cause_group", "cause", "equipment",
+		"duration_band", "users_band", "service_category", "eu_root_cause", "equipment_class", "region"} {
+		var typ string
+		if err := db.QueryRow(`SELECT data_type FROM duckdb_columns() WHERE table_name = 'deid_accident' AND column_name = $1`, col).Scan(&typ); err != nil {
+			t.Fatalf("%s: %v", col, err)
+		}
+		codes := kensho.ListByName(col).CodeStrings()
+		sort.Strings(codes)
+		want := enumType(codes)
+		if typ != want {
+			t.Errorf("deid_accident.%s is %s, want %s", col, typ, want)
+		}
+	}
+	// ftth < voice_fixed as text: the ENUM must order the rows the same way.
+	var first string
+	if err := db.QueryRow(`SELECT service FROM deid_accident ORDER BY service LIMIT 1`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if first != "ftth" {
+		t.Errorf("ORDER BY service gives %q first, want ftth", first)
+	}
+	if _, err := db.Exec(`UPDATE deid_accident SET service = 'telegraph'`); err == nil {
+		t.Error("deid_accident.service accepted a code outside services.csv")
 	}
 }
