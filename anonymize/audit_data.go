@@ -27,15 +27,16 @@ func (a *auditor) recompute() error {
 		if k := len(t.Dims); k > 8 {
 			return fmt.Errorf("audit: table %s has %d dimensions; at most 8 are supported", t.Name, k)
 		}
-		var keys strings.Builder
+		var keys, text strings.Builder
 		for i, d := range t.Dims {
-			fmt.Fprintf(&keys, "CAST(%s AS VARCHAR) AS k%d, ", duck.QuoteIdent(d.Name), i)
+			fmt.Fprintf(&keys, "%s AS k%d, ", duck.QuoteIdent(d.Name), i)
+			fmt.Fprintf(&text, "CAST(k%d AS VARCHAR) AS k%d, ", i, i)
 		}
 		where := []string{"TRUE"}
 		for _, d := range auditSortedKeys(t.Filter) {
 			where = append(where, fmt.Sprintf("CAST(%s AS VARCHAR) = %s", duck.QuoteIdent(d), duck.QuoteString(t.Filter[d])))
 		}
-		qs, err := render("audit_table.sql", map[string]string{"Keys": keys.String(), "Where": strings.Join(where, " AND ")})
+		qs, err := render("audit_table.sql", map[string]string{"Keys": keys.String(), "Text": text.String(), "Where": strings.Join(where, " AND ")})
 		if err != nil {
 			return err
 		}

@@ -470,6 +470,8 @@ func (a *auditor) auditComponent(m *aModel, comp []int, known map[int]float64) e
 		return nil
 	}
 	// Insiders: every operator with a contribution to an unknown cell.
+	// auditIntervals has fetched the hidden cells' shares for every
+	// component; any still missing are fetched here.
 	var hidden []int
 	for _, j := range comp {
 		if m.cells[j].kind == 'h' && m.cells[j].contrib == nil {

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -552,7 +553,26 @@ func (a *auditor) auditIntervals(mag kensho.Magnitude) error {
 		}
 	}
 	known := a.auditPropagate(m)
-	for _, comp := range a.auditComponents(m, known) {
+	comps := a.auditComponents(m, known)
+	// The insiders' view needs every operator's share of the hidden cells
+	// of each component with a primary suppression: fetched here for all
+	// components at once (one scan of deid_accident per set of
+	// dimensions), not component by component.
+	var hidden []int
+	for _, comp := range comps {
+		if !slices.ContainsFunc(comp, func(j int) bool { return m.cells[j].suppressed && m.cells[j].primary }) {
+			continue
+		}
+		for _, j := range comp {
+			if m.cells[j].kind == 'h' && m.cells[j].contrib == nil {
+				hidden = append(hidden, j)
+			}
+		}
+	}
+	if err := a.hiddenContributions(m, hidden); err != nil {
+		return err
+	}
+	for _, comp := range comps {
 		if err := a.auditComponent(m, comp, known); err != nil {
 			return err
 		}
