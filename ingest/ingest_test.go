@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/ingest/internal/gen"
 	"github.com/kensho-jp/kensho/internal/duck"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/japanese"
@@ -588,5 +590,47 @@ func TestBeforeCommitSeesOpenTransaction(t *testing.T) {
 	}
 	if n := queryInt(t, db, "SELECT count(*) FROM accident"); n != rep.RowsLoaded {
 		t.Errorf("%d rows after commit, want %d", n, rep.RowsLoaded)
+	}
+}
+
+// TestLoadRestoresSettings: a load changes three DuckDB settings for its
+// own writing (insertion order, checkpoint threshold, FSST) and gives them
+// back as they were, whatever they were; what it checkpointed holds no FSST
+// segment.
+func TestLoadRestoresSettings(t *testing.T) {
+	ctx := context.Background()
+	db, err := duck.Open(ctx, filepath.Join(t.TempDir(), "k.duckdb"), duck.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	settings := func() [3]string {
+		var s [3]string
+		if err := db.QueryRow(`SELECT current_setting('preserve_insertion_order')::VARCHAR,
+			current_setting('checkpoint_threshold')::VARCHAR, current_setting('disabled_compression_methods')::VARCHAR`).
+			Scan(&s[0], &s[1], &s[2]); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := db.Exec(`SET checkpoint_threshold = '32MiB'; SET disabled_compression_methods = 'rle'`); err != nil {
+		t.Fatal(err)
+	}
+	before := settings()
+	// Enough varied free text that DuckDB would pick FSST for it.
+	path := filepath.Join(t.TempDir(), "gen.csv")
+	if err := writeFile(path, func(w io.Writer) error { return gen.WriteCSV(w, 20000, 1) }); err != nil {
+		t.Fatal(err)
+	}
+	mustLoad(t, db, path)
+	if after := settings(); after != before {
+		t.Errorf("settings after the load %q, before %q", after, before)
+	}
+	var fsst int
+	if err := db.QueryRow(`SELECT count(*) FROM pragma_storage_info('accident') WHERE compression = 'FSST'`).Scan(&fsst); err != nil {
+		t.Fatal(err)
+	}
+	if fsst != 0 {
+		t.Errorf("the load wrote %d FSST segments", fsst)
 	}
 }

@@ -279,32 +279,37 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 // checkpoints during a load (its default is 16 MiB, a few files' worth).
 const loadCheckpointThreshold = "1GiB"
 
-// loadSettings turns off preserve_insertion_order and raises the
-// checkpoint threshold for the load (see sql/load.sql); it returns the
-// function that restores both.
+// loadSettings turns off preserve_insertion_order and FSST compression
+// and raises the checkpoint threshold for the load (see sql/load.sql); it
+// returns the function that restores all three.
 func (s *loadSteps) loadSettings(ctx context.Context, conn *sql.Conn) (func(), error) {
 	q, _, err := s.render("load_settings", nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	var order, threshold string
-	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold); err != nil {
+	var order, threshold, disabled string
+	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold, &disabled); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	set := func(order, threshold string) error {
+	set := func(order, threshold, disabled string) error {
 		q, _, err := s.render("set_load_settings", map[string]any{
-			"InsertionOrder": order, "CheckpointThreshold": duck.QuoteString(threshold)}, nil)
+			"InsertionOrder": order, "CheckpointThreshold": duck.QuoteString(threshold),
+			"DisabledCompression": duck.QuoteString(disabled)}, nil)
 		if err != nil {
 			return err
 		}
 		_, err = conn.ExecContext(ctx, q)
 		return err
 	}
-	if err := set("false", loadCheckpointThreshold); err != nil {
+	noFSST := "fsst"
+	if disabled != "" {
+		noFSST = disabled + ",fsst"
+	}
+	if err := set("false", loadCheckpointThreshold, noFSST); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	// Restored even when the load was cancelled.
-	return func() { ctx = context.WithoutCancel(ctx); set(order, threshold) }, nil
+	return func() { ctx = context.WithoutCancel(ctx); set(order, threshold, disabled) }, nil
 }
 
 // checkpoint writes what the load committed into the database file.
