@@ -276,3 +276,13 @@ func BenchmarkServiceCategoryOf(b *testing.B) {
 		_ = ServiceCategoryOf("voice_fixed")
 	}
 }
+
+func TestSQLEnum(t *testing.T) {
+	if got, want := SQLEnum([]string{"voice_fixed", "ftth", "o'clock"}), "ENUM('ftth', 'o''clock', 'voice_fixed')"; got != want {
+		t.Errorf("SQLEnum = %s, want %s", got, want)
+	}
+	// The list keeps its spec order; only the type is in byte order.
+	if Forms.SQLEnum() != "ENUM('full', 'simplified')" || Services.Codes[0].Code != "voice_fixed" {
+		t.Errorf("Forms.SQLEnum() = %s, Services starts with %s", Forms.SQLEnum(), Services.Codes[0].Code)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,32 +103,19 @@ func deidentifyQuery() (string, error) {
 		"DurationBand":     bandCase("duration_min", kensho.DurationBands, "min_minutes"),
 		"UsersBand":        bandCase("affected_users", kensho.UsersBands, "min_users"),
 		"CriteriaEra":      eraCase("occurred_at", eras),
-		"CriteriaEraEnum":  enumType(eraCodes),
+		"CriteriaEraEnum":  kensho.SQLEnum(eraCodes),
 	})
 	return buf.String(), err
 }
 
 // codeEnum renders the ENUM type of the coded column dim of deid_accident:
-// every code of its list (kensho.ListByName).
+// every code of its list (kensho.ListByName), in byte order.
 func codeEnum(dim string) (string, error) {
 	l := kensho.ListByName(dim)
 	if l == nil {
 		return "", fmt.Errorf("no code list for %s", dim)
 	}
-	return enumType(l.CodeStrings()), nil
-}
-
-// enumType renders ENUM('a', 'b', ...) of codes in byte order, so that
-// the ENUM sorts and compares as the strings do and a query that orders
-// or groups by the column gives what it gave when the column was text.
-func enumType(codes []string) string {
-	sorted := slices.Clone(codes)
-	sort.Strings(sorted)
-	quoted := make([]string, len(sorted))
-	for i, c := range sorted {
-		quoted[i] = duck.QuoteString(c)
-	}
-	return "ENUM(" + strings.Join(quoted, ", ") + ")"
+	return l.SQLEnum(), nil
 }
 
 // mapCase renders CASE col WHEN code THEN attr ... END for a code list.

@@ -44,9 +44,6 @@ import (
 	"time"
 )
 
-//go:embed sql/schema.sql
-var schemaSQL string
-
 // Config tunes a load.
 type Config struct {
 	Now      func() time.Time // load time clock; nil = time.Now
@@ -72,8 +69,8 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	if now == nil {
 		now = time.Now
 	}
-	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
-		return nil, fmt.Errorf("ingest: create tables: %w", err)
+	if err := createTables(ctx, db); err != nil {
+		return nil, err
 	}
 	targets := expandPaths(paths)
 	// Temporary tables and transactions belong to one connection.

@@ -3,6 +3,11 @@
 -- load keeps (operator_id, report_no) unique itself (a correction moves the
 -- old version to accident_history in the same transaction), and an index
 -- would slow a bulk load down without adding a guarantee the load lacks.
+-- The enum placeholder of a coded column is the ENUM of its code list in byte order
+-- (kensho.CodeList.SQLEnum): codes are one byte each, so the load writes,
+-- and later stages read, far less than text; a database made while a list
+-- was shorter (or with text columns, before) is brought up to date first
+-- (schema.go).
 
 CREATE TABLE IF NOT EXISTS ingest_file (
     sha256 VARCHAR NOT NULL,
@@ -27,21 +32,21 @@ CREATE TABLE IF NOT EXISTS accident (
     contact VARCHAR,
     fiscal_year INTEGER NOT NULL,
     quarter INTEGER NOT NULL,
-    form VARCHAR NOT NULL,
-    report_type VARCHAR NOT NULL,
+    form {{enum "form"}} NOT NULL,
+    report_type {{enum "report_type"}} NOT NULL,
     occurred_at TIMESTAMP NOT NULL,
     recovered_at TIMESTAMP NOT NULL,
     duration_min INTEGER NOT NULL,
     duration_min_reported INTEGER,
-    impact VARCHAR NOT NULL,
-    service VARCHAR NOT NULL,
+    impact {{enum "impact"}} NOT NULL,
+    service {{enum "service"}} NOT NULL,
     affected_users BIGINT NOT NULL,
     prefectures VARCHAR[] NOT NULL,
     nationwide BOOLEAN NOT NULL,
     site_location VARCHAR,
-    cause_group VARCHAR NOT NULL,
-    cause VARCHAR NOT NULL,
-    equipment VARCHAR NOT NULL,
+    cause_group {{enum "cause_group"}} NOT NULL,
+    cause {{enum "cause"}} NOT NULL,
+    equipment {{enum "equipment"}} NOT NULL,
     vendor_model VARCHAR,
     other_operator_origin BOOLEAN NOT NULL,
     partner_operator VARCHAR,
