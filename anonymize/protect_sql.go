@@ -60,6 +60,21 @@ func magnitudeSQL(mag kensho.Magnitude, alias string) (string, error) {
 	return "", fmt.Errorf("unknown magnitude %q", mag)
 }
 
+// magnitudeOfSums is magnitudeSQL over the per-group sums of
+// cell_contrib.sql (n, users, minutes): the same value, since each is the
+// exact integer sum regrouped.
+func magnitudeOfSums(mag kensho.Magnitude) (string, error) {
+	switch mag {
+	case kensho.MagAccidents:
+		return "sum(g.n)::DOUBLE", nil
+	case kensho.MagAffectedUsers:
+		return "sum(g.users)::DOUBLE", nil
+	case kensho.MagUserHours:
+		return "(sum(g.minutes) / 60)::DOUBLE", nil
+	}
+	return "", fmt.Errorf("unknown magnitude %q", mag)
+}
+
 // sqlText renders a value of the model as a VARCHAR literal (NULL for the
 // null value).
 func sqlText(v string) string {
@@ -72,7 +87,7 @@ func sqlText(v string) string {
 // cellContributions returns, for each cell, the per-operator sums of mag
 // over the accidents that meet its conditions, sorted by operator.
 func cellContributions(ctx context.Context, q querier, mag kensho.Magnitude, cells []conds) ([][]kensho.Contribution, error) {
-	agg, err := magnitudeSQL(mag, "d")
+	agg, err := magnitudeOfSums(mag)
 	if err != nil {
 		return nil, err
 	}
@@ -110,12 +125,12 @@ func cellContributions(ctx context.Context, q querier, mag kensho.Magnitude, cel
 			continue
 		}
 		dims := strings.Split(sig, ",")
-		type col struct{ Alias string }
+		type col struct{ Name, Alias string }
 		cols := make([]col, len(dims))
 		on := make([]string, len(dims))
 		for j, d := range dims {
-			cols[j] = col{fmt.Sprintf("v%d", j)}
-			on[j] = fmt.Sprintf("CAST(d.%s AS VARCHAR) IS NOT DISTINCT FROM k.v%d", duck.QuoteIdent(d), j)
+			cols[j] = col{duck.QuoteIdent(d), fmt.Sprintf("v%d", j)}
+			on[j] = fmt.Sprintf("CAST(g.v%d AS VARCHAR) IS NOT DISTINCT FROM k.v%d", j, j)
 		}
 		for start := 0; start < len(idx); start += 2000 {
 			chunk := idx[start:min(start+2000, len(idx))]

@@ -1,16 +1,21 @@
 package anonymize
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/internal/duck"
 )
 
 func TestReleasePath(t *testing.T) {
@@ -188,5 +193,67 @@ func TestDeterministicOutputs(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between two runs on the same data", filepath.Base(runs[0][i]))
 		}
+	}
+}
+
+// TestExportKeepsRecordOrder: the microdata files list the records in
+// record-id order, with more records than one DuckDB row group and a
+// packed table written from rows in another order.
+func TestExportKeepsRecordOrder(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.release.duckdb")
+	const n = 300000
+	db, err := duck.Open(ctx, path, duck.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE microdata_packed AS
+		SELECT record_id, (record_id * 7919) % 1000003 AS pk
+		FROM (SELECT i AS record_id FROM range(1, $1 + 1) t(i) ORDER BY hash(i))
+		ORDER BY record_id`, n); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := createMicrodataView(ctx, path, []string{"pk AS v"}, n); err != nil {
+		t.Fatal(err)
+	}
+	site := filepath.Join(dir, "site")
+	if err := ExportMicrodata(ctx, path, site); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(site, "microdata.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReader(f))
+	if _, err := r.Read(); err != nil { // header
+		t.Fatal(err)
+	}
+	for want := 1; ; want++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			if want != n+1 {
+				t.Errorf("microdata.csv has %d records, want %d", want-1, n)
+			}
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec[0] != strconv.Itoa(want) {
+			t.Fatalf("microdata.csv record %d has record_id %s", want, rec[0])
+		}
+	}
+	mem := duck.MustOpenMemory(t)
+	var misplaced, rows int
+	if err := mem.QueryRow(`SELECT count(*) FILTER (WHERE record_id <> rn), count(*)
+		FROM (SELECT record_id, row_number() OVER () AS rn FROM read_parquet($1))`, filepath.Join(site, "microdata.parquet")).
+		Scan(&misplaced, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if misplaced != 0 || rows != n {
+		t.Errorf("microdata.parquet: %d of %d records out of record-id order (want 0 of %d)", misplaced, rows, n)
 	}
 }
