@@ -121,7 +121,9 @@ func (a *auditor) auditDimensions() (map[string]*aDim, error) {
 		ad := &aDim{}
 		if typ == "BOOLEAN" {
 			ad.values = []string{"true", "false"}
-		} else if l := kensho.ListByName(d); l != nil && typ == "VARCHAR" {
+		} else if l := kensho.ListByName(d); l != nil && (typ == "VARCHAR" || strings.HasPrefix(typ, "ENUM(")) {
+			// A coded column, as text or as the ENUM of its list: every
+			// code of the list is a value, whether the data has it or not.
 			ad.values = l.CodeStrings()
 		} else {
 			r, err := a.db.QueryContext(a.ctx, fmt.Sprintf("SELECT DISTINCT CAST(%s AS VARCHAR) FROM deid_accident", duck.QuoteIdent(d)))

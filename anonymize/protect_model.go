@@ -188,7 +188,9 @@ func newCatalog(ctx context.Context, db *sql.DB, tables []kensho.StatTable) (*ca
 		switch {
 		case typ == "BOOLEAN":
 			spec.domain = []string{"false", "true"}
-		case kensho.ListByName(d) != nil && typ == "VARCHAR":
+		case kensho.ListByName(d) != nil && (typ == "VARCHAR" || strings.HasPrefix(typ, "ENUM(")):
+			// Codes stored as text or as the ENUM of their list: the
+			// attacker knows the whole list, present in the data or not.
 			spec.domain = kensho.ListByName(d).CodeStrings()
 		default:
 			vals, err := distinctValues(ctx, db, d)
