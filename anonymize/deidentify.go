@@ -34,6 +34,12 @@ func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 		return fmt.Errorf("deidentify: %w", err)
 	}
 	if _, err := db.ExecContext(ctx, q, sql.Named("min_operators", minOperators)); err != nil {
+		if strings.Contains(err.Error(), "Conversion Error") {
+			// A code that no list has: only a database written by hand or
+			// by a kensho with other code lists holds one.
+			return fmt.Errorf("deidentify: accident holds a value outside this version's code lists (codes/*.csv): %w\n"+
+				"load the reports into a new --db with this version (ingest checks every code against the lists), or correct the value in the database", err)
+		}
 		return fmt.Errorf("deidentify: %w", err)
 	}
 	// deid_accident is new and whole: no year is withheld from it yet.

@@ -207,3 +207,18 @@ func TestDeidentifyCodedColumnsAreEnums(t *testing.T) {
 		t.Error("deid_accident.service accepted a code outside services.csv")
 	}
 }
+
+// A code outside this version's lists in accident (an older or hand-made
+// database) stops Deidentify with the value and what to do.
+func TestDeidentifyNamesAStrayCode(t *testing.T) {
+	db := duck.MustOpenMemory(t)
+	mustAccidentTable(t, db)
+	insertAccidents(t, db, []accidentRow{
+		{"A-1", "1", "2024-04-02 10:00:00", 59, 499, "['13']", false, "telegraph", "hw_failure", "router", false, "", nil},
+	})
+	err := Deidentify(context.Background(), db, 3)
+	if err == nil || !strings.Contains(err.Error(), "telegraph") || !strings.Contains(err.Error(), "code lists") ||
+		!strings.Contains(err.Error(), "new --db") {
+		t.Errorf("err = %v", err)
+	}
+}
