@@ -84,19 +84,49 @@ func (a *auditor) auditMicrodata() (*auditMicro, error) {
 	if a.fails != nil && len(cols) == 0 {
 		return &auditMicro{}, nil
 	}
-	// Every value released is the record's own value, or "*". One sum of
-	// every column's differences first (cheap); the count per column only
-	// when it finds any, for the message.
+	// One pass over the microdata joined in full with deid_accident: every
+	// value released must be the record's own value, or "*" (the number
+	// that differ, summed; counted per column only when there are any, for
+	// the message); every record released must have a source (orphans);
+	// and the records withheld are counted by fiscal year and operator,
+	// for the interval audit.
 	differs := make([]string, len(cols))
 	for i, c := range cols {
 		q := duck.QuoteIdent(c)
 		differs[i] = fmt.Sprintf("(CAST(m.%s AS VARCHAR) IS DISTINCT FROM '*' AND CAST(m.%s AS VARCHAR) IS DISTINCT FROM CAST(d.%s AS VARCHAR))", q, q, q)
 	}
-	var total int64
-	if err := a.db.QueryRowContext(a.ctx, "SELECT coalesce(sum(("+strings.Join(differs, "::INTEGER + ")+"::INTEGER)), 0)::BIGINT"+
-		" FROM microdata_release m JOIN deid_accident d USING (record_key)").Scan(&total); err != nil {
+	qs, err := render("audit_withheld.sql", map[string]string{"Differs": strings.Join(differs, "::INTEGER + ") + "::INTEGER"})
+	if err != nil {
+		return nil, err
+	}
+	wr, err := a.db.QueryContext(a.ctx, qs)
+	if err != nil {
 		return nil, fmt.Errorf("audit: microdata values: %w", err)
 	}
+	withheld := map[string]map[int32]int{}
+	var total, orphans int64
+	for wr.Next() {
+		var y sql.NullString
+		var op sql.NullInt32
+		var n, bad, orphan int64
+		if err := wr.Scan(&y, &op, &n, &bad, &orphan); err != nil {
+			wr.Close()
+			return nil, err
+		}
+		total += bad
+		orphans += orphan
+		if n > 0 {
+			if withheld[y.String] == nil {
+				withheld[y.String] = map[int32]int{}
+			}
+			withheld[y.String][op.Int32] += int(n)
+		}
+	}
+	if err := wr.Err(); err != nil {
+		wr.Close()
+		return nil, fmt.Errorf("audit: microdata values: %w", err)
+	}
+	wr.Close()
 	if total > 0 {
 		bad := make([]int, len(cols))
 		dest := make([]any, len(cols))
@@ -117,10 +147,9 @@ func (a *auditor) auditMicrodata() (*auditMicro, error) {
 	// Record ids are 1..n and say nothing but the order of the published
 	// values: identical rows have consecutive ids, and distinct rows follow
 	// the order of the code lists ("*" last).
-	var n, distinct, minID, maxID, orphans int
-	err = a.db.QueryRowContext(a.ctx, `SELECT count(*), count(DISTINCT record_id), coalesce(min(record_id), 1), coalesce(max(record_id), 0),
-		(SELECT count(*) FROM microdata_release m ANTI JOIN deid_accident d USING (record_key)) FROM microdata_release`).
-		Scan(&n, &distinct, &minID, &maxID, &orphans)
+	var n, distinct, minID, maxID int
+	err = a.db.QueryRowContext(a.ctx, `SELECT count(*), count(DISTINCT record_id), coalesce(min(record_id), 1), coalesce(max(record_id), 0)
+		FROM microdata_release`).Scan(&n, &distinct, &minID, &maxID)
 	if err != nil {
 		return nil, fmt.Errorf("audit: microdata ids: %w", err)
 	}
@@ -135,7 +164,7 @@ func (a *auditor) auditMicrodata() (*auditMicro, error) {
 	for i, c := range cols {
 		sel[i] = fmt.Sprintf("CAST(m.%s AS VARCHAR)", duck.QuoteIdent(c))
 	}
-	qs, err := render("audit_microdata.sql", map[string]string{"Cols": strings.Join(sel, ", ")})
+	qs, err = render("audit_microdata.sql", map[string]string{"Cols": strings.Join(sel, ", ")})
 	if err != nil {
 		return nil, err
 	}
@@ -191,26 +220,8 @@ func (a *auditor) auditMicrodata() (*auditMicro, error) {
 			a.failf("microdata class of %d records has %d operators and a largest share of %.3f", c.n, len(c.ops), float64(top)/float64(c.n))
 		}
 	}
-	qs, err = render("audit_withheld.sql", nil)
-	if err != nil {
-		return nil, err
-	}
-	wr, err := a.db.QueryContext(a.ctx, qs)
-	if err != nil {
-		return nil, fmt.Errorf("audit: withheld records: %w", err)
-	}
-	defer wr.Close()
-	for wr.Next() {
-		var y string
-		if err := wr.Scan(&y, &op, &cnt); err != nil {
-			return nil, err
-		}
-		if am.withheld[y] == nil {
-			am.withheld[y] = map[int32]int{}
-		}
-		am.withheld[y][op] += cnt
-	}
-	return am, wr.Err()
+	am.withheld = withheld
+	return am, nil
 }
 
 type auditBound struct {

@@ -11,7 +11,7 @@ import (
 
 // TestAuditCatchesAlteredMicrodata: a released value that is not the
 // record's own fails the audit, in the integer fiscal year and in a text
-// field.
+// field, and so does a released record without a source.
 func TestAuditCatchesAlteredMicrodata(t *testing.T) {
 	ctx := context.Background()
 	db, _, _ := fxDB(t, fxSpec{operators: 40, perYear: 1500, years: []int{2024}, seed: 35, skew: 0.8})
@@ -56,5 +56,17 @@ func TestAuditCatchesAlteredMicrodata(t *testing.T) {
 		if want := "microdata column " + col + ": 1 values differ"; !strings.Contains(strings.Join(res.failures, "\n"), want) {
 			t.Errorf("%s changed: the audit missed it; failures: %v", col, res.failures)
 		}
+	}
+	// A released record that no accident is the source of.
+	if _, err := db.Exec(`CREATE OR REPLACE VIEW microdata_release AS SELECT * REPLACE (
+		CASE WHEN record_id = 1 THEN -1 ELSE record_key END AS record_key) FROM released`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := runAudit(ctx, db, cfg, tables, p.Tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "1 records without a source"; !strings.Contains(strings.Join(res.failures, "\n"), want) {
+		t.Errorf("a record without a source: the audit missed it; failures: %v", res.failures)
 	}
 }
