@@ -87,6 +87,16 @@ func (l *CodeList) CodeStrings() []string {
 // SQLEnum is the DuckDB type ENUM('a', 'b', ...) of the list's codes.
 func (l *CodeList) SQLEnum() string { return SQLEnum(l.CodeStrings()) }
 
+// SQLEnumOf is the ENUM type of the coded column dim (ListByName); an error
+// when dim has no code list.
+func SQLEnumOf(dim string) (string, error) {
+	l := ListByName(dim)
+	if l == nil {
+		return "", fmt.Errorf("no code list for %s", dim)
+	}
+	return l.SQLEnum(), nil
+}
+
 // SQLEnum is the DuckDB type ENUM('a', 'b', ...) of codes in byte order,
 // so the ENUM sorts and compares as the codes do as text: a column
 // turned from text into it gives every query the order it gave. Coded

@@ -95,7 +95,7 @@ func (a *auditor) auditMicrodata() (*auditMicro, error) {
 		q := duck.QuoteIdent(c)
 		differs[i] = fmt.Sprintf("(CAST(m.%s AS VARCHAR) IS DISTINCT FROM '*' AND CAST(m.%s AS VARCHAR) IS DISTINCT FROM CAST(d.%s AS VARCHAR))", q, q, q)
 	}
-	qs, err := render("audit_withheld.sql", map[string]string{"Differs": strings.Join(differs, "::INTEGER + ") + "::INTEGER"})
+	qs, err := render("audit_records.sql", map[string]string{"Differs": strings.Join(differs, "::INTEGER + ") + "::INTEGER"})
 	if err != nil {
 		return nil, err
 	}

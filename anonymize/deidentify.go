@@ -88,7 +88,7 @@ func dropIdentifyingDisasters(ctx context.Context, db *sql.DB) error {
 }
 
 func deidentifyQuery() (string, error) {
-	t, err := template.New("deidentify").Funcs(template.FuncMap{"enum": codeEnum}).Parse(deidentifySQL)
+	t, err := template.New("deidentify").Funcs(template.FuncMap{"enum": kensho.SQLEnumOf}).Parse(deidentifySQL)
 	if err != nil {
 		return "", err
 	}
@@ -112,16 +112,6 @@ func deidentifyQuery() (string, error) {
 		"CriteriaEraEnum":  kensho.SQLEnum(eraCodes),
 	})
 	return buf.String(), err
-}
-
-// codeEnum renders the ENUM type of the coded column dim of deid_accident:
-// every code of its list (kensho.ListByName), in byte order.
-func codeEnum(dim string) (string, error) {
-	l := kensho.ListByName(dim)
-	if l == nil {
-		return "", fmt.Errorf("no code list for %s", dim)
-	}
-	return l.SQLEnum(), nil
 }
 
 // mapCase renders CASE col WHEN code THEN attr ... END for a code list.
