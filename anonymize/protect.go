@@ -153,6 +153,9 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 	}
 	p := &Protected{Tables: out, Microdata: microdataInfo(md), mdColumns: mdColumns}
 	p.Risk = newRiskReport(cfg, tables, out, engines, md, derived)
+	if p.Risk.WithheldYears, err = withheldYears(ctx, db); err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
 	clock.lap("statuses and report")
 	audit, err := runAudit(ctx, db, cfg, tables, out)
 	if err != nil {

@@ -16,13 +16,16 @@ import (
 // published; Public is the summary for the methodology page, without
 // parameter values or intervals.
 type RiskReport struct {
-	Parameters Config         `json:"parameters"`
-	Tables     []TableRisk    `json:"tables"`
-	Overall    OverallRisk    `json:"overall"`
-	Utility    []UtilityRisk  `json:"utility"`
-	Microdata  MicrodataRisk  `json:"microdata"`
-	Audit      AuditSummary   `json:"audit"`
-	derived    map[string]int // derived cells suppressed, per table
+	Parameters Config        `json:"parameters"`
+	Tables     []TableRisk   `json:"tables"`
+	Overall    OverallRisk   `json:"overall"`
+	Utility    []UtilityRisk `json:"utility"`
+	Microdata  MicrodataRisk `json:"microdata"`
+	Audit      AuditSummary  `json:"audit"`
+	// WithheldYears are the fiscal years left out of the release whole
+	// (WithholdUnsafeYears), never null.
+	WithheldYears []WithheldYear `json:"withheld_fiscal_years"`
+	derived       map[string]int // derived cells suppressed, per table
 }
 
 // TableRisk counts one table's additive cells by outcome.
@@ -299,6 +302,18 @@ func (r *RiskReport) Public() kensho.Text {
 	if len(m.GeneralizedAway) > 0 {
 		fmt.Fprintf(&ja, "- ミクロデータで全件「*」とした項目: %s\n", strings.Join(m.GeneralizedAway, ", "))
 		fmt.Fprintf(&en, "- Fields shown as \"*\" for every record of the microdata: %s\n", strings.Join(m.GeneralizedAway, ", "))
+	}
+	if len(r.WithheldYears) > 0 {
+		// The years only: which rule a year failed would tell how few
+		// operators have reported it.
+		years := make([]string, len(r.WithheldYears))
+		for i, w := range r.WithheldYears {
+			years[i] = fmt.Sprintf("FY%d", w.FiscalYear)
+		}
+		fmt.Fprintf(&ja, "- %s は、年度の事故件数そのものが一次秘匿の規則を満たさないため (報告が始まったばかりの年度など)、この公表には含めていません。規則を満たした時点で公表します。\n",
+			strings.Join(years, "、"))
+		fmt.Fprintf(&en, "- %s is left out of this release: its accident count itself fails the primary rules (as in a year whose reports have only begun); it is published once it passes them.\n",
+			strings.Join(years, ", "))
 	}
 	names := make([]string, 0, len(r.Tables))
 	byName := map[string]TableRisk{}

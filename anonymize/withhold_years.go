@@ -101,3 +101,29 @@ func WithholdUnsafeYears(ctx context.Context, db *sql.DB, cfg Config) ([]Withhel
 // withheldYearTable lists the fiscal years left out of deid_accident;
 // Deidentify empties it, since it makes deid_accident anew.
 const withheldYearTable = "deid_withheld_year"
+
+// withheldYears reads the years WithholdUnsafeYears left out of
+// deid_accident, in year order; none when it left none out or never ran.
+func withheldYears(ctx context.Context, db *sql.DB) ([]WithheldYear, error) {
+	out := []WithheldYear{}
+	var exists bool
+	if err := db.QueryRowContext(ctx, "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = '"+withheldYearTable+"'").Scan(&exists); err != nil {
+		return nil, fmt.Errorf("withheld years: %w", err)
+	}
+	if !exists {
+		return out, nil
+	}
+	rows, err := db.QueryContext(ctx, "SELECT fiscal_year, rule FROM "+withheldYearTable+" ORDER BY fiscal_year")
+	if err != nil {
+		return nil, fmt.Errorf("withheld years: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w WithheldYear
+		if err := rows.Scan(&w.FiscalYear, &w.Rule); err != nil {
+			return nil, fmt.Errorf("withheld years: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}

@@ -41,7 +41,8 @@ it. If a check fails, nothing is written, the previous release stays as it
 was, the reasons are printed and the command exits 1.
 
 The internal risk report (parameters, counts by rule, audit ratios,
-microdata costs) is written to --report DIR as <db>.risk.json, with the
+microdata costs, fiscal years left out whole and the rule each failed) is
+written to --report DIR as <db>.risk.json, with the
 public summary for the methodology page as <db>.risk-public.md. It is for
 the people who run kensho: never put it inside a published site.
 

@@ -20,7 +20,8 @@ import (
 // TestBuildWithholdsPartialYear: data that ends in a fiscal year only one
 // operator has reported yet. The build publishes the full years, leaves
 // that year out of the release, and says which year and why in its JSON
-// summary and on its stage line.
+// summary, on its stage line and in the risk report, and which year (not
+// why) on the methodology page.
 func TestBuildWithholdsPartialYear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a build")
@@ -85,6 +86,30 @@ func TestBuildWithholdsPartialYear(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "FY2025 withheld (min_operators)") || !strings.Contains(stderr, "FY2025 は") {
 		t.Errorf("the build's output does not say FY2025 is withheld:\n%s", stderr)
+	}
+	// The risk report lists the year with its rule; the public summary and
+	// the methodology page name the year only.
+	riskJSON, err := os.ReadFile(filepath.Join(tmp, "k.risk.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var risk struct {
+		WithheldYears []anonymize.WithheldYear `json:"withheld_fiscal_years"`
+	}
+	if err := json.Unmarshal(riskJSON, &risk); err != nil {
+		t.Fatal(err)
+	}
+	if len(risk.WithheldYears) != 1 || risk.WithheldYears[0] != (anonymize.WithheldYear{FiscalYear: 2025, Rule: "min_operators"}) {
+		t.Errorf("risk report withheld_fiscal_years = %+v, want FY2025 by min_operators", risk.WithheldYears)
+	}
+	for _, page := range []string{filepath.Join(tmp, "k.risk-public.md"), filepath.Join(out, "methodology", "index.html"), filepath.Join(out, "en", "methodology", "index.html")} {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte("FY2025")) || bytes.Contains(b, []byte("min_operators")) {
+			t.Errorf("%s does not name FY2025 as withheld, or names the rule it failed", page)
+		}
 	}
 	rel, err := duck.Open(context.Background(), anonymize.ReleasePath(db), duck.Options{ReadOnly: true})
 	if err != nil {
