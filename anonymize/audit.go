@@ -129,16 +129,15 @@ func (a *auditor) checkDeid() error {
 	var nAcc, nDeid, nOps, nKeys int
 	var uAcc, uDeid float64
 	// Fiscal years withheld whole (WithholdUnsafeYears) are not in deid_accident.
-	var withheld bool
-	if err := a.db.QueryRowContext(a.ctx, `SELECT count(*) > 0 FROM duckdb_tables()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?`, withheldYearTable).Scan(&withheld); err != nil {
+	withheld, err := tableExists(a.ctx, a.db, withheldYearTable)
+	if err != nil {
 		return fmt.Errorf("deid_accident against accident: %w", err)
 	}
 	acc := "accident"
 	if withheld {
 		acc = "(SELECT * FROM accident WHERE fiscal_year NOT IN (SELECT fiscal_year FROM " + withheldYearTable + "))"
 	}
-	err := a.db.QueryRowContext(a.ctx, `SELECT
+	err = a.db.QueryRowContext(a.ctx, `SELECT
 		(SELECT count(*) FROM `+acc+`), (SELECT count(*) FROM deid_accident),
 		(SELECT count(DISTINCT operator_id) FROM `+acc+`), (SELECT count(DISTINCT op_key) FROM deid_accident),
 		(SELECT coalesce(sum(affected_users), 0)::DOUBLE FROM `+acc+`), (SELECT coalesce(sum(affected_users), 0)::DOUBLE FROM deid_accident)`).

@@ -116,11 +116,11 @@ func (ids *identifiers) add(column, value string) {
 // numbers.
 func loadIdentifiers(ctx context.Context, db *sql.DB) (*identifiers, error) {
 	tables := []string{"accident"}
-	var hist int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'accident_history'").Scan(&hist); err != nil {
+	hist, err := tableExists(ctx, db, "accident_history")
+	if err != nil {
 		return nil, err
 	}
-	if hist > 0 {
+	if hist {
 		tables = append(tables, "accident_history")
 	}
 	ids := &identifiers{}

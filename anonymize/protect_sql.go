@@ -41,6 +41,15 @@ func render(name string, data any) (string, error) {
 	return buf.String(), nil
 }
 
+// tableExists reports whether the restricted database (its main schema,
+// not an attached release) holds table name.
+func tableExists(ctx context.Context, q querier, name string) (bool, error) {
+	var ok bool
+	err := q.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?`, name).Scan(&ok)
+	return ok, err
+}
+
 // magnitudeSQL is the SQL aggregate of a magnitude over deid_accident d.
 // User-hours are summed as integer user-minutes and divided once, so the
 // sum does not depend on the order DuckDB adds the rows in.

@@ -106,8 +106,8 @@ const withheldYearTable = "deid_withheld_year"
 // deid_accident, in year order; none when it left none out or never ran.
 func withheldYears(ctx context.Context, db *sql.DB) ([]WithheldYear, error) {
 	out := []WithheldYear{}
-	var exists bool
-	if err := db.QueryRowContext(ctx, "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = '"+withheldYearTable+"'").Scan(&exists); err != nil {
+	exists, err := tableExists(ctx, db, withheldYearTable)
+	if err != nil {
 		return nil, fmt.Errorf("withheld years: %w", err)
 	}
 	if !exists {
