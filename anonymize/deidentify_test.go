@@ -25,6 +25,19 @@ func mustAccidentTable(t *testing.T, db *sql.DB) {
 	}
 }
 
+// deidentified returns an in-memory database holding rows in accident and
+// Deidentify's deid_accident made from them (min_operators 3).
+func deidentified(t *testing.T, rows []accidentRow) *sql.DB {
+	t.Helper()
+	db := duck.MustOpenMemory(t)
+	mustAccidentTable(t, db)
+	insertAccidents(t, db, rows)
+	if err := Deidentify(context.Background(), db, 3); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 type accidentRow struct {
 	op, no, at     string
 	minutes        int
@@ -72,18 +85,12 @@ func causeGroupOf(cause string) string {
 }
 
 func TestDeidentify(t *testing.T) {
-	ctx := context.Background()
-	db := duck.MustOpenMemory(t)
-	mustAccidentTable(t, db)
-	insertAccidents(t, db, []accidentRow{
+	db := deidentified(t, []accidentRow{
 		{"B-2", "1", "2024-04-02 10:00:00", 59, 499, "['13']", false, "voice_fixed", "hw_failure", "switch_local", false, "令和6年台風第10号", nil},
 		{"A-1", "7", "2024-04-01 00:00:00", 60, 500, "['13','14']", false, "ftth", "power_outage", "fibre", false, "令和6年台風第10号", 2},
 		{"C-3", "x", "2024-05-01 00:00:00", 1440, 1000000, "[]", true, "free_internet", "config_error", "server", true, "令和6年台風第10号", 0},
 		{"C-3", "y", "2024-05-02 00:00:00", 120, 30000, "['01','47']", false, "isp", "cyber_attack", "satellite_cable", false, "ある小さな災害", nil},
 	})
-	if err := Deidentify(ctx, db, 3); err != nil {
-		t.Fatal(err)
-	}
 	rows, err := db.Query(`SELECT record_key, op_key, duration_band, users_band, service_category, eu_root_cause,
 		third_party, equipment_class, region, critical_infra, criteria_era, coalesce(disaster, '') , user_hours
 		FROM deid_accident ORDER BY record_key`)
@@ -172,16 +179,10 @@ func TestDeidentifyEraBoundary(t *testing.T) {
 // in byte order: a code outside the list cannot be stored, and sorting or
 // comparing the column gives what sorting the text gives.
 func TestDeidentifyCodedColumnsAreEnums(t *testing.T) {
-	ctx := context.Background()
-	db := duck.MustOpenMemory(t)
-	mustAccidentTable(t, db)
-	insertAccidents(t, db, []accidentRow{
+	db := deidentified(t, []accidentRow{
 		{"A-1", "1", "2024-04-02 10:00:00", 59, 499, "['13']", false, "voice_fixed", "hw_failure", "switch_local", false, "", nil},
 		{"B-2", "1", "2024-04-03 10:00:00", 60, 500, "['01']", false, "ftth", "power_outage", "fibre", false, "", nil},
 	})
-	if err := Deidentify(ctx, db, 3); err != nil {
-		t.Fatal(err)
-	}
 	for _, col := range []string{"form", "report_type", "impact", "service", "cause_group", "cause", "equipment",
 		"duration_band", "users_band", "service_category", "eu_root_cause", "equipment_class", "region"} {
 		var typ string

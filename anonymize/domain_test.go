@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kensho-jp/kensho"
-	"github.com/kensho-jp/kensho/internal/duck"
 )
 
 // A coded dimension's domain is its whole code list, for the suppression
@@ -16,15 +15,10 @@ import (
 func TestCodedDomainIsTheWholeList(t *testing.T) {
 	ctx := context.Background()
 	for _, asText := range []bool{false, true} {
-		db := duck.MustOpenMemory(t)
-		mustAccidentTable(t, db)
-		insertAccidents(t, db, []accidentRow{
+		db := deidentified(t, []accidentRow{
 			{"A-1", "1", "2024-04-02 10:00:00", 59, 499, "['13']", false, "ftth", "hw_failure", "router", false, "", nil},
 			{"B-2", "1", "2024-04-03 10:00:00", 60, 500, "['01']", false, "isp", "power_outage", "fibre", false, "", nil},
 		})
-		if err := Deidentify(ctx, db, 3); err != nil {
-			t.Fatal(err)
-		}
 		if asText {
 			if _, err := db.Exec("ALTER TABLE deid_accident ALTER service TYPE VARCHAR"); err != nil {
 				t.Fatal(err)

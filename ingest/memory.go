@@ -10,8 +10,8 @@ import (
 // page of a fresh buffer is a page fault that can cost more than the
 // copy itself (measured on the 2-core benchmark machine: 1.3 s to
 // fault in 375 MB page by page; 0.06 s to populate it in one call, after
-// which writing it took 0.3-0.5 s).
-// newBuffer asks the kernel for all of a large buffer's pages at once.
+// which writing it took 0.3-0.5 s). So newBuffer asks the kernel for all
+// of a large buffer's pages at once.
 
 // prefaultMin is the size from which a buffer is populated in one call.
 const prefaultMin = 1 << 20
