@@ -88,7 +88,7 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	if err != nil {
 		return nil, err
 	}
-	restore, err := steps.loadSettings(ctx, conn)
+	restore, err := steps.loadSettings(ctx, db, conn)
 	if err != nil {
 		return nil, err
 	}

@@ -593,10 +593,10 @@ func TestBeforeCommitSeesOpenTransaction(t *testing.T) {
 	}
 }
 
-// TestLoadRestoresSettings: a load changes three DuckDB settings for its
-// own writing (insertion order, checkpoint threshold, FSST) and gives them
-// back as they were, whatever they were; what it checkpointed holds no FSST
-// segment.
+// TestLoadRestoresSettings: a load changes four DuckDB settings for its
+// own writing (insertion order, checkpoint threshold, FSST, threads) and
+// gives them back as they were, whatever they were; what it checkpointed
+// holds no FSST segment.
 func TestLoadRestoresSettings(t *testing.T) {
 	ctx := context.Background()
 	db, err := duck.Open(ctx, filepath.Join(t.TempDir(), "k.duckdb"), duck.Options{})
@@ -604,16 +604,8 @@ func TestLoadRestoresSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	settings := func() [3]string {
-		var s [3]string
-		if err := db.QueryRow(`SELECT current_setting('preserve_insertion_order')::VARCHAR,
-			current_setting('checkpoint_threshold')::VARCHAR, current_setting('disabled_compression_methods')::VARCHAR`).
-			Scan(&s[0], &s[1], &s[2]); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	if _, err := db.Exec(`SET checkpoint_threshold = '32MiB'; SET disabled_compression_methods = 'rle'`); err != nil {
+	settings := func() [4]string { return loadSettingsNow(t, db) }
+	if _, err := db.Exec(`SET checkpoint_threshold = '32MiB'; SET disabled_compression_methods = 'rle'; SET threads = 3`); err != nil {
 		t.Fatal(err)
 	}
 	before := settings()
@@ -632,5 +624,77 @@ func TestLoadRestoresSettings(t *testing.T) {
 	}
 	if fsst != 0 {
 		t.Errorf("the load wrote %d FSST segments", fsst)
+	}
+}
+
+// loadSettingsNow returns the four DuckDB settings a load changes.
+func loadSettingsNow(t *testing.T, db *sql.DB) [4]string {
+	t.Helper()
+	var s [4]string
+	if err := db.QueryRow(`SELECT current_setting('preserve_insertion_order')::VARCHAR,
+		current_setting('checkpoint_threshold')::VARCHAR, current_setting('disabled_compression_methods')::VARCHAR,
+		current_setting('threads')::VARCHAR`).
+		Scan(&s[0], &s[1], &s[2], &s[3]); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSmallFileLoadsOnOneThread: a file of fewer than smallLoad valid rows
+// is inserted on one DuckDB thread, a larger one on all the threads the
+// database had, and the checkpoint at the end runs on all of them again.
+func TestSmallFileLoadsOnOneThread(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a file of smallLoad rows")
+	}
+	dir := t.TempDir()
+	small, large := filepath.Join(dir, "small.csv"), filepath.Join(dir, "large.csv")
+	for _, f := range []struct {
+		path string
+		rows int
+	}{{small, 2000}, {large, smallLoad}} {
+		if err := writeFile(f.path, func(w io.Writer) error { return gen.WriteCSV(w, f.rows, 7) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := duck.MustOpenMemory(t)
+	if _, err := db.Exec("SET threads = 3"); err != nil {
+		t.Fatal(err)
+	}
+	threads := map[string]int{}
+	rep, err := Load(context.Background(), db, []string{small, large}, Config{
+		Now:          fixedNow,
+		BeforeCommit: func(path string) { threads[filepath.Base(path)] = queryInt(t, db, "SELECT current_setting('threads')") },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, rep)
+	if rep.RowsLoaded != 2000+smallLoad {
+		t.Fatalf("%d rows loaded, want %d", rep.RowsLoaded, 2000+smallLoad)
+	}
+	if diff := cmp.Diff(map[string]int{"small.csv": 1, "large.csv": 3}, threads); diff != "" {
+		t.Errorf("DuckDB threads while each file was loaded (-want +got):\n%s", diff)
+	}
+	if n := queryInt(t, db, "SELECT current_setting('threads')"); n != 3 {
+		t.Errorf("threads after the load: %d, want 3", n)
+	}
+
+	// A load that stops while a small file is in its transaction (here:
+	// cancelled, which closes the loading connection) gives every setting
+	// back too.
+	before := loadSettingsNow(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	other := filepath.Join(dir, "other.csv")
+	if err := writeFile(other, func(w io.Writer) error { return gen.WriteCSV(w, 500, 8) }); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(ctx, db, []string{other}, Config{Now: fixedNow, BeforeCommit: func(string) { cancel() }})
+	if err == nil {
+		t.Fatal("a cancelled load reported no error")
+	}
+	if after := loadSettingsNow(t, db); after != before {
+		t.Errorf("settings after a cancelled load %q, before %q", after, before)
 	}
 }

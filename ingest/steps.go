@@ -20,7 +20,10 @@ var loadSQL string
 
 // loadSteps are the statements of sql/load.sql, by step name.
 type loadSteps struct {
-	sql             map[string]*template.Template
+	sql map[string]*template.Template
+	// DuckDB's threads before the load (loadSettings), and now.
+	threads, threadsNow int
+
 	accidentColumns string // read_ndjson columns of a valid row's line: {c0: 'VARCHAR', ...}
 	accidentSelect  string // c0 AS operator_id, ...
 }
@@ -229,6 +232,13 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 		"Warning": duck.QuoteString(w.warn.path), "AccidentColumns": s.accidentColumns,
 		"AccidentSelect": s.accidentSelect, "MaxObject": maxObject,
 	}
+	threads := s.threads
+	if accLines < smallLoad {
+		threads = 1
+	}
+	if err := s.useThreads(ctx, conn, threads); err != nil {
+		return err
+	}
 	return inTx(ctx, conn, func(tx *sql.Tx) error {
 		if _, err := s.exec(ctx, tx, "forget_attempt", data, p); err != nil {
 			return err
@@ -279,41 +289,82 @@ func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w 
 // checkpoints during a load (its default is 16 MiB, a few files' worth).
 const loadCheckpointThreshold = "1GiB"
 
+// smallLoad is the number of valid rows below which a file is loaded on
+// one DuckDB thread (see the threads step of sql/load.sql).
+const smallLoad = 100_000
+
 // loadSettings turns off preserve_insertion_order and FSST compression
-// and raises the checkpoint threshold for the load (see sql/load.sql); it
-// returns the function that restores all three.
-func (s *loadSteps) loadSettings(ctx context.Context, conn *sql.Conn) (func(), error) {
+// and raises the checkpoint threshold for the load (see sql/load.sql),
+// and notes DuckDB's threads, which useThreads changes file by file; it
+// returns the function that restores all four. The settings are the
+// database's, not conn's: when a cancelled transaction has closed conn,
+// another connection of db restores them.
+func (s *loadSteps) loadSettings(ctx context.Context, db *sql.DB, conn *sql.Conn) (func(), error) {
 	q, _, err := s.render("load_settings", nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	var order, threshold, disabled string
-	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold, &disabled); err != nil {
+	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold, &disabled, &s.threads); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	set := func(order, threshold, disabled string) error {
+	s.threadsNow = s.threads
+	set := func(ctx context.Context, on execer, order, threshold, disabled string) error {
 		q, _, err := s.render("set_load_settings", map[string]any{
 			"InsertionOrder": order, "CheckpointThreshold": duck.QuoteString(threshold),
 			"DisabledCompression": duck.QuoteString(disabled)}, nil)
 		if err != nil {
 			return err
 		}
-		_, err = conn.ExecContext(ctx, q)
+		_, err = on.ExecContext(ctx, q)
 		return err
 	}
 	noFSST := "fsst"
 	if disabled != "" {
 		noFSST = disabled + ",fsst"
 	}
-	if err := set("false", loadCheckpointThreshold, noFSST); err != nil {
+	if err := set(ctx, conn, "false", loadCheckpointThreshold, noFSST); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	// Restored even when the load was cancelled.
-	return func() { ctx = context.WithoutCancel(ctx); set(order, threshold, disabled) }, nil
+	return func() {
+		ctx := context.WithoutCancel(ctx)
+		if set(ctx, conn, order, threshold, disabled) != nil {
+			set(ctx, db, order, threshold, disabled)
+		}
+		if s.useThreads(ctx, conn, s.threads) != nil {
+			s.useThreads(ctx, db, s.threads)
+		}
+	}, nil
 }
 
-// checkpoint writes what the load committed into the database file.
+// execer is a connection or the pool.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// useThreads sets DuckDB's threads to n, unless they are n already.
+func (s *loadSteps) useThreads(ctx context.Context, on execer, n int) error {
+	if n == s.threadsNow {
+		return nil
+	}
+	q, _, err := s.render("threads", map[string]any{"Threads": n}, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := on.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	s.threadsNow = n
+	return nil
+}
+
+// checkpoint writes what the load committed into the database file, on
+// all of DuckDB's threads.
 func (s *loadSteps) checkpoint(ctx context.Context, conn *sql.Conn) error {
+	if err := s.useThreads(ctx, conn, s.threads); err != nil {
+		return err
+	}
 	q, _, err := s.render("checkpoint", nil, nil)
 	if err != nil {
 		return err
