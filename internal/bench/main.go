@@ -40,7 +40,7 @@ func main() {
 		doIngest = flag.Bool("ingest", true, "run the ingest comparisons")
 		builds   = flag.Bool("builds", true, "run the whole builds")
 		repeats  = flag.Int("repeat", 3, "runs of each ingest measurement (the median is reported)")
-		bRepeats = flag.Int("build-repeat", 3, "runs of each build but the 10M one (the median run is reported, with the range of the walls)")
+		bRepeats = flag.Int("build-repeat", 3, "runs of each build but the 10M one (the median run is reported, beside every wall)")
 	)
 	flag.Parse()
 	ctx := context.Background()
@@ -193,7 +193,7 @@ func benchBuilds(ctx context.Context, work, bin string, big bool, repeats int, o
 // writeRSS prints the build's peak resident memory as it stood after each
 // stage: the stage that raised it is the first with the higher figure.
 func writeRSS(out io.Writer, results map[string]*buildResult) {
-	fmt.Fprintf(out, "\n## Peak RSS after each stage\n\n| input | ingest | deidentify | analytics | protect | site |\n|---|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(out, "\n## Peak RSS after each stage (the median run)\n\n| input | ingest | deidentify | analytics | protect | site |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, size := range []string{"100k", "national", "1M", "10M"} {
 		r, ok := results[size]
 		if !ok {
