@@ -34,7 +34,7 @@ func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 		return fmt.Errorf("deidentify: %w", err)
 	}
 	if _, err := db.ExecContext(ctx, q, sql.Named("min_operators", minOperators)); err != nil {
-		if strings.Contains(err.Error(), "Conversion Error") {
+		if duck.IsConversionError(err) {
 			// A code that no list has: only a database written by hand or
 			// by a kensho with other code lists holds one.
 			return fmt.Errorf("deidentify: accident holds a value outside this version's code lists (codes/*.csv): %w\n"+

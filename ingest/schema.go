@@ -9,6 +9,7 @@ import (
 	"text/template"
 
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/internal/duck"
 )
 
 //go:embed sql/schema.sql
@@ -59,6 +60,9 @@ func createTables(ctx context.Context, db *sql.DB) error {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, fmt.Sprintf("ALTER TABLE %s ALTER %s TYPE %s", table, col, want)); err != nil {
+				if !duck.IsConversionError(err) {
+					return fmt.Errorf("ingest: %s.%s: %w", table, col, err)
+				}
 				return fmt.Errorf("ingest: %s.%s holds a code that is not in this version's codes/%s.csv, so it cannot become %s "+
 					"(%w); load into a new --db, or correct the code in the earlier database", table, col, kensho.ListByName(col).Name, want, err)
 			}

@@ -140,6 +140,13 @@ func Restrict(path string) error {
 	return nil
 }
 
+// IsConversionError reports whether err is DuckDB failing to cast a
+// value, such as a text that an ENUM does not list.
+func IsConversionError(err error) bool {
+	var de *duckdb.Error
+	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeConversion
+}
+
 // QuoteString quotes s as a SQL string literal (for statements such as
 // COPY ... TO 'path' that take no parameters).
 func QuoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -59,3 +59,18 @@ func TestOpenRefusesForeignFile(t *testing.T) {
 		t.Error("the file was changed")
 	}
 }
+
+func TestIsConversionError(t *testing.T) {
+	db := MustOpenMemory(t)
+	_, cast := db.Exec("SELECT 'x'::INTEGER")
+	_, syntax := db.Exec("SELEC 1")
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{{"cast", cast, true}, {"syntax", syntax, false}, {"nil", nil, false}} {
+		if got := IsConversionError(tc.err); got != tc.want {
+			t.Errorf("%s (%v): %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+	}
+}
