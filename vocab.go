@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -347,4 +348,40 @@ func NormalizeText(s string) string {
 		}
 		return false
 	}), " ")
+}
+
+// BandOf returns the banded dimension of a per-accident quantity (a column
+// of deid_accident) with the code list of its bands and the attribute
+// holding each band's inclusive lower bound; ok is false when the quantity
+// is not banded.
+func BandOf(quantity string) (dim string, list *CodeList, attr string, ok bool) {
+	switch quantity {
+	case "duration_min":
+		return "duration_band", DurationBands, "min_minutes", true
+	case "affected_users":
+		return "users_band", UsersBands, "min_users", true
+	}
+	return "", nil, "", false
+}
+
+// BandLimits returns the inclusive lower and the exclusive upper bound of
+// each band of a banded quantity, in list order; the last band's upper
+// bound is +Inf.
+func BandLimits(quantity string) (lo, hi []float64) {
+	_, l, attr, ok := BandOf(quantity)
+	if !ok {
+		panic("kensho: " + quantity + " has no bands")
+	}
+	for i, c := range l.Codes {
+		v, err := strconv.ParseFloat(c.Attr[attr], 64)
+		if err != nil {
+			panic(fmt.Sprintf("kensho: %s: bad %s %q", l.Name, attr, c.Attr[attr]))
+		}
+		lo = append(lo, v)
+		if i > 0 {
+			hi = append(hi, v)
+		}
+	}
+	hi = append(hi, math.Inf(1))
+	return lo, hi
 }

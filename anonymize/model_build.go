@@ -1,0 +1,38 @@
+package anonymize
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/analytics"
+	"github.com/kensho-jp/kensho/sdc/model"
+)
+
+// buildModel derives the disclosure model of a release from its tables and
+// the microdata extracts.
+func buildModel(ctx context.Context, db *sql.DB, res *analytics.Result) (*model.Model, error) {
+	return model.Build(res.Tables, analytics.Extracts(), model.Options{Years: res.FiscalYears,
+		Domains: map[string][]string{"disaster": tableKeys(res.Tables, "disaster")}})
+}
+
+// tableKeys lists, in first appearance, the keys the tables give a
+// dimension without a code list.
+func tableKeys(tables []kensho.StatTable, dim string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range tables {
+		for i, d := range t.Dims {
+			if d.Name != dim {
+				continue
+			}
+			for _, r := range t.Rows {
+				if k := r.Key[i]; k != kensho.Total && !seen[k] {
+					seen[k] = true
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out
+}
