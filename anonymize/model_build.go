@@ -3,6 +3,7 @@ package anonymize
 import (
 	"context"
 	"database/sql"
+	"math"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/analytics"
@@ -32,6 +33,24 @@ func tableKeys(tables []kensho.StatTable, dim string) []string {
 					out = append(out, k)
 				}
 			}
+		}
+	}
+	return out
+}
+
+// quantileValues reads each quantile figure's value from its table (NaN
+// when the cell has none).
+func quantileValues(m *model.Model, tables []kensho.StatTable) []float64 {
+	byName := map[string]*kensho.StatTable{}
+	for i := range tables {
+		byName[tables[i].Name] = &tables[i]
+	}
+	out := make([]float64, len(m.Quantiles))
+	for i, q := range m.Quantiles {
+		c := byName[q.Ref.Table].Rows[q.Ref.Row].Cells[q.Ref.Measure]
+		out[i] = math.NaN()
+		if c.Status != kensho.NotApplicable {
+			out[i] = c.Value
 		}
 	}
 	return out

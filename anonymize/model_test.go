@@ -4,6 +4,9 @@ import (
 	"context"
 	"math"
 	"testing"
+	"time"
+
+	"github.com/kensho-jp/kensho/sdc/protect"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/analytics"
@@ -75,4 +78,41 @@ func sameContrib(a, b []kensho.Contribution) bool {
 		}
 	}
 	return true
+}
+
+func TestProtectOnModel(t *testing.T) {
+	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: 7, skew: 1.2})
+	ctx := context.Background()
+	res, err := analytics.Compute(ctx, db, analytics.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := buildModel(ctx, db, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := loadPublicFacts(ctx, db)
+	data, err := loadModelData(ctx, db, m, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := quantileValues(m, res.Tables)
+	start := time.Now()
+	out, err := protect.Protect(ctx, protect.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Quantile: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup, prim, wh := 0, 0, 0
+	for id, st := range out.Pattern.Status {
+		switch st {
+		case model.Suppressed:
+			sup++
+		case model.Withheld:
+			wh++
+		}
+		if out.Primary[id] {
+			prim++
+		}
+	}
+	t.Logf("%d columns: %d primary, %d suppressed, %d withheld; %d rounds, %d programmes, %v", len(m.Columns), prim, sup, wh, out.Rounds, out.Programmes, time.Since(start))
 }

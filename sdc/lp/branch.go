@@ -218,17 +218,19 @@ func (s *Solver) MaximizeInteger(terms []Term, opt IntOptions) (IntResult, error
 	return res, nil
 }
 
-// fractional returns the integer variable farthest from a whole value, or
-// −1 when all are whole.
+// fractional returns the integer variable to branch on, or −1 when all
+// are whole: the one nearest a whole value (but not at it), which the
+// search first rounds to that value — a dive that keeps the relaxation
+// near its optimum and finds whole points in few nodes.
 func (s *Solver) fractional(integer []bool) int {
-	best, j := intTol, -1
+	best, j := 1.0, -1
 	for k := 0; k < s.n; k++ {
 		if k >= len(integer) || !integer[k] {
 			continue
 		}
 		v := s.Value(k)
 		f := math.Abs(v - math.Round(v))
-		if f > best {
+		if f > intTol && f < best {
 			best, j = f, k
 		}
 	}

@@ -111,7 +111,7 @@ type Solver struct {
 	x        []float64 // values of all variables
 	basis    []int     // basic variable of each row position
 	pos      []int     // position of a variable in the basis, -1 if nonbasic
-	binv     []float64 // dense m×m inverse of the basis, row-major
+	lu       *factor   // the basis, factorized, with its updates
 	cost     []float64 // objective on structurals, internal units
 	sinceInv int
 	// MaxIter bounds the pivots of one Solve.
@@ -119,6 +119,8 @@ type Solver struct {
 	iters   int
 	// work arrays
 	alpha, y, d []float64
+	// priceStart is where partial pricing resumes.
+	priceStart int
 }
 
 // NewSolver prepares p. The problem is copied; p may be changed after.
@@ -178,16 +180,16 @@ func NewSolver(p *Problem) *Solver {
 		s.x[j] = s.restingValue(j)
 	}
 	// Start from the slack basis: B = −I.
-	s.binv = make([]float64, m*m)
 	for i := 0; i < m; i++ {
 		s.basis[i] = n + i
 		s.pos[n+i] = i
-		s.binv[i*m+i] = -1
 	}
 	s.alpha = make([]float64, m)
 	s.y = make([]float64, m)
 	s.d = make([]float64, n+m)
-	s.computeBasics()
+	if err := s.reinvert(); err != nil {
+		panic("lp: the slack basis cannot be singular")
+	}
 	return s
 }
 
@@ -285,13 +287,14 @@ func (s *Solver) reseat(j int) {
 		return
 	}
 	s.x[j] += delta
-	m := s.m
+	col := make([]float64, s.m)
 	for k := s.colStart[j]; k < s.colStart[j+1]; k++ {
-		r, v := s.colRow[k], s.colVal[k]*delta
-		for i, b := range s.basis {
-			if c := s.binv[i*m+r]; c != 0 {
-				s.x[b] -= c * v
-			}
+		col[s.colRow[k]] = s.colVal[k]
+	}
+	s.lu.ftran(col)
+	for i, b := range s.basis {
+		if c := col[i]; c != 0 {
+			s.x[b] -= c * delta
 		}
 	}
 }
@@ -345,3 +348,33 @@ func (s *Solver) Objective() float64 {
 
 // Iterations is the number of pivots since the solver was made.
 func (s *Solver) Iterations() int { return s.iters }
+
+// RowDual is the rate at which the optimum of the last Solve changes per
+// unit of row i's activity bound, in the problem's units; zero for a row
+// that does not bind.
+func (s *Solver) RowDual(i int) float64 {
+	v := s.n + i
+	if s.pos[v] >= 0 {
+		return 0 // basic: the row does not bind
+	}
+	return s.y[i] * s.rowScale[i]
+}
+
+// Reset returns to the slack basis with every structural variable on its
+// resting bound (its lower bound where finite): the start of a fresh
+// solver, without copying the problem again.
+func (s *Solver) Reset() {
+	for j := range s.pos {
+		s.pos[j] = -1
+	}
+	for i := 0; i < s.m; i++ {
+		s.basis[i] = s.n + i
+		s.pos[s.n+i] = i
+	}
+	for j := 0; j < s.n; j++ {
+		s.x[j] = s.restingValue(j)
+	}
+	if err := s.reinvert(); err != nil {
+		panic("lp: the slack basis cannot be singular")
+	}
+}

@@ -20,7 +20,7 @@ func (s *Solver) Solve() (Status, error) {
 		if s.iters-start > s.MaxIter {
 			return IterationLimit, nil
 		}
-		if s.sinceInv >= refactorEvery {
+		if s.sinceInv >= refactorEvery || s.lu.etaNonzeros() > 20*s.m+1000 {
 			if err := s.reinvert(); err != nil {
 				return IterationLimit, err
 			}
@@ -89,28 +89,29 @@ func tol(bound float64) float64 {
 
 // dualValues sets y = cbᵀ·B⁻¹.
 func (s *Solver) dualValues(cb []float64) {
-	m := s.m
-	for k := range s.y {
-		s.y[k] = 0
-	}
-	for i, c := range cb {
-		if c == 0 {
-			continue
-		}
-		row := s.binv[i*m : (i+1)*m]
-		for k, b := range row {
-			s.y[k] += c * b
-		}
-	}
+	copy(s.y, cb)
+	s.lu.btran(s.y)
 }
 
 // price chooses the entering variable: the nonbasic variable whose reduced
 // cost improves the objective most (Dantzig), or with bland the first such
 // variable (Bland's rule, which cannot cycle). dir is +1 to increase it, −1
-// to decrease it; q is −1 when none improves.
+// to decrease it; q is −1 when none improves. Partial pricing: the
+// variables are scanned in segments from where the last scan found its
+// choice, and the scan stops at the end of the first segment that offers
+// one; a full cycle finding none proves optimality.
 func (s *Solver) price(phase1, bland bool) (q int, dir float64) {
 	q, best := -1, 0.0
-	for j := 0; j < s.n+s.m; j++ {
+	total := s.n + s.m
+	seg, start := max(64, total/8), s.priceStart
+	if bland {
+		seg, start = total, 0 // Bland's rule: the smallest index, so a full scan from 0
+	}
+	for k := 0; k < total; k++ {
+		j := (start + k) % total
+		if k > 0 && k%seg == 0 && q >= 0 {
+			break
+		}
 		if s.pos[j] >= 0 {
 			continue
 		}
@@ -134,6 +135,9 @@ func (s *Solver) price(phase1, bland bool) (q int, dir float64) {
 			q, best, dir = j, score, dr
 		}
 	}
+	if q >= 0 {
+		s.priceStart = q
+	}
 	return q, dir
 }
 
@@ -148,16 +152,13 @@ func (s *Solver) dotY(j int) float64 {
 
 // column sets out = B⁻¹·a_q.
 func (s *Solver) column(q int, out []float64) {
-	m := s.m
 	for i := range out {
 		out[i] = 0
 	}
 	for k := s.colStart[q]; k < s.colStart[q+1]; k++ {
-		r, v := s.colRow[k], s.colVal[k]
-		for i := 0; i < m; i++ {
-			out[i] += s.binv[i*m+r] * v
-		}
+		out[s.colRow[k]] = s.colVal[k]
 	}
+	s.lu.ftran(out)
 }
 
 // ratio finds how far the entering variable q can move in direction dir:
@@ -276,94 +277,32 @@ func (s *Solver) step(q int, dir, t float64, leave int, leaveBound float64) {
 	s.sinceInv++
 }
 
-// pivotInverse updates B⁻¹ for the basis change at position r, with
-// s.alpha = B⁻¹·a_q of the entering column.
-func (s *Solver) pivotInverse(r int) {
-	m := s.m
-	piv := s.alpha[r]
-	rowR := s.binv[r*m : (r+1)*m]
-	inv := 1 / piv
-	for k := range rowR {
-		rowR[k] *= inv
-	}
-	for i := 0; i < m; i++ {
-		a := s.alpha[i]
-		if i == r || a == 0 {
-			continue
-		}
-		row := s.binv[i*m : (i+1)*m]
-		for k, b := range rowR {
-			if b != 0 {
-				row[k] -= a * b
-			}
-		}
-	}
-}
+// pivotInverse records the basis change at position r, with s.alpha =
+// B⁻¹·a_q of the entering column.
+func (s *Solver) pivotInverse(r int) { s.lu.update(r, s.alpha) }
 
-// reinvert computes B⁻¹ afresh by Gauss–Jordan elimination with partial
-// pivoting and recomputes the basic variables, which removes the drift of
-// many updates.
+// reinvert factorizes the basis afresh and recomputes the basic
+// variables, which removes the drift of many updates.
 func (s *Solver) reinvert() error {
-	m := s.m
-	b := make([]float64, m*m)
+	cols := make([][]entry, s.m)
 	for i, v := range s.basis {
 		for k := s.colStart[v]; k < s.colStart[v+1]; k++ {
-			b[s.colRow[k]*m+i] = s.colVal[k]
+			cols[i] = append(cols[i], entry{s.colRow[k], s.colVal[k]})
 		}
 	}
-	inv := s.binv
-	for i := range inv {
-		inv[i] = 0
+	f, ok := factorize(s.m, cols)
+	if !ok {
+		return ErrNumeric
 	}
-	for i := 0; i < m; i++ {
-		inv[i*m+i] = 1
-	}
-	for c := 0; c < m; c++ {
-		p, best := -1, 1e-11
-		for r := c; r < m; r++ {
-			if v := math.Abs(b[r*m+c]); v > best {
-				p, best = r, v
-			}
-		}
-		if p < 0 {
-			return ErrNumeric
-		}
-		if p != c {
-			swapRows(b, m, p, c)
-			swapRows(inv, m, p, c)
-		}
-		d := 1 / b[c*m+c]
-		for k := 0; k < m; k++ {
-			b[c*m+k] *= d
-			inv[c*m+k] *= d
-		}
-		for r := 0; r < m; r++ {
-			f := b[r*m+c]
-			if r == c || f == 0 {
-				continue
-			}
-			for k := 0; k < m; k++ {
-				b[r*m+k] -= f * b[c*m+k]
-				inv[r*m+k] -= f * inv[c*m+k]
-			}
-		}
-	}
+	s.lu = f
 	s.sinceInv = 0
 	s.computeBasics()
 	return nil
 }
 
-func swapRows(a []float64, m, i, j int) {
-	ri, rj := a[i*m:(i+1)*m], a[j*m:(j+1)*m]
-	for k := range ri {
-		ri[k], rj[k] = rj[k], ri[k]
-	}
-}
-
 // computeBasics sets x_B = −B⁻¹·N·x_N.
 func (s *Solver) computeBasics() {
-	m := s.m
-	rhs := make([]float64, m)
+	rhs := make([]float64, s.m)
 	for j := 0; j < s.n+s.m; j++ {
 		if s.pos[j] >= 0 || s.x[j] == 0 {
 			continue
@@ -372,15 +311,9 @@ func (s *Solver) computeBasics() {
 			rhs[s.colRow[k]] -= s.colVal[k] * s.x[j]
 		}
 	}
+	s.lu.ftran(rhs)
 	for i, v := range s.basis {
-		row := s.binv[i*m : (i+1)*m]
-		x := 0.0
-		for k, b := range row {
-			if b != 0 {
-				x += b * rhs[k]
-			}
-		}
-		s.x[v] = x
+		s.x[v] = rhs[i]
 	}
 }
 

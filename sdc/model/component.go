@@ -228,3 +228,6 @@ func (c *Component) Size() (cliques, atoms int) {
 	}
 	return len(c.Cliques), atoms
 }
+
+// ModelColumn returns a column of the model by ID.
+func (c *Component) ModelColumn(id int) *Column { return c.model.Columns[id] }

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/kensho-jp/kensho"
@@ -15,8 +16,8 @@ type Status uint8
 const (
 	// Published: the value is shown (rounded to the column's step).
 	Published Status = iota
-	// Suppressed: shown as X. Zero cells are never suppressed, so the
-	// reader knows a suppressed count is at least 1.
+	// Suppressed: shown as X. A zero may be suppressed as a partner, so
+	// a reader cannot tell a suppressed count from zero.
 	Suppressed
 	// Withheld: a microdata class left out; the reader cannot tell it from
 	// an empty class.
@@ -58,6 +59,31 @@ type Program struct {
 	support []supportRow
 	data    *Data
 	pattern *Pattern
+	rowCol  []int // row → column ID, −1
+	// natural upper bounds of the variables; dead marks those a published
+	// zero fixes at 0 (their upper bound is then 0).
+	natural []float64
+	dead    []bool
+	rowOf   map[int]int // column ID → its row
+	// quantRows: each quantile's two rows, and their lower bounds when
+	// published.
+	quantRows map[int][2]int
+	quantLo   map[int][2]float64
+	// truth is the true point: the accidents as they are, a whole point
+	// of the programme every reader's feasible set contains.
+	truth []float64
+	// The programme splits into blocks that share no unknown: each is
+	// solved on its own.
+	blocks             []*block
+	varBlock, varLocal []int
+	rowBlock, rowLocal []int
+}
+
+// block is an independent part of a programme.
+type block struct {
+	prob    lp.Problem
+	integer []bool
+	vars    []int // local → global variable
 }
 
 type supportRow struct {
@@ -72,15 +98,10 @@ type supportRow struct {
 // the data's public records as placement unknowns.
 func NewProgram(c *Component, d *Data, pat *Pattern) (*Program, error) {
 	pr := &Program{Comp: c, data: d, pattern: pat}
-	dead := c.deadAtoms(pat)
 	pr.N = make([][]int, len(c.Cliques))
 	for ci, cl := range c.Cliques {
 		pr.N[ci] = make([]int, len(cl.Atoms))
 		for a := range cl.Atoms {
-			if dead[ci][a] {
-				pr.N[ci][a] = -1
-				continue
-			}
 			pr.N[ci][a] = pr.addVar(0, lp.Inf, true)
 		}
 	}
@@ -94,7 +115,7 @@ func NewProgram(c *Component, d *Data, pat *Pattern) (*Program, error) {
 			var terms []lp.Term
 			for a, at := range cl.Atoms {
 				pr.P[ri][ci][a] = -1
-				if dead[ci][a] || !r.compatible(cl, at) {
+				if !r.compatible(cl, at) {
 					continue
 				}
 				v := pr.addVar(0, 1, true)
@@ -126,34 +147,128 @@ func NewProgram(c *Component, d *Data, pat *Pattern) (*Program, error) {
 			return nil, err
 		}
 	}
+	// Every column has its row, whatever its status: the status only sets
+	// the row's bounds (SetStatus), so the programme keeps its shape while
+	// the protection suppresses more.
+	pr.rowOf = make(map[int]int, len(c.Columns))
 	for _, col := range c.Columns {
-		st, v := pat.Status[col.ID], pat.Value[col.ID]
 		terms := pr.Terms(col)
-		switch {
-		case st == Published && col.Step > 0:
-			pr.LP.AddRow(terms, v-col.Step/2, v+col.Step/2)
-		case st == Published:
-			if len(terms) == 0 {
-				if v != 0 {
-					return nil, fmt.Errorf("model: %s is published as %v but a published zero or a relation forces it to 0", col.Label(), v)
-				}
-				continue
+		if len(terms) == 0 {
+			if v := pat.Value[col.ID]; v != 0 {
+				return nil, fmt.Errorf("model: %s is %v but a published zero or a relation forces it to 0", col.Label(), v)
 			}
-			pr.LP.AddRow(terms, v, v)
-		case st == Suppressed && col.Mag == kensho.MagAccidents:
-			if len(terms) > 0 {
-				pr.LP.AddRow(terms, 1, lp.Inf) // zeros are never suppressed
-			}
-		}
-	}
-	for _, q := range c.Quantiles {
-		v := pat.Quantile[q.Index]
-		if math.IsNaN(v) || pat.Status[q.Count.ID] != Published {
 			continue
 		}
-		pr.addQuantile(q, pat.Value[q.Count.ID], v)
+		lo, hi := pr.columnBounds(col, pat.Status[col.ID])
+		pr.rowOf[col.ID] = pr.LP.AddRow(terms, lo, hi)
 	}
+	pr.quantRows = make(map[int][2]int, len(c.Quantiles))
+	for _, q := range c.Quantiles {
+		v := pat.Quantile[q.Index]
+		if math.IsNaN(v) {
+			continue // not applicable: never published
+		}
+		pr.quantRows[q.Index] = pr.addQuantile(q, pat.Value[q.Count.ID], v)
+		pr.setQuantile(q, pat.Status[q.Count.ID] == Published, nil)
+	}
+	pr.rowCol = make([]int, len(pr.LP.Rows))
+	for i := range pr.rowCol {
+		pr.rowCol[i] = -1
+	}
+	for id, r := range pr.rowOf {
+		pr.rowCol[r] = id
+	}
+	pr.split()
+	pr.natural = slices.Clone(pr.LP.Upper)
+	pr.dead = make([]bool, len(pr.LP.Lower))
+	pr.refreshDead(nil)
+	pr.truth = pr.truePoint()
 	return pr, nil
+}
+
+// refreshDead fixes at zero the unknowns a published zero count settles
+// and frees those it no longer does (a zero suppressed as a partner), in
+// the programme and in the solvers of b.
+func (pr *Program) refreshDead(b *Bounder) {
+	deadAtoms := pr.Comp.deadAtoms(pr.pattern)
+	for ci := range pr.Comp.Cliques {
+		for a, dead := range deadAtoms[ci] {
+			vars := []int{pr.N[ci][a]}
+			for ri := range pr.P {
+				if v := pr.P[ri][ci][a]; v >= 0 {
+					vars = append(vars, v)
+				}
+			}
+			for _, v := range vars {
+				if pr.dead[v] == dead && (dead || pr.LP.Upper[v] == pr.natural[v]) {
+					continue
+				}
+				pr.dead[v] = dead
+				hi := pr.natural[v]
+				if dead {
+					hi = 0
+				}
+				pr.LP.Upper[v] = hi
+				pr.blocks[pr.varBlock[v]].prob.Upper[pr.varLocal[v]] = hi
+				if b != nil {
+					b.setVarBounds(v)
+				}
+			}
+		}
+	}
+}
+
+// columnBounds are the bounds a column's row has under a status: the
+// published value (within its rounding), or nothing — a zero may be
+// suppressed as a partner, so a reader cannot tell a suppressed count
+// from zero.
+func (pr *Program) columnBounds(col *Column, st Status) (float64, float64) {
+	if st == Published {
+		v := pr.pattern.Value[col.ID]
+		return v - col.Step/2, v + col.Step/2
+	}
+	return math.Inf(-1), lp.Inf
+}
+
+// SetStatus changes what readers see of a column, in the programme and
+// in the solvers of b (nil: none yet).
+func (pr *Program) SetStatus(id int, st Status, b *Bounder) {
+	pr.pattern.Status[id] = st
+	col := pr.Comp.model.Columns[id]
+	if r, ok := pr.rowOf[id]; ok {
+		lo, hi := pr.columnBounds(col, st)
+		pr.LP.Rows[r].Lo, pr.LP.Rows[r].Hi = lo, hi
+		if b != nil {
+			b.setRowBounds(r, lo, hi)
+		}
+	}
+	for _, q := range pr.Comp.Quantiles {
+		if q.Count.ID == id {
+			pr.setQuantile(q, st == Published, b)
+		}
+	}
+	if col.Mag == kensho.MagAccidents && pr.pattern.Value[id] == 0 {
+		pr.refreshDead(b) // a zero, hidden as a partner, no longer settles its atoms
+	}
+}
+
+// setQuantile opens or frees a quantile's rows: it is published exactly
+// when its count is.
+func (pr *Program) setQuantile(q *QuantileFigure, published bool, b *Bounder) {
+	rows, ok := pr.quantRows[q.Index]
+	if !ok {
+		return
+	}
+	for k, r := range rows {
+		lo := math.Inf(-1)
+		if published {
+			lo = pr.quantLo[q.Index][k]
+		}
+		pr.LP.Rows[r].Lo = lo
+		if b != nil {
+			b.setRowBounds(r, lo, pr.LP.Rows[r].Hi)
+		}
+	}
 }
 
 func (pr *Program) addVar(lo, hi float64, integer bool) int {
@@ -161,7 +276,8 @@ func (pr *Program) addVar(lo, hi float64, integer bool) int {
 	return pr.LP.AddVar(lo, hi)
 }
 
-// agree adds the separator rows for one population's variables.
+// agree adds the separator rows for one population's variables: per
+// separator cell, the two sides' sums are equal.
 func (pr *Program) agree(s *Separator, vars [][]int) {
 	rows := make([][]lp.Term, s.Cells)
 	for a, cell := range s.ProjA {
@@ -384,7 +500,7 @@ func (pr *Program) addSupport() error {
 // least ⌊h⌋+1 of the cell's n accidents last no longer than the value and
 // at least n − ⌈h⌉ no shorter (h = (n−1)·p, R's type 7), read on the
 // duration bands and widened by the value's rounding.
-func (pr *Program) addQuantile(q *QuantileFigure, n, v float64) {
+func (pr *Program) addQuantile(q *QuantileFigure, n, v float64) [2]int {
 	lo, hi := kensho.BandLimits(q.Of)
 	half := roundingStep(q.Decimals) / 2
 	vlo, vhi := v-half, v+half
@@ -411,8 +527,11 @@ func (pr *Program) addQuantile(q *QuantileFigure, n, v float64) {
 			}
 		}
 	}
-	pr.LP.AddRow(tBelow, below, lp.Inf)
-	pr.LP.AddRow(tAbove, above, lp.Inf)
+	if pr.quantLo == nil {
+		pr.quantLo = map[int][2]float64{}
+	}
+	pr.quantLo[q.Index] = [2]float64{below, above}
+	return [2]int{pr.LP.AddRow(tBelow, below, lp.Inf), pr.LP.AddRow(tAbove, above, lp.Inf)}
 }
 
 // Insider is what one operator knows beyond the publication: its own
@@ -486,36 +605,163 @@ func (pr *Program) Insider(op int32) *Insider {
 	return in
 }
 
-// Apply sets the insider's knowledge on a solver of this programme; Undo
-// takes it back.
-func (in *Insider) Apply(s *lp.Solver) {
+// apply sets (or, with undo, takes back) the insider's knowledge on the
+// solvers of block blk that exist: its own accidents are lower bounds on
+// the atoms' counts, its public accidents' places are known, and the
+// others' users and user-hours lie in the others' polygons.
+func (in *Insider) apply(b *Bounder, blk int, undo bool) {
+	pr := b.Pr
+	s, d := b.std[blk], b.dev[blk]
+	setVar := func(v int, lo, hi float64) {
+		if pr.varBlock[v] != blk {
+			return
+		}
+		l := pr.varLocal[v]
+		if s != nil {
+			s.SetBounds(l, lo, hi)
+		}
+		if d != nil {
+			x := d.xs[l]
+			d.s.SetBounds(2*l, 0, math.Max(0, hi-x))
+			d.s.SetBounds(2*l+1, 0, math.Max(0, x-lo))
+		}
+	}
 	for v, lo := range in.nLower {
-		_, hi := s.Bounds(v)
-		s.SetBounds(v, lo, hi)
+		if undo {
+			setVar(v, pr.LP.Lower[v], pr.LP.Upper[v])
+		} else {
+			setVar(v, lo, pr.LP.Upper[v])
+		}
 	}
 	for v, x := range in.pFixed {
-		s.SetBounds(v, x, x)
+		if undo {
+			setVar(v, pr.LP.Lower[v], pr.LP.Upper[v])
+		} else {
+			setVar(v, x, x)
+		}
 	}
 	for r, hi := range in.support {
-		lo, _ := s.RowBounds(r)
-		s.SetRowBounds(r, lo, hi)
+		if pr.rowBlock[r] != blk {
+			continue
+		}
+		h := hi
+		if undo {
+			h = pr.LP.Rows[r].Hi
+		}
+		l := pr.rowLocal[r]
+		if s != nil {
+			s.SetRowBounds(l, pr.LP.Rows[r].Lo, h)
+		}
+		if d != nil {
+			d.s.SetRowBounds(l, pr.LP.Rows[r].Lo-d.at[l], h-d.at[l])
+		}
 	}
 }
 
-// Undo restores the outsider's bounds.
-func (in *Insider) Undo(s *lp.Solver, pr *Program) {
-	for v := range in.nLower {
-		s.SetBounds(v, pr.LP.Lower[v], pr.LP.Upper[v])
+// split finds the blocks: variables joined by a row share a block.
+func (pr *Program) split() {
+	n := len(pr.LP.Lower)
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
 	}
-	for v := range in.pFixed {
-		s.SetBounds(v, pr.LP.Lower[v], pr.LP.Upper[v])
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
 	}
-	for r := range in.support {
-		s.SetRowBounds(r, pr.LP.Rows[r].Lo, pr.LP.Rows[r].Hi)
+	for _, r := range pr.LP.Rows {
+		for _, t := range r.Terms[1:] {
+			if a, b := find(r.Terms[0].Var), find(t.Var); a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	pr.varBlock = make([]int, n)
+	pr.varLocal = make([]int, n)
+	id := map[int]int{}
+	for v := 0; v < n; v++ { // blocks numbered by their first variable: deterministic
+		root := find(v)
+		b, ok := id[root]
+		if !ok {
+			b = len(pr.blocks)
+			id[root] = b
+			pr.blocks = append(pr.blocks, &block{})
+		}
+		blk := pr.blocks[b]
+		pr.varBlock[v] = b
+		pr.varLocal[v] = blk.prob.AddVar(pr.LP.Lower[v], pr.LP.Upper[v])
+		blk.integer = append(blk.integer, pr.Integer[v])
+		blk.vars = append(blk.vars, v)
+	}
+	pr.rowBlock = make([]int, len(pr.LP.Rows))
+	pr.rowLocal = make([]int, len(pr.LP.Rows))
+	for i, r := range pr.LP.Rows {
+		if len(r.Terms) == 0 {
+			pr.rowBlock[i], pr.rowLocal[i] = -1, -1
+			continue
+		}
+		b := pr.varBlock[r.Terms[0].Var]
+		terms := make([]lp.Term, len(r.Terms))
+		for k, t := range r.Terms {
+			terms[k] = lp.Term{Var: pr.varLocal[t.Var], Coef: t.Coef}
+		}
+		pr.rowBlock[i] = b
+		pr.rowLocal[i] = pr.blocks[b].prob.AddRow(terms, r.Lo, r.Hi)
 	}
 }
+
+// truePoint evaluates every variable on the data.
+func (pr *Program) truePoint() []float64 {
+	x := make([]float64, len(pr.LP.Lower))
+	c := pr.Comp
+	for ci := range c.Cliques {
+		for a, parts := range pr.data.Parts[ci] {
+			v := pr.N[ci][a]
+			if v < 0 {
+				continue
+			}
+			for _, p := range parts {
+				x[v] += float64(p.N)
+			}
+		}
+	}
+	for ri, r := range pr.data.Public {
+		for ci := range c.Cliques {
+			if v := pr.P[ri][ci][r.atoms[ci]]; v >= 0 {
+				x[v] = 1
+			}
+		}
+	}
+	if c.Mag != nil {
+		for a, parts := range pr.data.Parts[c.Mag.Clique] {
+			k := c.Mag.ClassOf[a]
+			for _, p := range parts {
+				x[pr.U[k]] += float64(p.Users)
+				x[pr.H[k]] += float64(p.UserMin) / 60
+			}
+		}
+	}
+	return x
+}
+
+// Blocks is the number of independent blocks.
+func (pr *Program) Blocks() int { return len(pr.blocks) }
 
 // Describe summarizes the programme for reports: variables and rows.
 func (pr *Program) Describe() string {
 	return strconv.Itoa(len(pr.LP.Lower)) + " unknowns, " + strconv.Itoa(len(pr.LP.Rows)) + " constraints"
+}
+
+// BlockSizes lists each block's variables and rows (for reports and
+// benchmarks).
+func (pr *Program) BlockSizes() [][2]int {
+	out := make([][2]int, len(pr.blocks))
+	for i, b := range pr.blocks {
+		out[i] = [2]int{len(b.prob.Lower), len(b.prob.Rows)}
+	}
+	return out
 }

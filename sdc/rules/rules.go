@@ -132,13 +132,10 @@ func Check(cfg Config, f Figure) Requirement {
 	return r
 }
 
-// lowerOf is the protection below the value: the same as above, but a
-// count cannot be protected below one (a suppressed count is never zero,
-// and a reader who knows that knows it holds an accident).
+// lowerOf is the protection below the value: the same as above (a zero
+// may be suppressed as a partner, so a suppressed count can be read down
+// to zero like any figure).
 func lowerOf(mag kensho.Magnitude, x, upper float64) float64 {
-	if mag == kensho.MagAccidents {
-		return math.Min(upper, x-1)
-	}
 	return upper
 }
 
