@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kensho-jp/kensho/sdc/audit"
 	"github.com/kensho-jp/kensho/sdc/protect"
 
 	"github.com/kensho-jp/kensho"
@@ -115,4 +116,15 @@ func TestProtectOnModel(t *testing.T) {
 		}
 	}
 	t.Logf("%d columns: %d primary, %d suppressed, %d withheld; %d rounds, %d programmes, %v", len(m.Columns), prim, sup, wh, out.Rounds, out.Programmes, time.Since(start))
+	start = time.Now()
+	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Pattern: out.Pattern})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("audit: passed %v, min ratio %v, insider %v, %d programmes, %d insiders, %v", a.Passed(), a.MinRatio, a.MinInsiderRatio, a.Programmes, a.Insiders, time.Since(start))
+	for i, f := range a.Failures {
+		if i < 10 {
+			t.Error(f)
+		}
+	}
 }

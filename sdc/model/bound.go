@@ -289,49 +289,116 @@ func (b *Bounder) bindingRows(blk int, obj []lp.Term, r *Reach) {
 
 // Extreme is the exact largest (upper) or smallest value of the column a
 // reader can reach, integer-aware, pursued no further than limit (a bound
-// at or beyond limit is reported as limit).
-func (b *Bounder) Extreme(col *Column, upper bool, limit float64) (float64, lp.Status, error) {
+// at or beyond limit is reported as limit). The relaxation gives a bound;
+// whole points near the truth are then sought at targets walking down from
+// it — each whole step for a count, halving the gap for a magnitude — and
+// a target no whole point reaches is settled by the branch and bound of
+// the search, which either finds one or proves there is none. Witness
+// returns the point that reaches the value (NaN outside its block), nil
+// when the value is the truth's own.
+func (b *Bounder) Extreme(col *Column, upper bool, limit float64) (float64, []float64, lp.Status, error) {
 	sign := 1.0
 	if !upper {
-		sign, limit = -1, -limit
+		sign = -1
 	}
 	parts := b.byBlock(b.Pr.Terms(col), sign)
-	integral := col.Mag == kensho.MagAccidents
 	blocks := sortedBlocks(parts)
+	x := 0.0
+	for _, t := range b.Pr.Terms(col) {
+		x += t.Coef * b.Pr.truth[t.Var]
+	}
+	if len(blocks) != 1 {
+		v, st, err := b.sumOfMaxima(col, parts, blocks, sign*limit)
+		return sign * v, nil, st, err
+	}
+	blk := blocks[0]
+	st, v, err := b.solver(blk).Maximize(parts[blk])
+	b.Programmes++
+	if err != nil || (st != lp.Optimal && st != lp.Unbounded) {
+		return 0, nil, st, err
+	}
+	lim := sign * limit // in the maximizing direction
+	if st == lp.Unbounded {
+		v = lim
+	}
+	v = math.Min(v, lim)
+	near := func(t float64) (bool, []float64, error) {
+		ok, w, nodes, err := b.reachNear(blk, col, upper, sign*t)
+		b.Programmes += nodes
+		return ok, w, err
+	}
+	sx := sign * x
+	if col.Mag == kensho.MagAccidents {
+		// Whole targets from the top down; the limit first when the
+		// relaxation reaches it (a fractional limit is met by the whole
+		// number above it).
+		t := math.Floor(v + 1e-6)
+		if lim <= v+1e-6 {
+			ok, w, err := near(lim)
+			if err != nil || ok {
+				return sign * lim, w, lp.Optimal, err
+			}
+			if t >= lim-1e-9 {
+				t = math.Ceil(lim-1e-9) - 1
+			}
+		}
+		for ; t > sx+1e-9; t-- {
+			ok, w, err := near(t)
+			if err != nil {
+				return 0, nil, lp.Optimal, err
+			}
+			if ok {
+				return sign * t, w, lp.Optimal, nil
+			}
+		}
+		return x, nil, lp.Optimal, nil
+	}
+	// A magnitude: the largest reachable value lies in [x, v]; halve the
+	// gap until it is below a unit (one user, one user-hour).
+	ok, w, err := near(v)
+	if err != nil {
+		return 0, nil, lp.Optimal, err
+	}
+	if ok {
+		return sign * v, w, lp.Optimal, nil
+	}
+	lo, hi := sx, v
+	var best []float64
+	for hi-lo > math.Max(1e-3, 1e-9*math.Abs(hi)) && hi-lo > 0.5 {
+		mid := (lo + hi) / 2
+		ok, w, err := near(mid)
+		if err != nil {
+			return 0, nil, lp.Optimal, err
+		}
+		if ok {
+			lo, best = mid, w
+		} else {
+			hi = mid
+		}
+	}
+	return sign * lo, best, lp.Optimal, nil
+}
+
+// sumOfMaxima bounds a column spread over several blocks: the largest sum
+// of independent parts is the sum of their largest values.
+func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int, limit float64) (float64, lp.Status, error) {
 	total := 0.0
 	for _, blk := range blocks {
-		s := b.solver(blk)
-		opt := lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: math.Inf(1), IntegralObjective: integral}
-		if len(blocks) == 1 {
-			opt.Target = limit
-		}
-		res, err := s.MaximizeInteger(parts[blk], opt)
+		res, err := b.solver(blk).MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer,
+			Target: math.Inf(1), IntegralObjective: col.Mag == kensho.MagAccidents})
 		b.Programmes += res.Nodes
 		if err != nil {
 			return 0, res.Status, err
 		}
 		switch {
 		case res.Status == lp.Unbounded:
-			return sign * limit, lp.Optimal, nil
-		case res.Status != lp.Optimal:
+			return limit, lp.Optimal, nil
+		case res.Status != lp.Optimal || !res.Found:
 			return 0, res.Status, nil
-		case len(blocks) == 1 && res.Found && res.Best >= limit-1e-9*math.Max(1, math.Abs(limit)):
-			return sign * limit, lp.Optimal, nil
-		case len(blocks) == 1:
-			// Nothing reaches the limit: find the optimum itself.
-			opt.Target = math.Inf(1)
-			res, err = s.MaximizeInteger(parts[blk], opt)
-			b.Programmes += res.Nodes
-			if err != nil || res.Status != lp.Optimal {
-				return 0, res.Status, err
-			}
 		}
 		total += res.Best
 	}
-	if total >= limit {
-		total = limit
-	}
-	return sign * total, lp.Optimal, nil
+	return math.Min(total, limit), lp.Optimal, nil
 }
 
 // Admits reports whether a witness of the outsider's programme (its
@@ -406,6 +473,15 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 	}
 	l := pr.rowLocal[r]
 	lo, hi := d.s.RowBounds(l)
+	if col.Mag == kensho.MagAccidents {
+		// A count is whole: ask for the whole number, which keeps the
+		// relaxation's point whole too.
+		if upper {
+			target = math.Ceil(target - 1e-9)
+		} else {
+			target = math.Floor(target + 1e-9)
+		}
+	}
 	if upper {
 		d.s.SetRowBounds(l, math.Max(lo, target-d.at[l]), hi)
 	} else {
@@ -426,3 +502,4 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 	}
 	return true, w, res.Nodes, nil
 }
+
