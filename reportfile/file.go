@@ -47,6 +47,22 @@ func Open(name string, data []byte) *File {
 	return f
 }
 
+// Heading is a summary's line for a file: its path, and how it was read
+// ("csv, cp932", "xlsx, sheet 報告") when that is known.
+func Heading(path, format, encoding, sheet string) string {
+	kind := format
+	if encoding != "" && encoding != format {
+		kind += ", " + encoding
+	}
+	if sheet != "" {
+		kind += ", sheet " + sheet
+	}
+	if kind == "" {
+		return path
+	}
+	return path + " (" + kind + ")"
+}
+
 // Encoder writes a valid row as the caller stores it (ingest: one line
 // of NDJSON), appending to dst. It runs on every core at once, and must
 // not keep a.

@@ -49,7 +49,7 @@ var funcs = template.FuncMap{
 
 // parseTemplates parses the layout with each page kind.
 func parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("site").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("site").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/operators.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}

@@ -74,6 +74,7 @@ func (r *renderer) run() error {
 	for _, step := range []func() error{
 		r.writeAssets,
 		r.writeTables,
+		r.writeForms,
 		inEachLang(r.writePages),
 		r.writeMarker,
 		r.awaitRecords,
@@ -229,6 +230,7 @@ type page struct {
 	Years     []yearLink
 	Partial   string
 	Downloads *downloadsView
+	Operators *operatorsView
 	Method    *methodView
 	About     *aboutView
 	Release   *kensho.Release
