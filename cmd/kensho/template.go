@@ -58,7 +58,7 @@ forms are on the public site's downloads page.`,
 			default:
 				return usagef("template: --out must end in .xlsx or .csv")
 			}
-			if err := writeFileAtomic(*out, func(w io.Writer) error { return write(w, *lang) }); err != nil {
+			if err := writeFileAtomic(*out, 0o644, func(w io.Writer) error { return write(w, *lang) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "wrote %s\n", *out)
@@ -67,9 +67,9 @@ forms are on the public site's downloads page.`,
 	},
 }
 
-// writeFileAtomic writes path through a temporary file beside it, so that
-// a failure leaves no half-written file.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
+// writeFileAtomic writes path, with permissions perm, through a temporary
+// file beside it, so that a failure leaves no half-written file.
+func writeFileAtomic(path string, perm os.FileMode, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -79,7 +79,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(perm); err != nil {
 		tmp.Close()
 		return err
 	}
