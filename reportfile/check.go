@@ -48,16 +48,17 @@ func CheckPath(ctx context.Context, path string, limit int) (*FileCheck, error) 
 	if err != nil {
 		return RejectedCheck(path, Unreadable(path, err), limit), nil
 	}
-	return CheckBytes(ctx, path, data, limit)
+	return CheckBytes(ctx, path, data, limit, nil)
 }
 
 // CheckBytes checks a file's bytes with the rules ingest applies, row by
 // row, and lists at most limit errors and limit warnings (0: all). It
-// writes nothing. It returns an error only when ctx ends.
-func CheckBytes(ctx context.Context, name string, data []byte, limit int) (*FileCheck, error) {
+// writes nothing, and reports how far it has read to progress (nil:
+// not at all). It returns an error only when ctx ends.
+func CheckBytes(ctx context.Context, name string, data []byte, limit int, progress func(Progress)) (*FileCheck, error) {
 	f := Open(name, data)
 	var c *FileCheck
-	res, err := f.Check(ctx, Options{NewSink: func() (Sink, error) {
+	res, err := f.Check(ctx, Options{Progress: progress, NewSink: func() (Sink, error) {
 		// A workbook read again from its start begins a new list.
 		c = newFileCheck(name, limit)
 		return c, nil

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Formats of a report file.
@@ -83,9 +84,21 @@ type Sink interface {
 	Warning(p *Problem)
 }
 
+// Progress is how far Check has read a file.
+type Progress struct {
+	Rows int // non-blank rows read so far
+	// Fraction of the file read so far, from 0 to 1 (of a CSV's text, of
+	// a workbook's sheet); -1 when not known (a workbook read by
+	// excelize).
+	Fraction float64
+}
+
 // Options say what Check does with the rows.
 type Options struct {
 	Encode Encoder // nil: valid rows are only counted
+	// Progress, if set, is called after each batch of rows, in file
+	// order, on the goroutine that calls the sink.
+	Progress func(Progress)
 	// NewSink returns the sink of the rows. It is called before the
 	// first row, and again when a workbook the fast reader cannot finish
 	// is read again from its start with excelize: the rows given to the
@@ -175,6 +188,19 @@ func (f *File) Check(ctx context.Context, opt Options) (*Result, error) {
 			return nil, err
 		}
 		st := newFileState(f.Name, lay, sink, rowsHint)
+		if opt.Progress != nil {
+			ps := &progressSource{rowSource: src}
+			src = ps
+			st.progress = func() {
+				p := Progress{Rows: st.res.RowsRead, Fraction: -1}
+				if total := ps.total.Load(); total > 0 {
+					p.Fraction = float64(ps.done.Load()) / float64(total)
+				} else if total == 0 {
+					p.Fraction = 1
+				}
+				opt.Progress(p)
+			}
+		}
 		err = validateAll(ctx, src, func() *validator {
 			v := newValidator(f.Name, lay)
 			v.xlsx = xs
@@ -209,6 +235,22 @@ type fileState struct {
 	sink        Sink
 	res         Result
 	blankWarned map[int]bool // columns without header already warned about
+	progress    func()       // reports how far the file is read, or nil
+}
+
+// progressSource notes, on the reader's goroutine, how far its source
+// has read, for the sink's goroutine to report.
+type progressSource struct {
+	rowSource
+	done, total atomic.Int64
+}
+
+func (p *progressSource) next(dst []rawRow, n int) ([]rawRow, error) {
+	dst, err := p.rowSource.next(dst, n)
+	done, total := p.rowSource.progress()
+	p.done.Store(done)
+	p.total.Store(total)
+	return dst, err
 }
 
 func newFileState(file string, lay *layout, sink Sink, rowsHint int) *fileState {
@@ -279,6 +321,9 @@ func (st *fileState) batch(b *batchOut) error {
 		st.sink.Quarantine(&QuarantinedRow{Row: r.row, Errs: r.errs, cells: r.cells, lay: st.lay})
 	}
 	flush()
+	if st.progress != nil {
+		st.progress()
+	}
 	return nil
 }
 

@@ -33,7 +33,7 @@ func TestTemplateFilledIsValid(t *testing.T) {
 			if len(rows) < len(kensho.Prefectures.Codes) {
 				t.Fatalf("only %d rows filled", len(rows))
 			}
-			c, err := CheckBytes(context.Background(), "filled.xlsx", filled, 0)
+			c, err := CheckBytes(context.Background(), "filled.xlsx", filled, 0, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +115,7 @@ func TestTemplateCSV(t *testing.T) {
 		if !bytes.HasPrefix(b.Bytes(), bomUTF8) || !bytes.HasSuffix(b.Bytes(), []byte("\r\n")) {
 			t.Errorf("%s: no BOM or CRLF: %q", lang, b.String())
 		}
-		c, err := CheckBytes(context.Background(), "form.csv", b.Bytes(), 0)
+		c, err := CheckBytes(context.Background(), "form.csv", b.Bytes(), 0, nil)
 		if err != nil || c.Status != StatusValid || c.Warnings != 0 {
 			t.Errorf("%s: %+v, %v", lang, c, err)
 		}

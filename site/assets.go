@@ -11,14 +11,14 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed assets/style.css assets/site.js assets/favicon.svg
+//go:embed assets/style.css assets/site.js assets/favicon.svg assets/check.js assets/check.css
 var assetFS embed.FS
 
 //go:embed content/*.md
 var contentFS embed.FS
 
 // pageKinds are the templates of the page kinds, each defining "content".
-var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about"}
+var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about", "check"}
 
 var funcs = template.FuncMap{
 	"t":  T,
