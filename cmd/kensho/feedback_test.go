@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kensho-jp/kensho"
@@ -23,29 +24,53 @@ import (
 )
 
 // feedbackDB ingests the synthetic sample and ingest's file of mistakes
-// (operator M-0009, FY2024) and anonymizes it: a restricted database and
-// its release.
+// (operator M-0009, FY2024) and anonymizes it, once per test binary: a
+// restricted database (opened read-only) and its release.
 func feedbackDB(t *testing.T) (string, *sql.DB, *kensho.Release) {
 	t.Helper()
-	dir := t.TempDir()
+	feedbackOnce.Do(func() { feedbackFix.path, feedbackFix.db, feedbackFix.rel, feedbackFix.err = makeFeedbackDB(t) })
+	if feedbackFix.err != nil {
+		t.Fatal(feedbackFix.err)
+	}
+	return feedbackFix.path, feedbackFix.db, feedbackFix.rel
+}
+
+var (
+	feedbackOnce sync.Once
+	feedbackFix  struct {
+		path string
+		db   *sql.DB
+		rel  *kensho.Release
+		err  error
+	}
+)
+
+func makeFeedbackDB(t *testing.T) (string, *sql.DB, *kensho.Release, error) {
+	dir, err := os.MkdirTemp("", "kensho-feedback-")
+	if err != nil {
+		return "", nil, nil, err
+	}
 	path := filepath.Join(dir, "kensho.duckdb")
 	if _, stderr, err := runKensho(t, "ingest", "--db", path, testInput(t), "../../ingest/testdata/mistakes.csv"); err != nil {
-		t.Fatalf("ingest: %v\n%s", err, stderr)
+		return "", nil, nil, fmt.Errorf("ingest: %v\n%s", err, stderr)
 	}
 	if _, stderr, err := runKensho(t, "anonymize", "--db", path, "--report", filepath.Join(dir, "reports"), "--release-version", "test"); err != nil {
-		t.Fatalf("anonymize: %v\n%s", err, stderr)
+		return "", nil, nil, fmt.Errorf("anonymize: %v\n%s", err, stderr)
 	}
 	rel, err := anonymize.LoadRelease(context.Background(), anonymize.ReleasePath(path))
 	if err != nil {
-		t.Fatal(err)
+		return "", nil, nil, err
 	}
 	db, err := duck.Open(context.Background(), path, duck.Options{ReadOnly: true})
 	if err != nil {
-		t.Fatal(err)
+		return "", nil, nil, err
 	}
-	t.Cleanup(func() { db.Close() })
-	return path, db, rel
+	feedbackCleanup = func() { db.Close(); os.RemoveAll(dir) }
+	return path, db, rel, nil
 }
+
+// feedbackCleanup removes the feedback database (TestMain calls it).
+var feedbackCleanup = func() {}
 
 // TestFeedbackFigures: for every operator of the latest year, every number
 // in its report (both languages) is accounted for: the operator's own
@@ -117,10 +142,11 @@ type figureChecker struct {
 	rel                   *kensho.Release
 	labels                map[string]bool // every label a table row may have, in both languages
 	own, national, shares int
+	owned                 map[string]float64 // own figures already computed (both languages show them)
 }
 
 func newFigureChecker(t *testing.T, db *sql.DB, rel *kensho.Release) *figureChecker {
-	c := &figureChecker{t: t, db: db, rel: rel, labels: map[string]bool{}}
+	c := &figureChecker{t: t, db: db, rel: rel, labels: map[string]bool{}, owned: map[string]float64{}}
 	for _, l := range []*kensho.CodeList{kensho.Causes, kensho.Services, kensho.EquipmentCodes, kensho.DurationBands, kensho.UsersBands} {
 		for _, code := range l.Codes {
 			c.labels[code.Text.Ja], c.labels[code.Text.En] = true, true
@@ -252,6 +278,16 @@ func (c *figureChecker) checkFigure(op string, year int, lang string, n *html.No
 // ownFigure recomputes one of the operator's figures from the restricted
 // database.
 func (c *figureChecker) ownFigure(op string, year int, measure, dim, key string) float64 {
+	k := strings.Join([]string{op, strconv.Itoa(year), measure, dim, key}, "|")
+	if v, ok := c.owned[k]; ok {
+		return v
+	}
+	v := c.computeOwn(op, year, measure, dim, key)
+	c.owned[k] = v
+	return v
+}
+
+func (c *figureChecker) computeOwn(op string, year int, measure, dim, key string) float64 {
 	t := c.t
 	where := "operator_id = ? AND fiscal_year = ?"
 	args := []any{op, year}
