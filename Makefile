@@ -5,10 +5,15 @@ GO      ?= go
 BIN     := bin/kensho
 DB      ?= .build/kensho.duckdb
 
-.PHONY: run build test bench data serve clean npm report-pdf
+.PHONY: run build test bench data serve clean npm wasm report-pdf
 
-build: npm
+build: npm wasm
 	$(GO) build -o $(BIN) ./cmd/kensho
+
+# The check page's WebAssembly (package reportfile for the browser), packed for
+# the site; it prints its size. Go's build cache makes a rebuild cheap.
+wasm:
+	$(GO) run ./internal/wasmbundle -out bin/check
 
 # ECharts is installed from npm (pinned in package-lock.json) and copied into the site.
 npm: node_modules/echarts/dist/echarts.min.js
@@ -23,7 +28,7 @@ run: build
 serve: build
 	$(BIN) serve public
 
-test: npm
+test: npm wasm
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 

@@ -14,7 +14,11 @@ type InputColumn struct {
 	// Identifier: names or contacts an operator, or is free text; never
 	// published in any form.
 	Identifier bool
-	Rule       string
+	Rule       string // the rule, for the data dictionary
+	// HintJa and HintEn tell the person filling in the form what to
+	// write (the report template's input messages); at most 255
+	// characters, Excel's limit.
+	HintJa, HintEn string
 }
 
 // InputColumns lists the columns of the report in the order of the spec.
@@ -33,6 +37,7 @@ func mustColumns() []InputColumn {
 			No: r["no"], Field: r["field"], HeaderJa: r["header_ja"], Type: r["type"],
 			Required: r["required"] == "true", SimplifiedMayBeEmpty: r["simplified_may_be_empty"] == "true",
 			Identifier: r["identifier"] == "true", Rule: r["rule_en"],
+			HintJa: r["hint_ja"], HintEn: r["hint_en"],
 		}
 		for _, key := range []string{cols[i].Field, cols[i].HeaderJa} {
 			columnIndex[NormalizeKey(key)] = i

@@ -11,14 +11,14 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed assets/style.css assets/site.js assets/favicon.svg
+//go:embed assets/style.css assets/site.js assets/favicon.svg assets/check.js assets/check.css
 var assetFS embed.FS
 
 //go:embed content/*.md
 var contentFS embed.FS
 
 // pageKinds are the templates of the page kinds, each defining "content".
-var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about"}
+var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about", "check"}
 
 var funcs = template.FuncMap{
 	"t":  T,
@@ -49,7 +49,7 @@ var funcs = template.FuncMap{
 
 // parseTemplates parses the layout with each page kind.
 func parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("site").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("site").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/operators.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}

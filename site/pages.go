@@ -69,6 +69,7 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 		dv.Micro = append(dv.Micro, dictRow{Name: c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
 	}
 	p.Downloads = dv
+	p.Operators = r.operatorsView(p)
 	p.JSONLD = jsonLD(r.rel, lang, T(lang, "site.title"), T(lang, "site.subtitle"), dist)
 	return r.emit(p, "downloads")
 }

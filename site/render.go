@@ -38,6 +38,7 @@ type renderer struct {
 	// awaitRecords waits until the record-level files are written (see
 	// Options.Records) and says whether they were.
 	awaitRecords func() error
+	checkBundle  string // the browser check's WebAssembly bundle (Options.CheckBundle)
 }
 
 func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string) (*renderer, error) {
@@ -74,6 +75,9 @@ func (r *renderer) run() error {
 	for _, step := range []func() error{
 		r.writeAssets,
 		r.writeTables,
+		r.writeForms,
+		r.writeCheckAssets,
+		inEachLang(r.writeCheckPage),
 		inEachLang(r.writePages),
 		r.writeMarker,
 		r.awaitRecords,
@@ -229,9 +233,16 @@ type page struct {
 	Years     []yearLink
 	Partial   string
 	Downloads *downloadsView
-	Method    *methodView
-	About     *aboutView
-	Release   *kensho.Release
+	Operators *operatorsView
+	Check     *checkView
+	// CSP, Styles and Scripts are what a page needs beyond the site's own
+	// (the check page: its policy, its stylesheet and its scripts).
+	CSP     string
+	Styles  []string
+	Scripts []string
+	Method  *methodView
+	About   *aboutView
+	Release *kensho.Release
 }
 
 // T is the fixed text key in the page's language.
@@ -306,6 +317,7 @@ func (r *renderer) emit(p *page, kind string) error {
 	if p.HasCharts {
 		assets = append(assets, "assets/echarts.min.js", "assets/site.js")
 	}
+	assets = append(append(assets, p.Styles...), p.Scripts...)
 	r.pages[p.File] = assets
 	return r.write(p.File, buf.Bytes())
 }

@@ -40,6 +40,10 @@ type Options struct {
 	// files, and waits for it before it hashes the downloads; a failed
 	// render cancels its context. Nil means the caller has written them.
 	Records func(ctx context.Context, dataDir string) error
+	// CheckBundle is the directory of the browser check's WebAssembly
+	// bundle (internal/wasmbundle); "" searches upward from the working
+	// directory for bin/check.
+	CheckBundle string
 }
 
 // Stats describes a rendered site.
@@ -115,10 +119,15 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	bundle, err := FindCheckBundle(opt.CheckBundle)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
 	r, err := newRenderer(ctx, rel, dir, js)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
+	r.checkBundle = bundle
 	var recErr error
 	recDone := make(chan struct{})
 	go func() {

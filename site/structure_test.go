@@ -121,7 +121,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	fixtureOnly(t)
 	var want []string
 	for _, slug := range []string{"", "causes/", "services/", "equipment/", "regions/", "impact/", "serious/", "disasters/", "trends/",
-		"report/", "downloads/", "methodology/", "about/"} {
+		"report/", "downloads/", "methodology/", "about/", "check/"} {
 		want = append(want, slug+"index.html")
 	}
 	for _, y := range fixtureYears {

@@ -59,6 +59,7 @@ day of the latest fiscal quarter in the data — never to the clock.`,
 		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "memory budget of the build, e.g. 4GB: DuckDB gets 3/4 and spills to --temp-dir beyond it, Go's heap the rest (at most 1GiB); default: DuckDB's own limit, 80% of RAM")
 		fs.StringVar(&cfg.TempDir, "temp-dir", "", "where DuckDB spills (default: beside --db)")
 		fs.StringVar(&cfg.EChartsJS, "echarts", "", "path to echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		fs.StringVar(&cfg.CheckBundle, "check-bundle", "", "`DIR` of the check page's WebAssembly bundle (default: bin/check found upward from here; make build writes it)")
 		fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object on stdout: rows, accidents, withheld_fiscal_years, cells, stage times")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			cfg.In = append(cfg.In, args...)
@@ -77,6 +78,7 @@ type buildConfig struct {
 	MemoryLimit string
 	TempDir     string
 	EChartsJS   string
+	CheckBundle string
 	JSON        bool
 }
 
@@ -129,6 +131,11 @@ func (c *buildConfig) validate() error {
 	}
 	if inside {
 		return usagef("build: --db %s lies inside --out %s; the restricted database must never be published", c.DB, c.Out)
+	}
+	// The site stage needs the check page's bundle: say so before the
+	// other stages run.
+	if _, err := site.FindCheckBundle(c.CheckBundle); err != nil {
+		return err
 	}
 	if c.Date != "" {
 		if _, err := time.Parse("2006-01-02", c.Date); err != nil {
@@ -365,7 +372,7 @@ func (b *builder) site(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("site: %w", err)
 	}
 	b.staging = staging
-	st, err := site.Render(ctx, b.release, staging, site.Options{EChartsJS: b.cfg.EChartsJS, Records: exportRecords(b.cfg.DB)})
+	st, err := site.Render(ctx, b.release, staging, site.Options{EChartsJS: b.cfg.EChartsJS, CheckBundle: b.cfg.CheckBundle, Records: exportRecords(b.cfg.DB)})
 	if err != nil {
 		return "", err
 	}
@@ -375,7 +382,8 @@ func (b *builder) site(ctx context.Context) (string, error) {
 	}
 	b.staging = ""
 	b.summary.Pages = st.Pages
-	return fmt.Sprintf("%d pages, %.1f MB", st.Pages, float64(st.Bytes)/1e6), nil
+	return fmt.Sprintf("%d pages, %.1f MB; the check page and its WebAssembly weigh %.1f MB gzip", st.Pages, float64(st.Bytes)/1e6,
+		float64(st.Weight(site.CheckPageSlug+"/index.html"))/1e6), nil
 }
 
 // newRelease assembles what the site may show from the protected tables;

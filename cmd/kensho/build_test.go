@@ -38,6 +38,7 @@ func TestMain(m *testing.M) {
 	if inputDir != "" {
 		os.RemoveAll(inputDir)
 	}
+	feedbackCleanup()
 	os.Exit(code)
 }
 

@@ -16,7 +16,7 @@ import (
 var siteCmd = &command{
 	Name:    "site",
 	Summary: "render the public bilingual site from the release database",
-	Usage:   "kensho site [--db PATH] --out DIR [--echarts PATH]",
+	Usage:   "kensho site [--db PATH] --out DIR [--echarts PATH] [--check-bundle DIR]",
 	Help: `
 Renders the static bilingual (日本語 / English) site from the release
 database that 'kensho anonymize' wrote beside --db (kensho.duckdb →
@@ -37,7 +37,13 @@ ECharts comes from npm (node_modules/echarts, pinned in package-lock.json;
 'make build' installs it) and is copied into the site: no page loads
 anything from another host, and the site works from file:// and from any
 sub-path. The command prints the weight of the overview page (HTML,
-scripts and CSS, gzip).`,
+scripts and CSS, gzip).
+
+The page check/ (報告ファイルの事前チェック) lets an operator check a report
+file in the browser with the rules of kensho check: package reportfile
+compiled to WebAssembly, which 'make build' packs into bin/check
+(internal/wasmbundle) and the site copies; the file never leaves the
+reader's computer. The command prints the check page's weight too.`,
 	Examples: `  # Render the site after 'kensho anonymize --db kensho.duckdb'
   kensho site --db kensho.duckdb --out public
 
@@ -48,6 +54,7 @@ scripts and CSS, gzip).`,
 		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`; the release database beside it is read")
 		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
 		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		fs.StringVar(&cfg.CheckBundle, "check-bundle", "", "`DIR` of the check page's WebAssembly bundle (default: bin/check found upward from here; make build writes it)")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if len(args) > 0 {
 				return usagef("site: unexpected argument %q (the output directory is --out DIR)", args[0])
@@ -61,13 +68,17 @@ scripts and CSS, gzip).`,
 }
 
 type siteConfig struct {
-	DB        string
-	Out       string
-	EChartsJS string
+	DB          string
+	Out         string
+	EChartsJS   string
+	CheckBundle string
 }
 
 func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 	if err := site.CheckOut(cfg.Out); err != nil {
+		return err
+	}
+	if _, err := site.FindCheckBundle(cfg.CheckBundle); err != nil {
 		return err
 	}
 	if _, err := site.FindECharts(cfg.EChartsJS); err != nil {
@@ -102,7 +113,7 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 			os.RemoveAll(staging)
 		}
 	}()
-	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS, Records: exportRecords(cfg.DB)})
+	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS, CheckBundle: cfg.CheckBundle, Records: exportRecords(cfg.DB)})
 	if err != nil {
 		return err
 	}
@@ -111,8 +122,10 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 	}
 	published = true
 	w := st.Weight("index.html")
-	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB)\n",
-		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10)
+	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB); "+
+		"the check page with its WebAssembly %.1f MB gzip\n",
+		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10,
+		float64(st.Weight(site.CheckPageSlug+"/index.html"))/1e6)
 	return nil
 }
 

@@ -1,9 +1,10 @@
-package ingest
+package reportfile
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -34,6 +35,29 @@ type xlsxSource struct {
 	lay     *layout
 	kinds   []cellKind // file column -> how to read its raw value
 	pending []rawRow
+	// How much of the sheet's XML the fast scanner has read, of how much.
+	partRead countingReader
+	partSize int64
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// progress is how much of the sheet has been read; excelize does not say.
+func (s *xlsxSource) progress() (done, total int64) {
+	if s.fast == nil {
+		return 0, -1
+	}
+	return s.partRead.n, s.partSize
 }
 
 // cellKind says how a raw XLSX value of a column becomes text.
@@ -48,9 +72,9 @@ const (
 // openXLSX opens a workbook, picks the sheet 報告 (else the first), finds
 // the header row below any title block and returns the layout and rows.
 // It uses the fast scanner unless slow is set or the workbook is not plain.
-func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string, *fileProblem) {
-	notSheet := func(ja, en string) *fileProblem {
-		return &fileProblem{code: CodeNotSpreadsheet, msg: newMessage(CodeNotSpreadsheet, "file", file,
+func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string, *Problem) {
+	notSheet := func(ja, en string) *Problem {
+		return &Problem{Code: CodeNotSpreadsheet, Msg: newMessage(CodeNotSpreadsheet, "file", file,
 			"detail_ja", ja, "detail_en", en)}
 	}
 	if bytes.HasPrefix(data, oleMagic) {
@@ -64,7 +88,9 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 			rc, err := wb.part.Open()
 			if err == nil {
 				sheet = wb.sheet
-				src = &xlsxSource{fast: newSheetScanner(rc, wb.shared), closeFn: rc.Close}
+				src = &xlsxSource{closeFn: rc.Close, partSize: int64(wb.part.UncompressedSize64)}
+				src.fast = newSheetScanner(&src.partRead, wb.shared)
+				src.partRead.r = rc
 			}
 		}
 	}
@@ -119,7 +145,7 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 	h := findHeader(cells)
 	if h < 0 {
 		src.close()
-		return nil, nil, "", &fileProblem{code: CodeNoHeader, msg: newMessage(CodeNoHeader, "file", file)}
+		return nil, nil, "", &Problem{Code: CodeNoHeader, Msg: newMessage(CodeNoHeader, "file", file)}
 	}
 	lay, p := newLayout(file, prefix[h].row, cells[h])
 	if p != nil {

@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"context"
@@ -26,6 +26,9 @@ type rawRow struct {
 type rowSource interface {
 	// next appends up to n rows to dst; it returns dst unchanged at the end.
 	next(dst []rawRow, n int) ([]rawRow, error)
+	// progress says how many of the file's bytes next has read, of how
+	// many (total -1 when not known).
+	progress() (done, total int64)
 }
 
 // batchSize rows are validated together: large enough that handing a
@@ -163,7 +166,9 @@ func (v *validator) batch(rows []rawRow) *batchOut {
 		}
 		res.rec = r.rec
 		if len(res.errs) == 0 {
-			out.acc = appendAccident(out.acc, &v.scratch, res.row)
+			if v.encode != nil {
+				out.acc = v.encode(out.acc, &v.scratch, res.row)
+			}
 			out.ends = append(out.ends, len(out.acc))
 			if r.split {
 				res.cells = cells
@@ -192,9 +197,9 @@ func (v *validator) unclosedQuote(rowNo int, cells []string, at int) rowResult {
 	if at >= 0 && at < len(cells) {
 		value = cells[at]
 	}
-	return rowResult{row: rowNo, cells: cells, errs: []problem{{
-		row: rowNo, col: at, column: v.lay.header(at), value: value, code: CodeUnclosedQuote,
-		msg: newMessage(CodeUnclosedQuote),
+	return rowResult{row: rowNo, cells: cells, errs: []Problem{{
+		Row: rowNo, Col: at, Column: v.lay.header(at), Value: value, Code: CodeUnclosedQuote,
+		Msg: newMessage(CodeUnclosedQuote),
 	}}}
 }
 
@@ -206,7 +211,7 @@ type csvSource struct {
 
 // openCSV finds the header of a CSV text and returns the layout and the
 // rows after it.
-func openCSV(file, text string) (*layout, *csvSource, *fileProblem) {
+func openCSV(file, text string) (*layout, *csvSource, *Problem) {
 	sc := &csvScanner{text: text}
 	var rows []rawRow
 	var cells [][]string
@@ -228,13 +233,17 @@ func openCSV(file, text string) (*layout, *csvSource, *fileProblem) {
 	}
 	h := findHeader(cells)
 	if h < 0 {
-		return nil, nil, &fileProblem{code: CodeNoHeader, msg: newMessage(CodeNoHeader, "file", file)}
+		return nil, nil, &Problem{Code: CodeNoHeader, Msg: newMessage(CodeNoHeader, "file", file)}
 	}
 	lay, p := newLayout(file, rows[h].row, cells[h])
 	if p != nil {
 		return nil, nil, p
 	}
 	return lay, &csvSource{sc: sc, pending: rows[h+1:]}, nil
+}
+
+func (s *csvSource) progress() (done, total int64) {
+	return int64(min(s.sc.pos, len(s.sc.text))), int64(len(s.sc.text))
 }
 
 // rowsHint estimates how many rows the text holds from the length of the
