@@ -25,7 +25,7 @@ import (
 var buildCmd = &command{
 	Name:    "build",
 	Summary: "run the whole pipeline: ingest, anonymize, analytics, protect, site",
-	Usage:   "kensho build --in PATH... --out DIR [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD]",
+	Usage:   "kensho build [--in] PATH... --out DIR [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD] [--base-url URL]",
 	Help: `
 Runs every stage in order — ingest → anonymize (de-identify) → analytics →
 anonymize (protect and audit) → site — printing one line per stage and a
@@ -43,8 +43,9 @@ created readable by its owner only and may not lie inside --out. Nothing in
 The same inputs, configuration, version and date give a byte-identical
 --out. The release date defaults to $SOURCE_DATE_EPOCH, else to the last
 day of the latest fiscal quarter in the data — never to the clock.`,
-	Examples: `  # Build the public site from the sample data
+	Examples: `  # Build the public site from the sample data (the two lines do the same)
   kensho build --in data --out public
+  kensho build data --out public
 
   # Two directories of submissions, a stricter configuration, a named release
   kensho build --in 2024q1 --in 2024q2 --out public --config sdc.json --release-version 2025.1`,
