@@ -119,9 +119,6 @@ const chartsDrawn = `(() => {
 // testdata/artifacts/.
 func TestBrowser(t *testing.T) {
 	exe := chromiumPath(t)
-	if !realECharts && *external == "" {
-		t.Skip("ECharts is not installed (run make npm)")
-	}
 	srv := httptest.NewServer(site.Handler(siteDir)) // loopback only
 	defer srv.Close()
 	base, _ := url.Parse(srv.URL)

@@ -537,9 +537,6 @@ func TestWeight(t *testing.T) {
 	fixtureOnly(t)
 	w := siteStats.Weight("index.html")
 	t.Logf("overview weight (HTML + scripts + CSS, gzip): %d bytes (%.1f KB); target %d KB", w, float64(w)/1024, site.OverviewWeightTarget>>10)
-	if !realECharts {
-		t.Skip("ECharts is not installed (run make npm); the weight without it means nothing")
-	}
 	if w <= 0 || w > site.OverviewWeightTarget {
 		t.Errorf("overview weighs %d bytes gzip, want ≤ %d", w, site.OverviewWeightTarget)
 	}

@@ -59,7 +59,7 @@ day of the latest fiscal quarter in the data — never to the clock.`,
 		fs.StringVar(&cfg.Date, "release-date", "", "release date `YYYY-MM-DD` shown on the site")
 		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "memory budget of the build, e.g. 4GB: DuckDB gets 3/4 and spills to --temp-dir beyond it, Go's heap the rest (at most 1GiB); default: DuckDB's own limit, 80% of RAM")
 		fs.StringVar(&cfg.TempDir, "temp-dir", "", "where DuckDB spills (default: beside --db)")
-		fs.StringVar(&cfg.EChartsJS, "echarts", "", "path to echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of an echarts.min.js to serve instead of the ECharts built into kensho")
 		fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object on stdout: rows, accidents, withheld_fiscal_years, cells, stage times")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			cfg.In = append(cfg.In, args...)

@@ -33,10 +33,10 @@ It is rendered into a temporary directory beside DIR and replaces DIR with
 one rename at the end, so DIR is never half-written. A DIR that exists and
 was not made by kensho is refused, not overwritten.
 
-ECharts comes from npm (node_modules/echarts, pinned in package-lock.json;
-'make build' installs it) and is copied into the site: no page loads
-anything from another host, and the site works from file:// and from any
-sub-path. The command prints the weight of the overview page (HTML,
+ECharts is built into kensho (the file npm installs for the version that
+package-lock.json pins) and is copied into the site: no page loads anything
+from another host, and the site works from file:// and from any sub-path.
+--echarts serves another echarts.min.js instead. The command prints the weight of the overview page (HTML,
 scripts and CSS, gzip).`,
 	Examples: `  # Render the site after 'kensho anonymize --db kensho.duckdb'
   kensho site --db kensho.duckdb --out public
@@ -47,7 +47,7 @@ scripts and CSS, gzip).`,
 		var cfg siteConfig
 		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`; the release database beside it is read")
 		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
-		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of an echarts.min.js to serve instead of the ECharts built into kensho")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if len(args) > 0 {
 				return usagef("site: unexpected argument %q (the output directory is --out DIR)", args[0])
