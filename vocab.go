@@ -145,10 +145,14 @@ var (
 	EURootCauses      = mustList("eu_root_causes")
 	EquipmentCodes    = mustList("equipment")
 	EquipmentClasses  = mustList("equipment_classes")
-	Regions           = mustList("regions")
-	Prefectures       = mustPrefectures()
-	DurationBands     = mustList("duration_bands")
-	UsersBands        = mustList("users_bands")
+	// MinistryEquipmentClasses are the classes of failed equipment of the
+	// ministry's annual statistics, as far as kensho could establish them
+	// (codes/README.md); codes/equipment.csv maps each equipment to one.
+	MinistryEquipmentClasses = mustList("ministry_equipment_classes")
+	Regions                  = mustList("regions")
+	Prefectures              = mustPrefectures()
+	DurationBands            = mustList("duration_bands")
+	UsersBands               = mustList("users_bands")
 )
 
 // ListByName returns a code list by the name of the dimension it codes, as
@@ -176,6 +180,8 @@ func ListByName(dim string) *CodeList {
 		return EquipmentCodes
 	case "equipment_class":
 		return EquipmentClasses
+	case "ministry_equipment_class":
+		return MinistryEquipmentClasses
 	case "region":
 		return Regions
 	case "duration_band":

@@ -286,3 +286,34 @@ func TestSQLEnum(t *testing.T) {
 		t.Errorf("Forms.SQLEnum() = %s, Services starts with %s", Forms.SQLEnum(), Services.Codes[0].Code)
 	}
 }
+
+// TestRollups: codes/hierarchy.csv declares every hierarchy of the code
+// lists, each pointing at a list that holds every code named.
+func TestRollups(t *testing.T) {
+	var got []string
+	for _, r := range Rollups {
+		got = append(got, r.Base+"."+r.Column+" → "+r.Dim)
+	}
+	want := []string{
+		"cause.group → cause_group", "cause.eu_root_cause → eu_root_cause", "service.category → service_category",
+		"equipment.class → equipment_class", "equipment.ministry_class → ministry_equipment_class",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Rollups (-want +got):\n%s", diff)
+	}
+	ministry := Rollup{Dim: "ministry_equipment_class", Base: "equipment", Column: "ministry_class"}
+	for code, want := range map[string]string{"fibre": "transmission_line", "router": "switching_transmission", "radio_base": "access", "hvac": "other", "power": "power"} {
+		if got := ministry.Parent(code); got != want {
+			t.Errorf("the ministry's class of %s = %s, want %s", code, got, want)
+		}
+	}
+	for _, bad := range []Rollup{
+		{Dim: "ministry_equipment_class", Base: "equipment", Column: "class"}, // names codes of another list
+		{Dim: "ministry_equipment_class", Base: "equipment", Column: "nope"},
+		{Dim: "fiscal_year", Base: "equipment", Column: "class"},
+	} {
+		if err := bad.check(); err == nil {
+			t.Errorf("%+v passed the check", bad)
+		}
+	}
+}

@@ -26,6 +26,7 @@ var auditCoarse = []struct{ dim, base, attr string }{
 	{"eu_root_cause", "cause", "eu_root_cause"},
 	{"service_category", "service", "category"},
 	{"equipment_class", "equipment", "class"},
+	{"ministry_equipment_class", "equipment", "ministry_class"},
 }
 
 type aDim struct {

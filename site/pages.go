@@ -109,6 +109,7 @@ type methodView struct {
 	Duration   []bandRow
 	Users      []bandRow
 	Causes     []causeRow
+	Equipment  *equipmentView
 	Regions    []regionRow
 	Breaks     []breakRow
 	Risk       template.HTML
@@ -128,6 +129,21 @@ type thresholdRow struct{ From, Minutes, Users string }
 type bandRow struct{ Code, Label string }
 
 type causeRow struct{ Group, Code, Label, EU string }
+
+// equipmentView maps each kind of equipment to the classes it rolls up
+// into (codes/hierarchy.csv), and says what the ministry's classes hold.
+type equipmentView struct {
+	Heads    []string // one per rollup of equipment
+	Rows     []equipmentRow
+	Ministry []termRow // the ministry's classes and what each holds
+}
+
+type termRow struct{ Term, Meaning string }
+
+type equipmentRow struct {
+	Code, Label string
+	Classes     []string
+}
 
 type regionRow struct{ Label, Bureau, Prefectures string }
 
@@ -205,6 +221,7 @@ func (r *renderer) method(lang string) *methodView {
 			EU: kensho.EURootCauses.Label(c.Attr["eu_root_cause"], lang),
 		})
 	}
+	m.Equipment = equipmentClasses(lang)
 	for _, reg := range kensho.Regions.Codes {
 		var prefs []string
 		for _, p := range kensho.Prefectures.Codes {
@@ -222,6 +239,32 @@ func (r *renderer) method(lang string) *methodView {
 		m.Breaks = append(m.Breaks, breakRow{Year: fiscalYearLabel(strconv.Itoa(b.FiscalYear), lang), Text: b.Text.In(lang)})
 	}
 	return m
+}
+
+// equipmentClasses lays out the hierarchies of the equipment code list as
+// codes/hierarchy.csv declares them.
+func equipmentClasses(lang string) *equipmentView {
+	var ups []kensho.Rollup
+	for _, r := range kensho.Rollups {
+		if r.Base == "equipment" {
+			ups = append(ups, r)
+		}
+	}
+	v := &equipmentView{}
+	for _, r := range ups {
+		v.Heads = append(v.Heads, T(lang, "class."+r.Dim))
+	}
+	for _, c := range kensho.EquipmentCodes.Codes {
+		row := equipmentRow{Code: c.Code, Label: c.Text.In(lang)}
+		for _, r := range ups {
+			row.Classes = append(row.Classes, kensho.ListByName(r.Dim).Label(r.Parent(c.Code), lang))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	for _, c := range kensho.MinistryEquipmentClasses.Codes {
+		v.Ministry = append(v.Ministry, termRow{Term: c.Text.In(lang), Meaning: kensho.Text{Ja: c.Attr["basis_ja"], En: c.Attr["basis_en"]}.In(lang)})
+	}
+	return v
 }
 
 func (r *renderer) writeMethodology(lang string) error {

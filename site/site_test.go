@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/site"
@@ -275,5 +276,36 @@ func BenchmarkRender(b *testing.B) {
 		if _, err := site.Render(ctx, rel, dir, site.Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEquipmentClasses: the methodology page maps every kind of equipment
+// to its class and to the ministry's, as codes/hierarchy.csv says.
+func TestEquipmentClasses(t *testing.T) {
+	d := parsePage(t, siteDir, "methodology/index.html")
+	tables := find(d.root, func(n *html.Node) bool { id, _ := attr(n, "id"); return id == "equipment-classes-table" })
+	if len(tables) != 1 {
+		t.Fatal("no table of equipment classes on the methodology page")
+	}
+	rows := tableRows(tables[0])
+	if len(rows) != len(kensho.EquipmentCodes.Codes)+1 {
+		t.Fatalf("%d rows, want a heading and one per equipment code (%d)", len(rows), len(kensho.EquipmentCodes.Codes))
+	}
+	want := map[string][]string{ // code → kensho's class, the ministry's class
+		"router": {"伝送設備", "伝送交換設備"},
+		"fibre":  {"伝送設備", "伝送路設備"},
+		"hvac":   {"電源・空調設備", "その他"},
+		"power":  {"電源・空調設備", "電源設備"},
+	}
+	for _, r := range rows[1:] {
+		if w, ok := want[r[1]]; ok {
+			if diff := cmp.Diff(w, r[2:]); diff != "" {
+				t.Errorf("%s: classes (-want +got):\n%s", r[1], diff)
+			}
+			delete(want, r[1])
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not listed: %v", want)
 	}
 }
