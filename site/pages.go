@@ -51,7 +51,7 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 		}
 		dv.Files = append(dv.Files, fr)
 		if f.SHA256 != "" {
-			dist = append(dist, map[string]any{"@type": "DataDownload", "name": f.What.In(lang), "encodingFormat": mediaType(f.Path), "contentUrl": fr.Href, "contentSize": strconv.FormatInt(f.Size, 10)})
+			dist = append(dist, map[string]any{"@type": "DataDownload", "name": f.What.In(lang), "encodingFormat": mediaType(f.Path), "contentUrl": r.siteURL(p, "data/"+f.Path), "contentSize": strconv.FormatInt(f.Size, 10)})
 		}
 	}
 	for _, t := range r.ordered {
@@ -63,13 +63,13 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 			Name: t.Name, Title: t.Title.In(lang), CSVHref: p.Root + "data/tables/" + t.Name + ".csv",
 			PageHref: p.LangRoot + pageFile(slug) + "#" + t.Name, PageLabel: T(lang, "page."+t.Page),
 		})
-		dist = append(dist, map[string]any{"@type": "DataDownload", "name": t.Title.In(lang), "encodingFormat": "text/csv", "contentUrl": p.Root + "data/tables/" + t.Name + ".csv"})
+		dist = append(dist, map[string]any{"@type": "DataDownload", "name": t.Title.In(lang), "encodingFormat": "text/csv", "contentUrl": r.siteURL(p, "data/tables/"+t.Name+".csv")})
 	}
 	for _, c := range r.rel.Microdata.Columns {
 		dv.Micro = append(dv.Micro, dictRow{Name: c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
 	}
 	p.Downloads = dv
-	p.JSONLD = jsonLD(r.rel, lang, T(lang, "site.title"), T(lang, "site.subtitle"), dist)
+	p.JSONLD = r.jsonLD(p, T(lang, "site.title"), T(lang, "site.subtitle"), dist)
 	return r.emit(p, "downloads")
 }
 
@@ -273,16 +273,25 @@ func (r *renderer) writeMethodology(lang string) error {
 	return r.emit(p, "methodology")
 }
 
-// aboutView is the about page: version, date, changelog.
+// aboutView is the about page: version, date, the releases and what each
+// changed.
 type aboutView struct {
 	Version, BuildDate string
-	Changelog          template.HTML
+	Releases           []releaseView
 	Years              string
+}
+
+type releaseView struct {
+	ID, Version, Date string
+	Changes           template.HTML
 }
 
 func (r *renderer) writeAbout(lang string) error {
 	p := r.newPage(lang, "about", "about", T(lang, "page.about"), T(lang, "lead.about"))
-	av := &aboutView{Version: r.rel.Version, BuildDate: r.rel.BuildDate, Changelog: markdown(changelog(lang), 3)}
+	av := &aboutView{Version: r.rel.Version, BuildDate: r.rel.BuildDate}
+	for _, n := range releaseNotes(r.rel) {
+		av.Releases = append(av.Releases, releaseView{ID: releaseAnchor(n.Version), Version: n.Version, Date: n.Date, Changes: markdown(n.Changes.In(lang), 3)})
+	}
 	if n := len(r.rel.FiscalYears); n > 0 {
 		av.Years = fiscalYearLabel(strconv.Itoa(r.rel.FiscalYears[0]), lang) + "–" + fiscalYearLabel(strconv.Itoa(r.rel.FiscalYears[n-1]), lang)
 	}

@@ -24,6 +24,7 @@ type renderer struct {
 	rel     *kensho.Release
 	dir     string
 	echarts string
+	base    string // the site's address, ending in /; "" for relative links only
 	marks   timeMarks
 	ordered []*kensho.StatTable // page order, then release order
 	byPage  map[string][]*kensho.StatTable
@@ -40,9 +41,9 @@ type renderer struct {
 	awaitRecords func() error
 }
 
-func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string) (*renderer, error) {
+func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts, base string) (*renderer, error) {
 	r := &renderer{
-		ctx: ctx, rel: rel, dir: dir, echarts: echarts, marks: newTimeMarks(rel),
+		ctx: ctx, rel: rel, dir: dir, echarts: echarts, base: base, marks: newTimeMarks(rel),
 		byPage: map[string][]*kensho.StatTable{}, idx: map[string]*index{},
 		written: map[string]int64{}, pages: map[string][]string{}, hashes: map[string]fileHash{},
 	}
@@ -75,6 +76,7 @@ func (r *renderer) run() error {
 		r.writeAssets,
 		r.writeTables,
 		inEachLang(r.writePages),
+		inEachLang(r.writeFeed),
 		r.writeMarker,
 		r.awaitRecords,
 		r.describeData,
@@ -217,6 +219,8 @@ type page struct {
 	Title           string
 	Lead            string
 	SwitchHref      string
+	FeedHref        string // the Atom feed of releases in the page's language
+	Canonical       string // the page's absolute address, when the site's is known
 	Nav             []navItem
 	JSONLD          template.JS
 	HasCharts       bool
@@ -281,6 +285,10 @@ func (r *renderer) newPage(lang, key, slug, title, lead string) *page {
 		Lang: lang, OtherLang: other, Key: key, File: file, Root: root,
 		LangRoot: root + langPrefix(lang), Title: title, Lead: lead,
 		SwitchHref: root + langPrefix(other) + pageFile(slug), Release: r.rel,
+		FeedHref: root + langPrefix(lang) + feedFile,
+	}
+	if r.base != "" {
+		p.Canonical = r.base + strings.TrimSuffix(file, "index.html")
 	}
 	for _, k := range append(append([]string{}, topicPages...), "report", "downloads", "methodology", "about") {
 		s := k
@@ -524,13 +532,15 @@ func (r *renderer) datasetJSONLD(p *page, tables []*kensho.StatTable) template.J
 	for _, t := range tables {
 		dist = append(dist, map[string]any{
 			"@type": "DataDownload", "name": t.Title.In(p.Lang), "encodingFormat": "text/csv",
-			"contentUrl": p.Root + "data/tables/" + t.Name + ".csv",
+			"contentUrl": r.siteURL(p, "data/tables/"+t.Name+".csv"),
 		})
 	}
-	return jsonLD(r.rel, p.Lang, T(p.Lang, "site.title")+" — "+p.Title, p.Lead, dist)
+	return r.jsonLD(p, T(p.Lang, "site.title")+" — "+p.Title, p.Lead, dist)
 }
 
-func jsonLD(rel *kensho.Release, lang, name, desc string, dist []map[string]any) template.JS {
+// jsonLD describes page p as a schema.org Dataset with its downloads.
+func (r *renderer) jsonLD(p *page, name, desc string, dist []map[string]any) template.JS {
+	rel, lang := r.rel, p.Lang
 	d := map[string]any{
 		"@context": "https://schema.org", "@type": "Dataset",
 		"name": name, "description": desc, "inLanguage": lang,
@@ -547,6 +557,9 @@ func jsonLD(rel *kensho.Release, lang, name, desc string, dist []map[string]any)
 	}
 	if len(dist) > 0 {
 		d["distribution"] = dist
+	}
+	if p.Canonical != "" {
+		d["url"] = p.Canonical
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

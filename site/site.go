@@ -34,6 +34,11 @@ type Options struct {
 	// EChartsJS is the path of an echarts.min.js to serve instead of the
 	// copy embedded in kensho (see echarts.go); "" serves the embedded one.
 	EChartsJS string
+	// BaseURL is the site's public address (https://example.jp/stats/).
+	// When set, the schema.org descriptions, datapackage.json and the Atom
+	// feeds carry absolute URLs and every page names its canonical address;
+	// "" keeps every link relative, and the site works from any address.
+	BaseURL string
 	// Records writes the record-level files, data/microdata.csv and
 	// data/microdata.parquet, into dataDir (anonymize.ExportMicrodata).
 	// Render runs it while it renders the pages, which do not need those
@@ -113,9 +118,13 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
+	base, err := checkBaseURL(opt.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	r, err := newRenderer(ctx, rel, dir, js)
+	r, err := newRenderer(ctx, rel, dir, js, base)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}

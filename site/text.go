@@ -126,6 +126,7 @@ var ui = map[string]kensho.Text{
 	"file.datapackage": {Ja: "Frictionless Data Package v2 の記述", En: "Frictionless Data Package v2 descriptor"},
 	"file.sums":        {Ja: "全ファイルのSHA-256", En: "SHA-256 of every file"},
 	"file.table":       {Ja: "統計表 %s", En: "Table %s"},
+	"feed.title":       {Ja: "公表の履歴(Atom)", En: "Releases (Atom)"},
 
 	"class.equipment_class":          {Ja: "設備区分", En: "Equipment class"},
 	"class.ministry_equipment_class": {Ja: "総務省の設備区分", En: "The ministry's class"},

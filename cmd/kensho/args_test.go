@@ -81,6 +81,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 		// --out and --db are read after the files: the database may not lie inside the site.
 		{[]string{"build", "a.csv", "b.xlsx", "--out", out, "--db", filepath.Join(out, "k.duckdb")}, "lies inside --out"},
 		{[]string{"build", "--in", "a.csv", "--out", out, "b.xlsx", "--release-date", "tomorrow"}, `--release-date "tomorrow"`},
+		{[]string{"build", "a.csv", "--out", out, "--base-url", "example.jp"}, "--base-url"},
 		{[]string{"serve", empty, "--addr", "127.0.0.1:0"}, "no index.html"},
 		{[]string{"site", "--db", filepath.Join(dir, "none.duckdb"), "extra", "--out", out}, `unexpected argument "extra"`},
 		{[]string{"ingest", "--db", filepath.Join(dir, "i.duckdb"), "missing.csv", "--json", "--bogus"}, "bogus"},

@@ -60,6 +60,7 @@ day of the latest fiscal quarter in the data — never to the clock.`,
 		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "memory budget of the build, e.g. 4GB: DuckDB gets 3/4 and spills to --temp-dir beyond it, Go's heap the rest (at most 1GiB); default: DuckDB's own limit, 80% of RAM")
 		fs.StringVar(&cfg.TempDir, "temp-dir", "", "where DuckDB spills (default: beside --db)")
 		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of an echarts.min.js to serve instead of the ECharts built into kensho")
+		fs.StringVar(&cfg.BaseURL, "base-url", "", "the site's public `URL` (https://example.jp/stats/): schema.org descriptions, datapackage.json and the Atom feeds then carry absolute URLs; default: relative links only")
 		fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object on stdout: rows, accidents, withheld_fiscal_years, cells, stage times")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			cfg.In = append(cfg.In, args...)
@@ -78,6 +79,7 @@ type buildConfig struct {
 	MemoryLimit string
 	TempDir     string
 	EChartsJS   string
+	BaseURL     string
 	JSON        bool
 }
 
@@ -138,6 +140,9 @@ func (c *buildConfig) validate() error {
 	}
 	if _, err := splitMemory(c.MemoryLimit); err != nil {
 		return usagef("build: %v", err)
+	}
+	if err := site.CheckBaseURL(c.BaseURL); err != nil {
+		return usagef("build: --base-url: %v", err)
 	}
 	return nil
 }
@@ -366,7 +371,7 @@ func (b *builder) site(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("site: %w", err)
 	}
 	b.staging = staging
-	st, err := site.Render(ctx, b.release, staging, site.Options{EChartsJS: b.cfg.EChartsJS, Records: exportRecords(b.cfg.DB)})
+	st, err := site.Render(ctx, b.release, staging, site.Options{EChartsJS: b.cfg.EChartsJS, BaseURL: b.cfg.BaseURL, Records: exportRecords(b.cfg.DB)})
 	if err != nil {
 		return "", err
 	}

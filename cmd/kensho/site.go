@@ -16,7 +16,7 @@ import (
 var siteCmd = &command{
 	Name:    "site",
 	Summary: "render the public bilingual site from the release database",
-	Usage:   "kensho site [--db PATH] --out DIR [--echarts PATH]",
+	Usage:   "kensho site [--db PATH] --out DIR [--base-url URL] [--echarts PATH]",
 	Help: `
 Renders the static bilingual (日本語 / English) site from the release
 database that 'kensho anonymize' wrote beside --db (kensho.duckdb →
@@ -25,7 +25,13 @@ impact, serious accidents, natural disasters and trends pages, an annual
 report per fiscal year (printable on A4), the data, methodology and about
 pages, and the downloads in DIR/data/ (record-level CSV and Parquet, every
 table as CSV, all tables in tables.xlsx and in tables.parquet (one row per
-cell), dictionary.csv, datapackage.json, SHA256SUMS).
+cell), dictionary.csv, datapackage.json, SHA256SUMS), and an Atom feed of
+releases per language (feed.xml, en/feed.xml).
+
+Every link is relative, so the site works from any address and from
+file://. Give the site's public address with --base-url for the places
+that want absolute URLs: the schema.org descriptions in each page, the
+id and home of datapackage.json, and the feeds.
 
 The site reads only the release database, which holds nothing but what
 passed the disclosure control; the restricted database is never opened.
@@ -36,8 +42,10 @@ was not made by kensho is refused, not overwritten.
 ECharts is built into kensho (the file npm installs for the version that
 package-lock.json pins) and is copied into the site: no page loads anything
 from another host, and the site works from file:// and from any sub-path.
---echarts serves another echarts.min.js instead. The command prints the weight of the overview page (HTML,
-scripts and CSS, gzip).`,
+--echarts serves another echarts.min.js instead.
+
+The command prints the weight of the overview page (HTML, scripts and CSS,
+gzip).`,
 	Examples: `  # Render the site after 'kensho anonymize --db kensho.duckdb'
   kensho site --db kensho.duckdb --out public
 
@@ -47,6 +55,7 @@ scripts and CSS, gzip).`,
 		var cfg siteConfig
 		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`; the release database beside it is read")
 		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
+		fs.StringVar(&cfg.BaseURL, "base-url", "", "the site's public `URL` (https://example.jp/stats/): schema.org descriptions, datapackage.json and the Atom feeds then carry absolute URLs; default: relative links only")
 		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of an echarts.min.js to serve instead of the ECharts built into kensho")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if len(args) > 0 {
@@ -54,6 +63,9 @@ scripts and CSS, gzip).`,
 			}
 			if cfg.Out == "" {
 				return usagef("site: --out DIR is required")
+			}
+			if err := site.CheckBaseURL(cfg.BaseURL); err != nil {
+				return usagef("site: --base-url: %v", err)
 			}
 			return runSite(ctx, cfg, stdout)
 		}
@@ -64,6 +76,7 @@ type siteConfig struct {
 	DB        string
 	Out       string
 	EChartsJS string
+	BaseURL   string
 }
 
 func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
@@ -102,7 +115,7 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 			os.RemoveAll(staging)
 		}
 	}()
-	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS, Records: exportRecords(cfg.DB)})
+	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS, BaseURL: cfg.BaseURL, Records: exportRecords(cfg.DB)})
 	if err != nil {
 		return err
 	}
