@@ -9,7 +9,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed assets/style.css assets/site.js assets/favicon.svg
+//go:embed assets/style.css assets/site.js assets/favicon.svg assets/tools.css assets/dark.css assets/tools.js assets/explore.js
 var assetFS embed.FS
 
 //go:embed content/*.md
@@ -77,7 +77,7 @@ func changelog(lang string) string {
 // writeAssets copies the stylesheet, the chart script and ECharts (with its
 // licences, which the Apache License asks to travel with it).
 func (r *renderer) writeAssets() error {
-	for _, name := range []string{"style.css", "site.js", "favicon.svg"} {
+	for _, name := range []string{"style.css", "site.js", "favicon.svg", "tools.css", "dark.css", "tools.js", "explore.js"} {
 		b, err := assetFS.ReadFile("assets/" + name)
 		if err != nil {
 			return err

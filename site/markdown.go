@@ -126,7 +126,9 @@ func (siteRules) RegisterFuncs(reg gmrenderer.NodeRendererFuncRegisterer) {
 			caption, _ = v.(string)
 		}
 		w.WriteString(`<div class="table-wrap" role="region" tabindex="0" aria-label="` + template.HTMLEscapeString(caption) + `">` + "\n")
-		w.WriteString("<table>\n<caption>" + template.HTMLEscapeString(caption) + "</caption>\n")
+		// The caption repeats the heading above, or names the columns: for
+		// screen readers, not to be read twice on screen.
+		w.WriteString("<table>\n<caption class=\"visually-hidden\">" + template.HTMLEscapeString(caption) + "</caption>\n")
 		return ast.WalkContinue, nil
 	})
 }

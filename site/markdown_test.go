@@ -19,10 +19,10 @@ func TestMarkdown(t *testing.T) {
 		{"![a chart](https://example.com/x.png)", "<p>a chart</p>\n"},
 		{"", ""},
 		{"### 今回の処理\n\n| 表 | セル |\n|---|---:|\n| a_b | 1,234 |\n",
-			"<h4>今回の処理</h4>\n<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"今回の処理\">\n<table>\n<caption>今回の処理</caption>\n" +
+			"<h4>今回の処理</h4>\n<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"今回の処理\">\n<table>\n<caption class=\"visually-hidden\">今回の処理</caption>\n" +
 				"<thead>\n<tr>\n<th scope=\"col\">表</th>\n<th scope=\"col\" class=\"num\">セル</th>\n</tr>\n</thead>\n" +
 				"<tbody>\n<tr>\n<td>a_b</td>\n<td class=\"num\">1,234</td>\n</tr>\n</tbody>\n</table>\n</div>\n"},
-		{"| a | b |\n|:-:|---|\n| 1 | 2 |", "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"a / b\">\n<table>\n<caption>a / b</caption>\n" +
+		{"| a | b |\n|:-:|---|\n| 1 | 2 |", "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"a / b\">\n<table>\n<caption class=\"visually-hidden\">a / b</caption>\n" +
 			"<thead>\n<tr>\n<th scope=\"col\">a</th>\n<th scope=\"col\">b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>\n</div>\n"},
 	}
 	for _, tt := range tests {

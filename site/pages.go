@@ -11,6 +11,7 @@ import (
 // downloadsView is the data page: the files, the tables and the columns of
 // the record-level data.
 type downloadsView struct {
+	Explorer *explorerView
 	Files    []fileRow
 	Tables   []tableRow
 	Micro    []dictRow
@@ -68,6 +69,7 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 	for _, c := range r.rel.Microdata.Columns {
 		dv.Micro = append(dv.Micro, dictRow{Name: c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
 	}
+	dv.Explorer = r.explorer(p)
 	p.Downloads = dv
 	p.JSONLD = r.jsonLD(p, T(lang, "site.title"), T(lang, "site.subtitle"), dist)
 	return r.emit(p, "downloads")

@@ -39,6 +39,7 @@ type renderer struct {
 	// awaitRecords waits until the record-level files are written (see
 	// Options.Records) and says whether they were.
 	awaitRecords func() error
+	words        map[string]template.JS // by language: the words of assets/tools.js
 }
 
 func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts, base string) (*renderer, error) {
@@ -64,6 +65,14 @@ func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts, base st
 	if r.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
 	}
+	r.words = map[string]template.JS{}
+	for _, lang := range langs {
+		b, err := json.Marshal(map[string]string{"explore": T(lang, "tools.explore"), "png": T(lang, "tools.png"), "svg": T(lang, "tools.svg")})
+		if err != nil {
+			return nil, err
+		}
+		r.words[lang] = template.JS(b) // json.Marshal escapes <, > and &
+	}
 	return r, nil
 }
 
@@ -75,6 +84,7 @@ func (r *renderer) run() error {
 	for _, step := range []func() error{
 		r.writeAssets,
 		r.writeTables,
+		r.writeExplorer,
 		inEachLang(r.writePages),
 		inEachLang(r.writeFeed),
 		r.writeMarker,
@@ -223,6 +233,7 @@ type page struct {
 	Canonical       string // the page's absolute address, when the site's is known
 	Nav             []navItem
 	JSONLD          template.JS
+	Words           template.JS // the words assets/tools.js shows, in the page's language
 	HasCharts       bool
 
 	Headline  *headlineView
@@ -290,6 +301,7 @@ func (r *renderer) newPage(lang, key, slug, title, lead string) *page {
 	if r.base != "" {
 		p.Canonical = r.base + strings.TrimSuffix(file, "index.html")
 	}
+	p.Words = r.words[lang]
 	for _, k := range append(append([]string{}, topicPages...), "report", "downloads", "methodology", "about") {
 		s := k
 		if k == "overview" {
@@ -310,9 +322,13 @@ func (r *renderer) emit(p *page, kind string) error {
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("page %s: %w", p.File, err)
 	}
-	assets := []string{"assets/style.css"}
+	assets := []string{"assets/style.css", "assets/tools.css", "assets/dark.css"}
 	if p.HasCharts {
 		assets = append(assets, "assets/echarts.min.js", "assets/site.js")
+	}
+	assets = append(assets, "assets/tools.js")
+	if p.Downloads != nil {
+		assets = append(assets, "assets/explore.js")
 	}
 	r.pages[p.File] = assets
 	return r.write(p.File, buf.Bytes())

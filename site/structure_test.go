@@ -485,10 +485,17 @@ func TestNoRemoteInAssets(t *testing.T) {
 	if strings.Contains(css, "url(") || strings.Contains(css, "@import") {
 		t.Errorf("style.css loads a resource (url( or @import)")
 	}
-	js := string(readSite(t, "assets/site.js"))
-	for _, bad := range []string{"http:", "https:", "//cdn", "fetch(", "XMLHttpRequest"} {
-		if strings.Contains(js, bad) {
-			t.Errorf("site.js contains %q", bad)
+	for _, f := range []string{"site.js", "tools.js", "explore.js"} {
+		js := string(readSite(t, "assets/"+f))
+		for _, bad := range []string{"http:", "https:", "//cdn", "fetch(", "XMLHttpRequest", "import("} {
+			if strings.Contains(js, bad) {
+				t.Errorf("%s contains %q", f, bad)
+			}
+		}
+	}
+	for _, f := range []string{"tools.css", "dark.css"} {
+		if css := string(readSite(t, "assets/"+f)); strings.Contains(css, "url(") || strings.Contains(css, "@import") {
+			t.Errorf("%s loads a resource (url( or @import)", f)
 		}
 	}
 }

@@ -128,6 +128,21 @@ var ui = map[string]kensho.Text{
 	"file.table":       {Ja: "統計表 %s", En: "Table %s"},
 	"feed.title":       {Ja: "公表の履歴(Atom)", En: "Releases (Atom)"},
 
+	"anchor.section":  {Ja: "このグラフと表へのリンク", En: "Link to this chart and table"},
+	"anchor.table":    {Ja: "この表へのリンク", En: "Link to this table"},
+	"tools.explore":   {Ja: "この表を探す", En: "Explore this table"},
+	"tools.png":       {Ja: "PNGで保存", En: "Save as PNG"},
+	"tools.svg":       {Ja: "SVGで保存", En: "Save as SVG"},
+	"explore.heading": {Ja: "表を探す", En: "Table explorer"},
+	"explore.table":   {Ja: "表", En: "Table"},
+	"explore.all":     {Ja: "すべて", En: "all"},
+	"explore.rows":    {Ja: "{rows} 行", En: "{rows} rows"}, // the script fills {rows}, {shown}
+	"explore.shown":   {Ja: "{rows} 行のうち最初の {shown} 行を表示しています。CSVにはすべての行があります。", En: "Showing the first {shown} of {rows} rows; the CSV holds them all."},
+	"explore.empty":   {Ja: "条件に合う行はありません。", En: "No row matches."},
+	"explore.loading": {Ja: "読み込み中…", En: "Loading…"},
+	"explore.csv":     {Ja: "絞り込んだ表のCSV", En: "CSV of the filtered table"},
+	"explore.reset":   {Ja: "条件を消す", En: "Clear the filters"},
+
 	"class.equipment_class":          {Ja: "設備区分", En: "Equipment class"},
 	"class.ministry_equipment_class": {Ja: "総務省の設備区分", En: "The ministry's class"},
 }
