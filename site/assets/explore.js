@@ -81,7 +81,12 @@
       if (ch === ',') { row.push(field); field = ''; i++; continue; }
       if (ch === '\r') { i++; continue; }
       if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; continue; }
-      field += ch; i++;
+      var j = i + 1; // a run of plain characters at once
+      while (j < n && text[j] !== ',' && text[j] !== '\n' && text[j] !== '\r' && text[j] !== '"') {
+        j++;
+      }
+      field += text.slice(i, j);
+      i = j;
     }
     if (field !== '' || row.length) {
       row.push(field);
@@ -310,8 +315,15 @@
     current = { table: t, rows: rows };
   }
 
+  // fixed formats a figure as the site's tables do; one formatter per
+  // number of decimals (making one per cell would take most of the time).
+  var formats = {};
   function fixed(x, decimals) {
-    return x.toLocaleString(lang === 'en' ? 'en-US' : 'ja-JP', { minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0 });
+    var d = decimals || 0;
+    if (!formats[d]) {
+      formats[d] = new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'ja-JP', { minimumFractionDigits: d, maximumFractionDigits: d });
+    }
+    return formats[d].format(x);
   }
   function esc(s) {
     return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
