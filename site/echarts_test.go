@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -93,4 +94,28 @@ func lockedVersion(t *testing.T, lockFile, pkg string) string {
 		t.Fatalf("%s pins no version of %s", lockFile, pkg)
 	}
 	return v
+}
+
+// TestEChartsOverride: --echarts serves the given file, with the LICENSE
+// and NOTICE of its npm package, instead of the embedded copy.
+func TestEChartsOverride(t *testing.T) {
+	pkg := filepath.Join(t.TempDir(), "echarts")
+	if err := os.MkdirAll(filepath.Join(pkg, "dist"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	js := filepath.Join(pkg, "dist", "echarts.min.js")
+	for name, body := range map[string]string{js: "/* another ECharts */\n", filepath.Join(pkg, "LICENSE"): "another licence\n"} {
+		if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := renderFixture(context.Background(), fixture(), dir, site.Options{EChartsJS: js}); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{"echarts.min.js": "/* another ECharts */\n", "echarts-LICENSE.txt": "another licence\n\n"} {
+		if b, _ := os.ReadFile(filepath.Join(dir, "assets", file)); string(b) != want {
+			t.Errorf("assets/%s = %q, want %q", file, b, want)
+		}
+	}
 }
