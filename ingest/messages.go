@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -185,17 +184,6 @@ func expand(tmpl string, vars map[string]string, code string) string {
 		b.WriteString(v)
 		tmpl = tmpl[i+j+1:]
 	}
-}
-
-// messageCodes returns every code with a message, sorted (for tests and
-// documentation).
-func messageCodes() []string {
-	out := make([]string, 0, len(messageTemplates))
-	for c := range messageTemplates {
-		out = append(out, c)
-	}
-	sort.Strings(out) // deterministic order
-	return out
 }
 
 // shown quotes a cell value for a message: trimmed, at most 60 characters,

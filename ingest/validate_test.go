@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -273,3 +275,6 @@ func TestSeriousTable(t *testing.T) {
 		t.Fatal("no case")
 	}
 }
+
+// messageCodes returns every code with a message, sorted.
+func messageCodes() []string { return slices.Sorted(maps.Keys(messageTemplates)) }

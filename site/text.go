@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/kensho-jp/kensho"
 )
@@ -159,13 +158,3 @@ func T(lang, key string) string {
 
 // Tf formats the fixed text key in lang with args.
 func Tf(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key), args...) }
-
-// uiKeys returns the keys of ui in order (for tests).
-func uiKeys() []string {
-	keys := make([]string, 0, len(ui))
-	for k := range ui {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // deterministic order
-	return keys
-}
