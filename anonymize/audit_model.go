@@ -668,8 +668,7 @@ func (a *auditor) auditComponents(m *aModel, known map[int]float64) [][]int {
 	for i := range root {
 		root[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for root[x] != x {
 			root[x] = root[root[x]]
 			x = root[x]
