@@ -57,27 +57,6 @@ func ColumnByHeader(h string) (InputColumn, bool) {
 	return InputColumns[i], true
 }
 
-// ColumnByField returns the column with the given English field name.
-func ColumnByField(field string) (InputColumn, bool) {
-	for _, c := range InputColumns {
-		if c.Field == field {
-			return c, true
-		}
-	}
-	return InputColumn{}, false
-}
-
-// IdentifierFields lists the fields that are never published.
-func IdentifierFields() []string {
-	var out []string
-	for _, c := range InputColumns {
-		if c.Identifier {
-			out = append(out, c.Field)
-		}
-	}
-	return out
-}
-
 // ParseBool reads the booleans the spec accepts: はい/いいえ, 有/無,
 // yes/no, true/false, 1/0 (any width and case).
 func ParseBool(s string) (value, ok bool) {
@@ -107,4 +86,14 @@ func SplitPrefectures(s string) []string {
 		}
 	}
 	return out
+}
+
+// ColumnByField returns the column with the given English field name.
+func ColumnByField(field string) (InputColumn, bool) {
+	for _, c := range InputColumns {
+		if c.Field == field {
+			return c, true
+		}
+	}
+	return InputColumn{}, false
 }

@@ -1,43 +1,21 @@
 package kensho
 
-// This file declares, once, how the dimensions of published data relate to
-// one another: which coarse dimensions are derived from finer ones through
-// the code lists (Hierarchies), and which combinations of codes no accident
-// can have (Relations). A reader of the published code lists knows every
+// This file declares, once, which combinations of codes no accident can
+// have (Relations); which coarse dimensions are derived from finer ones is
+// codes/hierarchy.csv (Rollups). A reader of the published code lists knows every
 // one of these, so the disclosure model must hold every one of them; the
 // model (package sdc/model) reads them from here and nowhere else, and
 // de-identification derives the coarse columns from the same attributes.
 
-// Hierarchy derives a coarse dimension from a finer one: the code of Dim
-// for an accident is the attribute Attr of its Base code.
-type Hierarchy struct {
-	Dim  string // the coarse dimension, a column of deid_accident: cause_group
-	Base string // the finer dimension: cause
-	Attr string // the column of Base's code list holding Dim's code: group
-}
-
-// Hierarchies lists every coarse dimension published beside a finer one.
-var Hierarchies = []Hierarchy{
-	{Dim: "cause_group", Base: "cause", Attr: "group"},
-	{Dim: "eu_root_cause", Base: "cause", Attr: "eu_root_cause"},
-	{Dim: "service_category", Base: "service", Attr: "category"},
-	{Dim: "equipment_class", Base: "equipment", Attr: "class"},
-}
-
-// HierarchyOf returns the hierarchy that derives dim, if any.
-func HierarchyOf(dim string) (Hierarchy, bool) {
-	for _, h := range Hierarchies {
-		if h.Dim == dim {
-			return h, true
+// RollupOf returns the rollup that derives the coarse dimension dim from a
+// finer one (codes/hierarchy.csv), if any.
+func RollupOf(dim string) (Rollup, bool) {
+	for _, r := range Rollups {
+		if r.Dim == dim {
+			return r, true
 		}
 	}
-	return Hierarchy{}, false
-}
-
-// DerivedCode returns the code of the coarse dimension h.Dim for the base
-// code.
-func (h Hierarchy) DerivedCode(base string) string {
-	return ListByName(h.Base).Get(base).Attr[h.Attr]
+	return Rollup{}, false
 }
 
 // Relation is a rule of the code lists that excludes combinations of codes

@@ -210,6 +210,12 @@ func TestComputeHandFixture(t *testing.T) {
 		{"accidents_by_year_equipment_class", "2024/total/transmission", "accidents", 2, ops(1, 1, 4, 1)},
 		{"accidents_by_year_equipment_class", "2022/total/transmission", "accidents", 2, ops(1, 1, 2, 1)},
 		{"accidents_by_year_equipment_class", "2024/total/facility", "accidents", 1, ops(4, 1)},
+		// The ministry's classes: fibre with satellite cable, routers with
+		// switches, power apart from air conditioning.
+		{"accidents_by_year_ministry_equipment_class", "2024/total/transmission_line", "accidents", 2, ops(1, 1, 4, 1)},
+		{"accidents_by_year_ministry_equipment_class", "2022/total/switching_transmission", "accidents", 2, ops(1, 2)},
+		{"accidents_by_year_ministry_equipment_class", "2022/total/transmission_line", "accidents", 1, ops(2, 1)},
+		{"accidents_by_year_ministry_equipment_class", "2024/total/power", "accidents", 1, ops(4, 1)},
 		// Regions: [13,14] is Kanto, [40,45] Kyushu, [13,27] several.
 		{"accidents_by_year_region", "2022/total/kyushu", "accidents", 3, ops(2, 1, 3, 1, 4, 1)},
 		{"accidents_by_year_region", "2022/total/kanto", "accidents", 2, ops(1, 2)},

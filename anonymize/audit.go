@@ -152,8 +152,6 @@ func (a *auditor) checkDeid() error {
 	return nil
 }
 
-func magnitudeOf(t kensho.StatTable, mi int) kensho.Magnitude { return t.Measures[mi].Magnitude }
-
 // checkCells compares every published additive cell with the audit's own
 // value and primary rules, checks that nothing suppressed carries a value,
 // and that derived cells follow their dependencies.

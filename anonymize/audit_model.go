@@ -26,6 +26,7 @@ var auditCoarse = []struct{ dim, base, attr string }{
 	{"eu_root_cause", "cause", "eu_root_cause"},
 	{"service_category", "service", "category"},
 	{"equipment_class", "equipment", "class"},
+	{"ministry_equipment_class", "equipment", "ministry_class"},
 }
 
 type aDim struct {
@@ -667,8 +668,7 @@ func (a *auditor) auditComponents(m *aModel, known map[int]float64) [][]int {
 	for i := range root {
 		root[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for root[x] != x {
 			root[x] = root[root[x]]
 			x = root[x]

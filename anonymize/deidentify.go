@@ -106,6 +106,7 @@ func deidentifyQuery() (string, error) {
 		"PrefectureRegion": mapCase("p", kensho.Prefectures, "region"),
 		"ServiceCategory":  mapCase("service", kensho.Services, "category"),
 		"EquipmentClass":   mapCase("equipment", kensho.EquipmentCodes, "class"),
+		"MinistryClass":    mapCase("equipment", kensho.EquipmentCodes, "ministry_class"),
 		"DurationBand":     bandCase("duration_min", kensho.DurationBands, "min_minutes"),
 		"UsersBand":        bandCase("affected_users", kensho.UsersBands, "min_users"),
 		"CriteriaEra":      eraCase("occurred_at", eras),

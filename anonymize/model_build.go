@@ -1,20 +1,17 @@
 package anonymize
 
 import (
-	"context"
-	"database/sql"
 	"math"
 
 	"github.com/kensho-jp/kensho"
-	"github.com/kensho-jp/kensho/analytics"
 	"github.com/kensho-jp/kensho/sdc/model"
 )
 
 // buildModel derives the disclosure model of a release from its tables and
 // the microdata extracts.
-func buildModel(ctx context.Context, db *sql.DB, res *analytics.Result) (*model.Model, error) {
-	return model.Build(res.Tables, analytics.Extracts(), model.Options{Years: res.FiscalYears,
-		Domains: map[string][]string{"disaster": tableKeys(res.Tables, "disaster")}})
+func buildModel(tables []kensho.StatTable, extracts []kensho.Extract, years []int) (*model.Model, error) {
+	return model.Build(tables, extracts, model.Options{Years: years,
+		Domains: map[string][]string{"disaster": tableKeys(tables, "disaster")}})
 }
 
 // tableKeys lists, in first appearance, the keys the tables give a

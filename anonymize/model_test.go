@@ -26,7 +26,7 @@ func TestModelRecomputesEveryCell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := buildModel(ctx, db, res)
+	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestProtectOnModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := buildModel(ctx, db, res)
+	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -343,18 +343,6 @@ func (md *microdata) loadUnits(ctx context.Context, q querier, gen map[string]bo
 	return units, rows.Err()
 }
 
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // safeClass applies the microdata rules to merged operator counts.
 func (md *microdata) safeClass(ops map[int32]int, n int) bool {
 	if len(ops) < md.cfg.MinOperators {

@@ -36,6 +36,8 @@ var coarseOf = map[string]struct{ base, attr string }{
 	"eu_root_cause":    {"cause", "eu_root_cause"},
 	"service_category": {"service", "category"},
 	"equipment_class":  {"equipment", "class"},
+	// The ministry's classes (codes/hierarchy.csv declares every rollup).
+	"ministry_equipment_class": {"equipment", "ministry_class"},
 }
 
 // dimSpec is one dimension of the model.

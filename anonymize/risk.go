@@ -116,9 +116,6 @@ type AuditSummary struct {
 
 func newRiskReport(cfg Config, in, out []kensho.StatTable, engines []*engine, md *microdata, ds derivedStats) *RiskReport {
 	r := &RiskReport{Parameters: cfg}
-	type cellInfo struct {
-		c *pcell
-	}
 	info := map[kensho.CellRef]*pcell{}
 	for _, e := range engines {
 		for _, c := range e.s.cells {

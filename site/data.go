@@ -522,6 +522,14 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 		}},
 		"resources": res,
 	}
+	if r.base != "" {
+		// The package's address and home; the resources' paths stay
+		// relative to the descriptor, so that a downloaded copy of data/
+		// still validates without a network (and one read from the site
+		// resolves them against its address).
+		dp["id"] = r.base + "data/datapackage.json"
+		dp["homepage"] = r.base + "downloads/"
+	}
 	b, err := json.MarshalIndent(dp, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("datapackage.json: %w", err)

@@ -129,6 +129,8 @@ func contentType(p string) string {
 		return "text/javascript; charset=utf-8"
 	case ".css":
 		return "text/css; charset=utf-8"
+	case ".xml":
+		return "application/atom+xml; charset=utf-8" // the feeds are the site's only XML
 	case ".html":
 		return "text/html; charset=utf-8"
 	case "":

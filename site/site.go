@@ -10,7 +10,7 @@
 // database/sql and never reads a database (an in-memory DuckDB serves only
 // to encode data/tables.parquet from the cells it is given); it refuses a
 // cell that has not been through the disclosure control. No page loads
-// anything from another host: ECharts is copied into the site from npm,
+// anything from another host: ECharts, embedded in kensho, is copied into the site,
 // every link is relative, and the pages read fine without JavaScript (the
 // tables are the content; the charts are an enhancement).
 package site
@@ -31,9 +31,14 @@ import (
 
 // Options tune Render.
 type Options struct {
-	// EChartsJS is the path to echarts.min.js from npm; "" searches upward
-	// from the working directory for node_modules/echarts/dist/echarts.min.js.
+	// EChartsJS is the path of an echarts.min.js to serve instead of the
+	// copy embedded in kensho (see echarts.go); "" serves the embedded one.
 	EChartsJS string
+	// BaseURL is the site's public address (https://example.jp/stats/).
+	// When set, the schema.org descriptions, datapackage.json and the Atom
+	// feeds carry absolute URLs and every page names its canonical address;
+	// "" keeps every link relative, and the site works from any address.
+	BaseURL string
 	// Records writes the record-level files, data/microdata.csv and
 	// data/microdata.parquet, into dataDir (anonymize.ExportMicrodata).
 	// Render runs it while it renders the pages, which do not need those
@@ -117,13 +122,17 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
+	base, err := checkBaseURL(opt.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	bundle, err := FindCheckBundle(opt.CheckBundle)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
-	r, err := newRenderer(ctx, rel, dir, js)
+	r, err := newRenderer(ctx, rel, dir, js, base)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
@@ -199,33 +208,6 @@ func pageIndex(p string) int {
 		}
 	}
 	return -1
-}
-
-// FindECharts returns the path of echarts.min.js: the given one, or the
-// first node_modules/echarts/dist/echarts.min.js upward from the working
-// directory. The error says how to install it.
-func FindECharts(path string) (string, error) {
-	const hint = "run 'make build' (or 'npm ci' at the repository root) to install ECharts, or pass its path with --echarts"
-	if path != "" {
-		if _, err := os.Stat(path); err != nil {
-			return "", fmt.Errorf("echarts.min.js: %w; %s", err, hint)
-		}
-		return path, nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("echarts.min.js: %w", err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "node_modules", "echarts", "dist", "echarts.min.js")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	return "", fmt.Errorf("node_modules/echarts/dist/echarts.min.js not found in %s or above; %s", wd, hint)
 }
 
 // CheckOut reports whether out may receive a site: it does not exist, is an

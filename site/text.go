@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/kensho-jp/kensho"
 )
@@ -126,6 +125,25 @@ var ui = map[string]kensho.Text{
 	"file.datapackage": {Ja: "Frictionless Data Package v2 の記述", En: "Frictionless Data Package v2 descriptor"},
 	"file.sums":        {Ja: "全ファイルのSHA-256", En: "SHA-256 of every file"},
 	"file.table":       {Ja: "統計表 %s", En: "Table %s"},
+	"feed.title":       {Ja: "公表の履歴(Atom)", En: "Releases (Atom)"},
+
+	"anchor.section":  {Ja: "このグラフと表へのリンク", En: "Link to this chart and table"},
+	"anchor.table":    {Ja: "この表へのリンク", En: "Link to this table"},
+	"tools.explore":   {Ja: "この表を探す", En: "Explore this table"},
+	"tools.png":       {Ja: "PNGで保存", En: "Save as PNG"},
+	"tools.svg":       {Ja: "SVGで保存", En: "Save as SVG"},
+	"explore.heading": {Ja: "表を探す", En: "Table explorer"},
+	"explore.table":   {Ja: "表", En: "Table"},
+	"explore.all":     {Ja: "すべて", En: "all"},
+	"explore.rows":    {Ja: "{rows} 行", En: "{rows} rows"}, // the script fills {rows}, {shown}
+	"explore.shown":   {Ja: "{rows} 行のうち最初の {shown} 行を表示しています。CSVにはすべての行があります。", En: "Showing the first {shown} of {rows} rows; the CSV holds them all."},
+	"explore.empty":   {Ja: "条件に合う行はありません。", En: "No row matches."},
+	"explore.loading": {Ja: "読み込み中…", En: "Loading…"},
+	"explore.csv":     {Ja: "絞り込んだ表のCSV", En: "CSV of the filtered table"},
+	"explore.reset":   {Ja: "条件を消す", En: "Clear the filters"},
+
+	"class.equipment_class":          {Ja: "設備区分", En: "Equipment class"},
+	"class.ministry_equipment_class": {Ja: "総務省の設備区分", En: "The ministry's class"},
 }
 
 // T returns the fixed text key in lang; a missing key is a programming
@@ -140,13 +158,3 @@ func T(lang, key string) string {
 
 // Tf formats the fixed text key in lang with args.
 func Tf(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key), args...) }
-
-// uiKeys returns the keys of ui in order (for tests).
-func uiKeys() []string {
-	keys := make([]string, 0, len(ui))
-	for k := range ui {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // deterministic order
-	return keys
-}

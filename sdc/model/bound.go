@@ -502,4 +502,3 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 	}
 	return true, w, res.Nodes, nil
 }
-

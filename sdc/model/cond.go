@@ -116,7 +116,7 @@ func (r *Registry) relations() ([]relation, error) {
 
 // baseOf is the base dimension (group name) of a dimension name.
 func baseOf(dim string) string {
-	if h, ok := kensho.HierarchyOf(dim); ok {
+	if h, ok := kensho.RollupOf(dim); ok {
 		return h.Base
 	}
 	return dim

@@ -88,7 +88,7 @@ func (r *Registry) Dim(name string) (*Dim, error) {
 		return d, nil
 	}
 	var d *Dim
-	if h, ok := kensho.HierarchyOf(name); ok {
+	if h, ok := kensho.RollupOf(name); ok {
 		g, err := r.group(h.Base)
 		if err != nil {
 			return nil, err
@@ -100,9 +100,9 @@ func (r *Registry) Dim(name string) (*Dim, error) {
 		d = &Dim{Name: name, Group: g, Values: l.CodeStrings(), Of: make([]int, len(g.Values))}
 		d.index = indexOf(d.Values)
 		for b, v := range g.Values {
-			i, ok := d.index[h.DerivedCode(v)]
+			i, ok := d.index[h.Parent(v)]
 			if !ok {
-				return nil, fmt.Errorf("model: %s %s maps to %s %q, which is not in its list", h.Base, v, name, h.DerivedCode(v))
+				return nil, fmt.Errorf("model: %s %s maps to %s %q, which is not in its list", h.Base, v, name, h.Parent(v))
 			}
 			d.Of[b] = i
 		}
