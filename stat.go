@@ -66,7 +66,37 @@ type Extract struct {
 	Title       Text
 	Description Text
 	// Fields are dimensions (columns of deid_accident), fiscal_year first.
-	Fields []string
+	Fields []Dim
+}
+
+// FieldNames lists the extract's field names in file order.
+func (e Extract) FieldNames() []string {
+	out := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// ExtractInfo describes a released extract for the site: its file is
+// data/microdata_<Name>.csv (and .parquet).
+type ExtractInfo struct {
+	Name        string `json:"name"`
+	Title       Text   `json:"title"`
+	Description Text   `json:"description"`
+	// Rows are the records released; Withheld those left out because their
+	// class failed the rules, per fiscal year and in all.
+	Rows     int           `json:"rows"`
+	Withheld int           `json:"withheld"`
+	ByYear   []YearCount   `json:"by_year"`
+	Columns  []FieldSchema `json:"columns"`
+}
+
+// YearCount is one fiscal year's released and withheld records.
+type YearCount struct {
+	FiscalYear int `json:"fiscal_year"`
+	Released   int `json:"released"`
+	Withheld   int `json:"withheld"`
 }
 
 // Additive reports whether the measure is a sum of a magnitude.
@@ -162,14 +192,8 @@ type Release struct {
 	// Risk is the public disclosure-risk summary (Markdown), without
 	// parameter values or intervals.
 	Risk Text `json:"risk"`
-	// Microdata describes the record-level file written beside the site.
-	Microdata MicrodataInfo `json:"microdata"`
-}
-
-// MicrodataInfo describes the released record-level file.
-type MicrodataInfo struct {
-	Rows    int           `json:"rows"`
-	Columns []FieldSchema `json:"columns"`
+	// Extracts describes the record-level files written beside the site.
+	Extracts []ExtractInfo `json:"extracts"`
 }
 
 // FieldSchema documents one column of a released file (data dictionary).

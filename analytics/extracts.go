@@ -17,7 +17,7 @@ func Extracts() []kensho.Extract {
 				Ja: "事故1件を1レコードとし、年度、様式、事故の態様、発生要因(大分類)、役務の区分(第58条)、故障設備の区分を収めます。",
 				En: "One record per accident: fiscal year, form, impact, cause group, service category (Article 58) and equipment class.",
 			},
-			Fields: []string{"fiscal_year", "form", "impact", "cause_group", "service_category", "equipment_class"},
+			Fields: fields("fiscal_year", "form", "impact", "cause_group", "service_category", "equipment_class"),
 		},
 		{
 			Name:  "when_where",
@@ -26,7 +26,7 @@ func Extracts() []kensho.Extract {
 				Ja: "事故1件を1レコードとし、年度、様式、四半期、地域(総合通信局の管轄区域・複数地域・全国)を収めます。",
 				En: "One record per accident: fiscal year, form, quarter and region (bureau area, several regions, nationwide).",
 			},
-			Fields: []string{"fiscal_year", "form", "quarter", "region"},
+			Fields: fields("fiscal_year", "form", "quarter", "region"),
 		},
 		{
 			Name:  "size",
@@ -35,7 +35,16 @@ func Extracts() []kensho.Extract {
 				Ja: "事故1件を1レコードとし、年度、様式、発生要因(大分類)、継続時間の階級、影響利用者数の階級を収めます。",
 				En: "One record per accident: fiscal year, form, cause group, duration band and affected-users band.",
 			},
-			Fields: []string{"fiscal_year", "form", "cause_group", "duration_band", "users_band"},
+			Fields: fields("fiscal_year", "form", "cause_group", "duration_band", "users_band"),
 		},
 	}
+}
+
+// fields names an extract's fields with their titles.
+func fields(names ...string) []kensho.Dim {
+	out := make([]kensho.Dim, len(names))
+	for i, n := range names {
+		out[i] = kensho.Dim{Name: n, Title: dimTitles[n]}
+	}
+	return out
 }

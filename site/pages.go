@@ -35,7 +35,7 @@ type dictRow struct {
 func (r *renderer) writeDownloadsPage(lang string) error {
 	p := r.newPage(lang, "downloads", "downloads", T(lang, "page.downloads"), T(lang, "lead.downloads"))
 	dv := &downloadsView{
-		Rows:     fixed(float64(r.rel.Microdata.Rows), 0, true),
+		Rows:     fixed(float64(extractRows(r.rel)), 0, true),
 		DictHref: p.Root + "data/dictionary.csv",
 		SumsHref: p.Root + "data/SHA256SUMS",
 	}
@@ -66,8 +66,10 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 		})
 		dist = append(dist, map[string]any{"@type": "DataDownload", "name": t.Title.In(lang), "encodingFormat": "text/csv", "contentUrl": r.siteURL(p, "data/tables/"+t.Name+".csv")})
 	}
-	for _, c := range r.rel.Microdata.Columns {
-		dv.Micro = append(dv.Micro, dictRow{Name: c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
+	for _, e := range r.rel.Extracts {
+		for _, c := range e.Columns {
+			dv.Micro = append(dv.Micro, dictRow{Name: ExtractFile(e.Name) + " / " + c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
+		}
 	}
 	dv.Explorer = r.explorer(p)
 	p.Downloads = dv
@@ -300,4 +302,13 @@ func (r *renderer) writeAbout(lang string) error {
 	}
 	p.About = av
 	return r.emit(p, "about")
+}
+
+// extractRows is the number of records over every extract.
+func extractRows(rel *kensho.Release) int {
+	n := 0
+	for _, e := range rel.Extracts {
+		n += e.Rows
+	}
+	return n
 }

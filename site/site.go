@@ -39,8 +39,8 @@ type Options struct {
 	// feeds carry absolute URLs and every page names its canonical address;
 	// "" keeps every link relative, and the site works from any address.
 	BaseURL string
-	// Records writes the record-level files, data/microdata.csv and
-	// data/microdata.parquet, into dataDir (anonymize.ExportMicrodata).
+	// Records writes the record-level files, data/microdata_<name>.csv
+	// and .parquet per extract, into dataDir (anonymize.ExportExtracts).
 	// Render runs it while it renders the pages, which do not need those
 	// files, and waits for it before it hashes the downloads; a failed
 	// render cancels its context. Nil means the caller has written them.
@@ -86,12 +86,13 @@ const OverviewWeightTarget = 500 << 10
 // may replace it and nothing else.
 const MarkerFile = ".kensho-site"
 
-// The record-level files, written by anonymize.ExportMicrodata through
-// Options.Records (or by the caller before Render).
-const (
-	MicrodataCSV     = "microdata.csv"
-	MicrodataParquet = "microdata.parquet"
-)
+// ExtractFile is the base name of a microdata extract's files in data/,
+// written by anonymize.ExportExtracts through Options.Records (or by the
+// caller before Render): microdata_<name>.csv and .parquet.
+func ExtractFile(name string) string { return "microdata_" + name }
+
+// isExtractFile reports whether a path below data/ is an extract's file.
+func isExtractFile(p string) bool { return strings.HasPrefix(p, "microdata_") }
 
 // topicPages are the pages that show tables, in the order of the annual
 // verification report.
@@ -114,7 +115,7 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	if opt.Records == nil {
-		if err := checkRecords(dir); err != nil {
+		if err := checkRecords(rel, dir); err != nil {
 			return nil, fmt.Errorf("site: %w", err)
 		}
 	}
@@ -145,7 +146,7 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 			recErr = opt.Records(ctx, filepath.Join(dir, "data"))
 		}
 		if recErr == nil {
-			recErr = checkRecords(dir)
+			recErr = checkRecords(rel, dir)
 		}
 		if recErr != nil {
 			cancel() // stop rendering what will not be published
@@ -165,10 +166,12 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 
 // checkRecords makes sure the record-level files are there before the
 // downloads are hashed and listed.
-func checkRecords(dir string) error {
-	for _, f := range []string{MicrodataCSV, MicrodataParquet} {
-		if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
-			return fmt.Errorf("data/%s is missing from %s; the record-level files are written by anonymize.ExportMicrodata (Options.Records) before the site is complete: %w", f, dir, err)
+func checkRecords(rel *kensho.Release, dir string) error {
+	for _, e := range rel.Extracts {
+		for _, f := range []string{ExtractFile(e.Name) + ".csv", ExtractFile(e.Name) + ".parquet"} {
+			if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
+				return fmt.Errorf("data/%s is missing from %s; the record-level files are written by anonymize.ExportExtracts (Options.Records) before the site is complete: %w", f, dir, err)
+			}
 		}
 	}
 	return nil

@@ -323,7 +323,11 @@ func (b *builder) analytics(ctx context.Context) (string, error) {
 }
 
 func (b *builder) protect(ctx context.Context) (string, error) {
-	p, err := anonymize.Protect(ctx, b.db, b.computed.Tables, b.sdc)
+	date, err := anonymizeReleaseDate(ctx, b.cfg.Date, b.db)
+	if err != nil {
+		return "", err
+	}
+	p, err := anonymize.Protect(ctx, b.db, b.computed.Tables, analytics.Extracts(), b.sdc, anonymize.Options{ReleaseDate: releaseTime(date)})
 	var auditErr *anonymize.AuditError
 	if errors.As(err, &auditErr) && p != nil {
 		// Fail closed, but keep the reasons where the operator of the
@@ -333,10 +337,6 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 		}
 		return "", fmt.Errorf("%w\nnothing was published; the previous site, if any, is unchanged", err)
 	}
-	if err != nil {
-		return "", err
-	}
-	date, err := anonymizeReleaseDate(ctx, b.cfg.Date, b.db)
 	if err != nil {
 		return "", err
 	}
@@ -363,8 +363,12 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 			}
 		}
 	}
-	b.summary.Suppressed, b.summary.MicrodataRows = suppressed, p.Microdata.Rows
-	return fmt.Sprintf("%d cells suppressed, %d microdata records, audit passed", suppressed, p.Microdata.Rows), nil
+	rows := 0
+	for _, e := range p.Extracts {
+		rows += e.Rows
+	}
+	b.summary.Suppressed, b.summary.MicrodataRows = suppressed, rows
+	return fmt.Sprintf("%d cells suppressed, %d microdata records in %d extracts, audit passed", suppressed, rows, len(p.Extracts)), nil
 }
 
 func (b *builder) site(ctx context.Context) (string, error) {
@@ -404,7 +408,7 @@ func newRelease(res *analytics.Result, p *anonymize.Protected, version, date str
 		Tables:       p.Tables,
 		Summary:      analytics.Summarize(p.Tables, res.LatestYear),
 		Risk:         p.Risk.Public(),
-		Microdata:    p.Microdata,
+		Extracts:     p.Extracts,
 	}
 }
 

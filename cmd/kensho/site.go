@@ -146,7 +146,7 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 // into the site's data directory; site.Render runs it while it renders.
 func exportRecords(db string) func(context.Context, string) error {
 	return func(ctx context.Context, dataDir string) error {
-		return anonymize.ExportMicrodata(ctx, anonymize.ReleasePath(db), dataDir)
+		return anonymize.ExportExtracts(ctx, anonymize.ReleasePath(db), dataDir)
 	}
 }
 

@@ -105,8 +105,7 @@ func (s *Solver) MaximizeInteger(terms []Term, opt IntOptions) (IntResult, error
 		val    float64
 	}
 	var stack []frame
-	var solveNode func() (Status, float64, error)
-	solveNode = func() (Status, float64, error) {
+	solveNode := func() (Status, float64, error) {
 		st, err := s.Solve()
 		if err != nil || st != Optimal {
 			return st, 0, err

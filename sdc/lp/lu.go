@@ -38,14 +38,16 @@ type factor struct {
 }
 
 // factorize computes L·U of the m×m matrix whose column j is cols[j]
-// (entries by row). It returns false when the matrix is singular.
+// (entries by row). When the matrix is singular it returns nil and the
+// columns and rows left without a pivot (as many of each), so that the
+// caller can repair the basis.
 //
 // Pivots are taken in the order that creates the least fill: first
 // columns with a single active entry (no elimination at all — most of a
 // simplex basis, whose slack columns are unit vectors), then rows with a
 // single active entry, then, in what is left (the bump), by Markowitz's
 // count among entries at least a tenth of their column's largest.
-func factorize(m int, in [][]entry) (*factor, bool) {
+func factorize(m int, in [][]entry) (*factor, []int, []int) {
 	f := &factor{m: m, kOfCol: make([]int, m), ucol: make([][]entry, m), work: make([]float64, m)}
 	cols := make([][]entry, m)
 	rows := make([][]int, m) // column pattern of each row (may hold retired columns)
@@ -209,7 +211,16 @@ func factorize(m int, in [][]entry) (*factor, bool) {
 			}
 		}
 		if bestR < 0 {
-			return nil, false
+			var cs, rs []int
+			for j := 0; j < m; j++ {
+				if activeCol[j] {
+					cs = append(cs, j)
+				}
+				if activeRow[j] {
+					rs = append(rs, j)
+				}
+			}
+			return nil, cs, rs
 		}
 		pivot(bestR, bestC)
 	}
@@ -218,7 +229,7 @@ func factorize(m int, in [][]entry) (*factor, bool) {
 			f.ucol[u.i] = append(f.ucol[u.i], entry{k, u.v})
 		}
 	}
-	return f, true
+	return f, nil, nil
 }
 
 // ftran overwrites x (indexed by row) with B⁻¹·x (indexed by position).

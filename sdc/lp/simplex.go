@@ -48,9 +48,16 @@ func (s *Solver) Solve() (Status, error) {
 		t, leave, leaveBound := s.ratio(q, dir, phase1, bland)
 		if leave == -2 {
 			if phase1 {
-				// Cannot happen: a variable moving toward feasibility
-				// stops at its violated bound. Treat as trouble.
-				return IterationLimit, ErrNumeric
+				// Cannot happen in exact arithmetic (a variable moving
+				// toward feasibility stops at its violated bound): the
+				// factors have drifted. Refactorize and go on.
+				if s.sinceInv == 0 {
+					return IterationLimit, ErrNumeric
+				}
+				if err := s.reinvert(); err != nil {
+					return IterationLimit, err
+				}
+				continue
 			}
 			return Unbounded, nil
 		}
@@ -282,22 +289,35 @@ func (s *Solver) step(q int, dir, t float64, leave int, leaveBound float64) {
 func (s *Solver) pivotInverse(r int) { s.lu.update(r, s.alpha) }
 
 // reinvert factorizes the basis afresh and recomputes the basic
-// variables, which removes the drift of many updates.
+// variables, which removes the drift of many updates. A basis that has
+// become singular (the updates' rounding can make one) is repaired: each
+// column left without a pivot gives its place to the logical of a row
+// left without one, which then rests on a bound.
 func (s *Solver) reinvert() error {
-	cols := make([][]entry, s.m)
-	for i, v := range s.basis {
-		for k := s.colStart[v]; k < s.colStart[v+1]; k++ {
-			cols[i] = append(cols[i], entry{s.colRow[k], s.colVal[k]})
+	for attempt := 0; attempt < 3; attempt++ {
+		cols := make([][]entry, s.m)
+		for i, v := range s.basis {
+			for k := s.colStart[v]; k < s.colStart[v+1]; k++ {
+				cols[i] = append(cols[i], entry{s.colRow[k], s.colVal[k]})
+			}
+		}
+		f, badCols, badRows := factorize(s.m, cols)
+		if f != nil {
+			s.lu = f
+			s.sinceInv = 0
+			s.computeBasics()
+			return nil
+		}
+		for k, pos := range badCols {
+			out := s.basis[pos]
+			in := s.n + badRows[k]
+			s.pos[out] = -1
+			s.x[out] = s.clampNonbasic(out)
+			s.basis[pos] = in
+			s.pos[in] = pos
 		}
 	}
-	f, ok := factorize(s.m, cols)
-	if !ok {
-		return ErrNumeric
-	}
-	s.lu = f
-	s.sinceInv = 0
-	s.computeBasics()
-	return nil
+	return ErrNumeric
 }
 
 // computeBasics sets x_B = −B⁻¹·N·x_N.

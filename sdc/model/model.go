@@ -150,7 +150,7 @@ func Build(tables []kensho.StatTable, extracts []kensho.Extract, opt Options) (*
 		}
 	}
 	for _, e := range extracts {
-		for _, f := range e.Fields {
+		for _, f := range e.FieldNames() {
 			names[f] = true
 		}
 	}
@@ -343,7 +343,7 @@ func (m *Model) addTable(t kensho.StatTable) error {
 // list order).
 func (m *Model) ExtractClasses(e kensho.Extract) ([][]string, error) {
 	var domains [][]string
-	for _, f := range e.Fields {
+	for _, f := range e.FieldNames() {
 		d, err := m.reg.Dim(f)
 		if err != nil {
 			return nil, err
@@ -370,7 +370,7 @@ func (m *Model) ExtractClasses(e kensho.Extract) ([][]string, error) {
 }
 
 func (m *Model) addExtract(e kensho.Extract) error {
-	if len(e.Fields) == 0 || e.Fields[0] != "fiscal_year" {
+	if len(e.Fields) == 0 || e.Fields[0].Name != "fiscal_year" {
 		return fmt.Errorf("the first field must be fiscal_year")
 	}
 	classes, err := m.ExtractClasses(e)
@@ -379,7 +379,7 @@ func (m *Model) addExtract(e kensho.Extract) error {
 	}
 	for ci, vals := range classes {
 		conds := map[string]string{}
-		for i, f := range e.Fields {
+		for i, f := range e.FieldNames() {
 			conds[f] = vals[i]
 		}
 		if _, err := m.column(conds, kensho.MagAccidents, 0, Ref{Extract: e.Name, Class: ci}); err != nil {
@@ -431,8 +431,7 @@ func (m *Model) RelationTexts() []kensho.Text {
 // over two years, say) and builds each component's cliques.
 func (m *Model) components() error {
 	parent := map[int]int{}
-	var find func(int) int
-	find = func(y int) int {
+	find := func(y int) int {
 		for parent[y] != y {
 			y = parent[y]
 		}
