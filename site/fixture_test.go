@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/site"
 )
 
 // leakSentinel is the value every suppressed cell of the fixture carries.
@@ -38,7 +39,8 @@ func fixture() *kensho.Release {
 			En: "Every published cell passed the audit.\n\n- Withheld cells cannot be estimated closely\n- Every combination in the record-level data comes from several operators\n\n" +
 				"### This release\n\n| table | cells | suppressed | share |\n|---|---:|---:|---:|\n| accidents_by_year | 108 | 15 | 13.9% |\n| accidents_by_year_cause | 468 | 164 | 35.0% |\n",
 		},
-		Microdata: kensho.MicrodataInfo{Rows: len(microRows()), Columns: microColumns},
+		Extracts: []kensho.ExtractInfo{{Name: fixtureExtract, Title: kensho.Text{Ja: "個票データ", En: "record-level data"},
+			Rows: len(microRows()), Columns: microColumns}},
 	}
 	accidents := kensho.Measure{Name: "accidents", Title: kensho.Text{Ja: "事故件数", En: "accidents"}, Unit: kensho.Text{Ja: "件", En: "accidents"}, Magnitude: kensho.MagAccidents}
 	fy := kensho.Dim{Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}
@@ -350,6 +352,14 @@ func seasonality() kensho.StatTable {
 	}
 	return t
 }
+
+// The fixture's one microdata extract and its files.
+const fixtureExtract = "fixture"
+
+var (
+	microCSV     = site.ExtractFile(fixtureExtract) + ".csv"
+	microParquet = site.ExtractFile(fixtureExtract) + ".parquet"
+)
 
 // microColumns describe the fixture's record-level file.
 var microColumns = []kensho.FieldSchema{

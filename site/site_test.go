@@ -268,7 +268,7 @@ func BenchmarkRender(b *testing.B) {
 		b.StopTimer()
 		dir := filepath.Join(base, "site", strconv.Itoa(i))
 		os.MkdirAll(filepath.Join(dir, "data"), 0o755)
-		for _, f := range []string{site.MicrodataCSV, site.MicrodataParquet} {
+		for _, f := range []string{microCSV, microParquet} {
 			data, _ := os.ReadFile(filepath.Join(micro, f))
 			os.WriteFile(filepath.Join(dir, "data", f), data, 0o644)
 		}
