@@ -23,7 +23,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/kensho-jp/kensho"
@@ -294,9 +293,6 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 		}
 		x := res.Truth[col.ID].Value
 		req := res.Req[col.ID]
-		if os.Getenv("KENSHO_DEBUG") != "" && strings.HasPrefix(col.Label(), "by_cause row 0 ") {
-			fmt.Println("check", col.Label(), "status", st, "primary", res.Primary[col.ID], "req", req, "x", x)
-		}
 		if !res.Primary[col.ID] {
 			if st == model.Withheld {
 				continue // a withheld partner reads as a possibly empty class: nothing to pin
@@ -309,16 +305,6 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 			up, err := ask(b, pool, col, true, x+d, nil)
 			if err != nil {
 				return nil, err
-			}
-			if os.Getenv("KENSHO_DEBUG") != "" && strings.HasPrefix(col.Label(), "by_cause row 0 ") {
-				fmt.Println("  up", up.Ok, up.Bound, "fresh pool", len(*pool))
-				if up.Ok && up.Witness != nil {
-					v := 0.0
-					for _, t := range b.Pr.Terms(col) {
-						v += t.Coef * up.Witness[t.Var]
-					}
-					fmt.Println("  witness value", v, "max violation", b.Pr.Violation(up.Witness))
-				}
 			}
 			if !up.Ok {
 				down, err := ask(b, pool, col, false, x-d, nil)
