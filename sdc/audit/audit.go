@@ -252,13 +252,22 @@ func bound(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Co
 		if !up {
 			limit = x - rules.RatioCap*need
 		}
+		// The farthest a whole point already found reaches (and this
+		// reader admits): the search starts there.
+		from := math.NaN()
 		for _, p := range *pool {
-			if v, ok := valueAt(b.Pr, col, p); ok && (in == nil || in.Admits(b.Pr, p)) &&
-				((up && v >= limit-1e-9) || (!up && v <= limit+1e-9)) {
+			v, ok := valueAt(b.Pr, col, p)
+			if !ok || (in != nil && !in.Admits(b.Pr, p)) {
+				continue
+			}
+			if (up && v >= limit-1e-9) || (!up && v <= limit+1e-9) {
 				return limit, "", nil
 			}
+			if math.IsNaN(from) || (up && v > from) || (!up && v < from) {
+				from = v
+			}
 		}
-		v, w, st, err := b.Extreme(col, up, limit)
+		v, w, st, err := b.ExtremeFrom(col, up, limit, from)
 		if err != nil {
 			return 0, "", err
 		}

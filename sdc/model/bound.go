@@ -299,6 +299,15 @@ func (b *Bounder) bindingRows(blk int, obj []lp.Term, r *Reach) {
 // returns the point that reaches the value (NaN outside its block), nil
 // when the value is the truth's own.
 func (b *Bounder) Extreme(col *Column, upper bool, limit float64) (float64, []float64, lp.Status, error) {
+	return b.ExtremeFrom(col, upper, limit, math.NaN())
+}
+
+// ExtremeFrom is Extreme when a whole point reaching from is already known
+// (NaN: none beyond the truth): the search starts there. A magnitude's
+// search stops within 0.2 % of the way from the truth to the limit (a
+// ratio to the protection required known to 0.004), or a unit; the value
+// returned is always one a witness reaches.
+func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (float64, []float64, lp.Status, error) {
 	sign := 1.0
 	if !upper {
 		sign = -1
@@ -315,75 +324,65 @@ func (b *Bounder) Extreme(col *Column, upper bool, limit float64) (float64, []fl
 	}
 	blk := blocks[0]
 	lim := sign * limit // in the maximizing direction
-	// near asks whether a whole point reaches t (in the maximizing
-	// direction), as Reach does: a small move from the truth, else the
-	// relaxation and branch and bound.
+	// near: a small whole move from the truth that reaches t.
 	near := func(t float64) (bool, []float64, error) {
-		r, err := b.Reach(col, upper, sign*t)
-		return r.Ok, r.Witness, err
+		ok, w, nodes, err := b.reachNear(blk, col, upper, sign*t)
+		b.Programmes += nodes
+		return ok, w, err
 	}
-	// The limit itself first: from the truth, few pivots, and usually yes.
+	// The limit first: few pivots from the truth, and usually yes.
 	if ok, w, err := near(lim); err != nil || ok {
 		return sign * lim, w, lp.Optimal, err
 	}
-	st, v, err := b.solver(blk).Maximize(parts[blk])
-	b.Programmes++
-	if err != nil || (st != lp.Optimal && st != lp.Unbounded) {
-		return 0, nil, st, err
+	// One branch and bound for the largest whole value (stopping at the
+	// limit): its best point is reached; its bound, when the search ends
+	// within its budget, is exact.
+	integral := col.Mag == kensho.MagAccidents
+	res, err := b.solver(blk).MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer,
+		Target: lim, IntegralObjective: integral, MaxNodes: searchNodes})
+	b.Programmes += res.Nodes
+	if err != nil {
+		return 0, nil, res.Status, err
 	}
-	if st == lp.Unbounded {
-		v = lim
+	if res.Status == lp.Unbounded {
+		return sign * lim, nil, lp.Optimal, nil
 	}
-	v = math.Min(v, lim)
-	sx := sign * x
-	if col.Mag == kensho.MagAccidents {
-		// Whole targets by halving between the truth and the relaxation's
-		// bound (the limit, tried above, failed): a witness backs every
-		// value reported.
-		hi := math.Floor(v + 1e-6)
-		if lim <= v+1e-6 {
-			hi = math.Min(hi, math.Ceil(lim-1e-9)-1)
-		}
-		lo := math.Round(sx)
-		var best []float64
-		for hi > lo {
-			mid := math.Ceil((lo + hi) / 2)
-			ok, w, err := near(mid)
-			if err != nil {
-				return 0, nil, lp.Optimal, err
-			}
-			if ok {
-				lo, best = mid, w
-			} else {
-				hi = mid - 1
-			}
-		}
-		if best == nil {
-			return x, nil, lp.Optimal, nil
-		}
-		return sign * lo, best, lp.Optimal, nil
+	lo, hi := sign*x, math.Min(lim, res.Bound)
+	if !math.IsNaN(from) {
+		lo = math.Max(lo, math.Min(sign*from, hi))
 	}
-	// A magnitude: the largest reachable value lies in [x, v]; halve the
-	// gap until it is below a unit (one user, one user-hour).
-	if v < lim {
-		ok, w, err := near(v)
-		if err != nil {
-			return 0, nil, lp.Optimal, err
-		}
-		if ok {
-			return sign * v, w, lp.Optimal, nil
-		}
-	}
-	lo, hi := sx, v
 	var best []float64
-	for hi-lo > math.Max(1e-3, 1e-9*math.Abs(hi)) && hi-lo > 0.5 {
+	if res.Found && res.Best > lo {
+		lo = math.Min(res.Best, lim)
+		best = make([]float64, len(b.Pr.LP.Lower))
+		for i := range best {
+			best[i] = math.NaN()
+		}
+		for k, v := range res.Point {
+			best[b.Pr.blocks[blk].vars[k]] = v
+		}
+	}
+	// Between what is reached and the bound, a few small moves from the
+	// truth: to a whole number for a count, within 0.2 % of the way to
+	// the limit (a ratio known to 0.004) or a unit for a magnitude.
+	precision := math.Max(0.5, 0.002*(lim-sign*x))
+	if integral {
+		hi = math.Floor(hi + 1e-6)
+		precision = 0.5
+	}
+	for probes := 0; hi-lo > precision && probes < 12; probes++ {
 		mid := (lo + hi) / 2
+		if integral {
+			mid = math.Ceil(mid)
+		}
 		ok, w, err := near(mid)
 		if err != nil {
 			return 0, nil, lp.Optimal, err
 		}
 		if ok {
 			lo, best = mid, w
+		} else if integral {
+			hi = mid - 1
 		} else {
 			hi = mid
 		}
