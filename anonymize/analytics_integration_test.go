@@ -16,7 +16,7 @@ func TestProtectAnalyticsTables(t *testing.T) {
 		{operators: 40, perYear: 600, years: []int{2022, 2023, 2024}, seed: 41, skew: 1.0},
 		{operators: 15, perYear: 250, years: []int{2014, 2015}, seed: 42, skew: 1.5},
 	}
-	if testing.Short() {
+	if !fullRun() {
 		cases = cases[:1]
 	}
 	for _, spec := range cases {

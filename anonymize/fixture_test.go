@@ -482,6 +482,11 @@ func fxDB(tb testing.TB, spec fxSpec) (*sql.DB, []fxOperator, []fxAccident) {
 }
 
 // fiscalQuarterOf is the fiscal quarter in which t falls, read in JST.
+// fullRun reports whether the property tests run at full size
+// (KENSHO_FULL=1, as make property does); by default, in make test and
+// CI, each runs its first case only.
+func fullRun() bool { return os.Getenv("KENSHO_FULL") == "1" }
+
 // protectFx runs Protect as a build would on the fixture, released at
 // the end of FY2025's first half.
 func protectFx(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extracts []kensho.Extract, cfg Config) (*Protected, error) {

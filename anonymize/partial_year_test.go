@@ -52,8 +52,8 @@ func TestPartialYearOneOperator(t *testing.T) {
 // really builds.
 func TestPropertyPartialYear(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2025, 6))
-	n := 4 // each case takes a few seconds; more seeds find nothing new (24 were run)
-	if testing.Short() {
+	n := 4
+	if !fullRun() {
 		n = 2
 	}
 	for i := 0; i < n; i++ {

@@ -73,7 +73,7 @@ func TestPropertyRandomData(t *testing.T) {
 		{operators: 12, perYear: 150, years: []int{2021, 2022, 2023}, seed: 13, skew: 1.6},
 		{operators: 40, perYear: 400, years: []int{2014, 2015}, seed: 14, skew: 1.1}, // crosses the 2015 rule change
 	}
-	if testing.Short() {
+	if !fullRun() {
 		cases = cases[:1]
 	}
 	for _, spec := range cases {

@@ -58,7 +58,7 @@ func testInput(t *testing.T) string {
 			return
 		}
 		_, inputErr = synth.Generate(context.Background(), synth.Config{
-			Seed: 7, From: 2014, To: 2017, Scale: 0.03, Format: "mixed", Layout: "mixed",
+			Seed: 7, From: 2016, To: 2017, Scale: 0.03, Format: "mixed", Layout: "mixed",
 		}, dir)
 		inputDir = dir
 	})
