@@ -156,7 +156,7 @@ func keyColumns(t kensho.StatTable, i int, dim kensho.Dim) []ColumnDoc {
 	case "quarter":
 		key.Meaning = kensho.Text{Ja: "年度の四半期(1 = 4〜6月、2 = 7〜9月、3 = 10〜12月、4 = 翌年1〜3月)", En: "quarter of the fiscal year (1 = April–June, 2 = July–September, 3 = October–December, 4 = January–March)"}
 	case "disaster":
-		key.Meaning = kensho.Text{Ja: "災害名(3者以上の事業者が同じ名称で報告したもの)", En: "name of the disaster, as reported (in Japanese) by at least three operators"}
+		key.Meaning = kensho.Text{Ja: "災害(災害の一覧のコード。一覧にない災害は other)", En: "named disaster (a code of the list of named disasters; other for one not on it)"}
 	default:
 		key.Meaning = kensho.Text{Ja: title.Ja + "のコード", En: title.En + ", as a code"}
 	}

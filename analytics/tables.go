@@ -26,8 +26,8 @@ type tableSpec struct {
 	// latestOnly: the fiscal_year dimension holds the latest year only
 	// (the cross tables).
 	latestOnly bool
-	// sparse: rows only for the keys that occur (named disasters have no
-	// code list), not every combination of codes.
+	// sparse: rows only for the keys that occur (a year has few of the
+	// named disasters), not every combination of codes.
 	sparse bool
 	// orderBy: for a sparse dimension, the query column whose minimum
 	// orders its keys (first occurrence), ties by key.
@@ -97,7 +97,7 @@ var dimTitles = map[string]kensho.Text{
 	"users_band":       {Ja: "影響利用者数の階級", En: "affected users (band)"},
 	"eu_root_cause":    {Ja: "EUの根本原因区分", En: "EU root-cause category"},
 	"third_party":      {Ja: "第三者の障害に起因", En: "third-party failure"},
-	"disaster":         {Ja: "災害名", En: "disaster"},
+	"disaster":         {Ja: "災害", En: "named disaster"},
 }
 
 // Sentences that several descriptions share.
@@ -286,13 +286,12 @@ func specs() []tableSpec {
 			name: "accidents_by_disaster", page: "disasters", chart: "table", query: "accidents_by_disaster",
 			title: kensho.Text{Ja: "災害別の事故件数", En: "Accidents per named disaster"},
 			desc: join(kensho.Text{
-				Ja: "報告に災害名が記載された事故を災害ごとに数えます。災害名は一定数以上の事業者が同じ名称で報告したものだけを示し(方法の説明のページを参照)、年度の合計はその災害によるすべての年度の計です。災害は最初の事故の発生順に並べます。単位は件、人、人時。",
-				En: "Accidents whose report names a natural disaster, per disaster. A disaster is shown only when enough operators reported it under the same name (see the methodology page); the fiscal-year total counts the disaster's accidents in every year. Disasters are in the order of their first accident. Units: accidents, users, user-hours.",
+				Ja: "報告に災害名が記載された事故を災害ごとに数えます。災害は災害の一覧(気象庁の名称または台風の番号、発生の古い順)のものだけを示し、一覧にない災害名は「その他の災害」にまとめます。報告に書かれた災害名そのものは公表しません。年度の合計はその災害によるすべての年度の計です。単位は件、人、人時。",
+				En: "Accidents whose report names a natural disaster, per disaster. Disasters come from the list of named disasters (the Japan Meteorological Agency's name or the typhoon's number, oldest first); a name not on the list counts as \"other named disaster\", and no name as an operator typed it is published. The fiscal-year total counts the disaster's accidents in every year. Units: accidents, users, user-hours.",
 			}, noteYear),
 			dims:     []dimSpec{{"disaster", false}, {"fiscal_year", true}},
 			measures: []measureSpec{mAccidents, mUsers, mUserHours},
 			sparse:   true,
-			orderBy:  "first_at",
 		},
 		{
 			name: "accidents_by_quarter_cause_group", page: "trends", chart: "bar", query: "accidents_by_quarter_cause_group",

@@ -125,6 +125,10 @@ func (a *auditor) auditDimensions() (map[string]*aDim, error) {
 			// A coded column, as text or as the ENUM of its list: every
 			// code of the list is a value, whether the data has it or not.
 			ad.values = l.CodeStrings()
+			if d == "disaster" {
+				// Most reports name no disaster: NULL is a value of its own.
+				ad.values = append(ad.values, auditNull)
+			}
 		} else {
 			r, err := a.db.QueryContext(a.ctx, fmt.Sprintf("SELECT DISTINCT CAST(%s AS VARCHAR) FROM deid_accident", duck.QuoteIdent(d)))
 			if err != nil {

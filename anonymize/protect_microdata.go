@@ -57,7 +57,7 @@ var microdataFields = []mdField{
 	{"users_band", "string", kensho.Text{Ja: "影響利用者数の区分", En: "affected users band"}, "users_band"},
 	{"cyber_attack", "string", kensho.Text{Ja: "サイバー攻撃 (true/false)", En: "cyber attack (true/false)"}, ""},
 	{"other_operator_origin", "string", kensho.Text{Ja: "他事業者設備起因 (true/false)", En: "failure in another operator's equipment (true/false)"}, ""},
-	{"disaster", "string", kensho.Text{Ja: "災害名 (3者以上が報告したもののみ)", En: "disaster name (only names several operators reported)"}, ""},
+	{"disaster", "string", kensho.Text{Ja: "災害 (災害の一覧のコード。一覧にない災害は other)", En: "named disaster (a code of the list of named disasters; other for one not on it)"}, "disaster"},
 }
 
 // microdataLadder is the order in which fields are generalized away: first
@@ -164,6 +164,9 @@ func newCoding(ctx context.Context, q querier) (*mdCoding, error) {
 	for _, f := range microdataFields {
 		var dict []string
 		switch {
+		case f.Name == "disaster":
+			// NULL (no disaster named) first, then the list's codes.
+			dict = append([]string{nullValue}, kensho.Disasters.CodeStrings()...)
 		case kensho.ListByName(f.Name) != nil:
 			dict = kensho.ListByName(f.Name).CodeStrings()
 		case f.Name == "quarter":
@@ -182,16 +185,7 @@ func newCoding(ctx context.Context, q querier) (*mdCoding, error) {
 					return a < b
 				})
 			}
-			if f.Name == "disaster" {
-				dict = []string{nullValue}
-				for _, v := range vals {
-					if v != nullValue {
-						dict = append(dict, v)
-					}
-				}
-			} else {
-				dict = vals
-			}
+			dict = vals
 		}
 		bits := uint(1)
 		for int64(1)<<bits <= int64(len(dict)) { // room for the codes and "*"

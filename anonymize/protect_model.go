@@ -18,7 +18,7 @@ import (
 	"github.com/kensho-jp/kensho/internal/duck"
 )
 
-// nullValue stands for SQL NULL in a domain (a disaster name left empty).
+// nullValue stands for SQL NULL in a domain (no disaster named).
 const nullValue = "\x00null"
 
 // nonDims are deid_accident columns that are values or internal keys, never
@@ -192,6 +192,10 @@ func newCatalog(ctx context.Context, db *sql.DB, tables []kensho.StatTable) (*ca
 			// Codes stored as text or as the ENUM of their list: the
 			// attacker knows the whole list, present in the data or not.
 			spec.domain = kensho.ListByName(d).CodeStrings()
+			if d == "disaster" {
+				// Most reports name no disaster: NULL is a value of its own.
+				spec.domain = append(spec.domain, nullValue)
+			}
 		default:
 			vals, err := distinctValues(ctx, db, d)
 			if err != nil {

@@ -380,6 +380,16 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 				"users", thousands(a.affectedUsers), "minutes", strconv.FormatInt(a.durationMin, 10),
 				"min_users", thousands(t.MinUsers), "min_minutes", strconv.FormatInt(t.MinMinutes, 10))})
 	}
+	if a.disasterName != "" {
+		// The name is never published: anonymize counts the report under
+		// the disaster it matches, or under "other named disaster".
+		if _, ok := kensho.MatchDisaster(a.disasterName, a.occurredAt); !ok {
+			c := lay.colOf[fDisasterName]
+			r.warns = append(r.warns, problem{row: rowNo, col: c, column: lay.header(c), value: cell(fDisasterName),
+				code: CodeUnknownDisaster, msg: newMessage(CodeUnknownDisaster,
+					"value", a.disasterName, "date", a.occurredAt.Format("2006-01-02"))})
+		}
+	}
 	if a.meetsSerious && a.reportType == "quarterly" {
 		c := lay.colOf[fReportType]
 		r.warns = append(r.warns, problem{row: rowNo, col: c, column: lay.header(c), value: cell(fReportType),
