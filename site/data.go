@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -167,7 +166,7 @@ func csvLabel(dim, key, lang string) string {
 
 func tableCSV(t *kensho.StatTable) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := newCSVWriter(&buf)
 	var head []string
 	for _, d := range t.Dims {
 		head = append(head, d.Name)
@@ -439,7 +438,7 @@ func keyType(keys []string) string {
 
 func dictionaryCSV(dict []dictEntry) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := newCSVWriter(&buf)
 	w.Write([]string{"file", "column", "type", "meaning_ja", "meaning_en", "codes"})
 	for _, e := range dict {
 		w.Write([]string{e.File, e.Column, e.Type, e.Meaning.Ja, e.Meaning.In("en"), e.Codes})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -437,7 +436,7 @@ func (r *renderer) pageScope(t *kensho.StatTable, lang string) (map[string]strin
 func chartCSV(s *chartShape, lang string) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
+	w := newCSVWriter(&buf)
 	g := s.grid(lang)
 	w.Write(append([]string{g.corner}, g.cols...))
 	dec := s.t.Measures[s.measure].Decimals
