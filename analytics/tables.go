@@ -276,8 +276,8 @@ func specs() []tableSpec {
 			name: "eu_root_cause_by_year", page: "causes", chart: "bar", query: "eu_root_cause_by_year",
 			title: kensho.Text{Ja: "EUの根本原因区分別の事故件数と利用者時間", En: "Accidents and user-hours by EU root-cause category"},
 			desc: join(kensho.Text{
-				Ja: "事故を欧州連合(EU)の電気通信インシデント年次報告の根本原因区分(システム障害、人為的ミス、自然現象、悪意ある行為、第三者の障害)に対応させて数え、EUの数値と並べて比べられるようにしています。「第三者の障害に起因」は、EUと同じく根本原因とは別の区分で、第三者の障害(他事業者の設備故障、商用電源の停電、第三者による設備損壊)または他事業者の設備に起因する事故を true とします。単位は件、人時。",
-				En: "Accidents mapped to the root-cause categories of the European Union's annual telecom incident reports (system failure, human error, natural phenomenon, malicious action, third-party failure), so that the figures can be set beside the EU's. As in the EU's reports, third-party failure is also a flag of its own: true for an accident caused by a third party (another operator's failure, a power cut, damage by a third party) or that began in another operator's equipment. Units: accidents, user-hours.",
+				Ja: "事故を欧州連合(EU)の電気通信インシデント年次報告の根本原因区分(システム障害、人為的ミス、自然現象、悪意ある行為、第三者の障害)に対応させて数え、EUの数値と並べて比べられるようにしています。「第三者の障害に起因」は、EUと同じく根本原因とは別の区分で、第三者の障害(他事業者の設備故障、商用電源の停電、第三者による設備損壊)または他事業者の設備に起因する事故を「該当」とします。単位は件、人時。",
+				En: "Accidents mapped to the root-cause categories of the European Union's annual telecom incident reports (system failure, human error, natural phenomenon, malicious action, third-party failure), so that the figures can be set beside the EU's. As in the EU's reports, third-party failure is also a flag of its own: \"yes\" for an accident caused by a third party (another operator's failure, a power cut, damage by a third party) or that began in another operator's equipment. Units: accidents, user-hours.",
 			}, noteYear, noteForm),
 			dims:     []dimSpec{{"fiscal_year", false}, {"form", true}, {"eu_root_cause", true}, {"third_party", true}},
 			measures: []measureSpec{mAccidents, mUserHours},

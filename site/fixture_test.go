@@ -118,8 +118,10 @@ func fixture() *kensho.Release {
 	add(userHours(rng, fy))
 	add(percentiles(fy))
 	// serious
-	add(withFlag(simpleByYear(rng, "serious_by_year_category", "serious", "bar", fy, dim("service_category", "役務の区分", "service category"), kensho.ServiceCategories.CodeStrings(), accidents,
-		kensho.Text{Ja: "重大な事故の基準を満たす事故件数", En: "Accidents meeting the serious-accident criteria"}), dim("report_type", "報告区分", "report type"), []string{"quarterly", "serious"}))
+	serious := withFlag(simpleByYear(rng, "serious_by_year_category", "serious", "bar", fy, dim("service_category", "役務の区分", "service category"), kensho.ServiceCategories.CodeStrings(), accidents,
+		kensho.Text{Ja: "重大な事故の基準を満たす事故件数", En: "Accidents meeting the serious-accident criteria"}), dim("report_type", "報告区分", "report type"), []string{"quarterly", "serious"})
+	serious.Filter = map[string]string{"meets_serious": "true"}
+	add(serious)
 	// disasters
 	add(disasters(accidents))
 	// trends

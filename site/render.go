@@ -37,11 +37,16 @@ type renderer struct {
 	// awaitRecords waits until the record-level files are written (see
 	// Options.Records) and says whether they were.
 	awaitRecords func() error
+	// publisher, contact and synthetic are what every page says of the
+	// release beyond its figures (Options).
+	publisher, contact kensho.Text
+	synthetic          bool
 }
 
-func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string) (*renderer, error) {
+func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string, opt Options) (*renderer, error) {
 	r := &renderer{
 		ctx: ctx, rel: rel, dir: dir, echarts: echarts, marks: newTimeMarks(rel),
+		publisher: opt.Publisher, contact: opt.Contact, synthetic: opt.Synthetic,
 		byPage: map[string][]*kensho.StatTable{}, idx: map[string]*index{},
 		written: map[string]int64{}, pages: map[string][]string{}, hashes: map[string]fileHash{},
 	}
@@ -78,6 +83,7 @@ func (r *renderer) run() error {
 		r.awaitRecords,
 		r.describeData,
 		inEachLang(r.writeDownloadsPage),
+		inEachLang(r.writeDictionaryPage),
 		r.writeSums,
 	} {
 		if err := step(); err != nil {
@@ -230,7 +236,15 @@ type page struct {
 	Downloads *downloadsView
 	Method    *methodView
 	About     *aboutView
+	Dict      []dictFile
 	Release   *kensho.Release
+	// Publisher and Contact in the page's language ("" when not set), and
+	// whether the release was built from synthetic data.
+	Publisher, Contact string
+	Synthetic          bool
+	// ScreenOnlyLead: the lead speaks of the screen (how to print); paper
+	// leaves it out.
+	ScreenOnlyLead bool
 }
 
 // T is the fixed text key in the page's language.
@@ -280,6 +294,7 @@ func (r *renderer) newPage(lang, key, slug, title, lead string) *page {
 		Lang: lang, OtherLang: other, Key: key, File: file, Root: root,
 		LangRoot: root + langPrefix(lang), Title: title, Lead: lead,
 		SwitchHref: root + langPrefix(other) + pageFile(slug), Release: r.rel,
+		Publisher: r.publisherText().In(lang), Contact: r.contact.In(lang), Synthetic: r.synthetic,
 	}
 	for _, k := range append(append([]string{}, topicPages...), "report", "downloads", "methodology", "about") {
 		s := k
@@ -366,8 +381,12 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 				return sec, err
 			}
 			cv := &chartView{
-				Lang: p.Lang, ID: "chart-" + t.Name, Option: opt, Height: height, Horizontal: horizontal,
+				Lang: p.Lang, ID: "chart-" + t.Name, Option: opt, Height: height, Horizontal: horizontal, Legend: legendOf(s, pl),
 				Table: chartTable(s, pl, r.marks, t.Name+"-table", p.Lang), CSVHref: p.Root + csvPath, TableHref: sec.TableHref, FullOpen: sec.FullOpen,
+			}
+			if pl.nothing != "" {
+				// Nothing to draw: a sentence says why, and the table stays.
+				cv.Nothing, cv.Option, cv.Legend = T(p.Lang, "chart.nothing."+pl.nothing), "", nil
 			}
 			cv.Table.Lang = p.Lang
 			if needsFull(s) {
@@ -376,7 +395,7 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 				cv.Full = &full
 			}
 			sec.Chart = cv
-			p.HasCharts = true
+			p.HasCharts = p.HasCharts || cv.Nothing == ""
 			return sec, nil
 		}
 	}
@@ -466,6 +485,7 @@ func (r *renderer) writeReports(lang string) error {
 	for _, y := range r.rel.FiscalYears {
 		ys := strconv.Itoa(y)
 		p := r.newPage(lang, "report", "report/"+ys, Tf(lang, "report.heading", fiscalYearLabel(ys, lang)), T(lang, "report.print"))
+		p.ScreenOnlyLead = true
 		if r.marks.partial[y] {
 			p.Partial = T(lang, "report.partial")
 		}
@@ -556,3 +576,12 @@ func jsonLD(rel *kensho.Release, lang, name, desc string, dist []map[string]any)
 
 // assetPath is the path of an asset below the site root.
 func assetPath(name string) string { return path.Join("assets", name) }
+
+// publisherText is who publishes the site: the configured publisher, else
+// the committee whose statistics these are.
+func (r *renderer) publisherText() kensho.Text {
+	if r.publisher.Ja == "" && r.publisher.En == "" {
+		return ui["site.owner"]
+	}
+	return r.publisher
+}

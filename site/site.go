@@ -34,6 +34,15 @@ type Options struct {
 	// EChartsJS is the path to echarts.min.js from npm; "" searches upward
 	// from the working directory for node_modules/echarts/dist/echarts.min.js.
 	EChartsJS string
+	// Publisher names who publishes the statistics, and Contact how to
+	// reach them (an address or a URL, shown as text); every page shows
+	// both, and the citation example names the publisher. A zero
+	// Publisher is the committee whose statistics these are (ui
+	// "site.owner"); a zero Contact is not shown.
+	Publisher, Contact kensho.Text
+	// Synthetic says the release was built from synthetic data (a demo):
+	// every page says so, so that no figure is taken for a real one.
+	Synthetic bool
 	// Records writes the record-level files, data/microdata.csv and
 	// data/microdata.parquet, into dataDir (anonymize.ExportMicrodata).
 	// Render runs it while it renders the pages, which do not need those
@@ -115,7 +124,7 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	r, err := newRenderer(ctx, rel, dir, js)
+	r, err := newRenderer(ctx, rel, dir, js, opt)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}

@@ -244,8 +244,13 @@ func chartTable(s *chartShape, p plot, m timeMarks, id, lang string) tableView {
 	}
 	tv.Legend = sym.legend(lang)
 	tv.Notes = m.notes(years, lang)
-	for _, f := range p.fills() {
-		tv.Notes = append(tv.Notes, fillNote(f, lang))
+	if p.nothing == "" {
+		for _, f := range p.fills() {
+			tv.Notes = append(tv.Notes, fillNote(f, lang))
+		}
+		if p.has(slotWithheld) {
+			tv.Notes = append(tv.Notes, T(lang, "note.withheldslot"))
+		}
 	}
 	return tv
 }

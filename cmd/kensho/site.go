@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/anonymize"
 	"github.com/kensho-jp/kensho/site"
 )
@@ -16,7 +17,7 @@ import (
 var siteCmd = &command{
 	Name:    "site",
 	Summary: "render the public bilingual site from the release database",
-	Usage:   "kensho site [--db PATH] --out DIR [--echarts PATH]",
+	Usage:   "kensho site [--db PATH] --out DIR [--echarts PATH] [--publisher JA|EN] [--contact JA|EN] [--synthetic]",
 	Help: `
 Renders the static bilingual (日本語 / English) site from the release
 database that 'kensho anonymize' wrote beside --db (kensho.duckdb →
@@ -48,6 +49,7 @@ scripts and CSS, gzip).`,
 		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`; the release database beside it is read")
 		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
 		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		cfg.Site.flags(fs)
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if len(args) > 0 {
 				return usagef("site: unexpected argument %q (the output directory is --out DIR)", args[0])
@@ -64,6 +66,34 @@ type siteConfig struct {
 	DB        string
 	Out       string
 	EChartsJS string
+	Site      siteOptions
+}
+
+// siteOptions are what the site says of itself beyond the release: who
+// publishes it, whom to ask, and whether its data are synthetic.
+type siteOptions struct {
+	Publisher, Contact string
+	Synthetic          bool
+}
+
+func (o *siteOptions) flags(fs *flag.FlagSet) {
+	fs.StringVar(&o.Publisher, "publisher", "", "who publishes the statistics, shown on every page and in the citation: `JA|EN` (Japanese|English, or one text for both; default: the Telecom Accident Verification Committee's statistics)")
+	fs.StringVar(&o.Contact, "contact", "", "whom to ask about the statistics, shown on every page: `JA|EN` (an address or a URL, as text)")
+	fs.BoolVar(&o.Synthetic, "synthetic", false, "the reports are synthetic (kensho synth, the sample in data/): every page says the figures are not real statistics")
+}
+
+// options turns the flags into site.Options.
+func (o siteOptions) options(echarts string, records func(context.Context, string) error) site.Options {
+	return site.Options{EChartsJS: echarts, Records: records, Publisher: bilingual(o.Publisher), Contact: bilingual(o.Contact), Synthetic: o.Synthetic}
+}
+
+// bilingual reads "日本語|English" (or one text for both languages).
+func bilingual(s string) kensho.Text {
+	ja, en, ok := strings.Cut(s, "|")
+	if !ok {
+		en = ja
+	}
+	return kensho.Text{Ja: strings.TrimSpace(ja), En: strings.TrimSpace(en)}
 }
 
 func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
@@ -102,7 +132,7 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 			os.RemoveAll(staging)
 		}
 	}()
-	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS, Records: exportRecords(cfg.DB)})
+	st, err := site.Render(ctx, rel, staging, cfg.Site.options(cfg.EChartsJS, exportRecords(cfg.DB)))
 	if err != nil {
 		return err
 	}
