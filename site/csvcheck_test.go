@@ -3,58 +3,23 @@ package site_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
-	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/internal/sitecheck"
 	"github.com/kensho-jp/kensho/site"
 )
-
-// plainNumber is a cell a spreadsheet reads as a number, never a formula.
-var plainNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
-
-// formulaCells lists every cell of every CSV file below dir that a
-// spreadsheet would run as a formula: one that begins with =, +, -, @, a
-// tab or a carriage return and is not a plain number (OWASP's rule).
-func formulaCells(t *testing.T, dir string) (cells []string, files int) {
-	t.Helper()
-	for _, f := range siteFiles(t, dir) {
-		if !strings.HasSuffix(f, ".csv") {
-			continue
-		}
-		files++
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff"))))
-		r.FieldsPerRecord = -1
-		recs, err := r.ReadAll()
-		if err != nil {
-			t.Errorf("%s: %v", f, err)
-			continue
-		}
-		for i, rec := range recs {
-			for j, c := range rec {
-				if c != "" && strings.IndexByte("=+-@\t\r", c[0]) >= 0 && !plainNumber.MatchString(c) {
-					cells = append(cells, fmt.Sprintf("%s: record %d field %d: %q", f, i+1, j+1, c))
-				}
-			}
-		}
-	}
-	return cells, files
-}
 
 // TestNoFormulaInCSV reads every CSV file of the site — tables, charts,
 // dictionary, record-level data — and fails on any cell a spreadsheet
 // would run as a formula.
 func TestNoFormulaInCSV(t *testing.T) {
-	cells, files := formulaCells(t, siteDir)
+	cells, files, err := sitecheck.FormulaCells(siteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if files < 10 {
 		t.Fatalf("only %d CSV files in the site", files)
 	}
@@ -80,7 +45,11 @@ func TestNoFormulaInCSV(t *testing.T) {
 	if _, err := renderFixture(context.Background(), rel, dir, site.Options{EChartsJS: echartsOrStandIn(t)}); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range first(formulaCells(t, dir)) {
+	cells, _, err = sitecheck.FormulaCells(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cells {
 		t.Errorf("hostile site: %s", c)
 	}
 	for _, f := range []string{"data/tables/hostile.csv", "charts/overview/hostile.csv", "en/charts/overview/hostile.csv", "data/dictionary.csv"} {
@@ -96,5 +65,3 @@ func TestNoFormulaInCSV(t *testing.T) {
 		}
 	}
 }
-
-func first[A, B any](a A, _ B) A { return a }

@@ -1,4 +1,4 @@
-package site_test
+package sitecheck
 
 import (
 	"bytes"
@@ -10,31 +10,31 @@ import (
 	"strings"
 )
 
-// This file reads what a printed page holds from a PDF that chromium
+// ReadPDF reads what each printed page holds from a PDF that chromium
 // (Skia) wrote, enough to tell how much of each page is used and what its
 // footer says: the objects, the page tree, each page's content stream
 // interpreted for where it draws (text, paths, images), and the fonts'
 // ToUnicode maps to read the text. It is no general PDF reader.
 
-// pdfPage is what one printed page holds.
-type pdfPage struct {
+// Page is what one printed page holds.
+type Page struct {
 	Width, Height float64
 	// Marks are the vertical extents of everything drawn, in points from
 	// the bottom of the page.
-	Marks []pdfMark
+	Marks []Mark
 	// Text is the text drawn on the page, in drawing order, with where.
-	Text []pdfText
+	Text []Text
 }
 
-type pdfMark struct{ Lo, Hi float64 }
+type Mark struct{ Lo, Hi float64 }
 
-type pdfText struct {
+type Text struct {
 	X, Y float64
 	S    string
 }
 
 // footer is the text drawn below y (the bottom margin), joined.
-func (p pdfPage) footer(below float64) string {
+func (p Page) Footer(below float64) string {
 	var parts []string
 	for _, t := range p.Text {
 		if t.Y < below {
@@ -47,7 +47,7 @@ func (p pdfPage) footer(below float64) string {
 // used is the share of the page's text area (between the margins) that
 // its content takes, from the top of the text area down to the lowest mark
 // above the bottom margin.
-func (p pdfPage) used(top, bottom float64) float64 {
+func (p Page) Used(top, bottom float64) float64 {
 	lowest := p.Height - top
 	for _, m := range p.Marks {
 		if m.Hi > bottom && m.Lo < lowest {
@@ -65,8 +65,8 @@ type pdfDoc struct {
 
 var objRE = regexp.MustCompile(`(?s)(\d+) 0 obj\s*(.*?)\bendobj`)
 
-// readPDF reads the pages of a PDF.
-func readPDF(b []byte) ([]pdfPage, error) {
+// ReadPDF reads the pages of a PDF.
+func ReadPDF(b []byte) ([]Page, error) {
 	d := &pdfDoc{data: b, objs: map[int][]byte{}, cmap: map[string]*toUnicode{}}
 	for _, m := range objRE.FindAllSubmatchIndex(b, -1) {
 		n, _ := strconv.Atoi(string(b[m[2]:m[3]]))
@@ -81,7 +81,7 @@ func readPDF(b []byte) ([]pdfPage, error) {
 	if pages == nil {
 		return nil, fmt.Errorf("no /Pages")
 	}
-	var out []pdfPage
+	var out []Page
 	var walk func(n int) error
 	walk = func(n int) error {
 		body := d.obj(n)
@@ -171,8 +171,8 @@ func stream(body []byte) ([]byte, error) {
 	return data, nil
 }
 
-func (d *pdfDoc) page(body []byte) (pdfPage, error) {
-	var p pdfPage
+func (d *pdfDoc) page(body []byte) (Page, error) {
+	var p Page
 	mb := regexp.MustCompile(`/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]`).FindSubmatch(body)
 	if mb == nil {
 		return p, fmt.Errorf("no /MediaBox")
@@ -218,7 +218,7 @@ func (m matrix) apply(x, y float64) (float64, float64) {
 }
 
 // run interprets a content stream for where it draws.
-func (d *pdfDoc) run(p *pdfPage, content, res []byte, ctm matrix, depth int) error {
+func (d *pdfDoc) run(p *Page, content, res []byte, ctm matrix, depth int) error {
 	if depth > 8 {
 		return fmt.Errorf("forms nested too deep")
 	}
@@ -264,13 +264,13 @@ func (d *pdfDoc) run(p *pdfPage, content, res []byte, ctm matrix, depth int) err
 		for _, y := range ys {
 			lo, hi = min(lo, y), max(hi, y)
 		}
-		p.Marks = append(p.Marks, pdfMark{lo, hi})
+		p.Marks = append(p.Marks, Mark{lo, hi})
 	}
 	show := func(s string) {
 		m := tm.mul(ctm)
 		x, y := m.apply(0, 0)
 		_, top := m.apply(0, size)
-		p.Text = append(p.Text, pdfText{X: x, Y: y, S: d.decode(fonts[font], s)})
+		p.Text = append(p.Text, Text{X: x, Y: y, S: d.decode(fonts[font], s)})
 		mark([]float64{y, top})
 	}
 	for _, tok := range tokenize(content) {
@@ -317,7 +317,7 @@ func (d *pdfDoc) run(p *pdfPage, content, res []byte, ctm matrix, depth int) err
 			m := tm.mul(ctm)
 			x, y := m.apply(0, 0)
 			_, top := m.apply(0, size)
-			p.Text = append(p.Text, pdfText{X: x, Y: y, S: b.String()})
+			p.Text = append(p.Text, Text{X: x, Y: y, S: b.String()})
 			mark([]float64{y, top})
 		case "re":
 			v := last(4)
