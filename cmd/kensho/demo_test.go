@@ -43,7 +43,8 @@ const (
 // are off-screen without a scroll container, every category of a bar chart
 // shows a bar or a mark that it is withheld, no chart's description reads
 // NaN or "series count". On paper (chromium's PDF): the annual reports have
-// page numbers, and no page but the last is more than half blank. Every
+// page numbers, no page but the last is more than half blank, and nothing
+// laid out for the page is wider than it (it would be cut off). Every
 // page under en/ holds no Japanese outside lang="ja"; no CSV cell would run
 // as a formula in a spreadsheet.
 func TestDemoSite(t *testing.T) {
@@ -154,6 +155,21 @@ func TestDemoSite(t *testing.T) {
 		} {
 			if !only.MatchString(c.page) {
 				continue
+			}
+			// Laid out for paper, nothing may be wider than the page: what
+			// is wider is cut off at its edge.
+			if err := b.VisitPaper(c.page); err != nil {
+				t.Fatal(err)
+			}
+			problems, err := b.Problems()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pr := range problems {
+				t.Errorf("%s on paper: %s", c.page, pr)
+			}
+			if err := b.Screen(); err != nil {
+				t.Fatal(err)
 			}
 			if err := b.Visit(c.page, 1366); err != nil {
 				t.Fatal(err)

@@ -114,6 +114,30 @@ func (b *Browser) Visit(path string, width int) error {
 const chartsReady = `document.readyState === 'complete' &&
   [...document.querySelectorAll('div.chart[data-option]')].every(el => !el.hidden && el.querySelector('canvas'))`
 
+// PaperWidth is the width of an A4 page's text in CSS pixels: 210 mm less
+// the stylesheet's margins of 13 mm on either side.
+const PaperWidth = (210 - 2*13) * 96 * 10 / 254 // 695 px
+
+// VisitPaper opens a page laid out as it prints (print media, the width of
+// an A4 page's text), so that Problems tells what paper would lose: a table
+// wider than the page is cut off at its edge.
+func (b *Browser) VisitPaper(path string) error {
+	if err := b.media("print"); err != nil {
+		return err
+	}
+	return b.Visit(path, int(PaperWidth))
+}
+
+// Screen ends VisitPaper's print media.
+func (b *Browser) Screen() error { return b.media("") }
+
+func (b *Browser) media(m string) error {
+	_, err := chromedp.Run(b.ctx, func(ctx context.Context, t *chromedp.Target) (cdp.Empty, error) {
+		return cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+	})
+	return err
+}
+
 // Problems runs the reader's checks on the open page (see layoutJS).
 func (b *Browser) Problems() ([]string, error) {
 	return chromedp.Run(b.ctx, chromedp.Evaluate[[]string](layoutJS))

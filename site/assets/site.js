@@ -82,11 +82,12 @@
     if (!c.el.classList.contains('chart-horizontal')) {
       return;
     }
-    var w = Math.max(90, Math.min(180, Math.round(c.el.clientWidth * 0.4)));
+    var w = Math.max(90, Math.min(printing ? 260 : 180, Math.round(c.el.clientWidth * 0.4)));
     c.chart.setOption({ yAxis: [{ axisLabel: { width: w } }] });
   };
 
   var charts = [];
+  var printing = false;
   var nodes = document.querySelectorAll('div.chart[data-option]');
   for (var i = 0; i < nodes.length; i++) {
     var el = nodes[i];
@@ -119,10 +120,10 @@
       placeBreaks(charts[j]);
     }
   };
-  // On paper a chart is drawn at the width of an A4 page's text (180 mm),
-  // so that its text prints at the size of the tables' (9 pt), whatever the
-  // width of the window it was printed from.
-  var printing = false;
+  // On paper a chart is drawn a little wider than an A4 page's text
+  // (184 mm, 695 px) and scaled to it, so that its 12 px text prints at 8 pt,
+  // below the headings, whatever the width of the window it was printed
+  // from; its category labels get more room to wrap less.
   var beforePrint = function () {
     if (printing) {
       return;
@@ -130,8 +131,8 @@
     printing = true;
     for (var j = 0; j < charts.length; j++) {
       var h = parseInt(charts[j].el.getAttribute('data-height'), 10) || 340;
-      charts[j].el.style.width = '680px';
-      charts[j].el.style.height = Math.round(charts[j].el.classList.contains('chart-horizontal') ? h * 0.8 : 260) + 'px';
+      charts[j].el.style.width = '780px';
+      charts[j].el.style.height = Math.round(charts[j].el.classList.contains('chart-horizontal') ? Math.max(150, h * 0.75) : 240) + 'px';
     }
     resize();
   };
