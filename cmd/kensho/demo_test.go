@@ -110,6 +110,21 @@ func TestDemoSite(t *testing.T) {
 				}
 			}
 		}
+		// The overview's key figure of serious accidents is the number the
+		// summary (on the trends page) gives.
+		overview, err := os.ReadFile(filepath.Join(out, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		trends, err := os.ReadFile(filepath.Join(out, "trends", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		card := regexp.MustCompile(`重大な事故の基準を満たす事故</span>\s*<span class="figure-value">([0-9,X]+)`).FindSubmatch(overview)
+		said := regexp.MustCompile(`基準\(施行規則第58条\)を満たした事故は([0-9,]+)件`).FindSubmatch(trends)
+		if card == nil || said == nil || string(card[1]) != string(said[1]) {
+			t.Errorf("the overview's key figure of serious accidents and the summary disagree: %q, %q", last(card), last(said))
+		}
 		cells, files, err := sitecheck.FormulaCells(out)
 		if err != nil {
 			t.Fatal(err)
@@ -220,4 +235,12 @@ func TestDemoSite(t *testing.T) {
 			}
 		}
 	}
+}
+
+// last is the last submatch, or nil.
+func last(m [][]byte) []byte {
+	if len(m) == 0 {
+		return nil
+	}
+	return m[len(m)-1]
 }
