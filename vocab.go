@@ -189,6 +189,8 @@ func ListByName(dim string) *CodeList {
 		return DurationBands
 	case "users_band":
 		return UsersBands
+	case "disaster":
+		return Disasters
 	}
 	return nil
 }
@@ -348,4 +350,3 @@ func DurationBand(minutes int64) string { return band(DurationBands, "min_minute
 
 // UsersBand returns the published band of a number of affected users.
 func UsersBand(users int64) string { return band(UsersBands, "min_users", users) }
-

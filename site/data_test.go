@@ -164,8 +164,8 @@ func TestDictionary(t *testing.T) {
 		if *external != "" {
 			break // the fixture's columns
 		}
-		if !documented[site.MicrodataParquet+"\x00"+c.Name] {
-			t.Errorf("dictionary.csv does not document %s column %s", site.MicrodataParquet, c.Name)
+		if !documented[microParquet+"\x00"+c.Name] {
+			t.Errorf("dictionary.csv does not document %s column %s", microParquet, c.Name)
 		}
 	}
 }
@@ -178,8 +178,8 @@ func TestReadBack(t *testing.T) {
 	db := duck.MustOpenMemory(t)
 	ctx := context.Background()
 	data := filepath.Join(siteDir, "data")
-	csvQ := fmt.Sprintf("SELECT * FROM read_csv(%s, header = true)", duck.QuoteString(filepath.Join(data, site.MicrodataCSV)))
-	pqQ := fmt.Sprintf("SELECT * FROM read_parquet(%s)", duck.QuoteString(filepath.Join(data, site.MicrodataParquet)))
+	csvQ := fmt.Sprintf("SELECT * FROM read_csv(%s, header = true)", duck.QuoteString(filepath.Join(data, microCSV)))
+	pqQ := fmt.Sprintf("SELECT * FROM read_parquet(%s)", duck.QuoteString(filepath.Join(data, microParquet)))
 	var nCSV, nPQ, diff int
 	mustScan(t, db.QueryRowContext(ctx, "SELECT count(*) FROM ("+csvQ+")"), &nCSV)
 	mustScan(t, db.QueryRowContext(ctx, "SELECT count(*) FROM ("+pqQ+")"), &nPQ)

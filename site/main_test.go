@@ -76,7 +76,7 @@ func runMain(m *testing.M) (int, error) {
 // anonymize.ExportMicrodata would (CSV, and Parquet through DuckDB's COPY).
 func renderFixture(ctx context.Context, rel *kensho.Release, dir string, opt site.Options) (*site.Stats, error) {
 	opt.Records = func(ctx context.Context, dataDir string) error {
-		return writeMicrodata(ctx, dataDir, rel.Microdata.Columns, microRows())
+		return writeMicrodata(ctx, dataDir, rel.Extracts[0].Columns, microRows())
 	}
 	return site.Render(ctx, rel, dir, opt)
 }
@@ -94,7 +94,7 @@ func writeMicrodata(ctx context.Context, dataDir string, cols []kensho.FieldSche
 	}
 	w.Write(head)
 	w.WriteAll(rows)
-	csvPath := filepath.Join(dataDir, site.MicrodataCSV)
+	csvPath := filepath.Join(dataDir, microCSV)
 	if err := os.WriteFile(csvPath, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func writeMicrodata(ctx context.Context, dataDir string, cols []kensho.FieldSche
 	}
 	defer db.Close()
 	q := fmt.Sprintf("COPY (SELECT * FROM read_csv(%s, header = true, columns = {%s})) TO %s (FORMAT parquet)",
-		duck.QuoteString(csvPath), strings.Join(types, ", "), duck.QuoteString(filepath.Join(dataDir, site.MicrodataParquet)))
+		duck.QuoteString(csvPath), strings.Join(types, ", "), duck.QuoteString(filepath.Join(dataDir, microParquet)))
 	_, err = db.ExecContext(ctx, q)
 	return err
 }
