@@ -26,17 +26,18 @@ func TestProtectAnalyticsTables(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, files := buildOutputs(t, db, res.Tables, DefaultConfig(), t.TempDir())
+			extracts := analytics.Extracts()
+			p, files := buildOutputs(t, db, res.Tables, extracts, DefaultConfig(), t.TempDir())
 			checkPublishedCells(t, DefaultConfig(), res.Tables, p.Tables)
-			checkMicrodataClasses(t, db, DefaultConfig())
+			checkExtractClasses(t, db, DefaultConfig(), extracts)
 			checkNoIdentifiers(t, files, operatorStrings(ops))
 			a := p.Risk.Audit
-			if !a.Passed || a.GonumDisagreed != 0 || a.GonumUnconfirmed != 0 {
-				t.Errorf("audit: passed %v, gonum disagreed %d, unconfirmed %d", a.Passed, a.GonumDisagreed, a.GonumUnconfirmed)
+			if !a.Passed || (a.MinRatio != nil && *a.MinRatio < 1) || (a.MinInsiderRatio != nil && *a.MinInsiderRatio < 1) {
+				t.Errorf("audit: passed %v, min ratio %v, insider %v", a.Passed, deref(a.MinRatio), deref(a.MinInsiderRatio))
 			}
-			t.Logf("%d tables, %d cells, %d suppressed (%.1f%%), audit min ratio %v, insider %v, %d components, %d LPs, %d insider LPs",
+			t.Logf("%d tables, %d cells, %d suppressed (%.1f%%), audit min ratio %v, insider %v, %d hidden figures, %d programmes",
 				len(p.Tables), p.Risk.Overall.Cells, p.Risk.Overall.Suppressed, 100*p.Risk.Overall.ShareSuppressed,
-				deref(a.MinRatio), deref(a.MinInsiderRatio), a.Components, a.LinearProgrammes, a.InsiderProgrammes)
+				deref(a.MinRatio), deref(a.MinInsiderRatio), a.Hidden, a.Programmes)
 		})
 	}
 }

@@ -62,16 +62,19 @@ func BenchmarkProtectNational(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		p, err := Protect(context.Background(), db, tables, DefaultConfig())
+		p, err := Protect(context.Background(), db, tables, analytics.Extracts(), DefaultConfig(), Options{ReleaseDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/protect")
 		r := p.Risk
-		b.Logf("%d tables, %d cells, %d suppressed (%.1f%%), totals kept %.1f%%; microdata %v: %d of %d released, %d starred values, %d + %d withheld; audit: %d components, %d programmes, %d insider programmes, gonum judged %d (disagreed %d)",
+		b.Logf("%d tables, %d cells, %d suppressed (%.1f%%), totals kept %.1f%%; model: %d components, %d atoms, %d columns, %d protect rounds, %d programmes; audit: %d hidden figures, %d insiders, %d programmes",
 			len(r.Tables), r.Overall.Cells, r.Overall.Suppressed, 100*r.Overall.ShareSuppressed, 100*r.Overall.TotalsKept,
-			r.Microdata.Fields, r.Microdata.Released, r.Microdata.Records, r.Microdata.StarredValues, r.Microdata.DroppedByClassRules, r.Microdata.DroppedToProtectTables,
-			r.Audit.Components, r.Audit.LinearProgrammes, r.Audit.InsiderProgrammes, r.Audit.GonumJudged, r.Audit.GonumDisagreed)
+			r.Model.Components, r.Model.Atoms, r.Model.Columns, r.Model.Rounds, r.Model.Programmes,
+			r.Audit.Hidden, r.Audit.Insiders, r.Audit.Programmes)
+		for _, e := range r.Extracts {
+			b.Logf("extract %s: %d of %d records released", e.Name, e.Released, e.Records)
+		}
 		var lines []string
 		for _, l := range p.Timings {
 			lines = append(lines, fmt.Sprintf("%s %.2f s", l.Step, l.Seconds))

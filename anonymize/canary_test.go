@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kensho-jp/kensho/analytics"
 	"github.com/kensho-jp/kensho/internal/duck"
 )
 
@@ -81,7 +82,7 @@ func TestCanary(t *testing.T) {
 	}
 	tables := buildTables(t, db, reportSpecs)
 	dir := t.TempDir()
-	_, files := buildOutputs(t, db, tables, DefaultConfig(), dir)
+	p, files := buildOutputs(t, db, tables, analytics.Extracts(), DefaultConfig(), dir)
 	tokens := canaryTokens()
 	checkNoIdentifiers(t, files, tokens)
 
@@ -92,9 +93,20 @@ func TestCanary(t *testing.T) {
 	}
 	defer rdb.Close()
 	var text bytes.Buffer
-	for _, q := range []string{"SELECT * FROM release_meta", "SELECT * FROM release_table", "SELECT * FROM microdata",
-		fmt.Sprintf("SELECT * FROM read_parquet(%s)", duck.QuoteString(files[2])),
-		"SELECT table_name, column_name FROM duckdb_columns()"} {
+	queries := []string{"SELECT * FROM release_meta", "SELECT * FROM release_table"}
+	for _, e := range p.Extracts {
+		queries = append(queries, "SELECT * FROM "+duck.QuoteIdent(extractTable(e.Name)))
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".parquet") {
+			queries = append(queries, fmt.Sprintf("SELECT * FROM read_parquet(%s)", duck.QuoteString(f)))
+		}
+	}
+	if len(queries) < 4 {
+		t.Fatalf("the release has %d extracts; the canary needs the microdata", len(p.Extracts))
+	}
+	queries = append(queries, "SELECT table_name, column_name FROM duckdb_columns()")
+	for _, q := range queries {
 		rows, err := rdb.Query(q)
 		if err != nil {
 			t.Fatal(err)

@@ -482,6 +482,12 @@ func fxDB(tb testing.TB, spec fxSpec) (*sql.DB, []fxOperator, []fxAccident) {
 }
 
 // fiscalQuarterOf is the fiscal quarter in which t falls, read in JST.
+// protectFx runs Protect as a build would on the fixture, released at
+// the end of FY2025's first half.
+func protectFx(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extracts []kensho.Extract, cfg Config) (*Protected, error) {
+	return Protect(ctx, db, tables, extracts, cfg, Options{ReleaseDate: time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)})
+}
+
 func fiscalQuarterOf(t time.Time) kensho.FiscalQuarter {
 	t = t.In(kensho.JST)
 	if t.Month() < time.April {

@@ -35,7 +35,7 @@ func golden(t *testing.T, name string, got []byte) {
 func TestRiskReportGolden(t *testing.T) {
 	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 400, years: []int{2022, 2023}, seed: 1, skew: 1.1})
 	tables := buildTables(t, db, reportSpecs)
-	p, err := Protect(context.Background(), db, tables, DefaultConfig())
+	p, err := protectFx(context.Background(), db, tables, nil, DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

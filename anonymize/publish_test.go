@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -68,7 +70,7 @@ func TestFailedAuditPublishesNothing(t *testing.T) {
 	db, _, _ := fxDB(t, fxSpec{operators: 20, perYear: 250, years: []int{2024}, seed: 31, skew: 1})
 	tables := buildTables(t, db, reportSpecs[:3])
 	dir := t.TempDir()
-	buildOutputs(t, db, tables, DefaultConfig(), dir)
+	buildOutputs(t, db, tables, nil, DefaultConfig(), dir)
 	before := snapshot(t, dir)
 
 	// The data change after analytics ran: the published figures no longer
@@ -78,7 +80,7 @@ func TestFailedAuditPublishesNothing(t *testing.T) {
 		WHERE record_key IN (SELECT record_key FROM deid_accident ORDER BY record_key LIMIT 3)`); err != nil {
 		t.Fatal(err)
 	}
-	p, err := Protect(ctx, db, tables, DefaultConfig())
+	p, err := protectFx(ctx, db, tables, nil, DefaultConfig())
 	var ae *AuditError
 	if !errors.As(err, &ae) {
 		t.Fatalf("Protect error = %v, want an *AuditError", err)
@@ -89,7 +91,7 @@ func TestFailedAuditPublishesNothing(t *testing.T) {
 	if !strings.Contains(err.Error(), "nothing is published") || !strings.Contains(err.Error(), "the data give") {
 		t.Errorf("error does not give the reasons: %v", err)
 	}
-	rel := &kensho.Release{Version: "test", Tables: p.Tables, Microdata: p.Microdata}
+	rel := &kensho.Release{Version: "test", Tables: p.Tables, Extracts: p.Extracts}
 	if err := Publish(ctx, db, filepath.Join(dir, "kensho.release.duckdb"), rel, p); err == nil {
 		t.Fatal("Publish accepted a release whose audit failed")
 	}
@@ -103,7 +105,7 @@ func TestPublishRefusesIdentifiers(t *testing.T) {
 	db, ops, _ := fxDB(t, fxSpec{operators: 20, perYear: 250, years: []int{2024}, seed: 32, skew: 1})
 	tables := buildTables(t, db, reportSpecs[:2])
 	dir := t.TempDir()
-	p, _ := buildOutputs(t, db, tables, DefaultConfig(), dir)
+	p, _ := buildOutputs(t, db, tables, nil, DefaultConfig(), dir)
 	before := snapshot(t, dir)
 	cases := map[string]func(rel *kensho.Release){
 		"summary names an operator": func(rel *kensho.Release) {
@@ -115,7 +117,7 @@ func TestPublishRefusesIdentifiers(t *testing.T) {
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
-			rel := &kensho.Release{Version: "test", Tables: p.Tables, Microdata: p.Microdata, Risk: p.Risk.Public()}
+			rel := &kensho.Release{Version: "test", Tables: p.Tables, Extracts: p.Extracts, Risk: p.Risk.Public()}
 			mutate(rel)
 			err := Publish(ctx, db, filepath.Join(dir, "kensho.release.duckdb"), rel, p)
 			var ae *AuditError
@@ -131,7 +133,7 @@ func TestPublishRefusesIdentifiers(t *testing.T) {
 		})
 	}
 	// A table that is not the protected one is refused too.
-	rel := &kensho.Release{Version: "test", Tables: tables, Microdata: p.Microdata}
+	rel := &kensho.Release{Version: "test", Tables: tables, Extracts: p.Extracts}
 	if err := Publish(ctx, db, filepath.Join(dir, "kensho.release.duckdb"), rel, p); err == nil {
 		t.Error("Publish accepted unprotected tables")
 	}
@@ -143,12 +145,12 @@ func TestReleaseRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	db, _, _ := fxDB(t, fxSpec{operators: 20, perYear: 250, years: []int{2023, 2024}, seed: 33, skew: 1})
 	tables := buildTables(t, db, reportSpecs[:2])
-	p, err := Protect(ctx, db, tables, DefaultConfig())
+	p, err := protectFx(ctx, db, tables, nil, DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	rel := &kensho.Release{Version: "v1", BuildDate: "2026-04-01", FiscalYears: []int{2023, 2024}, LatestYear: 2024,
-		PartialYears: []int{}, Tables: p.Tables, Summary: kensho.Text{Ja: "要約", En: "summary"}, Risk: p.Risk.Public(), Microdata: p.Microdata}
+		PartialYears: []int{}, Tables: p.Tables, Summary: kensho.Text{Ja: "要約", En: "summary"}, Risk: p.Risk.Public(), Extracts: p.Extracts}
 	path := filepath.Join(t.TempDir(), "r.release.duckdb")
 	if err := Publish(ctx, db, path, rel, p); err != nil {
 		t.Fatal(err)
@@ -178,7 +180,7 @@ func TestDeterministicOutputs(t *testing.T) {
 	var runs [][]string
 	for i := 0; i < 2; i++ {
 		db, _, _ := fxDB(t, spec)
-		_, files := buildOutputs(t, db, buildTables(t, db, reportSpecs), DefaultConfig(), t.TempDir())
+		_, files := buildOutputs(t, db, buildTables(t, db, reportSpecs), nil, DefaultConfig(), t.TempDir())
 		runs = append(runs, files[1:]) // the DuckDB file itself is DuckDB's business; its contents are in release.json
 	}
 	for i := range runs[0] {
@@ -208,21 +210,30 @@ func TestExportKeepsRecordOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`CREATE TABLE microdata_packed AS
-		SELECT record_id, (record_id * 7919) % 1000003 AS pk
-		FROM (SELECT i AS record_id FROM range(1, $1 + 1) t(i) ORDER BY hash(i))
-		ORDER BY record_id`, n); err != nil {
+	rel, err := json.Marshal(kensho.Release{Version: "order", Extracts: []kensho.ExtractInfo{{Name: "order"}}})
+	if err != nil {
 		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"CREATE TABLE release_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+		"CREATE TABLE release_table (ord INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, json VARCHAR NOT NULL)",
+		fmt.Sprintf("INSERT INTO release_meta VALUES ('format', %s), ('release', %s)", duck.QuoteString(releaseFormat), duck.QuoteString(string(rel))),
+		// written in record-id order from rows in another order, as Publish does
+		fmt.Sprintf(`CREATE TABLE extract_order AS
+		SELECT record_id, (record_id * 7919) %% 1000003 AS v
+		FROM (SELECT i AS record_id FROM range(1, %d + 1) t(i) ORDER BY hash(i))
+		ORDER BY record_id`, n),
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	db.Close()
-	if err := createMicrodataView(ctx, path, []string{"pk AS v"}, n); err != nil {
-		t.Fatal(err)
-	}
 	site := filepath.Join(dir, "site")
-	if err := ExportMicrodata(ctx, path, site); err != nil {
+	if err := ExportExtracts(ctx, path, site); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(site, "microdata.csv"))
+	f, err := os.Open(filepath.Join(site, ExtractFile("order")+".csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +260,7 @@ func TestExportKeepsRecordOrder(t *testing.T) {
 	mem := duck.MustOpenMemory(t)
 	var misplaced, rows int
 	if err := mem.QueryRow(`SELECT count(*) FILTER (WHERE record_id <> rn), count(*)
-		FROM (SELECT record_id, row_number() OVER () AS rn FROM read_parquet($1))`, filepath.Join(site, "microdata.parquet")).
+		FROM (SELECT record_id, row_number() OVER () AS rn FROM read_parquet($1))`, filepath.Join(site, ExtractFile("order")+".parquet")).
 		Scan(&misplaced, &rows); err != nil {
 		t.Fatal(err)
 	}

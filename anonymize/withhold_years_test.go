@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kensho-jp/kensho/analytics"
+	"github.com/kensho-jp/kensho/sdc/rules"
 )
 
 // TestWithholdUnsafeYears: the partial year that Protect must refuse (40
@@ -20,7 +21,7 @@ func TestWithholdUnsafeYears(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].FiscalYear != 2025 || got[0].Rule != ruleMinOperators {
+	if len(got) != 1 || got[0].FiscalYear != 2025 || got[0].Rule != rules.MinOperators {
 		t.Fatalf("withheld %+v, want FY2025 by min_operators", got)
 	}
 	var left, fy2025 int
@@ -34,7 +35,7 @@ func TestWithholdUnsafeYears(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Protect(ctx, db, res.Tables, DefaultConfig()); err != nil {
+	if _, err := protectFx(ctx, db, res.Tables, nil, DefaultConfig()); err != nil {
 		t.Fatalf("Protect after withholding FY2025: %v", err)
 	}
 	// Nothing more to withhold the second time.

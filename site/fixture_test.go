@@ -39,7 +39,7 @@ func fixture() *kensho.Release {
 			En: "Every published cell passed the audit.\n\n- Withheld cells cannot be estimated closely\n- Every combination in the record-level data comes from several operators\n\n" +
 				"### This release\n\n| table | cells | suppressed | share |\n|---|---:|---:|---:|\n| accidents_by_year | 108 | 15 | 13.9% |\n| accidents_by_year_cause | 468 | 164 | 35.0% |\n",
 		},
-		Extracts: []kensho.ExtractInfo{{Name: fixtureExtract, Title: kensho.Text{Ja: "事故の記録", En: "Accident records"},
+		Extracts: []kensho.ExtractInfo{{Name: fixtureExtract, Title: kensho.Text{Ja: "個票データ", En: "record-level data"},
 			Rows: len(microRows()), Columns: microColumns}},
 	}
 	accidents := kensho.Measure{Name: "accidents", Title: kensho.Text{Ja: "事故件数", En: "accidents"}, Unit: kensho.Text{Ja: "件", En: "accidents"}, Magnitude: kensho.MagAccidents}
@@ -122,10 +122,8 @@ func fixture() *kensho.Release {
 	add(userHours(rng, fy))
 	add(percentiles(fy))
 	// serious
-	serious := withFlag(simpleByYear(rng, "serious_by_year_category", "serious", "bar", fy, dim("service_category", "役務の区分", "service category"), kensho.ServiceCategories.CodeStrings(), accidents,
-		kensho.Text{Ja: "重大な事故の基準を満たす事故件数", En: "Accidents meeting the serious-accident criteria"}), dim("report_type", "報告区分", "report type"), []string{"quarterly", "serious"})
-	serious.Filter = map[string]string{"meets_serious": "true"}
-	add(serious)
+	add(withFlag(simpleByYear(rng, "serious_by_year_category", "serious", "bar", fy, dim("service_category", "役務の区分", "service category"), kensho.ServiceCategories.CodeStrings(), accidents,
+		kensho.Text{Ja: "重大な事故の基準を満たす事故件数", En: "Accidents meeting the serious-accident criteria"}), dim("report_type", "報告区分", "report type"), []string{"quarterly", "serious"}))
 	// disasters
 	add(disasters(accidents))
 	// trends
@@ -268,12 +266,12 @@ func disasters(m kensho.Measure) kensho.StatTable {
 	uh := kensho.Measure{Name: "user_hours", Title: kensho.Text{Ja: "利用者時間", En: "user-hours"}, Unit: kensho.Text{Ja: "人時", En: "user-hours"}, Magnitude: kensho.MagUserHours}
 	t := kensho.StatTable{Name: "accidents_by_disaster", Page: "disasters", Chart: "table",
 		Title:    kensho.Text{Ja: "災害別の事故件数", En: "Accidents per named disaster"},
-		Dims:     []kensho.Dim{{Name: "disaster", Title: kensho.Text{Ja: "災害", En: "disaster"}}, {Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}},
+		Dims:     []kensho.Dim{{Name: "disaster", Title: kensho.Text{Ja: "災害名", En: "disaster"}}, {Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}},
 		Measures: []kensho.Measure{m, users, uh}, FiscalYears: []int{2016, 2019, 2023}}
 	for i, d := range []struct {
 		name  string
 		years []int
-	}{{"quake_2016_kumamoto", []int{2016}}, {"typhoon_2019_19", []int{2019}}, {"quake_2024_noto", []int{2023, 2024}}, {kensho.OtherDisaster, []int{2019}}} {
+	}{{"平成28年熊本地震", []int{2016}}, {"令和元年東日本台風", []int{2019}}, {"令和6年能登半島地震", []int{2023, 2024}}} {
 		var a, u, h float64
 		for j, y := range d.years {
 			ca, cu := float64(12+9*i+j), float64(40000*(i+1)+1000*j)
@@ -355,9 +353,8 @@ func seasonality() kensho.StatTable {
 	return t
 }
 
-// fixtureExtract is the name of the fixture's one record-level extract,
-// and microCSV and microParquet are its files in data/.
-const fixtureExtract = "records"
+// The fixture's one microdata extract and its files.
+const fixtureExtract = "fixture"
 
 var (
 	microCSV     = site.ExtractFile(fixtureExtract) + ".csv"

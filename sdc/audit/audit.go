@@ -17,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"sync"
 
@@ -185,6 +186,10 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 			if st != lp.Optimal || st2 != lp.Optimal {
 				fails = append(fails, fmt.Sprintf("%s: the audit could not bound it (%v, %v)", col.Label(), st, st2))
 			} else if hi-lo < 1e-6 {
+				if os.Getenv("KENSHO_DEBUG") != "" {
+					v, frac, n := b.DebugFractional(col)
+					fmt.Printf("audit: %s pinned; relaxation max %v (truth %v), %d of %d fractional; status %v\n", col.Label(), v, t.Value, frac, n, pat.Status[col.ID])
+				}
 				fails = append(fails, fmt.Sprintf("%s (a partner) is pinned exactly at %v", col.Label(), t.Value))
 			}
 			figs = append(figs, f)

@@ -16,13 +16,28 @@ import (
 func (s *Solver) Solve() (Status, error) {
 	start := s.iters
 	degenerate := 0
+	// Drift the factors cannot recover from is met once by a cold start
+	// from the slack basis (the bounds stay); a second time it is an error.
+	restarted := false
+	restart := func(err error) error {
+		if restarted {
+			return err
+		}
+		restarted = true
+		s.Reset()
+		degenerate = 0
+		return nil
+	}
 	for {
 		if s.iters-start > s.MaxIter {
 			return IterationLimit, nil
 		}
 		if s.sinceInv >= refactorEvery || s.lu.etaNonzeros() > 20*s.m+1000 {
 			if err := s.reinvert(); err != nil {
-				return IterationLimit, err
+				if err := restart(err); err != nil {
+					return IterationLimit, err
+				}
+				continue
 			}
 		}
 		phase1 := s.infeasibilityCosts(s.alpha) // alpha as scratch: the basic costs
@@ -52,10 +67,15 @@ func (s *Solver) Solve() (Status, error) {
 				// toward feasibility stops at its violated bound): the
 				// factors have drifted. Refactorize and go on.
 				if s.sinceInv == 0 {
-					return IterationLimit, ErrNumeric
+					if err := restart(ErrNumeric); err != nil {
+						return IterationLimit, err
+					}
+					continue
 				}
 				if err := s.reinvert(); err != nil {
-					return IterationLimit, err
+					if err := restart(err); err != nil {
+						return IterationLimit, err
+					}
 				}
 				continue
 			}

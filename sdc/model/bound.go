@@ -190,9 +190,20 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 	}
 	blocks := sortedBlocks(parts)
 	if len(blocks) == 1 {
-		// One block: the relaxation first (a quick no), then the smallest
-		// whole move from the truth that reaches the target.
+		// One block: first the smallest whole move from the truth that
+		// reaches the target (a few pivots from a feasible start: the
+		// usual answer is yes), then the relaxation (a no, and the rows
+		// that hold it), then branch and bound on the whole programme.
 		blk := blocks[0]
+		ok, w, nodes, err := b.reachNear(blk, col, upper, sign*target)
+		b.Programmes += nodes
+		if err != nil {
+			return r, err
+		}
+		if ok {
+			r.Ok, r.Witness, r.Bound = true, w, sign*target
+			return r, nil
+		}
 		s := b.solver(blk)
 		st, v, err := s.Maximize(parts[blk])
 		b.Programmes++
@@ -201,24 +212,15 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 		}
 		r.Status = st
 		if st == lp.Unbounded || (st == lp.Optimal && v >= target-1e-6*math.Max(1, math.Abs(target))) {
-			ok, w, nodes, err := b.reachNear(blk, col, upper, sign*target)
-			b.Programmes += nodes
-			if err != nil {
-				return r, err
-			}
-			if ok {
-				r.Ok, r.Witness, r.Bound = true, w, sign*target
-				return r, nil
-			}
 			// The relaxation reaches it but no whole point near the truth
 			// was found: decide by branch and bound on the whole programme.
-			res, err := s.MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: target, IntegralObjective: integral})
+			res, err := s.MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: target, IntegralObjective: integral, MaxNodes: searchNodes})
 			b.Programmes += res.Nodes
 			if err != nil {
 				return r, err
 			}
 			r.Status = res.Status
-			if res.Found && res.Best >= target-1e-6*math.Max(1, math.Abs(target)) {
+			if res.Found && Reaches(res.Best, target) {
 				r.Ok, r.Bound = true, sign*res.Best
 				for k, x := range res.Point {
 					r.Witness[b.Pr.blocks[blk].vars[k]] = x
@@ -237,7 +239,7 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 	total := 0.0
 	for _, blk := range blocks {
 		s := b.solver(blk)
-		res, err := s.MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: math.Inf(1), IntegralObjective: integral})
+		res, err := s.MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: math.Inf(1), IntegralObjective: integral, MaxNodes: searchNodes})
 		b.Programmes += res.Nodes
 		if err != nil {
 			return r, err
@@ -260,7 +262,7 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			total = math.Inf(-1)
 		}
 	}
-	if total >= target-1e-6*math.Max(1, math.Abs(target)) {
+	if Reaches(total, target) {
 		r.Ok, r.Bound = true, sign*total
 		return r, nil
 	}
@@ -312,55 +314,65 @@ func (b *Bounder) Extreme(col *Column, upper bool, limit float64) (float64, []fl
 		return sign * v, nil, st, err
 	}
 	blk := blocks[0]
+	lim := sign * limit // in the maximizing direction
+	// near asks whether a whole point reaches t (in the maximizing
+	// direction), as Reach does: a small move from the truth, else the
+	// relaxation and branch and bound.
+	near := func(t float64) (bool, []float64, error) {
+		r, err := b.Reach(col, upper, sign*t)
+		return r.Ok, r.Witness, err
+	}
+	// The limit itself first: from the truth, few pivots, and usually yes.
+	if ok, w, err := near(lim); err != nil || ok {
+		return sign * lim, w, lp.Optimal, err
+	}
 	st, v, err := b.solver(blk).Maximize(parts[blk])
 	b.Programmes++
 	if err != nil || (st != lp.Optimal && st != lp.Unbounded) {
 		return 0, nil, st, err
 	}
-	lim := sign * limit // in the maximizing direction
 	if st == lp.Unbounded {
 		v = lim
 	}
 	v = math.Min(v, lim)
-	near := func(t float64) (bool, []float64, error) {
-		ok, w, nodes, err := b.reachNear(blk, col, upper, sign*t)
-		b.Programmes += nodes
-		return ok, w, err
-	}
 	sx := sign * x
 	if col.Mag == kensho.MagAccidents {
-		// Whole targets from the top down; the limit first when the
-		// relaxation reaches it (a fractional limit is met by the whole
-		// number above it).
-		t := math.Floor(v + 1e-6)
+		// Whole targets by halving between the truth and the relaxation's
+		// bound (the limit, tried above, failed): a witness backs every
+		// value reported.
+		hi := math.Floor(v + 1e-6)
 		if lim <= v+1e-6 {
-			ok, w, err := near(lim)
-			if err != nil || ok {
-				return sign * lim, w, lp.Optimal, err
-			}
-			if t >= lim-1e-9 {
-				t = math.Ceil(lim-1e-9) - 1
-			}
+			hi = math.Min(hi, math.Ceil(lim-1e-9)-1)
 		}
-		for ; t > sx+1e-9; t-- {
-			ok, w, err := near(t)
+		lo := math.Round(sx)
+		var best []float64
+		for hi > lo {
+			mid := math.Ceil((lo + hi) / 2)
+			ok, w, err := near(mid)
 			if err != nil {
 				return 0, nil, lp.Optimal, err
 			}
 			if ok {
-				return sign * t, w, lp.Optimal, nil
+				lo, best = mid, w
+			} else {
+				hi = mid - 1
 			}
 		}
-		return x, nil, lp.Optimal, nil
+		if best == nil {
+			return x, nil, lp.Optimal, nil
+		}
+		return sign * lo, best, lp.Optimal, nil
 	}
 	// A magnitude: the largest reachable value lies in [x, v]; halve the
 	// gap until it is below a unit (one user, one user-hour).
-	ok, w, err := near(v)
-	if err != nil {
-		return 0, nil, lp.Optimal, err
-	}
-	if ok {
-		return sign * v, w, lp.Optimal, nil
+	if v < lim {
+		ok, w, err := near(v)
+		if err != nil {
+			return 0, nil, lp.Optimal, err
+		}
+		if ok {
+			return sign * v, w, lp.Optimal, nil
+		}
 	}
 	lo, hi := sx, v
 	var best []float64
@@ -385,7 +397,7 @@ func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int
 	total := 0.0
 	for _, blk := range blocks {
 		res, err := b.solver(blk).MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer,
-			Target: math.Inf(1), IntegralObjective: col.Mag == kensho.MagAccidents})
+			Target: math.Inf(1), IntegralObjective: col.Mag == kensho.MagAccidents, MaxNodes: searchNodes})
 		b.Programmes += res.Nodes
 		if err != nil {
 			return 0, res.Status, err
@@ -393,9 +405,11 @@ func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int
 		switch {
 		case res.Status == lp.Unbounded:
 			return limit, lp.Optimal, nil
-		case res.Status != lp.Optimal || !res.Found:
+		case !res.Found:
 			return 0, res.Status, nil
 		}
+		// A search out of nodes still has a whole point: its value is
+		// reached, perhaps not the largest.
 		total += res.Best
 	}
 	return math.Min(total, limit), lp.Optimal, nil
@@ -464,6 +478,14 @@ func (b *Bounder) DebugFractional(col *Column) (float64, int, int) {
 // few accidents between atoms — whole in the tables' transport structure,
 // so the branch and bound seldom has to branch. The column's row carries
 // the target for the time of the question.
+// Node budgets of the integer searches. A search that runs out answers
+// "not reached": protection then suppresses more and the audit reports
+// only what a witness backs, so a budget costs utility, never safety.
+const (
+	nearNodes   = 200
+	searchNodes = 2000
+)
+
 func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (bool, []float64, int, error) {
 	pr := b.Pr
 	d := b.devSolverOf(blk)
@@ -489,7 +511,7 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 	}
 	defer d.s.SetRowBounds(l, lo, hi)
 	d.s.Reset()
-	res, err := d.s.MaximizeInteger(nil, lp.IntOptions{Integer: d.integer, Target: math.Inf(-1), IntegralObjective: true, MaxNodes: 2000})
+	res, err := d.s.MaximizeInteger(nil, lp.IntOptions{Integer: d.integer, Target: math.Inf(-1), IntegralObjective: true, MaxNodes: nearNodes})
 	if err != nil || !res.Found {
 		return false, nil, res.Nodes, err
 	}
@@ -501,4 +523,12 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 		w[v] = d.xs[k] + res.Point[2*k] - res.Point[2*k+1]
 	}
 	return true, w, res.Nodes, nil
+}
+
+// Reaches reports whether v reaches target from below, within the
+// solver's arithmetic: a relative 1e-9, far below a unit for any figure
+// kensho publishes (a relative 1e-6 would credit 15 user-hours that are
+// not there on a figure of 15 million).
+func Reaches(v, target float64) bool {
+	return v >= target-1e-9*math.Max(1, math.Abs(target))
 }

@@ -422,14 +422,25 @@ func (pr *Program) addSupport() error {
 	c := pr.Comp
 	ulo, uhi := kensho.BandLimits("affected_users")
 	dlo, dhi := kensho.BandLimits("duration_min")
-	// Caps known to every reader: no accident has more users than the
-	// largest published users figure of the year, nor lasts longer than
-	// from the start of its year to the release.
+	// Caps known to every reader: no accident has more users than its
+	// year's published users total (a figure that holds every accident of
+	// the year; a partial figure bounds only its own), nor lasts longer
+	// than from the start of its year to the release. Without a published
+	// total for each year of the component, users have no cap.
 	capUsers := 0.0
-	for _, col := range c.Columns {
-		if col.Mag == kensho.MagAffectedUsers && pr.pattern.Status[col.ID] == Published {
-			capUsers = math.Max(capUsers, pr.pattern.Value[col.ID])
+	for _, y := range c.Years {
+		total := math.Inf(1)
+		for _, col := range c.Columns {
+			if col.Mag == kensho.MagAffectedUsers && pr.pattern.Status[col.ID] == Published &&
+				slices.Equal(col.Cond.Dims, []string{"fiscal_year"}) && slices.Equal(col.Years, []int{y}) {
+				total = pr.pattern.Value[col.ID] + col.Step/2
+				break
+			}
 		}
+		capUsers = math.Max(capUsers, total)
+	}
+	if math.IsInf(capUsers, 1) {
+		capUsers = 0 // none
 	}
 	capDur := math.Inf(1)
 	if len(pr.pattern.MaxDurationMin) > 0 {
@@ -763,4 +774,29 @@ func (pr *Program) BlockSizes() [][2]int {
 		out[i] = [2]int{len(b.prob.Lower), len(b.prob.Rows)}
 	}
 	return out
+}
+
+// Violation is the largest amount by which point (NaN: outside the
+// question's blocks, skipped with its rows) breaks a bound or a row of
+// the programme: a diagnostic for witnesses.
+func (pr *Program) Violation(point []float64) float64 {
+	worst := 0.0
+	for v, x := range point {
+		if math.IsNaN(x) {
+			continue
+		}
+		worst = math.Max(worst, math.Max(pr.LP.Lower[v]-x, x-pr.LP.Upper[v]))
+	}
+rows:
+	for _, r := range pr.LP.Rows {
+		sum := 0.0
+		for _, t := range r.Terms {
+			if math.IsNaN(point[t.Var]) {
+				continue rows
+			}
+			sum += t.Coef * point[t.Var]
+		}
+		worst = math.Max(worst, math.Max(r.Lo-sum, sum-r.Hi))
+	}
+	return worst
 }

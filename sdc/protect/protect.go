@@ -155,7 +155,8 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 	var pool witnesses
 	// What passed stays passed: suppressing more only removes constraints.
 	done := map[question]bool{}
-	defer func() { programmes = b.Programmes }()
+	fresh := true // the programme is built from the current pattern
+	defer func() { programmes += b.Programmes }()
 	for rounds = 1; ; rounds++ {
 		if err := ctx.Err(); err != nil {
 			return rounds, programmes, err
@@ -163,13 +164,27 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 		if os.Getenv("KENSHO_DEBUG") != "" {
 			fmt.Println("round", rounds, c.YearLabel(), pr.Describe(), "blocks", pr.BlockSizes(), "witnesses", len(pool), "programmes", b.Programmes)
 		}
-		fails, err := check(in, res, c, b, ops, &pool, done)
+		fails, err := check(ctx, in, res, c, b, ops, &pool, done)
 		if err != nil {
 			return rounds, programmes, err
 		}
 		if len(fails) == 0 {
-			return rounds, programmes, nil
+			if fresh {
+				return rounds, programmes, nil
+			}
+			// Some of what a reader knows follows from the pattern as a
+			// whole (the users cap is the year's published total): the
+			// last round is asked again on the programme built afresh
+			// from the final pattern, as the audit will build it.
+			programmes += b.Programmes
+			if pr, err = model.NewProgram(c, data, res.Pattern); err != nil {
+				return rounds, programmes, err
+			}
+			b = pr.NewBounder()
+			pool, done, fresh = nil, map[question]bool{}, true
+			continue
 		}
+		fresh = false
 		added := map[int]bool{}
 		for _, f := range fails {
 			id, covered := partner(res, pr, f, added)
@@ -229,11 +244,10 @@ func value(pr *model.Program, col *model.Column, p []float64) (float64, bool) {
 }
 
 func beyond(v, target float64, upper bool) bool {
-	tol := 1e-6 * math.Max(1, math.Abs(target))
 	if upper {
-		return v >= target-tol
+		return model.Reaches(v, target)
 	}
-	return v <= target+tol
+	return model.Reaches(-v, -target)
 }
 
 // ask answers one question: can the column reach the target (for insider
@@ -262,7 +276,7 @@ type question struct {
 // fall short: primary ones against their protection (outside and for each
 // operator), partners against being pinned exactly. done holds the
 // questions already answered yes.
-func check(in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done map[question]bool) ([]shortfall, error) {
+func check(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done map[question]bool) ([]shortfall, error) {
 	var fails []shortfall
 	type side struct {
 		col   *model.Column
@@ -273,6 +287,9 @@ func check(in Input, res *Result, c *model.Component, b *model.Bounder, ops []in
 		st := res.Pattern.Status[col.ID]
 		if st == model.Published {
 			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		x := res.Truth[col.ID].Value
 		req := res.Req[col.ID]
