@@ -32,8 +32,12 @@ node_modules/echarts/dist/echarts.min.js: package.json package-lock.json
 echarts: npm
 	$(GO) test ./site -run '^TestEmbeddedECharts$$' -count=1 -update-echarts
 
+# The sample in data/ is synthetic: the site says so on every page, and
+# names a demo publisher and a contact under the reserved .example domain.
+DEMO_SITE := --synthetic --publisher 'kensho デモ(合成データ)|kensho demo (synthetic data)' --contact 'demo@kensho.example'
+
 run: build
-	$(BIN) build --in data --out public --db $(DB)
+	$(BIN) build --in data --out public --db $(DB) $(DEMO_SITE)
 	@echo "The site is in public/ — open public/index.html, or run 'make serve'."
 
 serve: build

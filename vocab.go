@@ -189,6 +189,8 @@ func ListByName(dim string) *CodeList {
 		return DurationBands
 	case "users_band":
 		return UsersBands
+	case "disaster":
+		return Disasters
 	}
 	return nil
 }

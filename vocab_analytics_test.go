@@ -17,7 +17,9 @@ func TestKeyLabel(t *testing.T) {
 		{"cause", "no_such_code", Text{}, false},
 		{"fiscal_year", "2024", Text{}, false},
 		{"quarter", Total, Text{}, false},
-		{"disaster", "令和6年能登半島地震", Text{}, false},
+		{"disaster", "令和6年能登半島地震", Text{}, false}, // a name is no code
+		{"disaster", "quake_2024_noto", Text{Ja: "令和6年能登半島地震", En: "2024 Noto Peninsula earthquake"}, true},
+		{"disaster", OtherDisaster, Text{Ja: "その他の災害", En: "other named disaster"}, true},
 	}
 	for _, tt := range tests {
 		got, ok := KeyLabel(tt.dim, tt.key)
@@ -28,7 +30,7 @@ func TestKeyLabel(t *testing.T) {
 	if !IsFlagColumn("third_party") || IsFlagColumn("cause") {
 		t.Error("IsFlagColumn")
 	}
-	for dim, want := range map[string]bool{"cause": true, "third_party": true, "form": true, "fiscal_year": false, "quarter": false, "disaster": false} {
+	for dim, want := range map[string]bool{"cause": true, "third_party": true, "form": true, "fiscal_year": false, "quarter": false, "disaster": true} {
 		if Labelled(dim) != want {
 			t.Errorf("Labelled(%q) = %v", dim, !want)
 		}

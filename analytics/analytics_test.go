@@ -25,8 +25,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // holds a year boundary (#19 at 31 March 2025 23:59 is FY2024 Q4, #21 at
 // 1 April 2025 00:00 is FY2025 Q1), an accident that lasts from one quarter
 // into the next (#11, 30 June 23:30 to 1 July 01:30, counts in Q1), a
-// disaster reported by three operators (published) and one reported by one
-// (not published), and accidents that meet the serious-accident criteria
+// named disaster of codes/disasters.csv reported by three operators and a
+// name not on the list reported by one (counted as "other named
+// disaster"), and accidents that meet the serious-accident criteria
 // with and without a serious report. The expectations in
 // TestComputeHandFixture were worked out by hand from this list.
 func fixture() []accident {
@@ -274,9 +275,11 @@ func TestComputeHandFixture(t *testing.T) {
 			map[int32]float64{1: 300000, 2: 4000000.0 / 60}},
 		{"eu_root_cause_by_year", "2022/total/natural_phenomenon/total", "accidents", 2, ops(2, 1, 3, 1)},
 		{"eu_root_cause_by_year", "2022/total/third_party_failure/true", "accidents", 1, ops(4, 1)},
-		// Disasters: only the typhoon has three operators.
-		{"accidents_by_disaster", "令和4年台風第14号/2022", "accidents", 3, ops(2, 1, 3, 1, 4, 1)},
-		{"accidents_by_disaster", "令和4年台風第14号/total", "accidents", 3, ops(2, 1, 3, 1, 4, 1)},
+		// Disasters: the typhoon of the list (three operators), and a name
+		// not on the list (one operator), counted as other.
+		{"accidents_by_disaster", "typhoon_2022_14/2022", "accidents", 3, ops(2, 1, 3, 1, 4, 1)},
+		{"accidents_by_disaster", "typhoon_2022_14/total", "accidents", 3, ops(2, 1, 3, 1, 4, 1)},
+		{"accidents_by_disaster", "other/2021", "accidents", 1, ops(3, 1)},
 		// Quarters by cause group, and the seasonality of FY2021–2024:
 		// Q2 holds 1 + 3 + 1 + 1 of the 20 accidents.
 		{"accidents_by_quarter_cause_group", "2022/2/total/external", "accidents", 3, ops(2, 1, 3, 1, 4, 1)},
@@ -342,8 +345,9 @@ func TestComputeHandFixture(t *testing.T) {
 	if n := len(findTable(res24.Tables, "accidents_latest_cause_service").Rows); n != 13*13 {
 		t.Errorf("cause × service has %d rows, want 13 × 13 (codes and totals)", n)
 	}
-	if tb := findTable(res.Tables, "accidents_by_disaster"); len(tb.Rows) != 2 {
-		t.Errorf("accidents_by_disaster has rows %v, want the typhoon in 2022 and its total", tb.Rows)
+	if tb := findTable(res.Tables, "accidents_by_disaster"); len(tb.Rows) != 4 ||
+		tb.Rows[0].Key[0] != "typhoon_2022_14" || tb.Rows[2].Key[0] != kensho.OtherDisaster {
+		t.Errorf("accidents_by_disaster has rows %v, want the typhoon in 2022 and its total, then the other named disaster of 2021 and its total", tb.Rows)
 	}
 }
 

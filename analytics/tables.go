@@ -26,8 +26,8 @@ type tableSpec struct {
 	// latestOnly: the fiscal_year dimension holds the latest year only
 	// (the cross tables).
 	latestOnly bool
-	// sparse: rows only for the keys that occur (named disasters have no
-	// code list), not every combination of codes.
+	// sparse: rows only for the keys that occur (a year has few of the
+	// named disasters), not every combination of codes.
 	sparse bool
 	// orderBy: for a sparse dimension, the query column whose minimum
 	// orders its keys (first occurrence), ties by key.
@@ -98,7 +98,7 @@ var dimTitles = map[string]kensho.Text{
 	"users_band":               {Ja: "影響利用者数の階級", En: "affected users (band)"},
 	"eu_root_cause":            {Ja: "EUの根本原因区分", En: "EU root-cause category"},
 	"third_party":              {Ja: "第三者の障害に起因", En: "third-party failure"},
-	"disaster":                 {Ja: "災害名", En: "disaster"},
+	"disaster":                 {Ja: "災害", En: "named disaster"},
 }
 
 // Sentences that several descriptions share.
@@ -285,8 +285,8 @@ func specs() []tableSpec {
 			name: "eu_root_cause_by_year", page: "causes", chart: "bar", query: "eu_root_cause_by_year",
 			title: kensho.Text{Ja: "EUの根本原因区分別の事故件数と利用者時間", En: "Accidents and user-hours by EU root-cause category"},
 			desc: join(kensho.Text{
-				Ja: "事故を欧州連合(EU)の電気通信インシデント年次報告の根本原因区分(システム障害、人為的ミス、自然現象、悪意ある行為、第三者の障害)に対応させて数え、EUの数値と並べて比べられるようにしています。「第三者の障害に起因」は、EUと同じく根本原因とは別の区分で、第三者の障害(他事業者の設備故障、商用電源の停電、第三者による設備損壊)または他事業者の設備に起因する事故を true とします。単位は件、人時。",
-				En: "Accidents mapped to the root-cause categories of the European Union's annual telecom incident reports (system failure, human error, natural phenomenon, malicious action, third-party failure), so that the figures can be set beside the EU's. As in the EU's reports, third-party failure is also a flag of its own: true for an accident caused by a third party (another operator's failure, a power cut, damage by a third party) or that began in another operator's equipment. Units: accidents, user-hours.",
+				Ja: "事故を欧州連合(EU)の電気通信インシデント年次報告の根本原因区分(システム障害、人為的ミス、自然現象、悪意ある行為、第三者の障害)に対応させて数え、EUの数値と並べて比べられるようにしています。「第三者の障害に起因」は、EUと同じく根本原因とは別の区分で、第三者の障害(他事業者の設備故障、商用電源の停電、第三者による設備損壊)または他事業者の設備に起因する事故を「該当」とします。単位は件、人時。",
+				En: "Accidents mapped to the root-cause categories of the European Union's annual telecom incident reports (system failure, human error, natural phenomenon, malicious action, third-party failure), so that the figures can be set beside the EU's. As in the EU's reports, third-party failure is also a flag of its own: \"yes\" for an accident caused by a third party (another operator's failure, a power cut, damage by a third party) or that began in another operator's equipment. Units: accidents, user-hours.",
 			}, noteYear, noteForm),
 			dims:     []dimSpec{{"fiscal_year", false}, {"form", true}, {"eu_root_cause", true}, {"third_party", true}},
 			measures: []measureSpec{mAccidents, mUserHours},
@@ -295,13 +295,12 @@ func specs() []tableSpec {
 			name: "accidents_by_disaster", page: "disasters", chart: "table", query: "accidents_by_disaster",
 			title: kensho.Text{Ja: "災害別の事故件数", En: "Accidents per named disaster"},
 			desc: join(kensho.Text{
-				Ja: "報告に災害名が記載された事故を災害ごとに数えます。災害名は一定数以上の事業者が同じ名称で報告したものだけを示し(方法の説明のページを参照)、年度の合計はその災害によるすべての年度の計です。災害は最初の事故の発生順に並べます。単位は件。",
-				En: "Accidents whose report names a natural disaster, per disaster. A disaster is shown only when enough operators reported it under the same name (see the methodology page); the fiscal-year total counts the disaster's accidents in every year. Disasters are in the order of their first accident. Unit: accidents.",
+				Ja: "報告に災害名が記載された事故を災害ごとに数えます。災害は災害の一覧(気象庁の名称または台風の番号、発生の古い順)のものだけを示し、一覧にない災害名は「その他の災害」にまとめます。報告に書かれた災害名そのものは公表しません。年度の合計はその災害によるすべての年度の計です。単位は件。",
+				En: "Accidents whose report names a natural disaster, per disaster. Disasters come from the list of named disasters (the Japan Meteorological Agency's name or the typhoon's number, oldest first); a name not on the list counts as \"other named disaster\", and no name as an operator typed it is published. The fiscal-year total counts the disaster's accidents in every year. Unit: accidents.",
 			}, noteYear),
 			dims:     []dimSpec{{"disaster", false}, {"fiscal_year", true}},
 			measures: []measureSpec{mAccidents},
 			sparse:   true,
-			orderBy:  "first_at",
 		},
 		{
 			name: "accidents_by_quarter_cause_group", page: "trends", chart: "bar", query: "accidents_by_quarter_cause_group",

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/internal/duck"
@@ -21,10 +22,13 @@ var deidentifySQL string
 // Deidentify rebuilds deid_accident from accident (docs/contract.md): it
 // drops every direct identifier and free text, replaces the operator by an
 // internal op_key, and adds the generalized columns that tables and
-// microdata are built from. A 災害名 is kept only when at least
-// minOperators distinct operators reported it and it contains no
-// operator's identifier (a disaster named after a building or a company
-// would name it).
+// microdata are built from. The 災害名 an operator typed becomes the code
+// of the named disaster it matches (codes/disasters.csv, with the list
+// this version carries, so a disaster named after its reports came in
+// still counts), or "other": no typed text is published, so the name
+// needs no rule of its own (the earlier "≥ minOperators distinct operators
+// typed it" rule is gone) and the disaster is protected as any coded
+// dimension is. minOperators is only checked here.
 func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 	if minOperators < 3 {
 		return fmt.Errorf("deidentify: min_operators %d is below 3, which is never accepted", minOperators)
@@ -33,7 +37,11 @@ func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 	if err != nil {
 		return fmt.Errorf("deidentify: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, q, sql.Named("min_operators", minOperators)); err != nil {
+	names, days, codes, err := matchDisasters(ctx, db)
+	if err != nil {
+		return fmt.Errorf("deidentify: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, q, sql.Named("disaster_names", names), sql.Named("disaster_days", days), sql.Named("disaster_codes", codes)); err != nil {
 		if duck.IsConversionError(err) {
 			// A code that no list has: only a database written by hand or
 			// by a kensho with other code lists holds one.
@@ -46,45 +54,36 @@ func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 	if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS "+withheldYearTable); err != nil {
 		return fmt.Errorf("deidentify: %w", err)
 	}
-	if err := dropIdentifyingDisasters(ctx, db); err != nil {
-		return fmt.Errorf("deidentify: %w", err)
-	}
 	return nil
 }
 
-// dropIdentifyingDisasters removes every disaster name that contains an
-// identifier held in the restricted database, with the same scan Publish
-// applies, so a name that would stop the release never reaches a table.
-func dropIdentifyingDisasters(ctx context.Context, db *sql.DB) error {
-	ids, err := loadIdentifiers(ctx, db)
+// matchDisasters matches every distinct (災害名, day) of accident to the
+// named disasters (kensho.MatchDisaster), as three lists of the same
+// length: the name, the day (YYYY-MM-DD) and the code.
+func matchDisasters(ctx context.Context, db *sql.DB) (names, days, codes []string, err error) {
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT disaster_name, strftime(occurred_at, '%Y-%m-%d') FROM accident
+		WHERE disaster_name IS NOT NULL ORDER BY 1, 2`)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	rows, err := db.QueryContext(ctx, "SELECT DISTINCT disaster FROM deid_accident WHERE disaster IS NOT NULL ORDER BY disaster")
-	if err != nil {
-		return err
-	}
-	var bad []string
+	defer rows.Close()
+	names, days, codes = []string{}, []string{}, []string{}
 	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return err
+		var name, day string
+		if err := rows.Scan(&name, &day); err != nil {
+			return nil, nil, nil, err
 		}
-		if len(ids.scan([]labelled{{"disaster", name}})) > 0 {
-			bad = append(bad, name)
+		t, err := time.ParseInLocation("2006-01-02", day, kensho.JST)
+		if err != nil {
+			return nil, nil, nil, err
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, name := range bad {
-		if _, err := db.ExecContext(ctx, "UPDATE deid_accident SET disaster = NULL WHERE disaster = ?", name); err != nil {
-			return err
+		code, ok := kensho.MatchDisaster(name, t)
+		if !ok {
+			code = kensho.OtherDisaster
 		}
+		names, days, codes = append(names, name), append(days, day), append(codes, code)
 	}
-	return nil
+	return names, days, codes, rows.Err()
 }
 
 func deidentifyQuery() (string, error) {

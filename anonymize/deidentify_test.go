@@ -87,9 +87,9 @@ func causeGroupOf(cause string) string {
 func TestDeidentify(t *testing.T) {
 	db := deidentified(t, []accidentRow{
 		{"B-2", "1", "2024-04-02 10:00:00", 59, 499, "['13']", false, "voice_fixed", "hw_failure", "switch_local", false, "令和6年台風第10号", nil},
-		{"A-1", "7", "2024-04-01 00:00:00", 60, 500, "['13','14']", false, "ftth", "power_outage", "fibre", false, "令和6年台風第10号", 2},
-		{"C-3", "x", "2024-05-01 00:00:00", 1440, 1000000, "[]", true, "free_internet", "config_error", "server", true, "令和6年台風第10号", 0},
-		{"C-3", "y", "2024-05-02 00:00:00", 120, 30000, "['01','47']", false, "isp", "cyber_attack", "satellite_cable", false, "ある小さな災害", nil},
+		{"A-1", "7", "2016-04-16 01:25:00", 60, 500, "['13','14']", false, "ftth", "power_outage", "fibre", false, "平成28年熊本地震", 2},
+		{"C-3", "x", "2024-08-30 00:00:00", 1440, 1000000, "[]", true, "free_internet", "config_error", "server", true, "令和６年　台風第１０号", 0},
+		{"C-3", "y", "2024-05-02 00:00:00", 120, 30000, "['01','47']", false, "isp", "cyber_attack", "satellite_cable", false, nil, nil},
 	})
 	rows, err := db.Query(`SELECT record_key, op_key, duration_band, users_band, service_category, eu_root_cause,
 		third_party, equipment_class, region, critical_infra, criteria_era, coalesce(disaster, '') , user_hours
@@ -117,12 +117,15 @@ func TestDeidentify(t *testing.T) {
 		got = append(got, o)
 	}
 	want := []out{
-		// A-1 is op 1; the 2024-04-01 accident comes first.
-		{1, 1, "1-2h", "500-4999", "other", "third_party_failure", true, "transmission", "kanto", true, "2015-04-01", "令和6年台風第10号", 500},
-		{2, 2, "<1h", "<500", "emergency_voice", "system_failure", false, "switching", "kanto", false, "2015-04-01", "令和6年台風第10号", 499 * 59 / 60.0},
-		{3, 3, "24h+", "1000000+", "free_internet", "human_error", true, "server", "national", false, "2015-04-01", "令和6年台風第10号", 24e6},
-		// One operator's disaster name is not published; Hokkaido + Okinawa span regions.
-		{4, 3, "2-6h", "30000-99999", "other", "malicious_action", false, "transmission", "multi", false, "2015-04-01", "", 60000},
+		// A-1 is op 1; its accident comes first. Its 災害名 is an alias of
+		// a disaster of the list, on the disaster's days.
+		{1, 1, "1-2h", "500-4999", "other", "third_party_failure", true, "transmission", "kanto", true, "2015-04-01", "quake_2016_kumamoto", 500},
+		// A disaster of the list, but months before it: other.
+		{2, 2, "<1h", "<500", "emergency_voice", "system_failure", false, "switching", "kanto", false, "2015-04-01", "other", 499 * 59 / 60.0},
+		// No disaster named; Hokkaido + Okinawa span regions.
+		{3, 3, "2-6h", "30000-99999", "other", "malicious_action", false, "transmission", "multi", false, "2015-04-01", "", 60000},
+		// The typhoon's name in full-width digits with a wide space, on its days.
+		{4, 3, "24h+", "1000000+", "free_internet", "human_error", true, "server", "national", false, "2015-04-01", "typhoon_2024_10", 24e6},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("deid_accident (-want +got):\n%s", diff)

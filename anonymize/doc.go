@@ -18,9 +18,9 @@
 //     free texts are dropped; the operator becomes an internal op_key that
 //     never leaves the restricted database; values are generalized along
 //     fixed hierarchies (quarter, bureau area / 複数地域 / 全国, the bands of
-//     the spec, service category, cause group, equipment class). A 災害名 is
-//     kept only when at least min_operators distinct operators reported the
-//     same normalized value and it contains no operator's identifier.
+//     the spec, service category, cause group, equipment class). A 災害名
+//     becomes the code of the named disaster it matches
+//     (codes/disasters.csv), or "other"; the typed text is never kept.
 //  2. Protect decides the status of every table cell and every class of
 //     the microdata extracts on one model of everything published
 //     (sdc/model), with the rules of sdc/rules: primary suppression, then

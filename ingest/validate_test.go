@@ -148,6 +148,9 @@ func TestRules(t *testing.T) {
 		{name: "serious_good", rows: []map[string]string{{"報告区分": "重大", "復旧日時": "2024/05/10 12:00", "継続時間(分)": "120"}}},
 		{name: "serious_bad", rows: []map[string]string{{"報告区分": "四半期", "復旧日時": "2024/05/10 12:00", "継続時間(分)": "120"}},
 			warns: []want{{2, "報告区分", reportfile.CodeSeriousAsQuarterly}}},
+		{name: "disaster_good", rows: []map[string]string{{"報告年度": "2024", "四半期": "2", "発生日時": "2024/08/29 10:00", "復旧日時": "2024/08/29 11:30", "災害名": "令和６年台風第１０号"}}},
+		{name: "disaster_bad", rows: []map[string]string{{"災害名": "=HYPERLINK(\"http://evil.example/\",\"x\")"}, {"事業者整理番号": "T-2", "災害名": "令和6年台風第10号"}},
+			warns: []want{{2, "災害名", reportfile.CodeUnknownDisaster}, {3, "災害名", reportfile.CodeUnknownDisaster}}},
 		{name: "columns_good", raw: "operator_name,operator_id,report_no,fiscal_year,quarter,form,occurred_at,recovered_at,impact,service,affected_users,prefectures,cause_group,cause,equipment,other_operator_origin,cyber_attack\n" +
 			"株式会社テスト通信,T-0001,C-1,2024,1,full,2024-05-10 10:00,2024-05-10 11:30,outage,ftth,40000,27,equipment,hw_failure,router,no,no\n"},
 		{name: "columns_unknown", raw: "備考," + strings.TrimSuffix(validCSV(t, nil), "\n") + "\n自由記述," +

@@ -42,6 +42,7 @@ const (
 	CodeBelowThreshold     = "below_threshold"
 	CodeSeriousAsQuarterly = "serious_as_quarterly"
 	CodeUnknownColumn      = "unknown_column"
+	CodeUnknownDisaster    = "unknown_disaster"
 )
 
 // messageTemplates is the one table of what each code tells the user, in
@@ -133,6 +134,9 @@ var messageTemplates = map[string]struct{ ja, en string }{
 	CodeUnknownColumn: {
 		"見出し {col} は報告様式にない列です。値は extra に残しましたが、集計には使いません。見出しの書き誤りでないか確認してください。",
 		"column {col} is not in the report format; its values are kept in extra but not used. Check the header for a typo."},
+	CodeUnknownDisaster: {
+		"災害名 {value} は、発生日 {date} の時期の災害として災害の一覧(codes/disasters.csv)にありません。読み込みましたが、公表する統計では「その他の災害」に数えます。気象庁の名称(例: 令和元年東日本台風)か台風の番号(例: 令和元年台風第19号)で書かれているか、発生日時が正しいか確認してください。",
+		"disaster_name {value} is not a disaster of the list (codes/disasters.csv) around the accident's date, {date}; loaded, but the published statistics count it as \"other named disaster\". Check that it is the Japan Meteorological Agency's name (e.g. 令和元年東日本台風) or the typhoon's number (e.g. 令和元年台風第19号), and that occurred_at is right."},
 }
 
 // Message is a message in both languages.

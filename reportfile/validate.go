@@ -383,6 +383,16 @@ func (v *validator) row(rowNo int, cells []string, a *Accident) rowResult {
 				"users", Thousands(a.AffectedUsers), "minutes", strconv.FormatInt(a.DurationMin, 10),
 				"min_users", Thousands(t.MinUsers), "min_minutes", strconv.FormatInt(t.MinMinutes, 10))})
 	}
+	if a.DisasterName != "" {
+		// The name is never published: anonymize counts the report under
+		// the disaster it matches, or under "other named disaster".
+		if _, ok := kensho.MatchDisaster(a.DisasterName, a.OccurredAt); !ok {
+			c := lay.colOf[fDisasterName]
+			r.warns = append(r.warns, Problem{Row: rowNo, Col: c, Column: lay.header(c), Value: cell(fDisasterName),
+				Code: CodeUnknownDisaster, Msg: newMessage(CodeUnknownDisaster,
+					"value", a.DisasterName, "date", a.OccurredAt.Format("2006-01-02"))})
+		}
+	}
 	if a.MeetsSerious && a.ReportType == "quarterly" {
 		c := lay.colOf[fReportType]
 		r.warns = append(r.warns, Problem{Row: rowNo, Col: c, Column: lay.header(c), Value: cell(fReportType),

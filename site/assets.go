@@ -16,11 +16,13 @@ var assetFS embed.FS
 var contentFS embed.FS
 
 // pageKinds are the templates of the page kinds, each defining "content".
-var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about", "check"}
+var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about", "check", "dictionary"}
 
 var funcs = template.FuncMap{
-	"t":  T,
-	"tf": Tf,
+	"t":    T,
+	"tf":   Tf,
+	"ja":   properName,
+	"text": marked,
 	"criteriaTitle": func(lang string) string {
 		return T(lang, "page.serious") + map[string]string{"ja": "の基準", "en": ": criteria"}[lang]
 	},

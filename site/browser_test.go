@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/kensho-jp/kensho/internal/sitecheck"
 	"github.com/kensho-jp/kensho/site"
 )
 
@@ -30,10 +30,8 @@ const artifacts = "testdata/artifacts"
 // except under CI=true, where it fails.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
+	if p := sitecheck.Chromium(); p != "" {
+		return p
 	}
 	if os.Getenv("CI") == "true" {
 		t.Fatal("chromium is not installed; CI must install Debian's chromium (apt-get install -y chromium)")
@@ -289,15 +287,7 @@ func newBrowser(t *testing.T, serverURL string) (context.Context, *browserLog) {
 	exe := chromiumPath(t)
 	base, _ := url.Parse(serverURL)
 	bl := &browserLog{host: base.Host}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
+	opts := append(sitecheck.Options(exe, t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 		chromedp.Flag("allow-file-access-from-files", true), // canvas reads from file:// pages
 	)

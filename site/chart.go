@@ -32,6 +32,17 @@ type chartView struct {
 	Full       *tableView
 	FullOpen   bool // the full table shown as is (annual report), not folded
 	Horizontal bool
+	// Legend names the series in their colours; it wraps below the chart.
+	Legend []legendItem
+	// Nothing, when set, is why there is no chart: the sentence shown in
+	// its place, above the table.
+	Nothing string
+}
+
+// legendItem is one series of a chart's legend.
+type legendItem struct {
+	Name, Color string
+	Hatched     bool
 }
 
 // chartOption builds the ECharts option of a chart with go-echarts and
@@ -41,14 +52,15 @@ func chartOption(s *chartShape, p plot, m timeMarks, lang string) (template.JS, 
 	ms := s.t.Measures[s.measure]
 	labels := p.labels
 	horizontal := s.t.Chart == "bar" && !s.yearAxis()
-	stacked := s.series >= 0 && s.t.Chart == "bar"
 
 	global := []charts.GlobalOpts{
 		charts.WithAnimation(false), // no motion: faster, calmer, and still frames for print and tests
 		charts.WithColorsOpts(opts.Colors(palette)),
 		charts.WithTooltipOpts(opts.Tooltip{Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(s.series >= 0), Type: "scroll", Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "36", Bottom: gridBottom(s), ContainLabel: opts.Bool(true)}),
+		// The legend is HTML below the chart (it wraps on a phone); ECharts
+		// keeps one, hidden, for the series it toggles.
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "36", Bottom: "8", ContainLabel: opts.Bool(true)}),
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
 	}
 	valueAxisName := ms.Unit.In(lang)
@@ -64,23 +76,18 @@ func chartOption(s *chartShape, p plot, m timeMarks, lang string) (template.JS, 
 		)
 	}
 
-	marks := markOptions(s, m, labels, lang, horizontal)
 	var built map[string]any
 	switch s.t.Chart {
 	case "bar":
 		c := charts.NewBar()
 		c.SetGlobalOptions(global...)
 		c.SetXAxis(labels)
-		for i, ps := range p.series {
+		for _, ps := range p.series {
 			data := make([]opts.BarData, len(ps.values))
 			for j, v := range ps.values {
 				data[j] = opts.BarData{Value: v}
 			}
-			so := []charts.SeriesOpts{charts.WithBarChartOpts(opts.BarChart{Stack: stackName(stacked), BarWidth: ""})}
-			if i == 0 {
-				so = append(so, marks...)
-			}
-			c.AddSeries(ps.name, data, so...)
+			c.AddSeries(ps.name, data, charts.WithBarChartOpts(opts.BarChart{Stack: stackName(s.stacked()), BarWidth: ""}))
 		}
 		if horizontal {
 			c.XYReversal()
@@ -91,16 +98,12 @@ func chartOption(s *chartShape, p plot, m timeMarks, lang string) (template.JS, 
 		c := charts.NewLine()
 		c.SetGlobalOptions(global...)
 		c.SetXAxis(labels)
-		for i, ps := range p.series {
+		for _, ps := range p.series {
 			data := make([]opts.LineData, len(ps.values))
 			for j, v := range ps.values {
 				data[j] = opts.LineData{Value: v}
 			}
-			so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true)})}
-			if i == 0 {
-				so = append(so, marks...)
-			}
-			c.AddSeries(ps.name, data, so...)
+			c.AddSeries(ps.name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true)}))
 		}
 		c.Validate()
 		built = c.JSON()
@@ -108,7 +111,7 @@ func chartOption(s *chartShape, p plot, m timeMarks, lang string) (template.JS, 
 		return "", 0, false, fmt.Errorf("table %s: chart %q is not bar, line or table", s.t.Name, s.t.Chart)
 	}
 	// Round-trip through plain JSON values to set what go-echarts has no
-	// field for (aria data templates, label widths).
+	// field for (aria description, marks, label widths).
 	raw, err := json.Marshal(built)
 	if err != nil {
 		return "", 0, false, fmt.Errorf("table %s: chart option: %w", s.t.Name, err)
@@ -120,13 +123,15 @@ func chartOption(s *chartShape, p plot, m timeMarks, lang string) (template.JS, 
 	if err := markCells(option, p); err != nil {
 		return "", 0, false, fmt.Errorf("table %s: chart option: %w", s.t.Name, err)
 	}
-	option["aria"] = ariaOption(s.t.Title.In(lang), lang)
+	addMarks(option, s, p, m, lang, horizontal)
+	option["aria"] = map[string]any{"enabled": true, "label": map[string]any{"enabled": true, "description": describe(s, p, lang)}}
 	delete(option, "toolbox") // no toolbox: its icons and save-as-image add weight and nothing for readers
 	if horizontal {
 		if axes, ok := option["yAxis"].([]any); ok && len(axes) > 0 {
 			if ax, ok := axes[0].(map[string]any); ok {
-				// Long Japanese labels wrap instead of crowding the bars out.
-				ax["axisLabel"] = map[string]any{"show": true, "width": 150, "overflow": "break"}
+				// Long Japanese labels wrap instead of crowding the bars out
+				// (assets/site.js narrows them on a phone).
+				ax["axisLabel"] = map[string]any{"show": true, "width": 180, "overflow": "break"}
 			}
 		}
 	}
@@ -138,15 +143,32 @@ func chartOption(s *chartShape, p plot, m timeMarks, lang string) (template.JS, 
 	}
 	height := 340
 	if horizontal {
-		height = 28*len(labels) + 90
+		height = 28*len(labels) + 70
 		if s.series >= 0 {
-			height += 30
+			height += 20
 		}
-		if height < 220 {
-			height = 220
+		if height < 200 {
+			height = 200
 		}
 	}
 	return template.JS(bytes.TrimSpace(buf.Bytes())), height, horizontal, nil
+}
+
+// legendOf lists the series of a chart in the colours ECharts draws them;
+// nil for a chart of one series, which its caption names.
+func legendOf(s *chartShape, p plot) []legendItem {
+	if s.series < 0 {
+		return nil
+	}
+	var out []legendItem
+	for i, ps := range p.series {
+		it := legendItem{Name: ps.name, Color: palette[i%len(palette)]}
+		if ps.fill != fillNone {
+			it.Color, it.Hatched = fillStyle(ps.fill)["color"].(string), true
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 // markCells sets what go-echarts has no field for on the series' data:
@@ -186,13 +208,6 @@ func markCells(option map[string]any, p plot) error {
 	return nil
 }
 
-func gridBottom(s *chartShape) string {
-	if s.series >= 0 {
-		return "40"
-	}
-	return "8"
-}
-
 func stackName(stacked bool) string {
 	if stacked {
 		return "total"
@@ -200,90 +215,76 @@ func stackName(stacked bool) string {
 	return ""
 }
 
-// markOptions marks the series breaks (a line before the first category of
-// the year) and the partial years (a shaded band) on a chart over years.
-func markOptions(s *chartShape, m timeMarks, labels []string, lang string, horizontal bool) []charts.SeriesOpts {
-	if !s.yearAxis() || horizontal {
-		return nil
+// addMarks draws on the first series what is not a value: a band marked X
+// over each category nothing may be drawn for (withheld), a grey band over
+// the partial years, and a dashed line between the years on either side of
+// a series break, labelled where it does not cover a bar.
+func addMarks(option map[string]any, s *chartShape, p plot, m timeMarks, lang string, horizontal bool) {
+	series, _ := option["series"].([]any)
+	if len(series) == 0 {
+		return
+	}
+	first, _ := series[0].(map[string]any)
+	axis := "xAxis"
+	if horizontal {
+		axis = "yAxis"
+	}
+	var areas []any
+	for i, k := range p.slots {
+		if k != slotWithheld {
+			continue
+		}
+		areas = append(areas, []any{
+			map[string]any{
+				axis: p.labels[i], "name": symSuppressed,
+				"itemStyle": map[string]any{"color": "rgba(89,97,109,0.10)", "borderColor": "rgba(89,97,109,0.45)", "borderWidth": 1, "borderType": "dashed"},
+				"label": map[string]any{"show": true, "position": map[bool]string{false: "insideBottom", true: "insideLeft"}[horizontal],
+					"formatter": symSuppressed, "color": "#1b1f24", "fontWeight": "bold", "fontSize": 13},
+			},
+			map[string]any{axis: p.labels[i]},
+		})
 	}
 	years := s.years()
-	var out []charts.SeriesOpts
-	var lines []opts.MarkLineNameXAxisItem
-	for _, b := range breaksIn(years) {
-		for i, y := range years {
-			if y == b.FiscalYear {
-				lines = append(lines, opts.MarkLineNameXAxisItem{Name: T(lang, "mark.break") + " " + strconv.Itoa(b.FiscalYear), XAxis: labels[i]})
-				break
+	if s.yearAxis() && !horizontal {
+		for i := 0; i < len(years); i++ {
+			if !m.partial[years[i]] {
+				continue
+			}
+			j := i
+			for j+1 < len(years) && years[j+1] == years[i] {
+				j++
+			}
+			areas = append(areas, []any{
+				map[string]any{axis: p.labels[i], "name": T(lang, "mark.partial"),
+					"itemStyle": map[string]any{"color": "rgba(120,120,120,0.12)"},
+					"label":     map[string]any{"show": true, "position": "insideTop", "color": "#1b1f24"}},
+				map[string]any{axis: p.labels[j]},
+			})
+			i = j
+		}
+		var lines []any
+		for _, b := range breaksIn(years) {
+			for i, y := range years {
+				if y == b.FiscalYear && i > 0 {
+					// Between the last category before the break and the first from it.
+					// ECharts puts a line on a category's middle; assets/site.js
+					// moves it to the boundary "between" names.
+					lines = append(lines, map[string]any{axis: p.labels[i], "between": []string{p.labels[i-1], p.labels[i]},
+						"name": T(lang, "mark.break") + " " + fiscalYearLabel(strconv.Itoa(b.FiscalYear), lang)})
+					break
+				}
+			}
+		}
+		if len(lines) > 0 {
+			first["markLine"] = map[string]any{
+				"silent": true, "symbol": []string{"none", "none"}, "data": lines,
+				"lineStyle": map[string]any{"color": "#1b1f24", "type": "dashed", "width": 1.5},
+				"label": map[string]any{"show": true, "formatter": "{b}", "position": "end", "color": "#1b1f24",
+					"backgroundColor": "#ffffff", "padding": []int{2, 4}, "borderRadius": 2, "fontSize": 11},
 			}
 		}
 	}
-	if len(lines) > 0 {
-		out = append(out,
-			charts.WithMarkLineNameXAxisItemOpts(lines...),
-			charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
-				Symbol:    []string{"none", "none"},
-				Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop", Color: "#444"},
-				LineStyle: &opts.LineStyle{Color: "#444", Type: "dashed", Width: 1.5},
-			}),
-		)
-	}
-	var areas [][]opts.MarkAreaData
-	for i := 0; i < len(years); i++ {
-		if !m.partial[years[i]] {
-			continue
-		}
-		j := i
-		for j+1 < len(years) && years[j+1] == years[i] {
-			j++
-		}
-		areas = append(areas, []opts.MarkAreaData{
-			{Name: T(lang, "mark.partial"), XAxis: labels[i]},
-			{XAxis: labels[j]},
-		})
-		i = j
-	}
 	if len(areas) > 0 {
-		out = append(out,
-			charts.WithMarkAreaData(areas...),
-			charts.WithMarkAreaStyleOpts(opts.MarkAreaStyle{
-				ItemStyle: &opts.ItemStyle{Color: "rgba(120,120,120,0.12)"},
-				Label:     &opts.Label{Show: opts.Bool(true), Position: "insideTop", Color: "#444"},
-			}),
-		)
-	}
-	return out
-}
-
-// ariaOption turns on ECharts' generated description for screen readers,
-// in the page's language (ECharts ships only English and Chinese words).
-func ariaOption(title, lang string) map[string]any {
-	if lang == "en" {
-		return map[string]any{
-			"enabled": true,
-			"label": map[string]any{
-				"enabled": true,
-				"general": map[string]any{"withTitle": "This is a chart about \"{title}\".", "withoutTitle": "This is a chart about \"" + title + "\"."},
-			},
-		}
-	}
-	return map[string]any{
-		"enabled": true,
-		"label": map[string]any{
-			"enabled": true,
-			"general": map[string]any{"withTitle": "「{title}」のグラフです。", "withoutTitle": "「" + title + "」のグラフです。"},
-			"series": map[string]any{
-				"maxCount": 12,
-				"single":   map[string]any{"prefix": "", "withName": "系列「{seriesName}」。", "withoutName": ""},
-				"multiple": map[string]any{
-					"prefix": "{seriesCount}系列あります。", "withName": "系列「{seriesName}」。", "withoutName": "",
-					"separator": map[string]any{"middle": "", "end": ""},
-				},
-			},
-			"data": map[string]any{
-				"maxCount": 20, "allData": "数値は", "partialData": "最初の{displayCnt}項目は",
-				"withName": "{name}が{value}", "withoutName": "{value}",
-				"separator": map[string]any{"middle": "、", "end": "です。"},
-			},
-		},
+		first["markArea"] = map[string]any{"silent": true, "data": areas}
 	}
 }

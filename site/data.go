@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -34,7 +33,47 @@ type dictEntry struct {
 	Column  string
 	Type    string // string, integer, number, boolean
 	Meaning kensho.Text
-	Codes   string
+	// Codes lists the values with a meaning of their own (the codes of a
+	// coded column, the symbols of a measure), in order.
+	Codes []codeMeaning
+}
+
+// codeMeaning is a value of a column and what it means.
+type codeMeaning struct {
+	Code    string
+	Meaning kensho.Text
+}
+
+// codesCSV is the codes column of dictionary.csv: code=日本語/English; ...
+func codesCSV(codes []codeMeaning) string {
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = c.Code + "=" + c.Meaning.Ja + "/" + c.Meaning.In("en")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// codesIn lists codes for a page in one language: code = label, ...
+func codesIn(codes []codeMeaning, lang string) string {
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = c.Code + " = " + c.Meaning.In(lang)
+	}
+	return strings.Join(parts, listSep(lang))
+}
+
+// symbolCodes are the symbols a measure column of a table's CSV holds
+// besides numbers.
+func symbolCodes() []codeMeaning {
+	return []codeMeaning{
+		{symSuppressed, legendOfSymbol("legend.X", symSuppressed)},
+		{"(empty)", legendOfSymbol("legend.na", symNA)},
+	}
+}
+
+// legendOfSymbol is a symbol's legend without the symbol.
+func legendOfSymbol(key, sym string) kensho.Text {
+	return kensho.Text{Ja: strings.TrimPrefix(T("ja", key), sym+" "), En: strings.TrimPrefix(T("en", key), sym+" ")}
 }
 
 // writeTables writes the downloads made from the tables: every table as
@@ -171,7 +210,7 @@ func csvLabel(dim, key, lang string) string {
 
 func tableCSV(t *kensho.StatTable) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := newCSVWriter(&buf)
 	var head []string
 	for _, d := range t.Dims {
 		head = append(head, d.Name)
@@ -326,7 +365,7 @@ func (r *renderer) dictionary() []dictEntry {
 			}
 			meaning := kensho.Text{Ja: measureTitle(m, "ja"), En: measureTitle(m, "en")}
 			out = append(out, dictEntry{File: file, Column: m.Name, Type: typ, Meaning: meaning,
-				Codes: "X=" + T("ja", "legend.X") + " / " + T("en", "legend.X") + "; (empty)=" + legend("legend.na", symNA, " / ")})
+				Codes: symbolCodes()})
 		}
 	}
 	out = append(out, r.longDictionary()...)
@@ -352,8 +391,8 @@ func dimEntries(file string, dim kensho.Dim, keys []string, typ string, note ken
 	}
 	meaning := kensho.Text{Ja: dimTitle(dim, "ja"), En: dimTitle(dim, "en")}
 	codes := codesOf(dim.Name, hasTotal)
-	if codes == "" && hasTotal {
-		codes = "total=" + kensho.TotalLabel.Ja + "/" + kensho.TotalLabel.En
+	if codes == nil && hasTotal {
+		codes = []codeMeaning{{kensho.Total, kensho.TotalLabel}}
 	}
 	if dim.Name == "fiscal_year" {
 		meaning.Ja += "(4月1日から翌年3月31日)"
@@ -400,34 +439,30 @@ func (r *renderer) longDictionary() []dictEntry {
 		case c.Name == "status":
 			out = append(out, dictEntry{File: TablesParquet, Column: c.Name, Type: c.Type,
 				Meaning: kensho.Text{Ja: "セルの状態", En: "the cell's status"},
-				Codes: cellStatusName[kensho.Published] + "=公表/published; " +
-					cellStatusName[kensho.Suppressed] + "=" + legend("legend.X", symSuppressed, "/") + "; " +
-					cellStatusName[kensho.NotApplicable] + "=" + legend("legend.na", symNA, "/")})
+				Codes: []codeMeaning{
+					{cellStatusName[kensho.Published], kensho.Text{Ja: "公表", En: "published"}},
+					{cellStatusName[kensho.Suppressed], legendOfSymbol("legend.X", symSuppressed)},
+					{cellStatusName[kensho.NotApplicable], legendOfSymbol("legend.na", symNA)},
+				}})
 		}
 	}
 	return out
 }
 
-// legend is a symbol's legend without the symbol, in Japanese and English
-// joined by sep.
-func legend(key, sym, sep string) string {
-	return strings.TrimPrefix(T("ja", key), sym+" ") + sep + strings.TrimPrefix(T("en", key), sym+" ")
-}
-
-// codesOf lists a code list as code=ja/en pairs.
-func codesOf(list string, withTotal bool) string {
+// codesOf lists the codes of a code list with their labels, and Total.
+func codesOf(list string, withTotal bool) []codeMeaning {
 	l := kensho.ListByName(list)
 	if l == nil {
-		return ""
+		return nil
 	}
-	var parts []string
+	var out []codeMeaning
 	for _, c := range l.Codes {
-		parts = append(parts, c.Code+"="+c.Text.Ja+"/"+c.Text.In("en"))
+		out = append(out, codeMeaning{c.Code, c.Text})
 	}
 	if withTotal {
-		parts = append(parts, kensho.Total+"="+kensho.TotalLabel.Ja+"/"+kensho.TotalLabel.En)
+		out = append(out, codeMeaning{kensho.Total, kensho.TotalLabel})
 	}
-	return strings.Join(parts, "; ")
+	return out
 }
 
 // keyType is integer when every key is a whole number, else string.
@@ -445,10 +480,10 @@ func keyType(keys []string) string {
 
 func dictionaryCSV(dict []dictEntry) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := newCSVWriter(&buf)
 	w.Write([]string{"file", "column", "type", "meaning_ja", "meaning_en", "codes"})
 	for _, e := range dict {
-		w.Write([]string{e.File, e.Column, e.Type, e.Meaning.Ja, e.Meaning.In("en"), e.Codes})
+		w.Write([]string{e.File, e.Column, e.Type, e.Meaning.Ja, e.Meaning.In("en"), codesCSV(e.Codes)})
 	}
 	w.Flush()
 	return buf.Bytes()

@@ -122,8 +122,12 @@ func fixture() *kensho.Release {
 	add(userHours(rng, fy))
 	add(percentiles(fy))
 	// serious
-	add(withFlag(simpleByYear(rng, "serious_by_year_category", "serious", "bar", fy, dim("service_category", "役務の区分", "service category"), kensho.ServiceCategories.CodeStrings(), accidents,
-		kensho.Text{Ja: "重大な事故の基準を満たす事故件数", En: "Accidents meeting the serious-accident criteria"}), dim("report_type", "報告区分", "report type"), []string{"quarterly", "serious"}))
+	// As analytics builds it: the accidents reported as serious, by year and
+	// service category (the overview's key figure and the summary read it).
+	serious := simpleByYear(rng, "serious_by_year_category", "serious", "bar", fy, dim("service_category", "役務の区分", "service category"), kensho.ServiceCategories.CodeStrings(), accidents,
+		kensho.Text{Ja: "重大な事故の件数", En: "Serious accidents"})
+	serious.Filter = map[string]string{"report_type": "serious"}
+	add(serious)
 	// disasters
 	add(disasters(accidents))
 	// trends
@@ -266,12 +270,12 @@ func disasters(m kensho.Measure) kensho.StatTable {
 	uh := kensho.Measure{Name: "user_hours", Title: kensho.Text{Ja: "利用者時間", En: "user-hours"}, Unit: kensho.Text{Ja: "人時", En: "user-hours"}, Magnitude: kensho.MagUserHours}
 	t := kensho.StatTable{Name: "accidents_by_disaster", Page: "disasters", Chart: "table",
 		Title:    kensho.Text{Ja: "災害別の事故件数", En: "Accidents per named disaster"},
-		Dims:     []kensho.Dim{{Name: "disaster", Title: kensho.Text{Ja: "災害名", En: "disaster"}}, {Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}},
+		Dims:     []kensho.Dim{{Name: "disaster", Title: kensho.Text{Ja: "災害", En: "disaster"}}, {Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}},
 		Measures: []kensho.Measure{m, users, uh}, FiscalYears: []int{2016, 2019, 2023}}
 	for i, d := range []struct {
 		name  string
 		years []int
-	}{{"平成28年熊本地震", []int{2016}}, {"令和元年東日本台風", []int{2019}}, {"令和6年能登半島地震", []int{2023, 2024}}} {
+	}{{"quake_2016_kumamoto", []int{2016}}, {"typhoon_2019_19", []int{2019}}, {"quake_2024_noto", []int{2023, 2024}}, {kensho.OtherDisaster, []int{2019}}} {
 		var a, u, h float64
 		for j, y := range d.years {
 			ca, cu := float64(12+9*i+j), float64(40000*(i+1)+1000*j)

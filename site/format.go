@@ -204,13 +204,14 @@ func dimTitle(d kensho.Dim, lang string) string {
 	return d.Name
 }
 
-// measureTitle is the heading of a measure with its unit.
+// measureTitle is the heading of a measure with its unit, unless the
+// title already names it (accidents, not "accidents (accidents)").
 func measureTitle(m kensho.Measure, lang string) string {
 	t := m.Title.In(lang)
 	if t == "" {
 		t = m.Name
 	}
-	if u := m.Unit.In(lang); u != "" {
+	if u := m.Unit.In(lang); u != "" && !strings.EqualFold(t, u) && !strings.HasSuffix(strings.ToLower(t), " "+strings.ToLower(u)) {
 		if lang == "ja" {
 			return t + "(" + u + ")"
 		}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"maps"
 	"strconv"
 
 	"github.com/kensho-jp/kensho"
@@ -24,19 +25,26 @@ type headlineItem struct {
 }
 
 // headlineSpec picks a key figure: the first table, in page order, that is
-// over fiscal years and has a measure of the magnitude (and the dimensions
-// of keys); every other dimension at its margin.
+// over fiscal years, counts exactly the accidents of filter (all of them
+// when nil) and has a measure of the magnitude (and the dimensions of
+// keys); every other dimension at its margin.
+//
+// The serious accidents are those reported as serious accidents
+// (serious_by_year_category, the table of report_type serious), the count
+// the generated summary gives, so that the key figures and the summary
+// never disagree.
 type headlineSpec struct {
 	label     string
 	magnitude kensho.Magnitude
+	filter    map[string]string
 	keys      map[string]string
 }
 
 var headlineSpecs = []headlineSpec{
-	{"headline.accidents", kensho.MagAccidents, nil},
-	{"headline.serious", kensho.MagAccidents, map[string]string{"report_type": "serious"}},
-	{"headline.users", kensho.MagAffectedUsers, nil},
-	{"headline.userhours", kensho.MagUserHours, nil},
+	{"headline.accidents", kensho.MagAccidents, nil, nil},
+	{"headline.serious", kensho.MagAccidents, map[string]string{"report_type": "serious"}, nil},
+	{"headline.users", kensho.MagAffectedUsers, nil, nil},
+	{"headline.userhours", kensho.MagUserHours, nil, nil},
 }
 
 // figure locates one key figure.
@@ -61,7 +69,7 @@ func (r *renderer) findFigure(spec headlineSpec) (figure, bool) {
 func (r *renderer) findFigureIn(spec headlineSpec, firstOnly bool) (figure, bool) {
 	for _, t := range r.ordered {
 		ix := r.idx[t.Name]
-		if _, ok := ix.dim["fiscal_year"]; !ok {
+		if _, ok := ix.dim["fiscal_year"]; !ok || !maps.Equal(t.Filter, spec.filter) {
 			continue
 		}
 		m := -1

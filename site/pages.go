@@ -14,7 +14,7 @@ type downloadsView struct {
 	Explorer *explorerView
 	Files    []fileRow
 	Tables   []tableRow
-	Micro    []dictRow
+	Micro    []dictFile
 	Rows     string
 	DictHref string
 	SumsHref string
@@ -67,9 +67,11 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 		dist = append(dist, map[string]any{"@type": "DataDownload", "name": t.Title.In(lang), "encodingFormat": "text/csv", "contentUrl": r.siteURL(p, "data/tables/"+t.Name+".csv")})
 	}
 	for _, e := range r.rel.Extracts {
+		f := dictFile{Lang: lang, ID: "micro-" + e.Name, Name: ExtractFile(e.Name), What: e.Title.In(lang)}
 		for _, c := range e.Columns {
-			dv.Micro = append(dv.Micro, dictRow{Name: ExtractFile(e.Name) + " / " + c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
+			f.Columns = append(f.Columns, dictRow{Name: c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
 		}
+		dv.Micro = append(dv.Micro, f)
 	}
 	dv.Explorer = r.explorer(p)
 	p.Downloads = dv
@@ -92,17 +94,36 @@ func mediaType(p string) string {
 	return "text/plain"
 }
 
-// codeLabels lists a code list for a reader: 省令 (full), 告示 (simplified).
-func codeLabels(list, lang string) string {
-	l := kensho.ListByName(list)
-	if l == nil {
-		return ""
+// codeLabels lists a code list for a reader: full = 省令, simplified = 告示.
+func codeLabels(list, lang string) string { return codesIn(codesOf(list, false), lang) }
+
+// dictFile is one file of the data dictionary page and its columns.
+type dictFile struct {
+	Lang, ID, Name, What string
+	Columns              []dictRow
+}
+
+// writeDictionaryPage writes the data dictionary as a page: every column
+// of every download, by file, in the page's language (dictionary.csv holds
+// the same in both).
+func (r *renderer) writeDictionaryPage(lang string) error {
+	p := r.newPage(lang, "dictionary", "dictionary", T(lang, "page.dictionary"), T(lang, "lead.dictionary"))
+	what := map[string]string{}
+	for _, f := range r.data {
+		what[f.Path] = f.What.In(lang)
 	}
-	var parts []string
-	for _, c := range l.Codes {
-		parts = append(parts, c.Code+" = "+c.Text.In(lang))
+	byFile := map[string]int{}
+	for _, e := range r.dict {
+		i, ok := byFile[e.File]
+		if !ok {
+			i = len(p.Dict)
+			byFile[e.File] = i
+			p.Dict = append(p.Dict, dictFile{Lang: lang, ID: "file-" + strings.NewReplacer("/", "-", ".", "-").Replace(e.File), Name: e.File, What: what[e.File]})
+		}
+		p.Dict[i].Columns = append(p.Dict[i].Columns, dictRow{Name: e.Column, Type: e.Type, Meaning: e.Meaning.In(lang), Codes: codesIn(e.Codes, lang)})
 	}
-	return strings.Join(parts, listSep(lang))
+	p.JSONLD = r.jsonLD(p, T(lang, "site.title")+" — "+p.Title, p.Lead, nil)
+	return r.emit(p, "dictionary")
 }
 
 // methodView is what the methodology page (and the serious page) shows of

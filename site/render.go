@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -41,11 +40,16 @@ type renderer struct {
 	awaitRecords func() error
 	checkBundle  string                 // the browser check's WebAssembly bundle (Options.CheckBundle)
 	words        map[string]template.JS // by language: the words of assets/tools.js
+	// publisher, contact and synthetic are what every page says of the
+	// release beyond its figures (Options).
+	publisher, contact kensho.Text
+	synthetic          bool
 }
 
-func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts, base string) (*renderer, error) {
+func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts, base string, opt Options) (*renderer, error) {
 	r := &renderer{
 		ctx: ctx, rel: rel, dir: dir, echarts: echarts, base: base, marks: newTimeMarks(rel),
+		publisher: opt.Publisher, contact: opt.Contact, synthetic: opt.Synthetic,
 		byPage: map[string][]*kensho.StatTable{}, idx: map[string]*index{},
 		written: map[string]int64{}, pages: map[string][]string{}, hashes: map[string]fileHash{},
 	}
@@ -95,6 +99,7 @@ func (r *renderer) run() error {
 		r.awaitRecords,
 		r.describeData,
 		inEachLang(r.writeDownloadsPage),
+		inEachLang(r.writeDictionaryPage),
 		r.writeSums,
 	} {
 		if err := step(); err != nil {
@@ -257,7 +262,15 @@ type page struct {
 	Scripts []string
 	Method  *methodView
 	About   *aboutView
+	Dict    []dictFile
 	Release *kensho.Release
+	// Publisher and Contact in the page's language ("" when not set), and
+	// whether the release was built from synthetic data.
+	Publisher, Contact string
+	Synthetic          bool
+	// ScreenOnlyLead: the lead speaks of the screen (how to print); paper
+	// leaves it out.
+	ScreenOnlyLead bool
 }
 
 // T is the fixed text key in the page's language.
@@ -307,7 +320,8 @@ func (r *renderer) newPage(lang, key, slug, title, lead string) *page {
 		Lang: lang, OtherLang: other, Key: key, File: file, Root: root,
 		LangRoot: root + langPrefix(lang), Title: title, Lead: lead,
 		SwitchHref: root + langPrefix(other) + pageFile(slug), Release: r.rel,
-		FeedHref: root + langPrefix(lang) + feedFile,
+		FeedHref:  root + langPrefix(lang) + feedFile,
+		Publisher: r.publisherText().In(lang), Contact: r.contact.In(lang), Synthetic: r.synthetic,
 	}
 	if r.base != "" {
 		p.Canonical = r.base + strings.TrimSuffix(file, "index.html")
@@ -403,8 +417,12 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 				return sec, err
 			}
 			cv := &chartView{
-				Lang: p.Lang, ID: "chart-" + t.Name, Option: opt, Height: height, Horizontal: horizontal,
+				Lang: p.Lang, ID: "chart-" + t.Name, Option: opt, Height: height, Horizontal: horizontal, Legend: legendOf(s, pl),
 				Table: chartTable(s, pl, r.marks, t.Name+"-table", p.Lang), CSVHref: p.Root + csvPath, TableHref: sec.TableHref, FullOpen: sec.FullOpen,
+			}
+			if pl.nothing != "" {
+				// Nothing to draw: a sentence says why, and the table stays.
+				cv.Nothing, cv.Option, cv.Legend = T(p.Lang, "chart.nothing."+pl.nothing), "", nil
 			}
 			cv.Table.Lang = p.Lang
 			if needsFull(s) {
@@ -413,7 +431,7 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 				cv.Full = &full
 			}
 			sec.Chart = cv
-			p.HasCharts = true
+			p.HasCharts = p.HasCharts || cv.Nothing == ""
 			return sec, nil
 		}
 	}
@@ -473,7 +491,7 @@ func (r *renderer) pageScope(t *kensho.StatTable, lang string) (map[string]strin
 func chartCSV(s *chartShape, lang string) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
+	w := newCSVWriter(&buf)
 	g := s.grid(lang)
 	w.Write(append([]string{g.corner}, g.cols...))
 	dec := s.t.Measures[s.measure].Decimals
@@ -503,6 +521,7 @@ func (r *renderer) writeReports(lang string) error {
 	for _, y := range r.rel.FiscalYears {
 		ys := strconv.Itoa(y)
 		p := r.newPage(lang, "report", "report/"+ys, Tf(lang, "report.heading", fiscalYearLabel(ys, lang)), T(lang, "report.print"))
+		p.ScreenOnlyLead = true
 		if r.marks.partial[y] {
 			p.Partial = T(lang, "report.partial")
 		}
@@ -598,3 +617,12 @@ func (r *renderer) jsonLD(p *page, name, desc string, dist []map[string]any) tem
 
 // assetPath is the path of an asset below the site root.
 func assetPath(name string) string { return path.Join("assets", name) }
+
+// publisherText is who publishes the site: the configured publisher, else
+// the committee whose statistics these are.
+func (r *renderer) publisherText() kensho.Text {
+	if r.publisher.Ja == "" && r.publisher.En == "" {
+		return ui["site.owner"]
+	}
+	return r.publisher
+}

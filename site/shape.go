@@ -254,9 +254,7 @@ func (s *chartShape) years() []int {
 // xLabel is a category as an axis label (compact) or as a row heading.
 func (s *chartShape) xLabel(x []string, lang string, compact bool) string {
 	if len(s.x) == 2 {
-		if compact {
-			return x[0] + " Q" + x[1]
-		}
+		// A quarter is named as the tables name it (第1四半期, Q1).
 		return fiscalYearLabel(x[0], lang) + " " + quarterLabel(x[1], lang)
 	}
 	if compact && s.yearAxis() {

@@ -39,6 +39,15 @@ type Options struct {
 	// feeds carry absolute URLs and every page names its canonical address;
 	// "" keeps every link relative, and the site works from any address.
 	BaseURL string
+	// Publisher names who publishes the statistics, and Contact how to
+	// reach them (an address or a URL, shown as text); every page shows
+	// both, and the citation example names the publisher. A zero
+	// Publisher is the committee whose statistics these are (ui
+	// "site.owner"); a zero Contact is not shown.
+	Publisher, Contact kensho.Text
+	// Synthetic says the release was built from synthetic data (a demo):
+	// every page says so, so that no figure is taken for a real one.
+	Synthetic bool
 	// Records writes the record-level files, data/microdata_<name>.csv
 	// and .parquet per extract, into dataDir (anonymize.ExportExtracts).
 	// Render runs it while it renders the pages, which do not need those
@@ -133,7 +142,7 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
-	r, err := newRenderer(ctx, rel, dir, js, base)
+	r, err := newRenderer(ctx, rel, dir, js, base, opt)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}

@@ -94,7 +94,7 @@ func TestRenderRefusesBadTables(t *testing.T) {
 func TestRenderNeedsMicrodataAndECharts(t *testing.T) {
 	dir := t.TempDir()
 	_, err := site.Render(context.Background(), fixture(), dir, site.Options{})
-	if err == nil || !strings.Contains(err.Error(), "ExportMicrodata") {
+	if err == nil || !strings.Contains(err.Error(), "ExportExtracts") {
 		t.Errorf("without microdata: %v", err)
 	}
 	if err := writeMicrodata(context.Background(), filepath.Join(dir, "data"), microColumns, microRows()[:3]); err != nil {
@@ -120,7 +120,7 @@ func TestRenderRecords(t *testing.T) {
 	}
 
 	opt.Records = func(context.Context, string) error { return nil }
-	if _, err := site.Render(ctx, fixture(), filepath.Join(t.TempDir(), "site"), opt); err == nil || !strings.Contains(err.Error(), "ExportMicrodata") {
+	if _, err := site.Render(ctx, fixture(), filepath.Join(t.TempDir(), "site"), opt); err == nil || !strings.Contains(err.Error(), "ExportExtracts") {
 		t.Errorf("with an export that writes nothing: Render = %v, want the missing file named", err)
 	}
 
@@ -220,7 +220,7 @@ func TestHandler(t *testing.T) {
 		{"/", 200, "text/html; charset=utf-8"},
 		{"/en/causes/", 200, "text/html; charset=utf-8"},
 		{"/data/tables/accidents_by_year.csv", 200, "text/csv; charset=utf-8"},
-		{"/data/microdata.parquet", 200, "application/vnd.apache.parquet"},
+		{"/data/" + microParquet, 200, "application/vnd.apache.parquet"},
 		{"/data/SHA256SUMS", 200, "text/plain; charset=utf-8"},
 		{"/" + site.MarkerFile, 404, ""},
 		{"/data/", 404, ""},

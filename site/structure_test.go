@@ -122,7 +122,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	fixtureOnly(t)
 	var want []string
 	for _, slug := range []string{"", "causes/", "services/", "equipment/", "regions/", "impact/", "serious/", "disasters/", "trends/",
-		"report/", "downloads/", "methodology/", "about/", "check/"} {
+		"report/", "downloads/", "methodology/", "about/", "check/", "dictionary/"} {
 		want = append(want, slug+"index.html")
 	}
 	for _, y := range fixtureYears {
@@ -196,7 +196,10 @@ func TestStructure(t *testing.T) {
 			charts++
 			id, _ := attr(c, "id")
 			fig := c.Parent
-			if fig.DataAtom != atom.Figure {
+			for fig != nil && fig.DataAtom != atom.Figure {
+				fig = fig.Parent
+			}
+			if fig == nil {
 				t.Errorf("%s: chart %s is not in a figure", p, id)
 				continue
 			}

@@ -20,6 +20,19 @@ type tableView struct {
 	Notes   []string
 }
 
+// wideColumns is the number of columns from which a table is wide: on
+// paper its column headings turn sideways to fit the page.
+const wideColumns = 12
+
+// Wide reports whether the table has wideColumns columns or more.
+func (tv tableView) Wide() bool {
+	n := 0
+	if len(tv.Rows) > 0 {
+		n = len(tv.Rows[0].Heads) + len(tv.Rows[0].Cells)
+	}
+	return n >= wideColumns
+}
+
 type thView struct {
 	Text    string
 	Tag     string // a short marker after the text (集計途中, partial)
@@ -244,8 +257,13 @@ func chartTable(s *chartShape, p plot, m timeMarks, id, lang string) tableView {
 	}
 	tv.Legend = sym.legend(lang)
 	tv.Notes = m.notes(years, lang)
-	for _, f := range p.fills() {
-		tv.Notes = append(tv.Notes, fillNote(f, lang))
+	if p.nothing == "" {
+		for _, f := range p.fills() {
+			tv.Notes = append(tv.Notes, fillNote(f, lang))
+		}
+		if p.has(slotWithheld) {
+			tv.Notes = append(tv.Notes, T(lang, "note.withheldslot"))
+		}
 	}
 	return tv
 }

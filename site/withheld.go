@@ -6,12 +6,36 @@ import (
 	"github.com/kensho-jp/kensho"
 )
 
-// A bar chart draws the parts of a total: the series stacked in a bar, or
-// the bars of a one-series chart over a coded dimension. When the
-// disclosure control withheld some parts (X) but published their total,
-// the published parts alone would draw an empty or a short bar where a
-// total was published. The chart then draws what may be drawn in place of
-// the withheld parts — never the value of one withheld cell.
+// No withheld value may look like a zero, a drop or a trend. A chart
+// therefore draws each category (a year, a cause) in one of these ways:
+//
+//   - every part it stacks is published: the parts, in the order of the
+//     series, so that the stacks of all categories line up;
+//   - some part is withheld (X) but the total is published: the total
+//     alone, as one hatched bar under its own name — never the published
+//     parts with a gap where the withheld one was, which would move the
+//     parts above it and shorten the bar;
+//   - nothing published can stand for it (the total is withheld too, or
+//     the one value is): no bar, and a hatched band marked X over the
+//     category, so that the slot reads as withheld, not as zero.
+//
+// A one-series bar chart of the parts of a total (the causes of one year)
+// marks its withheld bars so, and adds a bar for the withheld parts
+// together when it may (fillRest). A chart with nothing left to draw is
+// replaced by a sentence saying why.
+
+// slot is how a category of a chart is drawn.
+type slot uint8
+
+const (
+	slotDrawn    slot = iota // the values as published
+	slotTotal                // the published total alone, hatched: some part is withheld
+	slotWithheld             // nothing may be drawn: marked X
+	slotEmpty                // nothing to draw: no value exists (…)
+)
+
+// fill is a bar that stands in for withheld parts, drawn in grey with a
+// hatch so that it never reads as one more part.
 type fill uint8
 
 const (
@@ -41,7 +65,7 @@ type breakdown struct {
 func breakdownOf(parts []kensho.Cell, total kensho.Cell, decimals int) breakdown {
 	var b breakdown
 	if total.Status != kensho.Published {
-		return b // nothing published to fall back on: the parts are drawn as they are
+		return b // nothing published to fall back on
 	}
 	withheld, other := 0, 0
 	sum := 0.0
@@ -81,9 +105,14 @@ func rounded(v float64, decimals int) float64 {
 type plot struct {
 	labels []string
 	series []plotSeries
+	// slots says how each category is drawn (the extra one included).
+	slots []slot
 	// extra is the fill of a category added after the parts of a
 	// one-series chart (fillNone when there is none).
 	extra fill
+	// nothing is why the chart draws nothing ("" when it draws something):
+	// withheld, or zero.
+	nothing string
 }
 
 // plotSeries is one series: per category, the value drawn (a number, or
@@ -119,6 +148,16 @@ func (p plot) fills() []fill {
 	return out
 }
 
+// has reports whether some category is drawn as k.
+func (p plot) has(k slot) bool {
+	for _, s := range p.slots {
+		if s == k {
+			return true
+		}
+	}
+	return false
+}
+
 // fillLabel names what a fill draws, in the legend or on the axis.
 func fillLabel(f fill, lang string) string {
 	if f == fillRest {
@@ -135,6 +174,14 @@ func fillNote(f fill, lang string) string {
 	return Tf(lang, "note.totalonly", fillLabel(f, lang))
 }
 
+// hatch is the pattern of whatever stands for withheld figures.
+func hatch(color string) map[string]any {
+	return map[string]any{
+		"symbol": "rect", "symbolSize": 1, "dashArrayX": []int{1, 0}, "dashArrayY": []int{2, 5},
+		"rotation": -0.785, "color": color,
+	}
+}
+
 // fillStyle draws a fill in grey with a hatch, apart from every colour of
 // the palette, so that it never reads as one more part.
 func fillStyle(f fill) map[string]any {
@@ -142,20 +189,17 @@ func fillStyle(f fill) map[string]any {
 	if f == fillTotal {
 		color = "#B3B3B3"
 	}
-	return map[string]any{
-		"color": color,
-		"decal": map[string]any{
-			"symbol": "rect", "symbolSize": 1, "dashArrayX": []int{1, 0}, "dashArrayY": []int{2, 5},
-			"rotation": -0.785, "color": "rgba(0,0,0,0.3)",
-		},
-	}
+	return map[string]any{"color": color, "decal": hatch("rgba(0,0,0,0.3)")}
 }
 
 // stackedParts reports whether the chart stacks the parts of a total it
 // can fall back on: a bar chart with a series dimension that has a margin.
 func (s *chartShape) stackedParts() bool {
-	return s.t.Chart == "bar" && s.series >= 0 && s.ix.hasKey(s.series, kensho.Total, s.fixed)
+	return s.stacked() && s.ix.hasKey(s.series, kensho.Total, s.fixed)
 }
+
+// stacked reports whether the chart stacks its series.
+func (s *chartShape) stacked() bool { return s.t.Chart == "bar" && s.series >= 0 }
 
 // barParts reports whether a one-series bar chart draws the parts of a
 // total: its axis is one coded dimension (not time) that has a margin.
@@ -168,7 +212,7 @@ func (s *chartShape) barParts() bool {
 func (s *chartShape) plot(lang string) plot {
 	dec := s.t.Measures[s.measure].Decimals
 	n := len(s.xKeys)
-	p := plot{}
+	p := plot{slots: make([]slot, n)}
 	for _, x := range s.xKeys {
 		p.labels = append(p.labels, s.xLabel(x, lang, true))
 	}
@@ -186,47 +230,73 @@ func (s *chartShape) plot(lang string) plot {
 		}
 		p.series = append(p.series, ps)
 	}
-	switch {
-	case s.stackedParts():
-		rest := newPlotSeries(fillLabel(fillRest, lang), n, fillRest)
-		total := newPlotSeries(fillLabel(fillTotal, lang), n, fillTotal)
-		parts := make([]kensho.Cell, len(s.sKeys))
-		for j, x := range s.xKeys {
-			for i := range s.sKeys {
-				parts[i] = cells[i][j]
+	total := newPlotSeries(fillLabel(fillTotal, lang), n, fillTotal)
+	for j, x := range s.xKeys {
+		withheld, drawn := false, false
+		for i := range s.sKeys {
+			withheld = withheld || cells[i][j].Status == kensho.Suppressed
+			drawn = drawn || cells[i][j].Status == kensho.Published
+		}
+		switch {
+		case s.stacked() && withheld:
+			// A stack with a withheld part: the published total alone, or nothing.
+			p.slots[j] = slotWithheld
+			if c := s.cell(x, kensho.Total); s.stackedParts() && c.Status == kensho.Published {
+				p.slots[j], total.values[j] = slotTotal, chartValue(c, dec)
 			}
-			b := breakdownOf(parts, s.cell(x, kensho.Total), dec)
-			switch b.fill {
-			case fillRest:
-				rest.values[j] = b.value
-			case fillTotal:
-				total.values[j] = b.value
-				for i := range p.series {
-					// The published parts give way to the total; the tooltip still says them.
-					if c := cells[i][j]; c.Status == kensho.Published {
-						p.series[i].values[j], p.series[i].says[j] = "-", htmlCell(c, dec)
-					}
+			for i := range p.series {
+				if c := cells[i][j]; c.Status == kensho.Published {
+					// The published parts give way; the tooltip still says them.
+					p.series[i].values[j], p.series[i].says[j] = "-", htmlCell(c, dec)
 				}
 			}
+		case drawn:
+			p.slots[j] = slotDrawn
+		case withheld:
+			p.slots[j] = slotWithheld
+		default:
+			p.slots[j] = slotEmpty
 		}
-		for _, fs := range []plotSeries{rest, total} {
-			if fs.used() {
-				p.series = append(p.series, fs)
-			}
-		}
-	case s.barParts():
-		b := breakdownOf(cells[0], s.cell([]string{kensho.Total}, ""), dec)
-		if b.fill == fillTotal && b.published > 0 {
-			break // the published bars stay: the total is no bar of this chart
-		}
-		if b.fill != fillNone {
+	}
+	if total.used() {
+		p.series = append(p.series, total)
+	}
+	if s.barParts() {
+		if b := breakdownOf(cells[0], s.cell([]string{kensho.Total}, ""), dec); b.fill == fillRest {
+			// The published bars stay; the withheld ones together beside them.
 			p.extra = b.fill
 			p.labels = append(p.labels, fillLabel(b.fill, lang))
+			p.slots = append(p.slots, slotDrawn)
 			p.series[0].values = append(p.series[0].values, b.value)
 			p.series[0].says = append(p.series[0].says, "")
 		}
 	}
+	p.nothing = p.emptiness()
 	return p
+}
+
+// emptiness says why a plot draws nothing: "withheld" when a figure is
+// withheld, "zero" when every figure is zero or has no value; "" when it
+// draws a bar or a point above zero.
+func (p plot) emptiness() string {
+	for _, ps := range p.series {
+		for _, v := range ps.values {
+			if f, ok := v.(float64); ok && f != 0 {
+				return ""
+			}
+		}
+	}
+	if p.has(slotWithheld) || p.has(slotTotal) {
+		return "withheld"
+	}
+	for _, ps := range p.series {
+		for _, say := range ps.says {
+			if say == symSuppressed {
+				return "withheld"
+			}
+		}
+	}
+	return "zero"
 }
 
 // used reports whether a series draws anything.

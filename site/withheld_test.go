@@ -66,10 +66,10 @@ func withheldTable(chart string) *kensho.StatTable {
 	}{
 		{2019, []kensho.Cell{pub(10), pub(20), pub(30), pub(40)}, pub(100)},
 		{2020, []kensho.Cell{withheld, withheld, withheld, withheld}, pub(104)},        // the total alone
-		{2021, []kensho.Cell{pub(11), withheld, pub(33), withheld}, pub(110)},          // the rest: 66
-		{2022, []kensho.Cell{pub(12), withheld, pub(34), pub(45)}, pub(120)},           // one withheld: the total alone
-		{2023, []kensho.Cell{withheld, withheld, withheld, withheld}, withheld},        // nothing to draw
-		{2024, []kensho.Cell{pub(1200), withheld, pub(2345), withheld}, pub(3545 + 7)}, // the rest: 7
+		{2021, []kensho.Cell{pub(11), withheld, pub(33), withheld}, pub(110)},          // the total alone; of one year, the rest: 66
+		{2022, []kensho.Cell{pub(12), withheld, pub(34), pub(45)}, pub(120)},           // the total alone
+		{2023, []kensho.Cell{withheld, withheld, withheld, withheld}, withheld},        // nothing to draw: marked X
+		{2024, []kensho.Cell{pub(1200), withheld, pub(2345), withheld}, pub(3545 + 7)}, // the total alone
 	} {
 		ys := strconv.Itoa(y.year)
 		for i, g := range groups {
@@ -84,13 +84,13 @@ func withheldTable(chart string) *kensho.StatTable {
 // back: the series as ECharts gets them and, by series name, each point as
 // the chart draws it (a number, or "-" for nothing) followed by what the
 // tooltip says where that is not the number; and the table under the chart.
-func drawn(t *testing.T, tb *kensho.StatTable, fixed map[string]string, lang string) (labels []string, series []map[string]any, points map[string][]string, tv tableView) {
+func drawn(t *testing.T, tb *kensho.StatTable, fixed map[string]string, lang string) (labels []string, series []map[string]any, points map[string][]string, tv tableView, p plot) {
 	t.Helper()
 	s, ok := newChartShape(tb, newIndex(tb), fixed)
 	if !ok {
 		t.Fatal("no chart")
 	}
-	p := s.plot(lang)
+	p = s.plot(lang)
 	js, _, _, err := chartOption(s, p, timeMarks{partial: map[int]bool{}}, lang)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func drawn(t *testing.T, tb *kensho.StatTable, fixed map[string]string, lang str
 			points[name] = append(points[name], v)
 		}
 	}
-	return p.labels, opt.Series, points, chartTable(s, p, timeMarks{partial: map[int]bool{}}, "t", lang)
+	return p.labels, opt.Series, points, chartTable(s, p, timeMarks{partial: map[int]bool{}}, "t", lang), p
 }
 
 // hatched reports whether an option object has a hatched itemStyle (a
@@ -131,28 +131,57 @@ func hatched(v any) bool {
 	return style["decal"] != nil
 }
 
-// TestPlotWithheldParts: a stacked chart draws the published total where
-// parts are withheld, under a series of its own named in both languages,
-// with X in the tooltip for each withheld part and never its value.
+// markedX lists the categories a chart marks X (withheld, nothing drawn).
+func markedX(series []map[string]any) []string {
+	var out []string
+	for _, se := range series {
+		ma, _ := se["markArea"].(map[string]any)
+		data, _ := ma["data"].([]any)
+		for _, d := range data {
+			pair, _ := d.([]any)
+			from, _ := pair[0].(map[string]any)
+			if from["name"] != symSuppressed {
+				continue
+			}
+			for _, axis := range []string{"xAxis", "yAxis"} {
+				if v, ok := from[axis].(string); ok {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestPlotWithheldParts: a stacked chart draws the published parts only
+// where all of them are published; where one is withheld it draws the
+// published total alone, hatched, under a series of its own named in both
+// languages, and where the total is withheld too it draws nothing and marks
+// the year X. The tooltip says X for each withheld part, never its value.
 func TestPlotWithheldParts(t *testing.T) {
 	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
-			_, series, got, tv := drawn(t, withheldTable("bar"), nil, lang)
+			_, series, got, tv, p := drawn(t, withheldTable("bar"), nil, lang)
 			label := func(k string) string { return keyLabel("cause_group", k, lang) }
-			rest, total := T(lang, "chart.rest"), T(lang, "chart.totalonly")
-			//           2019  2020     2021    2022     2023   2024
+			total := T(lang, "chart.totalonly")
+			//           2019  2020     2021     2022     2023   2024
 			want := map[string][]string{
-				label("equipment"): {"10", "- X", "11", "- 12", "- X", "1200"},
+				label("equipment"): {"10", "- X", "- 11", "- 12", "- X", "- 1,200"},
 				label("human"):     {"20", "- X", "- X", "- X", "- X", "- X"},
-				label("external"):  {"30", "- X", "33", "- 34", "- X", "2345"},
+				label("external"):  {"30", "- X", "- 33", "- 34", "- X", "- 2,345"},
 				label("unknown"):   {"40", "- X", "- X", "- 45", "- X", "- X"},
-				rest:               {"-", "-", "66", "-", "-", "7"},
-				total:              {"-", "104", "-", "120", "-", "-"},
+				total:              {"-", "104", "110", "120", "-", "3552"},
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("points (-want +got):\n%s", diff)
 			}
-			// The legend lists the stand-ins after the parts, in the stack, in grey.
+			if diff := cmp.Diff([]slot{slotDrawn, slotTotal, slotTotal, slotTotal, slotWithheld, slotTotal}, p.slots); diff != "" {
+				t.Errorf("slots (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"2023"}, markedX(series)); diff != "" {
+				t.Errorf("marked X (-want +got):\n%s", diff)
+			}
+			// The legend lists the stand-in after the parts, in the stack, in grey.
 			var names []string
 			for _, se := range series {
 				names = append(names, se["name"].(string))
@@ -160,7 +189,7 @@ func TestPlotWithheldParts(t *testing.T) {
 					t.Errorf("series %s is not stacked", se["name"])
 				}
 			}
-			if diff := cmp.Diff([]string{label("equipment"), label("human"), label("external"), label("unknown"), rest, total}, names); diff != "" {
+			if diff := cmp.Diff([]string{label("equipment"), label("human"), label("external"), label("unknown"), total}, names); diff != "" {
 				t.Errorf("legend (-want +got):\n%s", diff)
 			}
 			for i, se := range series {
@@ -169,7 +198,7 @@ func TestPlotWithheldParts(t *testing.T) {
 				}
 			}
 			// The table beside: the total column, X for each withheld part,
-			// and a note for each stand-in.
+			// and a note for the stand-in and the mark.
 			head := tv.Head[0]
 			if got := head[len(head)-1].Text; got != kensho.TotalLabel.In(lang) {
 				t.Errorf("last column %q, want the total", got)
@@ -186,35 +215,39 @@ func TestPlotWithheldParts(t *testing.T) {
 			if diff := cmp.Diff(wantRows, rows); diff != "" {
 				t.Errorf("table (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff([]string{fillNote(fillTotal, lang), fillNote(fillRest, lang)}, tv.Notes); diff != "" {
+			if diff := cmp.Diff([]string{fillNote(fillTotal, lang), T(lang, "note.withheldslot")}, tv.Notes); diff != "" {
 				t.Errorf("notes (-want +got):\n%s", diff)
 			}
-			if !strings.Contains(tv.Notes[0], total) || !strings.Contains(tv.Notes[1], rest) {
-				t.Errorf("the notes do not name the series: %q", tv.Notes)
+			if !strings.Contains(tv.Notes[0], total) {
+				t.Errorf("the note does not name the series: %q", tv.Notes)
 			}
 		})
 	}
 }
 
-// TestPlotWithheldBars: a one-series chart of the parts of one year adds a
-// bar for the withheld parts when it may, and its table the total.
+// TestPlotWithheldBars: a one-series chart of the parts of one year marks
+// each withheld bar X, adds a bar for the withheld parts together when it
+// may, and draws nothing when no part is published; its table holds the
+// total.
 func TestPlotWithheldBars(t *testing.T) {
-	rest, total := T("en", "chart.rest"), T("en", "chart.totalonly")
+	rest := T("en", "chart.rest")
 	tests := []struct {
-		year   string
-		labels []string
-		points []string
+		year    string
+		labels  []string
+		points  []string
+		marked  []string
+		nothing string
 	}{
-		{"2019", nil, []string{"10", "20", "30", "40"}},
-		{"2020", []string{total}, []string{"- X", "- X", "- X", "- X", "104"}},
-		{"2021", []string{rest}, []string{"11", "- X", "33", "- X", "66"}},
+		{"2019", nil, []string{"10", "20", "30", "40"}, nil, ""},
+		{"2020", nil, []string{"- X", "- X", "- X", "- X"}, []string{"equipment", "human", "external", "unknown"}, "withheld"},
+		{"2021", []string{rest}, []string{"11", "- X", "33", "- X", "66"}, []string{"human", "unknown"}, ""},
 		// One withheld bar beside published ones: the bars stay, no rest.
-		{"2022", nil, []string{"12", "- X", "34", "45"}},
-		{"2023", nil, []string{"- X", "- X", "- X", "- X"}},
+		{"2022", nil, []string{"12", "- X", "34", "45"}, []string{"human"}, ""},
+		{"2023", nil, []string{"- X", "- X", "- X", "- X"}, []string{"equipment", "human", "external", "unknown"}, "withheld"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.year, func(t *testing.T) {
-			labels, series, got, tv := drawn(t, withheldTable("bar"), map[string]string{"fiscal_year": tt.year}, "en")
+			labels, series, got, tv, p := drawn(t, withheldTable("bar"), map[string]string{"fiscal_year": tt.year}, "en")
 			if len(series) != 1 {
 				t.Fatalf("%d series, want 1", len(series))
 			}
@@ -228,6 +261,16 @@ func TestPlotWithheldBars(t *testing.T) {
 			if diff := cmp.Diff(tt.points, got[series[0]["name"].(string)]); diff != "" {
 				t.Errorf("points (-want +got):\n%s", diff)
 			}
+			var marked []string
+			for _, k := range tt.marked {
+				marked = append(marked, keyLabel("cause_group", k, "en"))
+			}
+			if diff := cmp.Diff(marked, markedX(series)); diff != "" {
+				t.Errorf("marked X (-want +got):\n%s", diff)
+			}
+			if p.nothing != tt.nothing {
+				t.Errorf("nothing = %q, want %q", p.nothing, tt.nothing)
+			}
 			data := series[0]["data"].([]any)
 			if last := data[len(data)-1]; hatched(last) != (len(tt.labels) > 0) {
 				t.Errorf("the last bar: %v", last)
@@ -240,16 +283,53 @@ func TestPlotWithheldBars(t *testing.T) {
 }
 
 // TestPlotWithheldLine: a line chart does not stack, so nothing stands in
-// for a withheld point; the tooltip still says X.
+// for a withheld point; the tooltip still says X, and a year with no point
+// at all is marked X.
 func TestPlotWithheldLine(t *testing.T) {
-	_, series, got, tv := drawn(t, withheldTable("line"), nil, "en")
+	_, series, got, tv, _ := drawn(t, withheldTable("line"), nil, "en")
 	if len(series) != 4 {
 		t.Errorf("%d series, want the 4 parts", len(series))
 	}
 	if diff := cmp.Diff([]string{"20", "- X", "- X", "- X", "- X", "- X"}, got[keyLabel("cause_group", "human", "en")]); diff != "" {
 		t.Errorf("points (-want +got):\n%s", diff)
 	}
-	if len(tv.Head[0]) != 5 || len(tv.Notes) != 0 {
-		t.Errorf("the table of a line chart has %d columns and notes %q, want the parts alone", len(tv.Head[0]), tv.Notes)
+	if diff := cmp.Diff([]string{"2020", "2023"}, markedX(series)); diff != "" {
+		t.Errorf("marked X (-want +got):\n%s", diff)
+	}
+	if len(tv.Head[0]) != 5 || !cmp.Equal(tv.Notes, []string{T("en", "note.withheldslot")}) {
+		t.Errorf("the table of a line chart has %d columns and notes %q, want the parts alone and the note of the mark", len(tv.Head[0]), tv.Notes)
+	}
+}
+
+// TestDescribe: the screen reader's description of a chart says what it
+// shows, the range, the latest year and what is withheld, in words, in the
+// page's language, and no value of a withheld cell.
+func TestDescribe(t *testing.T) {
+	for _, tt := range []struct {
+		lang  string
+		fixed map[string]string
+		want  []string
+	}{
+		{"ja", nil, []string{"「事故件数」の積み上げ棒グラフです。", "2019年度から2024年度まで", "合計は最小が2019年度の100件、最大が2024年度の3,552件です。",
+			"最新の2024年度は3,552件です。", "秘匿(X)のため描いていないもの: 2023年度。", "内訳の一部が秘匿(X)のため合計だけを描いたもの: 2020年度、2021年度、2022年度、2024年度。"}},
+		{"en", nil, []string{"Stacked bar chart of “accidents”", "from FY2019 to FY2024", "Totals range from 100 accidents (FY2019) to 3,552 accidents (FY2024).",
+			"Latest, FY2024: 3,552 accidents.", "Withheld (X), not drawn: FY2023.", "the total alone drawn: FY2020, FY2021, FY2022, FY2024."}},
+		{"en", map[string]string{"fiscal_year": "2021"}, []string{"Bar chart of “accidents”", "Bar chart of “accidents”: accidents by cause_group (4) (FY2021).", "Values range from 11 accidents (equipment) to 33 accidents (external).",
+			"Withheld (X), not drawn: human, unknown.", "withheld values together"}},
+		{"en", map[string]string{"fiscal_year": "2023"}, []string{"There is no chart"}},
+	} {
+		tb := withheldTable("bar")
+		s, _ := newChartShape(tb, newIndex(tb), tt.fixed)
+		got := describe(s, s.plot(tt.lang), tt.lang)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s %v: the description\n%s\nlacks %q", tt.lang, tt.fixed, got, w)
+			}
+		}
+		for _, bad := range []string{"NaN", "series count", strconv.Itoa(secret), "987,654", "undefined"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("%s %v: the description says %q:\n%s", tt.lang, tt.fixed, bad, got)
+			}
+		}
 	}
 }

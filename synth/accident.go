@@ -126,9 +126,10 @@ func (g *generator) eventLambda(p *yearPlan, ev *event, op *operator, f int, cov
 // quakeHit is the chance that an earthquake causes at least one accident
 // of the form at an operator with a share cov of its area in the zone. It
 // does not depend on the scale: a large earthquake hits every operator
-// there, which is what makes it visible at any scale.
+// there, which is what makes it visible at any scale — a national carrier
+// too, in a prefecture of one per cent of its users (the Noto earthquake).
 func quakeHit(op *operator, f int, cov float64) float64 {
-	if op.share[f] == 0 || cov < 0.02 {
+	if op.share[f] == 0 || cov < 0.01 {
 		return 0
 	}
 	return math.Min(1, 0.3+1.5*cov)
@@ -432,8 +433,8 @@ func (g *generator) draw(p *yearPlan, q int, op *operator, f int, pd pending) *a
 		within = op.area
 	}
 	a.prefs, a.nationwide = drawPrefectures(r, op, within, f, a.users)
-	if pd.src == srcEvent && f == formFull {
-		a.disaster = pd.ev.name
+	if pd.src == srcEvent && f == formFull && pd.ev.name != "" {
+		a.disaster = pd.ev.reportedName(r)
 	}
 
 	if f == formFull {

@@ -1,7 +1,7 @@
 -- accidents_by_disaster: accidents, affected users and user-hours per named
--- disaster and fiscal year. deid_accident.disaster holds a name only when
--- enough operators reported it. first_at, the first accident in epoch seconds,
--- orders the disasters. user_minutes, users times minutes summed exactly as
+-- disaster and fiscal year. deid_accident.disaster holds the code of the
+-- disaster of codes/disasters.csv the report names ('other' for a name not
+-- on the list), NULL when it names none. user_minutes, users times minutes summed exactly as
 -- integers, becomes user-hours by one division by 60, so no cell depends on
 -- the order of a floating-point sum. Each row is one operator's accidents
 -- (op_key) with one combination of the finest keys: the table's cells before
@@ -14,8 +14,7 @@ SELECT
     op_key,
     count(*) AS accidents,
     sum(affected_users)::BIGINT AS affected_users,
-    sum(affected_users * duration_min)::BIGINT AS user_minutes,
-    epoch(min(occurred_at)) AS first_at
+    sum(affected_users * duration_min)::BIGINT AS user_minutes
 FROM deid_accident
 WHERE disaster IS NOT NULL
 GROUP BY disaster, fiscal_year, op_key

@@ -11,14 +11,14 @@ WITH ops AS (
     SELECT operator_id, row_number() OVER (ORDER BY operator_id)::INTEGER AS op_key
     FROM (SELECT DISTINCT operator_id FROM accident)
 ),
-public_disasters AS (
-    -- A free-text name is published only when enough distinct operators
-    -- reported the same normalized value.
-    SELECT disaster_name
-    FROM accident
-    WHERE disaster_name IS NOT NULL
-    GROUP BY disaster_name
-    HAVING count(DISTINCT operator_id) >= $min_operators
+disaster_match AS (
+    -- Each 災害名 as typed, the day it was reported for, and the code of
+    -- codes/disasters.csv it names ('other' when none): matched in Go by
+    -- kensho.MatchDisaster (deidentify.go), the one matcher ingest warns
+    -- with. The typed name itself goes no further.
+    SELECT unnest($disaster_names::VARCHAR[]) AS disaster_name,
+           unnest($disaster_days::VARCHAR[])::DATE AS day,
+           unnest($disaster_codes::VARCHAR[]) AS disaster
 ),
 keyed AS (
     -- The record numbers, sorted on the keys alone: a window that carried
@@ -30,8 +30,10 @@ keyed AS (
 base AS (
     SELECT a.*, o.op_key, k.record_key,
            {{.EURootCause}} AS eu_root_cause,
-           list_distinct(list_transform(a.prefectures, p -> {{.PrefectureRegion}})) AS regions
+           list_distinct(list_transform(a.prefectures, p -> {{.PrefectureRegion}})) AS regions,
+           dm.disaster AS disaster_code
     FROM accident a JOIN ops o USING (operator_id) JOIN keyed k ON k.rid = a.rowid
+    LEFT JOIN disaster_match dm ON dm.disaster_name = a.disaster_name AND dm.day = CAST(a.occurred_at AS DATE)
 )
 SELECT
     record_key,
@@ -61,6 +63,6 @@ SELECT
     other_operator_origin, cyber_attack, meets_serious, below_threshold,
     coalesce(critical_infra_users, 0) > 0 AS critical_infra,
     ({{.CriteriaEra}})::{{.CriteriaEraEnum}} AS criteria_era,
-    CASE WHEN disaster_name IN (SELECT disaster_name FROM public_disasters) THEN disaster_name END AS disaster
+    disaster_code::{{enum "disaster"}} AS disaster
 FROM base
 ORDER BY record_key;

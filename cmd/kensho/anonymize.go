@@ -58,7 +58,7 @@ the people who run kensho: never put it inside a published site.
 		fs.StringVar(&c.DB, "db", "kensho.duckdb", "the restricted database `PATH`")
 		fs.StringVar(&c.ConfigFile, "config", "", "disclosure-control configuration `FILE` (JSON); default: safe defaults")
 		fs.StringVar(&c.ReportDir, "report", "", "`DIR` for the internal risk report (default: beside --db)")
-		fs.StringVar(&c.Version, "release-version", "", "release `VERSION` recorded in the release (default: the kensho version)")
+		fs.StringVar(&c.Version, "release-version", "", "release `VERSION` recorded in the release and cited on the site (default: the latest fiscal quarter in the data, e.g. FY2024Q4)")
 		fs.StringVar(&c.Date, "release-date", "", "release date `YYYY-MM-DD` (default: $SOURCE_DATE_EPOCH, else the last day of the latest quarter in the data)")
 		fs.BoolVar(&c.Verbose, "verbose", false, "print the time each step took")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -154,9 +154,9 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	}
 	lap("protect and audit")
 
-	release := c.Version
-	if release == "" {
-		release = version()
+	release, err := releaseVersion(ctx, c.Version, db)
+	if err != nil {
+		return err
 	}
 	rel := newRelease(res, p, release, date)
 	releasePath := anonymize.ReleasePath(c.DB)
@@ -229,6 +229,22 @@ func writeRiskReport(dir, dbPath string, r *anonymize.RiskReport) error {
 
 // anonymizeReleaseDate: the flag, else $SOURCE_DATE_EPOCH, else the last day
 // of the latest fiscal quarter with data — never the clock.
+// releaseVersion is the version a reader cites: the one given, else the
+// latest fiscal quarter of the release's data (FY2024Q4), which names what
+// the release covers and does not depend on the clock or on the software.
+// A second release of the same quarter (corrections) is given a version of
+// its own (--release-version FY2024Q4.2).
+func releaseVersion(ctx context.Context, flagVersion string, db *sql.DB) (string, error) {
+	if flagVersion != "" {
+		return flagVersion, nil
+	}
+	var fy, q int
+	if err := db.QueryRowContext(ctx, "SELECT fiscal_year, quarter FROM deid_accident ORDER BY fiscal_year DESC, quarter DESC LIMIT 1").Scan(&fy, &q); err != nil {
+		return "", fmt.Errorf("release version: %w", err)
+	}
+	return kensho.FiscalQuarter{Year: fy, Quarter: q}.String(), nil
+}
+
 func anonymizeReleaseDate(ctx context.Context, flagDate string, db *sql.DB) (string, error) {
 	if flagDate != "" {
 		return flagDate, nil

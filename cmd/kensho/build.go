@@ -25,7 +25,7 @@ import (
 var buildCmd = &command{
 	Name:    "build",
 	Summary: "run the whole pipeline: ingest, anonymize, analytics, protect, site",
-	Usage:   "kensho build [--in] PATH... --out DIR [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD] [--base-url URL]",
+	Usage:   "kensho build [--in] PATH... --out DIR [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD] [--base-url URL] [--publisher JA|EN] [--contact JA|EN] [--synthetic]",
 	Help: `
 Runs every stage in order — ingest → anonymize (de-identify) → analytics →
 anonymize (protect and audit) → site — printing one line per stage and a
@@ -48,14 +48,19 @@ day of the latest fiscal quarter in the data — never to the clock.`,
   kensho build data --out public
 
   # Two directories of submissions, a stricter configuration, a named release
-  kensho build --in 2024q1 --in 2024q2 --out public --config sdc.json --release-version 2025.1`,
+  kensho build --in 2024q1 --in 2024q2 --out public --config sdc.json --release-version 2025.1
+
+  # Who publishes it, and whom to ask (Japanese|English)
+  kensho build --in data --out public --publisher '総務省 電気通信事故検証会議|Telecom Accident Verification Committee, MIC' \
+      --contact 'jiko-toukei@example.go.jp'`,
 	Flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Writer, io.Writer) error {
 		var cfg buildConfig
 		fs.Var((*stringList)(&cfg.In), "in", "a file or directory of quarterly reports (repeatable; arguments after the flags count too)")
 		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
 		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`")
 		fs.StringVar(&cfg.ConfigFile, "config", "", "disclosure-control configuration `FILE` (JSON); default: safe defaults")
-		fs.StringVar(&cfg.Version, "release-version", "", "release version shown on the site (default: the kensho version)")
+		fs.StringVar(&cfg.Version, "release-version", "", "release version shown on the site and in its citation (default: the latest fiscal quarter in the data, e.g. FY2024Q4)")
+		cfg.Site.flags(fs)
 		fs.StringVar(&cfg.Date, "release-date", "", "release date `YYYY-MM-DD` shown on the site")
 		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "memory budget of the build, e.g. 4GB: DuckDB gets 3/4 and spills to --temp-dir beyond it, Go's heap the rest (at most 1GiB); default: DuckDB's own limit, 80% of RAM")
 		fs.StringVar(&cfg.TempDir, "temp-dir", "", "where DuckDB spills (default: beside --db)")
@@ -83,6 +88,7 @@ type buildConfig struct {
 	CheckBundle string
 	BaseURL     string
 	JSON        bool
+	Site        siteOptions
 }
 
 // stringList is a repeatable string flag.
@@ -340,9 +346,9 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	release := b.cfg.Version
-	if release == "" {
-		release = version()
+	release, err := releaseVersion(ctx, b.cfg.Version, b.db)
+	if err != nil {
+		return "", err
 	}
 	b.release = newRelease(b.computed, p, release, date)
 	if err := anonymize.Publish(ctx, b.db, anonymize.ReleasePath(b.cfg.DB), b.release, p); err != nil {
@@ -382,7 +388,7 @@ func (b *builder) site(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("site: %w", err)
 	}
 	b.staging = staging
-	st, err := site.Render(ctx, b.release, staging, site.Options{EChartsJS: b.cfg.EChartsJS, CheckBundle: b.cfg.CheckBundle, BaseURL: b.cfg.BaseURL, Records: exportRecords(b.cfg.DB)})
+	st, err := site.Render(ctx, b.release, staging, b.cfg.Site.apply(site.Options{EChartsJS: b.cfg.EChartsJS, CheckBundle: b.cfg.CheckBundle, BaseURL: b.cfg.BaseURL, Records: exportRecords(b.cfg.DB)}))
 	if err != nil {
 		return "", err
 	}

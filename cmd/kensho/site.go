@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/anonymize"
 	"github.com/kensho-jp/kensho/site"
 )
@@ -16,7 +17,7 @@ import (
 var siteCmd = &command{
 	Name:    "site",
 	Summary: "render the public bilingual site from the release database",
-	Usage:   "kensho site [--db PATH] --out DIR [--base-url URL] [--echarts PATH] [--check-bundle DIR]",
+	Usage:   "kensho site [--db PATH] --out DIR [--base-url URL] [--echarts PATH] [--check-bundle DIR] [--publisher JA|EN] [--contact JA|EN] [--synthetic]",
 	Help: `
 Renders the static bilingual (日本語 / English) site from the release
 database that 'kensho anonymize' wrote beside --db (kensho.duckdb →
@@ -64,6 +65,7 @@ The command prints the weight of the overview page and of the check page
 		fs.StringVar(&cfg.BaseURL, "base-url", "", "the site's public `URL` (https://example.jp/stats/): schema.org descriptions, datapackage.json and the Atom feeds then carry absolute URLs; default: relative links only")
 		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of an echarts.min.js to serve instead of the ECharts built into kensho")
 		fs.StringVar(&cfg.CheckBundle, "check-bundle", "", "`DIR` of the check page's WebAssembly bundle (default: bin/check found upward from here; make build writes it)")
+		cfg.Site.flags(fs)
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if len(args) > 0 {
 				return usagef("site: unexpected argument %q (the output directory is --out DIR)", args[0])
@@ -85,6 +87,35 @@ type siteConfig struct {
 	EChartsJS   string
 	CheckBundle string
 	BaseURL     string
+	Site        siteOptions
+}
+
+// siteOptions are what the site says of itself beyond the release: who
+// publishes it, whom to ask, and whether its data are synthetic.
+type siteOptions struct {
+	Publisher, Contact string
+	Synthetic          bool
+}
+
+func (o *siteOptions) flags(fs *flag.FlagSet) {
+	fs.StringVar(&o.Publisher, "publisher", "", "who publishes the statistics, shown on every page and in the citation: `JA|EN` (Japanese|English, or one text for both; default: the Telecom Accident Verification Committee's statistics)")
+	fs.StringVar(&o.Contact, "contact", "", "whom to ask about the statistics, shown on every page: `JA|EN` (an address or a URL, as text)")
+	fs.BoolVar(&o.Synthetic, "synthetic", false, "the reports are synthetic (kensho synth, the sample in data/): every page says the figures are not real statistics")
+}
+
+// apply adds what the flags say of the site to opt.
+func (o siteOptions) apply(opt site.Options) site.Options {
+	opt.Publisher, opt.Contact, opt.Synthetic = bilingual(o.Publisher), bilingual(o.Contact), o.Synthetic
+	return opt
+}
+
+// bilingual reads "日本語|English" (or one text for both languages).
+func bilingual(s string) kensho.Text {
+	ja, en, ok := strings.Cut(s, "|")
+	if !ok {
+		en = ja
+	}
+	return kensho.Text{Ja: strings.TrimSpace(ja), En: strings.TrimSpace(en)}
 }
 
 func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
@@ -126,7 +157,7 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 			os.RemoveAll(staging)
 		}
 	}()
-	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS, CheckBundle: cfg.CheckBundle, BaseURL: cfg.BaseURL, Records: exportRecords(cfg.DB)})
+	st, err := site.Render(ctx, rel, staging, cfg.Site.apply(site.Options{EChartsJS: cfg.EChartsJS, CheckBundle: cfg.CheckBundle, BaseURL: cfg.BaseURL, Records: exportRecords(cfg.DB)}))
 	if err != nil {
 		return err
 	}

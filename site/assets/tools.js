@@ -101,7 +101,7 @@
 
     // Downloads: the chart as drawn, on the page's background.
     function fileName(c, ext) {
-      var csv = c.el.parentNode.querySelector('p.csv-links a[href$=".csv"]');
+      var csv = c.el.closest('figure').querySelector('p.csv-links a[href$=".csv"]');
       var base = csv ? csv.getAttribute('href').replace(/^.*\//, '').replace(/\.csv$/, '') : c.el.id;
       return base + (report ? '-' + report[1] : '') + '.' + ext;
     }
@@ -119,8 +119,60 @@
       document.body.removeChild(a);
       window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
     }
+    // exportOption is the chart's option for a file: the page shows its
+    // legend in HTML beside the chart (it wraps on a phone), so a saved
+    // chart draws its own, in a strip added below the plot, which keeps
+    // every pixel position of the page's chart (the series breaks).
+    function exportOption(c) {
+      var opt = c.chart.getOption();
+      opt.animation = false;
+      opt.backgroundColor = background();
+      var w = c.chart.getWidth(), h = c.chart.getHeight(), extra = 0;
+      var names = [];
+      var series = [].concat(opt.series || []);
+      for (var i = 0; i < series.length; i++) {
+        if (series[i].name && names.indexOf(series[i].name) < 0) {
+          names.push(series[i].name);
+        }
+      }
+      if (names.length > 1) {
+        extra = legendHeight(names, w - 20) + 8;
+        opt.legend = [{ show: true, type: 'plain', left: 10, right: 10, bottom: 4, data: names,
+          textStyle: { color: cssVar(window.getComputedStyle(document.documentElement), '--chart-text') || '#333' } }];
+        var grids = [].concat(opt.grid || []);
+        for (var g = 0; g < grids.length; g++) {
+          grids[g].bottom = (parseFloat(grids[g].bottom) || 0) + extra;
+        }
+        opt.grid = grids;
+      }
+      return { option: opt, width: w, height: h + extra };
+    }
+    // legendHeight: the rows ECharts' plain legend takes at width w (its
+    // 25 px symbols, 5 px to the name, 10 px between items, 24 px a row).
+    function legendHeight(names, w) {
+      var ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = '12px sans-serif';
+      var rows = 1, x = 0;
+      for (var i = 0; i < names.length; i++) {
+        var item = 30 + ctx.measureText(names[i]).width;
+        if (x > 0 && x + item > w) {
+          rows++;
+          x = 0;
+        }
+        x += item + 10;
+      }
+      return rows * 24;
+    }
     function savePNG(c) {
-      var data = c.chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background() });
+      var e = exportOption(c);
+      var box = document.createElement('div');
+      box.style.cssText = 'position:absolute;left:-10000px;top:0;width:' + e.width + 'px;height:' + e.height + 'px';
+      document.body.appendChild(box);
+      var png = window.echarts.init(box, null, { renderer: 'canvas', devicePixelRatio: 2, width: e.width, height: e.height });
+      png.setOption(e.option);
+      var data = png.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: e.option.backgroundColor });
+      png.dispose();
+      document.body.removeChild(box);
       var bin = window.atob(data.slice(data.indexOf(',') + 1));
       var bytes = new Uint8Array(bin.length);
       for (var b = 0; b < bin.length; b++) {
@@ -130,19 +182,18 @@
     }
     function saveSVG(c) {
       // The page draws on a canvas; an SVG is drawn anew by ECharts' SVG
-      // renderer from the same option, at the same size.
-      var svg = window.echarts.init(null, null, { renderer: 'svg', ssr: true, width: c.chart.getWidth(), height: c.chart.getHeight() });
-      var opt = c.chart.getOption();
-      opt.animation = false;
-      opt.backgroundColor = background();
-      svg.setOption(opt);
+      // renderer from the same option.
+      var e = exportOption(c);
+      var svg = window.echarts.init(null, null, { renderer: 'svg', ssr: true, width: e.width, height: e.height });
+      svg.setOption(e.option);
       var text = svg.renderToSVGString();
       svg.dispose();
       save(new Blob([text], { type: 'image/svg+xml' }), fileName(c, 'svg'));
     }
     for (var m = 0; m < charts.length; m++) {
       (function (c) {
-        var where = c.el.parentNode.querySelector('p.csv-links');
+        // The chart sits in a box with its legend; its links are the figure's.
+        var where = c.el.closest('figure').querySelector('p.csv-links');
         if (!where) {
           return;
         }
