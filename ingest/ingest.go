@@ -10,7 +10,7 @@
 // cannot be read at all is rejected with one message and the others still
 // load. A row whose (operator_id, report_no) exists replaces it, the old
 // version kept in history; a file already loaded (same SHA-256) changes
-// nothing; each file loads in one transaction.
+// nothing; each file loads whole or not at all.
 //
 // ingest must never drop a row silently, never guess an encoding or a code
 // it cannot read, and never publish anything: its tables hold identifiers.
@@ -21,9 +21,10 @@
 // handle); the validator (validate.go), on every core, turns each row into
 // an accident or its errors, using the root vocabulary for every code list
 // and threshold; the writer keeps keys unique within a file and writes
-// temporary NDJSON files; DuckDB then loads them set-based, one statement
-// per table, in one transaction (sql/load.sql). The next file is read and
-// validated while the database loads the current one.
+// temporary NDJSON files (spool.go); DuckDB then loads them set-based, one
+// statement per table, in one transaction (sql/load.sql) for a file or a
+// group of small files (group.go). The next files are read and validated
+// while the database loads (ahead.go).
 package ingest
 
 import (
@@ -39,7 +40,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -57,13 +57,13 @@ type Config struct {
 // Load reads every file of paths (a directory is walked for .csv and
 // .xlsx, in sorted order) into db, creating the tables when missing. It
 // returns an error only when the database fails; files that cannot be
-// read are in the report, rejected.
+// read, and a file the database refuses, are in the report, rejected.
 //
-// Files are read and validated one ahead of the database: while file N
-// is in its transaction, file N+1 is decoded and validated on the other
-// cores. Each file still loads in its own transaction, in order. Load
-// takes two connections from db (one loads, one looks up files already
-// loaded), so a pool limited to one connection would wait forever.
+// Files are read and validated ahead of the database on the other cores
+// (up to prepareAhead bytes of input ahead), and small files are loaded
+// in groups, one transaction each (see loader): a file still loads whole
+// or not at all, and a file that fails never stops the others. Load takes
+// one connection from db.
 func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report, error) {
 	now := cfg.Now
 	if now == nil {
@@ -79,11 +79,6 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer conn.Close()
-	lookup, err := db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	defer lookup.Close()
 	steps, err := newLoadSteps(ctx, conn)
 	if err != nil {
 		return nil, err
@@ -97,64 +92,67 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	if err != nil {
 		return nil, err
 	}
+	// Whether a file's bytes were loaded before is looked up here, once:
+	// the database is this process's while it is open for writing.
+	before, err := steps.loadedFiles(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
 	tmp, err := os.MkdirTemp("", "kensho-ingest-")
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 
+	sp := newSpool(tmp)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ready := make(chan *preparedFile)
-	go func() {
-		defer close(ready)
-		for i, t := range targets {
+	ahead := startReadAhead(ctx, targets, func(i int, t target) *preparedFile {
+		if t.err != nil {
 			p := &preparedFile{}
-			if t.err != nil {
-				p.fr, p.errs = unreadable(t.path, t.err)
-			} else {
-				p = prepareFile(ctx, lookup, steps, t.path, filepath.Join(tmp, strconv.Itoa(i)))
-			}
-			select {
-			case ready <- p:
-			case <-ctx.Done():
-				p.discard()
-				return
-			}
+			p.fr, p.errs = unreadable(t.path, t.err)
+			return p
 		}
-	}()
+		return prepareFile(ctx, before, sp, i, t.path)
+	})
 	// Whatever is still prepared when the load stops is removed.
 	defer func() {
 		cancel()
-		for p := range ready {
-			p.discard()
-		}
+		ahead.drain()
 	}()
 
 	rep := &Report{Files: []FileReport{}, Errors: []Error{}}
 	prog := newProgress(cfg.Progress, len(targets))
 	defer prog.finish()
-	loaded := map[string]time.Time{} // SHA-256 of the files this run loaded
+	l := &loader{conn: conn, steps: steps, spool: sp, keys: keys, now: now, beforeCommit: cfg.BeforeCommit, rep: rep,
+		loaded: map[string]time.Time{}, limits: groups}
+	defer l.discard()
 	i := 0
-	for p := range ready {
+	for {
+		p, ok := ahead.next(false)
+		if ok && p == nil {
+			// Nothing is ready: a group worth its transaction loads
+			// while the next files are read.
+			if l.worthLoading() {
+				if err := l.flush(ctx); err != nil {
+					return rep, err
+				}
+			}
+			p, ok = ahead.next(true)
+		}
+		if !ok {
+			break
+		}
 		prog.show(i, p.fr.Path)
 		i++
-		if p.err != nil {
-			p.discard()
-			return rep, fmt.Errorf("ingest %s: %w", p.fr.Path, p.err)
+		if err := l.take(ctx, p); err != nil {
+			return rep, err
 		}
-		if err := commitFile(ctx, conn, steps, p, now().In(jst()), loaded, keys, cfg.BeforeCommit); err != nil {
-			return rep, fmt.Errorf("ingest %s: %w", p.fr.Path, err)
-		}
-		fr := p.fr
-		fr.errors = len(p.errs)
-		rep.Files = append(rep.Files, fr)
-		rep.Errors = append(rep.Errors, p.errs...)
-		rep.RowsRead += fr.RowsRead
-		rep.RowsLoaded += fr.RowsLoaded
-		rep.RowsQuarantined += fr.RowsQuarantined
 	}
 	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	if err := l.flush(ctx); err != nil {
 		return rep, err
 	}
 	prog.show(len(targets), "")
@@ -169,6 +167,7 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 // target is a file to load, or a command-line path that cannot be.
 type target struct {
 	path string
+	size int64
 	err  error
 }
 
@@ -185,7 +184,7 @@ func expandPaths(paths []string) []target {
 			continue
 		}
 		if !fi.IsDir() {
-			out = append(out, target{path: p})
+			out = append(out, target{path: p, size: fi.Size()})
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -205,7 +204,11 @@ func expandPaths(paths []string) []target {
 			}
 			switch strings.ToLower(filepath.Ext(name)) {
 			case ".csv", ".xlsx":
-				out = append(out, target{path: path})
+				var size int64
+				if fi, err := d.Info(); err == nil {
+					size = fi.Size()
+				}
+				out = append(out, target{path: path, size: size})
 			}
 			return nil
 		})
@@ -238,6 +241,7 @@ type preparedFile struct {
 	w      *fileWriter
 	reject bool
 	err    error
+	size   int64 // of the file, for the read-ahead backlog
 }
 
 // discard removes the temporary files of a file that will not load.
@@ -258,10 +262,10 @@ func (p *preparedFile) skip(at time.Time) {
 	p.errs = nil
 }
 
-// prepareFile reads and validates one file into temporary files in dir.
-// It only reads the database (through lookup, not the loading
-// connection): whether the same bytes were loaded before.
-func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path, dir string) *preparedFile {
+// prepareFile reads and validates the index-th file of the load into
+// temporary files (see spool). A file whose bytes before says were loaded
+// is skipped.
+func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, index int, path string) *preparedFile {
 	p := &preparedFile{fr: FileReport{Path: path}}
 	data, err := readWhole(path)
 	if err != nil {
@@ -281,15 +285,8 @@ func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path,
 		text, encoding, fp = decodeCSV(path, data)
 	}
 	p.fr = FileReport{Path: path, SHA256: <-digest, Status: StatusLoaded}
-	if at, ok, err := steps.loadedAt(ctx, lookup, p.fr.SHA256); err != nil {
-		p.err = err
-		return p
-	} else if ok {
+	if at, ok := before[p.fr.SHA256]; ok {
 		p.skip(at)
-		return p
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		p.err = err
 		return p
 	}
 
@@ -327,10 +324,7 @@ func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path,
 			return p
 		}
 
-		if p.w, err = newFileWriter(dir, path, lay, rowsHint); err != nil {
-			p.err = err
-			return p
-		}
+		p.w = newFileWriter(sp, index, path, lay, rowsHint)
 		err = validateAll(ctx, src, func() *validator {
 			v := newValidator(path, lay)
 			v.xlsx = xs
@@ -359,7 +353,8 @@ func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path,
 		}
 		break
 	}
-	if err := p.w.close(); err != nil {
+	err = p.w.close()
+	if err != nil {
 		p.discard()
 		p.err = err
 		return p
@@ -370,29 +365,4 @@ func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path,
 	p.fr.fileWarnings = w.fileWarnings
 	p.errs = w.errs
 	return p
-}
-
-// commitFile gives a prepared file its transaction: a rejected file is
-// recorded, a file with the bytes of one this run already loaded is
-// skipped, and the rows of any other are loaded.
-func commitFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, p *preparedFile, loadedAt time.Time,
-	loaded map[string]time.Time, keys *runKeys, beforeCommit func(string)) error {
-	defer p.discard()
-	switch {
-	case p.reject:
-		return steps.recordFile(ctx, conn, &p.fr, loadedAt)
-	case p.w == nil:
-		return nil // unreadable or skipped: nothing to record
-	}
-	if at, ok := loaded[p.fr.SHA256]; ok {
-		p.skip(at)
-		return nil
-	}
-	corrects := keys.overlaps(&p.w.seen)
-	if err := steps.load(ctx, conn, &p.fr, p.w, loadedAt, corrects, beforeCommit); err != nil {
-		return err
-	}
-	loaded[p.fr.SHA256] = loadedAt
-	keys.add(&p.w.seen)
-	return nil
 }

@@ -46,6 +46,24 @@ type batchOut struct {
 // batches to sink in file order (the order matters: the first of two rows
 // with one key wins, and outputs are deterministic).
 func validateAll(ctx context.Context, src rowSource, newV func() *validator, sink func(*batchOut) error) error {
+	// Most files are one batch (an operator's quarter is a few hundred
+	// rows): validated here, without handing rows between goroutines.
+	first, err := src.next(make([]rawRow, 0, 256), batchSize)
+	if err != nil {
+		return err
+	}
+	if len(first) < batchSize {
+		if len(first) > 0 {
+			b := newV().batch(first)
+			if b.err != nil {
+				return b.err
+			}
+			if err := sink(b); err != nil {
+				return err
+			}
+		}
+		return ctx.Err()
+	}
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
 		rows []rawRow
@@ -60,12 +78,7 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		for {
-			rows, err := src.next(make([]rawRow, 0, batchSize), batchSize)
-			if err != nil {
-				readErr = err
-				return
-			}
+		for rows := first; ; {
 			if len(rows) == 0 {
 				return
 			}
@@ -80,6 +93,11 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 			select {
 			case order <- j.out:
 			case <-ctx.Done():
+				return
+			}
+			var err error
+			if rows, err = src.next(make([]rawRow, 0, batchSize), batchSize); err != nil {
+				readErr = err
 				return
 			}
 		}
@@ -132,9 +150,14 @@ func putBuf(b []byte) {
 	bufPool.Put(&b)
 }
 
+// jsonLineGuess is about the length of a valid row's JSON line.
+const jsonLineGuess = 768
+
 // batch validates rows; blank rows are skipped (they are no accident).
 func (v *validator) batch(rows []rawRow) *batchOut {
-	out := &batchOut{results: make([]rowResult, 0, len(rows)), acc: getBuf(v.accCap)}
+	// A validator's first batch (a small file's only one) guesses the
+	// size of its JSON from its rows rather than growing it from nothing.
+	out := &batchOut{results: make([]rowResult, 0, len(rows)), acc: getBuf(max(v.accCap, len(rows)*jsonLineGuess))}
 	for i := range rows {
 		r := &rows[i]
 		cells := r.cells

@@ -1,13 +1,10 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
 	"hash/maphash"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -19,48 +16,6 @@ type readError struct{ err error }
 
 func (e *readError) Error() string { return e.err.Error() }
 func (e *readError) Unwrap() error { return e.err }
-
-// ndjsonFile is one temporary NDJSON file being written.
-type ndjsonFile struct {
-	path  string
-	f     *os.File
-	w     *bufio.Writer
-	lines int
-}
-
-func createNDJSON(dir, name string) (*ndjsonFile, error) {
-	path := filepath.Join(dir, name)
-	// The rows hold operator names: owner-only, like the database.
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	return &ndjsonFile{path: path, f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
-}
-
-func (n *ndjsonFile) write(line []byte) error {
-	n.lines++
-	_, err := n.w.Write(line)
-	return err
-}
-
-// writeRun writes lines already counted.
-func (n *ndjsonFile) writeRun(b []byte) error {
-	_, err := n.w.Write(b)
-	return err
-}
-
-func (n *ndjsonFile) close() error {
-	if n.f == nil {
-		return nil
-	}
-	err := n.w.Flush()
-	if cerr := n.f.Close(); err == nil {
-		err = cerr
-	}
-	n.f = nil
-	return err
-}
 
 // fileWriter receives a file's validated batches in order and writes what
 // the database will load: accidents, quarantined rows and their errors,
@@ -88,50 +43,29 @@ type fileWriter struct {
 	buf                                 []byte
 }
 
-// newFileWriter creates the files of one load; rows is the number of rows
-// expected (an estimate, to size the key set).
-func newFileWriter(dir, file string, lay *layout, rows int) (*fileWriter, error) {
+// newFileWriter starts the temporary files of the index-th file of a load
+// (see ndjsonFile); rows is the number of rows expected (an estimate, to
+// size the key set).
+func newFileWriter(sp *spool, index int, file string, lay *layout, rows int) *fileWriter {
 	w := &fileWriter{file: file, lay: lay, seen: newKeySet(rows), blankWarned: map[int]bool{}}
+	prefix := strconv.Itoa(index) + "-"
+	w.qrow = sp.file(index, prefix, kindQuarantineRow)
+	w.qerr = sp.file(index, prefix, kindQuarantineError)
+	w.warn = sp.file(index, prefix, kindWarning)
 	w.accParts = make([]*ndjsonFile, min(max(runtime.GOMAXPROCS(0), 1), 8))
-	type named struct {
-		dst  **ndjsonFile
-		name string
-	}
-	files := []named{{&w.qrow, "quarantine_row.ndjson"}, {&w.qerr, "quarantine_error.ndjson"}, {&w.warn, "warning.ndjson"}}
 	for i := range w.accParts {
-		files = append(files, named{&w.accParts[i], fmt.Sprintf("accident-%d.ndjson", i)})
-	}
-	for _, f := range files {
-		n, err := createNDJSON(dir, f.name)
-		if err != nil {
-			w.remove()
-			return nil, err
-		}
-		*f.dst = n
+		w.accParts[i] = sp.file(index, prefix+strconv.Itoa(i)+"-", kindAccident)
 	}
 	w.acc = w.accParts[0]
 	// Unknown columns: one warning each for the file, before any row.
 	for _, c := range lay.unknown {
 		w.fileWarning(c, lay.headers[c])
 	}
-	return w, nil
+	return w
 }
 
 func (w *fileWriter) files() []*ndjsonFile {
 	return append([]*ndjsonFile{w.qrow, w.qerr, w.warn}, w.accParts...)
-}
-
-// accidentParts returns the parts that hold rows, and how many rows.
-func (w *fileWriter) accidentParts() ([]string, int) {
-	var paths []string
-	lines := 0
-	for _, n := range w.accParts {
-		if n != nil && n.lines > 0 {
-			paths = append(paths, n.path)
-			lines += n.lines
-		}
-	}
-	return paths, lines
 }
 
 // fileWarning warns once that column c is not in the report format.
@@ -165,7 +99,7 @@ func (w *fileWriter) line(dst *ndjsonFile, b []byte) {
 	if len(b) > w.maxLine {
 		w.maxLine = len(b)
 	}
-	// A write error surfaces at close (bufio keeps it).
+	// A write error surfaces at close (the file keeps it).
 	_ = dst.write(b)
 }
 
@@ -258,13 +192,10 @@ func (w *fileWriter) quarantine(r *rowResult) {
 	}
 }
 
-// close flushes every file.
+// close writes every file out.
 func (w *fileWriter) close() error {
 	var first error
 	for _, n := range w.files() {
-		if n == nil {
-			continue
-		}
 		if err := n.close(); err != nil && first == nil {
 			first = err
 		}
@@ -272,13 +203,10 @@ func (w *fileWriter) close() error {
 	return first
 }
 
-// remove closes and deletes the files.
+// remove deletes the files.
 func (w *fileWriter) remove() {
-	w.close()
 	for _, n := range w.files() {
-		if n != nil {
-			os.Remove(n.path)
-		}
+		n.remove()
 	}
 }
 
