@@ -31,8 +31,10 @@ column missing) is rejected whole, and the other files still load.
 
 A row whose 登録・届出番号 and 事業者整理番号 were loaded before replaces the
 earlier version (a correction); the earlier one is kept in accident_history.
-A file already loaded (same bytes) changes nothing. Each file loads in one
-transaction.
+A file already loaded (same bytes) changes nothing. Each file loads whole or
+not at all: small files share a transaction, and if it fails each is loaded
+again on its own, so that a file the database refuses is rejected (with the
+database's reason) and the others load.
 
 The summary lists per file the rows read, loaded, quarantined and warned
 about, and the first errors; --json prints one JSON object with every error

@@ -55,7 +55,7 @@ scripts and CSS, gzip).`,
 			if cfg.Out == "" {
 				return usagef("site: --out DIR is required")
 			}
-			return runSite(ctx, cfg, stdout)
+			return runSite(ctx, cfg, stdout, stderr)
 		}
 	},
 }
@@ -66,7 +66,7 @@ type siteConfig struct {
 	EChartsJS string
 }
 
-func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
+func runSite(ctx context.Context, cfg siteConfig, stdout, stderr io.Writer) error {
 	if err := site.CheckOut(cfg.Out); err != nil {
 		return err
 	}
@@ -86,30 +86,19 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	parent := filepath.Dir(filepath.Clean(cfg.Out))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("site: %w", err)
-	}
-	// The staging directory sits beside --out so that the final rename
-	// stays on one file system.
-	staging, err := os.MkdirTemp(parent, ".kensho-staging-")
+	cleanStaging(cfg.Out, stderr)
+	staging, err := newStaging(cfg.Out)
 	if err != nil {
 		return fmt.Errorf("site: %w", err)
 	}
-	published := false
-	defer func() {
-		if !published {
-			os.RemoveAll(staging)
-		}
-	}()
-	st, err := site.Render(ctx, rel, staging, site.Options{EChartsJS: cfg.EChartsJS, Records: exportRecords(cfg.DB)})
+	defer staging.close()
+	st, err := site.Render(ctx, rel, staging.dir, site.Options{EChartsJS: cfg.EChartsJS, Records: exportRecords(cfg.DB)})
 	if err != nil {
 		return err
 	}
-	if err := site.Publish(staging, cfg.Out); err != nil {
+	if err := staging.publish(cfg.Out, nil); err != nil {
 		return err
 	}
-	published = true
 	w := st.Weight("index.html")
 	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB)\n",
 		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10)
