@@ -1,9 +1,12 @@
 // Command bench is kensho's benchmark suite (`make bench`). It generates its
 // inputs with the synth package, runs DuckDB's own read_csv beside kensho's
-// ingest on the same file in the same run and prints the ratio, then times
-// whole builds at national and larger volume as subprocesses, reading their
-// peak memory from what each build reports (its VmHWM). It prints a
-// Markdown report that BENCHMARKS.md records.
+// ingest on the same file in the same run and prints the ratio, ingests one
+// fiscal year as per-operator files and as export files alternately and
+// prints that ratio, then times whole builds at national and larger volume
+// as subprocesses (national volume both as the regulator's exports and as
+// the operators' own files in mixed formats, and a quarter's increment),
+// reading their peak memory from what each build reports (its VmHWM). It
+// prints a Markdown report that BENCHMARKS.md records.
 //
 // It measures; it asserts nothing. Targets are printed beside the figures.
 package main
@@ -11,6 +14,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -19,10 +23,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kensho-jp/kensho/ingest"
 	"github.com/kensho-jp/kensho/internal/duck"
@@ -36,6 +42,7 @@ func main() {
 		rows     = flag.Int("rows", 1_000_000, "rows of the ingest comparison file")
 		cp932    = flag.Int("cp932-rows", 500_000, "about this many rows of CP932 files for the CP932 throughput")
 		xlsx     = flag.Int("xlsx-rows", 200_000, "about this many rows of XLSX files for the XLSX throughput")
+		shape    = flag.Float64("shape-scale", 1, "scale of the fiscal year ingested as per-operator and as export files")
 		big      = flag.Bool("10m", true, "include the 10M-report build (several minutes)")
 		doIngest = flag.Bool("ingest", true, "run the ingest comparisons")
 		builds   = flag.Bool("builds", true, "run the whole builds")
@@ -44,7 +51,7 @@ func main() {
 	)
 	flag.Parse()
 	ctx := context.Background()
-	sizes := ingestSizes{utf8: *rows, cp932: *cp932, xlsx: *xlsx}
+	sizes := ingestSizes{utf8: *rows, cp932: *cp932, xlsx: *xlsx, shapeScale: *shape}
 	reps := repeatCounts{ingest: *repeats, builds: *bRepeats}
 	if err := run(ctx, *work, *bin, sizes, *big, reps, *doIngest, *builds, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -52,8 +59,12 @@ func main() {
 	}
 }
 
-// ingestSizes are the rows of the ingest measurements' inputs.
-type ingestSizes struct{ utf8, cp932, xlsx int }
+// ingestSizes are the rows of the ingest measurements' inputs, and the
+// scale of the fiscal year loaded as per-operator and as export files.
+type ingestSizes struct {
+	utf8, cp932, xlsx int
+	shapeScale        float64
+}
 
 // repeatCounts are the runs of each ingest measurement and of each build
 // (the 10M build runs once).
@@ -129,6 +140,43 @@ func benchIngest(ctx context.Context, work string, sizes ingestSizes, repeats in
 		fmt.Fprintf(out, "| kensho ingest (%s, %d files) | %d | %s | %s | | %s |\n", strings.ToUpper(f.format), nfiles, n, secs(d), perSec(n, d), f.target)
 	}
 
+	return benchShapes(ctx, work, sizes.shapeScale, repeats, out)
+}
+
+// benchShapes ingests the same reports of one fiscal year as the
+// operators send them (one file per operator, quarter and form) and as
+// the regulator's export (one file per quarter), alternately in one run,
+// and prints the ratio: the per-file cost of a load.
+func benchShapes(ctx context.Context, work string, scale float64, repeats int, out io.Writer) error {
+	var dirs [2][]string
+	for i, layout := range []string{"operator", "export"} {
+		dir := filepath.Join(work, fmt.Sprintf("shape-%s-%g", layout, scale))
+		files, err := ensureDir(dir, func() error {
+			_, err := synth.Generate(ctx, synth.Config{Seed: 31, From: 2024, To: 2024, Scale: scale, Format: "csv", Layout: layout}, dir)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		dirs[i] = files
+	}
+	var times [2][]time.Duration
+	var reps [2]*ingest.Report
+	for range max(repeats, 1) {
+		for i := range dirs {
+			d, rep, err := ingestFiles(ctx, work, dirs[i]...)
+			if err != nil {
+				return err
+			}
+			times[i] = append(times[i], d)
+			reps[i] = rep
+		}
+	}
+	op, ex := medianOf(times[0]), medianOf(times[1])
+	fmt.Fprintf(out, "| kensho ingest (UTF-8, FY2024, %d per-operator files) | %d | %s | %s | %.2f× | ≤ 1.3× |\n",
+		len(reps[0].Files), reps[0].RowsRead, secs(op), perSec(reps[0].RowsRead, op), op.Seconds()/ex.Seconds())
+	fmt.Fprintf(out, "| kensho ingest (UTF-8, FY2024, %d export files) | %d | %s | %s | 1.00× | |\n",
+		len(reps[1].Files), reps[1].RowsRead, secs(ex), perSec(reps[1].RowsRead, ex))
 	return nil
 }
 
@@ -139,62 +187,218 @@ func benchIngest(ctx context.Context, work string, sizes ingestSizes, repeats in
 // of the runs.
 func benchBuilds(ctx context.Context, work, bin string, big bool, repeats int, out io.Writer) error {
 	type size struct {
-		name   string
-		scale  float64
-		limit  string
-		target string
-		runs   int
+		name, key      string
+		scale          float64
+		format, layout string
+		limit          string
+		target         string
+		runs           int
 	}
 	// Ten fiscal years at scale 1 are about 580,000 reports.
 	sizes := []size{
-		{"100k", 100_000.0 / 580_000, "", "", repeats},
-		{"national (scale 1, 10 FY)", 1, "", "≤ 15 s, ≤ 1.5 GB", repeats},
-		{"1M", 1_000_000.0 / 580_000, "", "", repeats},
+		{"100k", "100k", 100_000.0 / 580_000, "csv", "export", "", "", repeats},
+		{"national (scale 1, 10 FY)", "national", 1, "csv", "export", "", "≤ 10 s, ≤ 1.5 GB", repeats},
+		{"national, per-operator files (mixed formats)", "national-operator", 1, "mixed", "operator", "", "≤ 13 s, ≤ 1.5 GB", repeats},
+		{"1M", "1M", 1_000_000.0 / 580_000, "csv", "export", "", "", repeats},
 	}
 	if big {
-		sizes = append(sizes, size{"10M", 10_000_000.0 / 580_000, "3.5GB", "≤ 180 s, ≤ 4 GB", 1})
+		sizes = append(sizes, size{"10M", "10M", 10_000_000.0 / 580_000, "csv", "export", "3.5GB", "≤ 180 s, ≤ 4 GB", 1})
 	}
 	results := map[string]*buildResult{}
-	fmt.Fprintf(out, "\n## Whole build (`kensho build`)\n\n| input | reports | runs | wall (median) | walls, sorted (s) | peak RSS (highest) | ingest | deidentify | analytics | protect | site | target |\n|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(out, "\n## Whole build (`kensho build`)\n\n| input | files | reports | runs | wall (median) | walls, sorted (s) | peak RSS (highest) | ingest | deidentify | analytics | protect | site | target |\n|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, s := range sizes {
-		dir := filepath.Join(work, "build-"+strings.Fields(s.name)[0])
-		if _, err := ensureDir(dir, func() error {
-			_, err := synth.Generate(ctx, synth.Config{Seed: 3, From: 2015, To: 2024, Scale: s.scale, Format: "csv", Layout: "export"}, dir)
+		dir := filepath.Join(work, "build-"+s.key)
+		files, err := ensureDir(dir, func() error {
+			_, err := synth.Generate(ctx, synth.Config{Seed: 3, From: 2015, To: 2024, Scale: s.scale, Format: s.format, Layout: s.layout}, dir)
 			return err
-		}); err != nil {
+		})
+		if err != nil {
 			return err
 		}
-		var runs []*buildResult
-		for range max(s.runs, 1) {
-			res, err := timeBuild(ctx, bin, work, dir, s.limit)
-			if err != nil {
-				return fmt.Errorf("build %s: %w", s.name, err)
-			}
-			runs = append(runs, res)
+		res, err := timeBuilds(ctx, bin, work, []string{dir}, s.limit, "", max(s.runs, 1))
+		if err != nil {
+			return fmt.Errorf("build %s: %w", s.name, err)
 		}
-		sort.Slice(runs, func(i, j int) bool { return runs[i].wall < runs[j].wall })
-		res := runs[len(runs)/2]
-		walls := make([]string, len(runs))
-		var peak int64
-		for i, r := range runs {
-			walls[i] = fmt.Sprintf("%.1f", r.wall.Seconds())
-			peak = max(peak, r.maxRSS)
-		}
-		fmt.Fprintf(out, "| %s | %d | %d | %s | %s | %.2f GB | %s | %s | %s | %s | %s | %s |\n", s.name, res.summary.RowsRead, len(runs),
-			secs(res.wall), strings.Join(walls, ", "), float64(peak)/(1<<30), stage(res, "ingest"), stage(res, "deidentify"),
-			stage(res, "analytics"), stage(res, "protect"), stage(res, "site"), s.target)
-		results[strings.Fields(s.name)[0]] = res
+		fmt.Fprintf(out, "| %s | %d | %d | %s | %s | %s |\n", s.name, countFiles(files), res.summary.RowsRead, res.line(), stageCells(res), s.target)
+		results[s.key] = res
+	}
+	if ex, op := results["national"], results["national-operator"]; ex != nil && op != nil {
+		fmt.Fprintf(out, "\nPer-operator files against the export, national volume (medians): ingest %s against %s = %.2f×; whole build %s against %s = %.2f×.\n",
+			stage(op, "ingest"), stage(ex, "ingest"), stageSecs(op, "ingest")/stageSecs(ex, "ingest"),
+			secs(op.wall), secs(ex.wall), op.wall.Seconds()/ex.wall.Seconds())
 	}
 	writeGrowth(out, results)
 	writeRSS(out, results)
+	return benchIncrement(ctx, work, bin, filepath.Join(work, "build-national-operator"), repeats, out)
+}
+
+// benchIncrement times the quarterly cycle: a database that holds nine and
+// three quarter years of per-operator files receives the last quarter's
+// files and a correction of an earlier quarter. The build is given every
+// file, as a user would (it skips the files it loaded, by hash), and is
+// timed beside a build of the same files into a new database.
+func benchIncrement(ctx context.Context, work, bin, dir string, repeats int, out io.Writer) error {
+	years, err := filepath.Glob(filepath.Join(dir, "FY*"))
+	if err != nil || len(years) == 0 {
+		return fmt.Errorf("increment: no fiscal years in %s", dir)
+	}
+	sort.Strings(years)
+	last := years[len(years)-1]
+	quarters, err := filepath.Glob(filepath.Join(last, "Q*"))
+	if err != nil || len(quarters) != 4 {
+		return fmt.Errorf("increment: %s has %d quarters, want 4", last, len(quarters))
+	}
+	sort.Strings(quarters)
+	corrDir := filepath.Join(work, "increment-correction")
+	corr, err := ensureDir(corrDir, func() error { return writeCorrection(quarters[1], corrDir) })
+	if err != nil {
+		return err
+	}
+	everything := append(append([]string{}, years...), corrDir)
+	base := append(append([]string{}, years[:len(years)-1]...), quarters[:3]...)
+
+	// The database of the first nine and three quarter years, built by
+	// the binary being timed.
+	baseDB := freshDB(work, "increment-base")
+	db := freshDB(work, "build")
+	if _, err := timeBuild(ctx, bin, work, base, "", db); err != nil {
+		return fmt.Errorf("increment base: %w", err)
+	}
+	if err := copyFile(db, baseDB); err != nil {
+		return err
+	}
+	scratch, err := timeBuilds(ctx, bin, work, everything, "", "", repeats)
+	if err != nil {
+		return fmt.Errorf("increment, from scratch: %w", err)
+	}
+	incr, err := timeBuilds(ctx, bin, work, everything, "", baseDB, repeats)
+	if err != nil {
+		return fmt.Errorf("increment: %w", err)
+	}
+	newFiles, _ := filepath.Glob(filepath.Join(quarters[3], "*"))
+	fmt.Fprintf(out, "\n## A quarter's increment (per-operator files)\n\n"+
+		"A database holding FY%s to FY%s Q3 of the per-operator files above receives %d files of Q4 and %d correction file of Q2; the build is given every file and skips those it loaded.\n\n"+
+		"| build | reports read | runs | wall (median) | walls, sorted (s) | peak RSS (highest) | ingest | deidentify | analytics | protect | site |\n|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n",
+		strings.TrimPrefix(filepath.Base(years[0]), "FY"), strings.TrimPrefix(filepath.Base(last), "FY"), len(newFiles), len(corr))
+	fmt.Fprintf(out, "| from scratch | %d | %s | %s |\n", scratch.summary.RowsRead, scratch.line(), stageCells(scratch))
+	fmt.Fprintf(out, "| increment | %d | %s | %s |\n", incr.summary.RowsRead, incr.line(), stageCells(incr))
+	fmt.Fprintf(out, "\nThe increment takes %.2f× the time of a build from scratch; its ingest %.2f×, the stages after it %.2f×.\n",
+		incr.wall.Seconds()/scratch.wall.Seconds(), stageSecs(incr, "ingest")/stageSecs(scratch, "ingest"),
+		(incr.wall.Seconds()-stageSecs(incr, "ingest"))/(scratch.wall.Seconds()-stageSecs(scratch, "ingest")))
 	return nil
+}
+
+// writeCorrection writes, into dir, a correction of the first UTF-8 CSV of
+// quarter that has a summary (事故概要) and five rows: every row again,
+// the summary changed.
+func writeCorrection(quarter, dir string) error {
+	files, err := filepath.Glob(filepath.Join(quarter, "*.csv"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if !utf8.Valid(b) {
+			continue // CP932
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff"))).ReadAll()
+		if err != nil || len(recs) < 6 {
+			continue
+		}
+		col := slices.Index(recs[0], "事故概要")
+		if col < 0 {
+			continue
+		}
+		for _, r := range recs[1:] {
+			r[col] += "（訂正）"
+		}
+		var buf strings.Builder
+		w := csv.NewWriter(&buf)
+		if err := w.WriteAll(recs); err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".csv") + "_teisei.csv"
+		return os.WriteFile(filepath.Join(dir, name), []byte(buf.String()), 0o644)
+	}
+	return fmt.Errorf("increment: no UTF-8 CSV with 事故概要 and five rows in %s", quarter)
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
+}
+
+// countFiles counts the files below the paths given.
+func countFiles(paths []string) int {
+	n := 0
+	for _, p := range paths {
+		filepath.WalkDir(p, func(_ string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+				n++
+			}
+			return nil
+		})
+	}
+	return n
+}
+
+// timeBuilds runs a build runs times (each from a copy of the database
+// baseDB, or a new database when it is "") and returns the median run,
+// with every wall and the highest peak RSS of the runs.
+func timeBuilds(ctx context.Context, bin, work string, in []string, limit, baseDB string, runs int) (*buildResult, error) {
+	var all []*buildResult
+	for range runs {
+		db := freshDB(work, "build")
+		if baseDB != "" {
+			if err := copyFile(baseDB, db); err != nil {
+				return nil, err
+			}
+		}
+		res, err := timeBuild(ctx, bin, work, in, limit, db)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, res)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].wall < all[j].wall })
+	res := all[len(all)/2]
+	for _, r := range all {
+		res.walls = append(res.walls, r.wall)
+		res.maxRSS = max(res.maxRSS, r.maxRSS)
+	}
+	return res, nil
+}
+
+// line is the runs, median wall, walls and peak RSS cells of a table row.
+func (r *buildResult) line() string {
+	walls := make([]string, len(r.walls))
+	for i, w := range r.walls {
+		walls[i] = fmt.Sprintf("%.1f", w.Seconds())
+	}
+	return fmt.Sprintf("%d | %s | %s | %.2f GB", len(r.walls), secs(r.wall), strings.Join(walls, ", "), float64(r.maxRSS)/(1<<30))
+}
+
+// stageCells are the stage times of a table row.
+func stageCells(r *buildResult) string {
+	var cells []string
+	for _, name := range []string{"ingest", "deidentify", "analytics", "protect", "site"} {
+		cells = append(cells, stage(r, name))
+	}
+	return strings.Join(cells, " | ")
 }
 
 // writeRSS prints the build's peak resident memory as it stood after each
 // stage: the stage that raised it is the first with the higher figure.
 func writeRSS(out io.Writer, results map[string]*buildResult) {
 	fmt.Fprintf(out, "\n## Peak RSS after each stage (the median run)\n\n| input | ingest | deidentify | analytics | protect | site |\n|---|---:|---:|---:|---:|---:|\n")
-	for _, size := range []string{"100k", "national", "1M", "10M"} {
+	for _, size := range []string{"100k", "national", "national-operator", "1M", "10M"} {
 		r, ok := results[size]
 		if !ok {
 			continue
@@ -356,7 +560,8 @@ func ingestFiles(ctx context.Context, work string, paths ...string) (time.Durati
 
 type buildResult struct {
 	wall    time.Duration
-	maxRSS  int64 // bytes
+	walls   []time.Duration // of every run, when it is the median of several
+	maxRSS  int64           // bytes
 	summary struct {
 		RowsRead int `json:"rows_read"`
 		Stages   []struct {
@@ -367,10 +572,15 @@ type buildResult struct {
 	}
 }
 
-func timeBuild(ctx context.Context, bin, work, in, memLimit string) (*buildResult, error) {
-	db := freshDB(work, "build")
+func timeBuild(ctx context.Context, bin, work string, in []string, memLimit, db string) (*buildResult, error) {
+	if db == "" {
+		db = freshDB(work, "build")
+	}
 	out := filepath.Join(work, "public")
-	args := []string{"build", "--json", "--in", in, "--out", out, "--db", db, "--release-date", "2025-06-30"}
+	args := []string{"build", "--json", "--out", out, "--db", db, "--release-date", "2025-06-30"}
+	for _, p := range in {
+		args = append(args, "--in", p)
+	}
 	if memLimit != "" {
 		args = append(args, "--memory-limit", memLimit, "--temp-dir", filepath.Join(work, "spill"))
 	}
@@ -416,6 +626,15 @@ func stage(r *buildResult, name string) string {
 	return "–"
 }
 
+func stageSecs(r *buildResult, name string) float64 {
+	for _, s := range r.summary.Stages {
+		if s.Name == name {
+			return s.Seconds
+		}
+	}
+	return 0
+}
+
 func median(n int, f func() (time.Duration, error)) (time.Duration, error) {
 	var ds []time.Duration
 	for i := 0; i < n; i++ {
@@ -425,8 +644,13 @@ func median(n int, f func() (time.Duration, error)) (time.Duration, error) {
 		}
 		ds = append(ds, d)
 	}
+	return medianOf(ds), nil
+}
+
+func medianOf(ds []time.Duration) time.Duration {
+	ds = append([]time.Duration(nil), ds...)
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[len(ds)/2], nil
+	return ds[len(ds)/2]
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
