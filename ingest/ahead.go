@@ -3,6 +3,8 @@ package ingest
 import (
 	"context"
 	"runtime"
+
+	"github.com/kensho-jp/kensho/reportfile"
 )
 
 // Files are read and validated ahead of the database, on other goroutines.
@@ -29,7 +31,7 @@ type readAhead struct {
 }
 
 // startReadAhead prepares targets with prepare until ctx ends.
-func startReadAhead(ctx context.Context, targets []target, prepare func(int, target) *preparedFile) *readAhead {
+func startReadAhead(ctx context.Context, targets []reportfile.Target, prepare func(int, reportfile.Target) *preparedFile) *readAhead {
 	workers := max(runtime.GOMAXPROCS(0), 1)
 	r := &readAhead{
 		ready: make(chan chan *preparedFile, 4*workers),
@@ -39,22 +41,22 @@ func startReadAhead(ctx context.Context, targets []target, prepare func(int, tar
 	go func() {
 		defer close(r.ready)
 		for i, t := range targets {
-			if !r.room.acquire(ctx, t.size) {
+			if !r.room.acquire(ctx, t.Size) {
 				return
 			}
 			n := int64(1)
-			if t.size >= prepareAlone {
+			if t.Size >= prepareAlone {
 				n = int64(workers)
 			}
 			if !cores.acquire(ctx, n) {
-				r.room.release(t.size)
+				r.room.release(t.Size)
 				return
 			}
 			fut := make(chan *preparedFile, 1)
 			go func() {
 				defer cores.release(n)
 				p := prepare(i, t)
-				p.size = t.size
+				p.size = t.Size
 				fut <- p
 			}()
 			select {

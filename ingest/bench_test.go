@@ -11,8 +11,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/kensho-jp/kensho/ingest/internal/gen"
 	"github.com/kensho-jp/kensho/internal/duck"
+	"github.com/kensho-jp/kensho/internal/gen"
+	"github.com/kensho-jp/kensho/reportfile"
 )
 
 // Run with e.g.
@@ -96,23 +97,13 @@ func BenchmarkValidate(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for range b.N {
-		text, _, fp := decodeCSV("bench.csv", data)
-		if fp != nil {
-			b.Fatal(fp.msg.En)
-		}
-		lay, src, fp := openCSV("bench.csv", text)
-		if fp != nil {
-			b.Fatal(fp.msg.En)
-		}
-		n := 0
-		err := validateAll(context.Background(), src, func() *validator { return newValidator("bench.csv", lay) },
-			func(o *batchOut) error {
-				n += len(o.ends)
-				putBuf(o.acc)
-				return nil
-			})
-		if err != nil || n != *benchRows {
-			b.Fatal(err, n)
+		sink := &countSink{}
+		res, err := reportfile.Open("bench.csv", data).Check(context.Background(), reportfile.Options{
+			Encode:  appendAccident,
+			NewSink: func() (reportfile.Sink, error) { return sink, nil },
+		})
+		if err != nil || res.Problem != nil || sink.n != *benchRows {
+			b.Fatal(err, res, sink.n)
 		}
 	}
 	b.ReportMetric(float64(*benchRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
@@ -170,3 +161,10 @@ func benchBare(ctx context.Context, dbPath, path string) error {
 	}
 	return db.Close()
 }
+
+// countSink counts the valid rows it is given.
+type countSink struct{ n int }
+
+func (s *countSink) Valid(lines []byte, n, longest int)    { s.n += n }
+func (s *countSink) Quarantine(*reportfile.QuarantinedRow) {}
+func (s *countSink) Warning(*reportfile.Problem)           {}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/kensho-jp/kensho/reportfile"
 )
 
 // Loading in groups. An operator's quarterly submission is a few hundred
@@ -85,11 +87,11 @@ func (l *loader) take(ctx context.Context, p *preparedFile) error {
 	}
 	rows := 0
 	if p.w != nil {
-		rows = p.w.loaded + p.w.quarantined
+		rows = p.fr.RowsRead
 	}
 	joins := len(l.group) < l.limits.maxFiles && rows < smallLoad && !l.groupSHA[p.fr.SHA256]
 	if joins && p.w != nil {
-		for h := range p.w.seen.byHash {
+		for h := range p.keys.Hashes() {
 			if _, ok := l.groupKeys[h]; ok {
 				joins = false
 				break
@@ -108,7 +110,7 @@ func (l *loader) take(ctx context.Context, p *preparedFile) error {
 	l.groupSHA[p.fr.SHA256] = true
 	l.groupRows += rows
 	if p.w != nil {
-		for h := range p.w.seen.byHash {
+		for h := range p.keys.Hashes() {
 			l.groupKeys[h] = struct{}{}
 		}
 	}
@@ -177,7 +179,7 @@ func (l *loader) flush(ctx context.Context) error {
 func (l *loader) commit(ctx context.Context, files []*preparedFile, loadedAt time.Time) error {
 	corrects := false
 	for _, p := range files {
-		if p.w != nil && l.keys.overlaps(&p.w.seen) {
+		if p.w != nil && l.keys.overlaps(p.keys) {
 			corrects = true
 		}
 	}
@@ -187,7 +189,7 @@ func (l *loader) commit(ctx context.Context, files []*preparedFile, loadedAt tim
 	for _, p := range files {
 		if p.w != nil {
 			l.loaded[p.fr.SHA256] = loadedAt
-			l.keys.add(&p.w.seen)
+			l.keys.add(p.keys)
 		}
 	}
 	return nil
@@ -201,7 +203,7 @@ func (l *loader) refused(ctx context.Context, p *preparedFile, cause error, load
 		return ctx.Err()
 	}
 	detail := cause.Error()
-	m := message{
+	m := reportfile.Message{
 		Ja: p.fr.Path + " の行をデータベースが受け付けませんでした(" + detail + ")。このファイルは何も取り込んでいません。ほかのファイルは取り込みました。内容を確認して、もう一度取り込んでください。",
 		En: "the database refused the rows of " + p.fr.Path + " (" + detail + "); nothing of this file was loaded, the other files were. Check it and load it again.",
 	}

@@ -15,33 +15,31 @@
 // ingest must never drop a row silently, never guess an encoding or a code
 // it cannot read, and never publish anything: its tables hold identifiers.
 //
-// How: readers turn files into rows of cell text (csv.go: RFC 4180 over the
-// whole text, UTF-8 or CP932 decoded first; xlsx.go and xlsxfast.go: a
-// byte scanner over the worksheet XML, excelize for workbooks it does not
-// handle); the validator (validate.go), on every core, turns each row into
-// an accident or its errors, using the root vocabulary for every code list
-// and threshold; the writer keeps keys unique within a file and writes
-// temporary NDJSON files (spool.go); DuckDB then loads them set-based, one
-// statement per table, in one transaction (sql/load.sql) for a file or a
-// group of small files (group.go). The next files are read and validated
-// while the database loads (ahead.go).
+// How: package reportfile reads each file (CSV decoded from UTF-8 or
+// CP932, XLSX) and validates every row on every core, using the root
+// vocabulary for every code list and threshold; it also keeps keys unique
+// within a file. ingest gives it the writer (writer.go), which writes what
+// reportfile finds to temporary NDJSON files (ndjson.go, spool.go); DuckDB
+// then loads them set-based, one statement per table, in one transaction
+// (sql/load.sql) for a file or a group of small files (group.go). The next
+// files are read and validated while the database loads (ahead.go).
+// Everything that reads a user's file is in
+// reportfile, which must stay free of the database so that kensho check
+// and the browser's check run the very same rules.
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	_ "embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
+
+	"github.com/kensho-jp/kensho/reportfile"
 )
 
 // Config tunes a load.
@@ -72,7 +70,7 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	if err := createTables(ctx, db); err != nil {
 		return nil, err
 	}
-	targets := expandPaths(paths)
+	targets := reportfile.Targets(paths)
 	// Temporary tables and transactions belong to one connection.
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -107,13 +105,13 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	sp := newSpool(tmp)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ahead := startReadAhead(ctx, targets, func(i int, t target) *preparedFile {
-		if t.err != nil {
+	ahead := startReadAhead(ctx, targets, func(i int, t reportfile.Target) *preparedFile {
+		if t.Err != nil {
 			p := &preparedFile{}
-			p.fr, p.errs = unreadable(t.path, t.err)
+			p.fr, p.errs = unreadable(t.Path, t.Err)
 			return p
 		}
-		return prepareFile(ctx, before, sp, i, t.path)
+		return prepareFile(ctx, before, sp, i, t.Path)
 	})
 	// Whatever is still prepared when the load stops is removed.
 	defer func() {
@@ -164,72 +162,11 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	return rep, nil
 }
 
-// target is a file to load, or a command-line path that cannot be.
-type target struct {
-	path string
-	size int64
-	err  error
-}
-
-// expandPaths lists the files to load: files as given, directories walked
-// for .csv and .xlsx (WalkDir visits names in lexical order, so the order
-// is deterministic). Editor lock files (~$name.xlsx) and hidden files are
-// not reports.
-func expandPaths(paths []string) []target {
-	var out []target
-	for _, p := range paths {
-		fi, err := os.Stat(p)
-		if err != nil {
-			out = append(out, target{path: p, err: err})
-			continue
-		}
-		if !fi.IsDir() {
-			out = append(out, target{path: p, size: fi.Size()})
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				out = append(out, target{path: path, err: err})
-				return nil
-			}
-			name := d.Name()
-			if path != p && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$")) {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			switch strings.ToLower(filepath.Ext(name)) {
-			case ".csv", ".xlsx":
-				var size int64
-				if fi, err := d.Info(); err == nil {
-					size = fi.Size()
-				}
-				out = append(out, target{path: path, size: size})
-			}
-			return nil
-		})
-		if err != nil {
-			out = append(out, target{path: p, err: err})
-		}
-	}
-	return out
-}
-
 // unreadable reports a path that cannot be read at all; with no bytes
 // there is no SHA-256 to record it under, so it is in the report only.
 func unreadable(path string, err error) (FileReport, []Error) {
-	detail := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		detail = pe.Err.Error()
-	}
-	m := newMessage(CodeUnreadable, "file", path, "detail", detail)
-	return FileReport{Path: path, Status: StatusRejected, note: m},
-		[]Error{{File: path, Code: CodeUnreadable, MessageJa: m.Ja, MessageEn: m.En}}
+	p := reportfile.Unreadable(path, err)
+	return FileReport{Path: path, Status: StatusRejected, note: p.Msg}, []Error{p.ErrorIn(path)}
 }
 
 // preparedFile is a file read and validated, waiting for its transaction:
@@ -239,6 +176,7 @@ type preparedFile struct {
 	fr     FileReport
 	errs   []Error
 	w      *fileWriter
+	keys   *reportfile.Keys // the keys of the rows in w
 	reject bool
 	err    error
 	size   int64 // of the file, for the read-ahead backlog
@@ -255,7 +193,7 @@ func (p *preparedFile) discard() {
 // skip marks p as the same bytes as a file loaded at at.
 func (p *preparedFile) skip(at time.Time) {
 	p.discard()
-	p.fr = FileReport{Path: p.fr.Path, SHA256: p.fr.SHA256, Status: StatusSkipped, note: message{
+	p.fr = FileReport{Path: p.fr.Path, SHA256: p.fr.SHA256, Status: StatusSkipped, note: reportfile.Message{
 		Ja: "同じ内容のファイル(SHA-256 " + p.fr.SHA256[:12] + "…)を " + at.Format("2006/01/02 15:04") + " に読み込み済みです。何も変えていません。",
 		En: "a file with the same bytes (SHA-256 " + p.fr.SHA256[:12] + "…) was loaded on " + at.Format("2006-01-02 15:04") + "; nothing changed.",
 	}}
@@ -267,7 +205,7 @@ func (p *preparedFile) skip(at time.Time) {
 // is skipped.
 func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, index int, path string) *preparedFile {
 	p := &preparedFile{fr: FileReport{Path: path}}
-	data, err := readWhole(path)
+	data, err := reportfile.ReadFile(path)
 	if err != nil {
 		p.fr, p.errs = unreadable(path, err)
 		return p
@@ -278,91 +216,44 @@ func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, in
 		sum := sha256.Sum256(data)
 		digest <- hex.EncodeToString(sum[:])
 	}()
-	xlsx := bytes.HasPrefix(data, zipMagic) || bytes.HasPrefix(data, oleMagic) || strings.EqualFold(filepath.Ext(path), ".xlsx")
-	var text, encoding string
-	var fp *fileProblem
-	if !xlsx {
-		text, encoding, fp = decodeCSV(path, data)
-	}
+	f := reportfile.Open(path, data)
 	p.fr = FileReport{Path: path, SHA256: <-digest, Status: StatusLoaded}
 	if at, ok := before[p.fr.SHA256]; ok {
 		p.skip(at)
 		return p
 	}
 
-	// A workbook the fast XLSX scanner cannot finish is read again,
-	// from the start, with excelize.
-	for slow := false; ; slow = true {
-		var lay *layout
-		var src rowSource
-		var xs *xlsxSource
-		rowsHint := 1024
-		if xlsx {
-			p.fr.format, p.fr.encoding = "xlsx", encXLSX
-			lay, xs, p.fr.sheet, fp = openXLSX(path, data, slow)
-			if xs != nil {
-				defer xs.close()
-				src = xs
-			}
-		} else {
-			p.fr.format, p.fr.encoding = "csv", encoding
-			if fp == nil {
-				var cs *csvSource
-				lay, cs, fp = openCSV(path, text)
-				src = cs
-				if cs != nil {
-					rowsHint = cs.rowsHint()
-				}
-			}
-		}
-		if fp != nil {
-			p.reject = true
-			p.fr.Status = StatusRejected
-			p.fr.note = fp.msg
-			p.errs = []Error{{File: path, Row: fp.row, Column: fp.column, Value: fp.value, Code: fp.code,
-				MessageJa: fp.msg.Ja, MessageEn: fp.msg.En}}
-			return p
-		}
-
-		p.w = newFileWriter(sp, index, path, lay, rowsHint)
-		err = validateAll(ctx, src, func() *validator {
-			v := newValidator(path, lay)
-			v.xlsx = xs
-			return v
-		}, p.w.batch)
-		var re *readError
-		switch {
-		case err == nil:
-		case errors.As(err, &re) && xs != nil && xs.fast != nil && errors.Is(err, errNotPlain):
-			p.discard()
-			continue
-		case errors.As(err, &re):
-			// The workbook broke off in the middle: reject it whole
-			// rather than load part of it.
-			p.discard()
-			m := newMessage(CodeNotSpreadsheet, "file", path, "detail_ja", "途中で読めなくなりました: "+re.err.Error(),
-				"detail_en", "reading stopped part way: "+re.err.Error())
-			p.reject = true
-			p.fr.Status, p.fr.note = StatusRejected, m
-			p.errs = []Error{{File: path, Code: CodeNotSpreadsheet, MessageJa: m.Ja, MessageEn: m.En}}
-			return p
-		default:
-			p.discard()
-			p.err = err
-			return p
-		}
-		break
-	}
-	err = p.w.close()
+	res, err := f.Check(ctx, reportfile.Options{
+		Encode: appendAccident,
+		NewSink: func() (reportfile.Sink, error) {
+			p.discard() // a workbook read again from its start
+			p.w = newFileWriter(sp, index, path)
+			return p.w, nil
+		},
+	})
+	p.fr.format, p.fr.encoding, p.fr.sheet = f.Format, f.Encoding, f.Sheet
 	if err != nil {
 		p.discard()
 		p.err = err
 		return p
 	}
-	w := p.w
-	p.fr.RowsRead, p.fr.RowsLoaded, p.fr.RowsQuarantined = w.read, w.loaded, w.quarantined
-	p.fr.Warnings = w.warnings
-	p.fr.fileWarnings = w.fileWarnings
-	p.errs = w.errs
+	if res.Problem != nil {
+		p.discard()
+		p.reject = true
+		p.fr.Status = StatusRejected
+		p.fr.note = res.Problem.Msg
+		p.errs = []Error{res.Problem.ErrorIn(path)}
+		return p
+	}
+	if err := p.w.close(); err != nil {
+		p.discard()
+		p.err = err
+		return p
+	}
+	p.keys = res.Keys
+	p.fr.RowsRead, p.fr.RowsLoaded, p.fr.RowsQuarantined = res.RowsRead, res.RowsValid, res.RowsQuarantined
+	p.fr.Warnings = res.Warnings
+	p.fr.fileWarnings = res.FileWarnings
+	p.errs = p.w.errs
 	return p
 }

@@ -13,8 +13,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kensho-jp/kensho"
-	"github.com/kensho-jp/kensho/ingest/internal/gen"
 	"github.com/kensho-jp/kensho/internal/duck"
+	"github.com/kensho-jp/kensho/internal/gen"
+	"github.com/kensho-jp/kensho/reportfile"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/japanese"
 )
@@ -144,7 +145,7 @@ func TestGoldenReport(t *testing.T) {
 func countFileErrors(rep *Report) int {
 	n := 0
 	for _, e := range rep.Errors {
-		if e.Row > 0 && e.Code != CodeMissingColumn && e.Code != CodeDuplicateColumn {
+		if e.Row > 0 && e.Code != reportfile.CodeMissingColumn && e.Code != reportfile.CodeDuplicateColumn {
 			n++
 		}
 	}
@@ -316,7 +317,7 @@ func TestUnclosedQuoteRecovers(t *testing.T) {
 	}
 	db := duck.MustOpenMemory(t)
 	rep := mustLoad(t, db, path)
-	want := []Error{{File: path, Row: 3, Column: "事故概要", Value: "閉じない,対策", Code: CodeUnclosedQuote}}
+	want := []Error{{File: path, Row: 3, Column: "事故概要", Value: "閉じない,対策", Code: reportfile.CodeUnclosedQuote}}
 	if diff := cmp.Diff(want, rep.Errors, ignoreMessages); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
@@ -469,9 +470,12 @@ func TestCP932Fixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, enc, fp := decodeCSV(path, b)
-	if fp != nil || enc != encCP932 {
-		t.Fatalf("decodeCSV: %s %v", enc, fp)
+	if enc := reportfile.Open(path, b).Encoding; enc != "cp932" {
+		t.Fatalf("read as %q, want cp932", enc)
+	}
+	text, err := japanese.ShiftJIS.NewDecoder().String(string(b))
+	if err != nil {
+		t.Fatal(err)
 	}
 	if text != cp932Source {
 		t.Error("testdata/cp932.csv does not decode to cp932Source; run go test -update")

@@ -3,6 +3,8 @@ package ingest
 import (
 	"strconv"
 	"time"
+
+	"github.com/kensho-jp/kensho/reportfile"
 )
 
 // Rows go from Go to DuckDB as newline-delimited JSON in temporary files,
@@ -239,10 +241,10 @@ func (o *jsonObject) end() []byte {
 // appendAccident writes a valid row as one line whose keys are the
 // columns of the accident table (docs/contract.md) except the provenance
 // columns the INSERT adds.
-func appendAccident(dst []byte, a *accident, row int) []byte {
+func appendAccident(dst []byte, a *reportfile.Accident, row int) []byte {
 	o := jsonObject{short: true}
 	o.begin(dst)
-	return a.fields(&o, row)
+	return accidentObject(&o, a, row)
 }
 
 // accidentFields are the keys of a valid row's line in order, by name.
@@ -250,44 +252,44 @@ var accidentFields = func() []string {
 	var names []string
 	o := jsonObject{names: &names}
 	o.begin(nil)
-	(&accident{}).fields(&o, 0)
+	accidentObject(&o, &reportfile.Accident{}, 0)
 	return names
 }()
 
-func (a *accident) fields(o *jsonObject, row int) []byte {
-	o.str("operator_id", a.operatorID)
-	o.str("report_no", a.reportNo)
-	o.str("operator_name", a.operatorName)
-	o.optStr("contact_name", a.contactName)
-	o.optStr("contact", a.contact)
-	o.int("fiscal_year", int64(a.fiscalYear))
-	o.int("quarter", int64(a.quarter))
-	o.str("form", a.form)
-	o.str("report_type", a.reportType)
-	o.timestamp("occurred_at", a.occurredAt)
-	o.timestamp("recovered_at", a.recoveredAt)
-	o.int("duration_min", a.durationMin)
-	o.optInt("duration_min_reported", a.durationReported, a.hasDurationReported)
-	o.str("impact", a.impact)
-	o.str("service", a.service)
-	o.int("affected_users", a.affectedUsers)
-	o.strList("prefectures", a.prefectures)
-	o.bool("nationwide", a.nationwide)
-	o.optStr("site_location", a.siteLocation)
-	o.str("cause_group", a.causeGroup)
-	o.str("cause", a.cause)
-	o.str("equipment", a.equipment)
-	o.optStr("vendor_model", a.vendorModel)
-	o.bool("other_operator_origin", a.otherOperatorOrigin)
-	o.optStr("partner_operator", a.partnerOperator)
-	o.optInt("critical_infra_users", a.criticalInfraUsers, a.hasCriticalInfraUsers)
-	o.optStr("disaster_name", a.disasterName)
-	o.bool("cyber_attack", a.cyberAttack)
-	o.optStr("summary", a.summary)
-	o.optStr("prevention", a.prevention)
-	o.strMap("extra", a.extra, true)
-	o.bool("below_threshold", a.belowThreshold)
-	o.bool("meets_serious", a.meetsSerious)
+func accidentObject(o *jsonObject, a *reportfile.Accident, row int) []byte {
+	o.str("operator_id", a.OperatorID)
+	o.str("report_no", a.ReportNo)
+	o.str("operator_name", a.OperatorName)
+	o.optStr("contact_name", a.ContactName)
+	o.optStr("contact", a.Contact)
+	o.int("fiscal_year", int64(a.FiscalYear))
+	o.int("quarter", int64(a.Quarter))
+	o.str("form", a.Form)
+	o.str("report_type", a.ReportType)
+	o.timestamp("occurred_at", a.OccurredAt)
+	o.timestamp("recovered_at", a.RecoveredAt)
+	o.int("duration_min", a.DurationMin)
+	o.optInt("duration_min_reported", a.DurationReported, a.HasDurationReported)
+	o.str("impact", a.Impact)
+	o.str("service", a.Service)
+	o.int("affected_users", a.AffectedUsers)
+	o.strList("prefectures", a.Prefectures)
+	o.bool("nationwide", a.Nationwide)
+	o.optStr("site_location", a.SiteLocation)
+	o.str("cause_group", a.CauseGroup)
+	o.str("cause", a.Cause)
+	o.str("equipment", a.Equipment)
+	o.optStr("vendor_model", a.VendorModel)
+	o.bool("other_operator_origin", a.OtherOperatorOrigin)
+	o.optStr("partner_operator", a.PartnerOperator)
+	o.optInt("critical_infra_users", a.CriticalInfraUsers, a.HasCriticalInfraUsers)
+	o.optStr("disaster_name", a.DisasterName)
+	o.bool("cyber_attack", a.CyberAttack)
+	o.optStr("summary", a.Summary)
+	o.optStr("prevention", a.Prevention)
+	o.strMap("extra", a.Extra, true)
+	o.bool("below_threshold", a.BelowThreshold)
+	o.bool("meets_serious", a.MeetsSerious)
 	o.int("source_row", int64(row))
 	return o.end()
 }

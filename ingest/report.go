@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/kensho-jp/kensho/reportfile"
 )
 
 // File statuses in a Report. ingest_file stores loaded and rejected; a
@@ -41,22 +43,14 @@ type FileReport struct {
 	Warnings        int    `json:"warnings"`
 
 	format, encoding, sheet string
-	note                    message   // why rejected or skipped
-	errors                  int       // this file's entries in Report.Errors
-	fileWarnings            []problem // warnings about the file as a whole
+	note                    reportfile.Message   // why rejected or skipped
+	errors                  int                  // this file's entries in Report.Errors
+	fileWarnings            []reportfile.Problem // warnings about the file as a whole
 }
 
 // Error is one error in a user's file: where it is, what it holds, and
 // what to do, in Japanese and English.
-type Error struct {
-	File      string `json:"file"`
-	Row       int    `json:"row"`
-	Column    string `json:"column"`
-	Value     string `json:"value"`
-	Code      string `json:"code"`
-	MessageJa string `json:"message_ja"`
-	MessageEn string `json:"message_en"`
-}
+type Error = reportfile.Error
 
 // Rejected reports whether any file was rejected as a whole (the command
 // then exits 1).
@@ -108,11 +102,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			ew.printf("  skipped: %s\n           %s\n", f.note.Ja, f.note.En)
 		default:
 			ew.printf("  %s: %s rows read, %s loaded, %s quarantined, %s warnings\n", f.Status,
-				thousands(int64(f.RowsRead)), thousands(int64(f.RowsLoaded)),
-				thousands(int64(f.RowsQuarantined)), thousands(int64(f.Warnings)))
+				reportfile.Thousands(int64(f.RowsRead)), reportfile.Thousands(int64(f.RowsLoaded)),
+				reportfile.Thousands(int64(f.RowsQuarantined)), reportfile.Thousands(int64(f.Warnings)))
 		}
 		for _, p := range f.fileWarnings {
-			ew.printf("  warning [%s] %s\n    %s\n", p.code, p.msg.Ja, p.msg.En)
+			ew.printf("  warning [%s] %s\n    %s\n", p.Code, p.Msg.Ja, p.Msg.En)
 		}
 		errs := r.Errors[next : next+f.errors]
 		next += f.errors
@@ -121,19 +115,19 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		for i, e := range errs {
 			if i == maxTextErrors {
-				ew.printf("  ... and %s more errors (kensho ingest --json lists them all)\n", thousands(int64(len(errs)-i)))
+				ew.printf("  ... and %s more errors (kensho ingest --json lists them all)\n", reportfile.Thousands(int64(len(errs)-i)))
 				break
 			}
 			col := e.Column
 			if col == "" {
 				col = "-"
 			}
-			ew.printf("  row %d, %s = %q [%s]\n    %s\n    %s\n", e.Row, col, shown(e.Value), e.Code, e.MessageJa, e.MessageEn)
+			ew.printf("  row %d, %s = %q [%s]\n    %s\n    %s\n", e.Row, col, reportfile.Shown(e.Value), e.Code, e.MessageJa, e.MessageEn)
 		}
 	}
 	ew.printf("total: %d files, %s rows read, %s loaded, %s quarantined, %s warnings\n", len(r.Files),
-		thousands(int64(r.RowsRead)), thousands(int64(r.RowsLoaded)), thousands(int64(r.RowsQuarantined)),
-		thousands(int64(warnings)))
+		reportfile.Thousands(int64(r.RowsRead)), reportfile.Thousands(int64(r.RowsLoaded)), reportfile.Thousands(int64(r.RowsQuarantined)),
+		reportfile.Thousands(int64(warnings)))
 	return ew.err
 }
 

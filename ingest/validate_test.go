@@ -4,15 +4,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/internal/duck"
+	"github.com/kensho-jp/kensho/reportfile"
 )
 
 var ignoreMessages = cmpopts.IgnoreFields(Error{}, "MessageJa", "MessageEn")
@@ -89,71 +88,71 @@ func TestRules(t *testing.T) {
 	cases := []ruleCase{
 		{name: "required_good", rows: []map[string]string{{}}},
 		{name: "required_bad", rows: []map[string]string{{"報告事業者名": " ", "事業者整理番号": ""}},
-			errs: []want{{2, "報告事業者名", CodeMissingValue}, {2, "事業者整理番号", CodeMissingValue}}},
+			errs: []want{{2, "報告事業者名", reportfile.CodeMissingValue}, {2, "事業者整理番号", reportfile.CodeMissingValue}}},
 		{name: "integer_good", rows: []map[string]string{{"影響利用者数": "３０，０００"}}},
 		{name: "integer_bad", rows: []map[string]string{{"影響利用者数": "3万"}},
-			errs: []want{{2, "影響利用者数", CodeBadInteger}}},
+			errs: []want{{2, "影響利用者数", reportfile.CodeBadInteger}}},
 		{name: "integer_separator_bad", rows: []map[string]string{{"影響利用者数": "3,0000"}},
-			errs: []want{{2, "影響利用者数", CodeBadInteger}}},
+			errs: []want{{2, "影響利用者数", reportfile.CodeBadInteger}}},
 		{name: "negative_good", rows: []map[string]string{{"重要インフラ事業者数": "0"}}},
 		{name: "negative_bad", rows: []map[string]string{{"重要インフラ事業者数": "-1"}},
-			errs: []want{{2, "重要インフラ事業者数", CodeNegative}}},
+			errs: []want{{2, "重要インフラ事業者数", reportfile.CodeNegative}}},
 		{name: "fiscal_year_good", rows: []map[string]string{{"報告年度": "令和6年度"}}},
 		{name: "fiscal_year_bad", rows: []map[string]string{{"報告年度": "24"}},
-			errs: []want{{2, "報告年度", CodeBadFiscalYear}}},
+			errs: []want{{2, "報告年度", reportfile.CodeBadFiscalYear}}},
 		{name: "quarter_good", rows: []map[string]string{{"四半期": "第１四半期"}}},
 		{name: "quarter_bad", rows: []map[string]string{{"四半期": "0"}},
-			errs: []want{{2, "四半期", CodeBadQuarter}}},
+			errs: []want{{2, "四半期", reportfile.CodeBadQuarter}}},
 		{name: "code_good", rows: []map[string]string{{"役務区分": "fibre access", "事故の態様": "outage", "様式": "full"}}},
 		{name: "code_bad", rows: []map[string]string{{"役務区分": "光"}},
-			errs: []want{{2, "役務区分", CodeUnknownCode}}},
+			errs: []want{{2, "役務区分", reportfile.CodeUnknownCode}}},
 		{name: "report_type_default", rows: []map[string]string{{"報告区分": ""}}},
 		{name: "report_type_bad", rows: []map[string]string{{"報告区分": "臨時"}},
-			errs: []want{{2, "報告区分", CodeUnknownCode}}},
+			errs: []want{{2, "報告区分", reportfile.CodeUnknownCode}}},
 		{name: "cause_group_good", rows: []map[string]string{{"発生要因(大分類)": "人為要因", "発生要因(小分類)": "設定誤り"}}},
 		{name: "cause_group_bad", rows: []map[string]string{{"発生要因(大分類)": "外的要因", "発生要因(小分類)": "設定誤り"}},
-			errs: []want{{2, "発生要因(小分類)", CodeCauseNotInGroup}}},
+			errs: []want{{2, "発生要因(小分類)", reportfile.CodeCauseNotInGroup}}},
 		{name: "datetime_good", rows: []map[string]string{{"発生日時": "令和6年5月10日 10時00分", "復旧日時": "2024-05-10T02:30:00Z"}}},
 		{name: "datetime_bad", rows: []map[string]string{{"発生日時": "2024/05/10"}},
-			errs: []want{{2, "発生日時", CodeBadDatetime}}},
+			errs: []want{{2, "発生日時", reportfile.CodeBadDatetime}}},
 		{name: "quarter_range_good", rows: []map[string]string{{"発生日時": "2024/06/30 23:59", "復旧日時": "2024/07/01 01:29"}}},
 		{name: "quarter_range_bad", rows: []map[string]string{{"発生日時": "2024/07/01 00:00", "復旧日時": "2024/07/01 01:30"}},
-			errs: []want{{2, "発生日時", CodeOutsideQuarter}}},
+			errs: []want{{2, "発生日時", reportfile.CodeOutsideQuarter}}},
 		{name: "recovered_good", rows: []map[string]string{{"復旧日時": "2024/05/10 10:00", "継続時間(分)": "0"}}},
 		{name: "recovered_bad", rows: []map[string]string{{"復旧日時": "2024/05/10 09:59", "継続時間(分)": ""}},
-			errs: []want{{2, "復旧日時", CodeRecoveredBeforeOccurred}}},
+			errs: []want{{2, "復旧日時", reportfile.CodeRecoveredBeforeOccurred}}},
 		{name: "duration_good", rows: []map[string]string{{"継続時間(分)": "91"}}},
 		{name: "duration_bad", rows: []map[string]string{{"継続時間(分)": "92"}},
-			errs: []want{{2, "継続時間(分)", CodeDurationMismatch}}},
+			errs: []want{{2, "継続時間(分)", reportfile.CodeDurationMismatch}}},
 		{name: "bool_good", rows: []map[string]string{{"他事業者設備起因": "有", "サイバー攻撃": "FALSE"}}},
 		{name: "bool_bad", rows: []map[string]string{{"サイバー攻撃": "△"}},
-			errs: []want{{2, "サイバー攻撃", CodeBadBool}}},
+			errs: []want{{2, "サイバー攻撃", reportfile.CodeBadBool}}},
 		{name: "prefecture_good", rows: []map[string]string{{"影響範囲": "Tokyo, 大阪、13"}}},
 		{name: "prefecture_bad", rows: []map[string]string{{"影響範囲": "東京都、ニューヨーク"}},
-			errs: []want{{2, "影響範囲", CodeUnknownPrefecture}}},
+			errs: []want{{2, "影響範囲", reportfile.CodeUnknownPrefecture}}},
 		{name: "nationwide_good", rows: []map[string]string{{"影響範囲": "全国"}}},
 		{name: "nationwide_bad", rows: []map[string]string{{"影響範囲": "全国/東京"}},
-			errs: []want{{2, "影響範囲", CodeNationwideMixed}}},
+			errs: []want{{2, "影響範囲", reportfile.CodeNationwideMixed}}},
 		{name: "simplified_good", rows: []map[string]string{{"様式": "告示", "故障設備": "DSLAM", "発生場所": "", "設備メーカー・機種": "", "事故概要": "", "再発防止策": ""}}},
 		{name: "simplified_bad", rows: []map[string]string{{"様式": "告示", "故障設備": "サーバ(認証・DNS・メール等)"}},
-			errs: []want{{2, "故障設備", CodeSimplifiedEquipment}}},
+			errs: []want{{2, "故障設備", reportfile.CodeSimplifiedEquipment}}},
 		{name: "key_good", rows: []map[string]string{{"事業者整理番号": "K-1"}, {"事業者整理番号": "K-2"}}},
 		{name: "key_bad", rows: []map[string]string{{"事業者整理番号": "K-1"}, {"事業者整理番号": "Ｋ－１"}},
-			errs: []want{{3, "事業者整理番号", CodeDuplicateKey}}},
+			errs: []want{{3, "事業者整理番号", reportfile.CodeDuplicateKey}}},
 		{name: "cells_good", raw: strings.TrimSuffix(validCSV(t, []map[string]string{{}}), "\n") + ",,\n"},
 		{name: "cells_bad", raw: strings.TrimSuffix(validCSV(t, []map[string]string{{}}), "\n") + ",x\n",
-			errs: []want{{2, "", CodeTooManyCells}}},
+			errs: []want{{2, "", reportfile.CodeTooManyCells}}},
 		{name: "threshold_good", rows: []map[string]string{{"影響利用者数": "29,999", "復旧日時": "2024/05/10 12:00", "継続時間(分)": "120"}}},
 		{name: "threshold_bad", rows: []map[string]string{{"影響利用者数": "29,999", "復旧日時": "2024/05/10 11:59", "継続時間(分)": "119"}},
-			warns: []want{{2, "影響利用者数", CodeBelowThreshold}}},
+			warns: []want{{2, "影響利用者数", reportfile.CodeBelowThreshold}}},
 		{name: "serious_good", rows: []map[string]string{{"報告区分": "重大", "復旧日時": "2024/05/10 12:00", "継続時間(分)": "120"}}},
 		{name: "serious_bad", rows: []map[string]string{{"報告区分": "四半期", "復旧日時": "2024/05/10 12:00", "継続時間(分)": "120"}},
-			warns: []want{{2, "報告区分", CodeSeriousAsQuarterly}}},
+			warns: []want{{2, "報告区分", reportfile.CodeSeriousAsQuarterly}}},
 		{name: "columns_good", raw: "operator_name,operator_id,report_no,fiscal_year,quarter,form,occurred_at,recovered_at,impact,service,affected_users,prefectures,cause_group,cause,equipment,other_operator_origin,cyber_attack\n" +
 			"株式会社テスト通信,T-0001,C-1,2024,1,full,2024-05-10 10:00,2024-05-10 11:30,outage,ftth,40000,27,equipment,hw_failure,router,no,no\n"},
 		{name: "columns_unknown", raw: "備考," + strings.TrimSuffix(validCSV(t, nil), "\n") + "\n自由記述," +
 			strings.SplitN(validCSV(t, []map[string]string{{}}), "\n", 3)[1] + "\n",
-			warns: []want{{0, "備考", CodeUnknownColumn}}},
+			warns: []want{{0, "備考", reportfile.CodeUnknownColumn}}},
 	}
 	dir := t.TempDir()
 	var paths []string
@@ -216,60 +215,5 @@ func TestRules(t *testing.T) {
 				t.Errorf("%d rows quarantined, want %d", f.RowsQuarantined, len(quarantined))
 			}
 		})
-	}
-}
-
-// TestMessagesComplete makes every code's templates expand (no missing
-// placeholder) and say something in both languages.
-func TestMessagesComplete(t *testing.T) {
-	args := []string{"file", "f.csv", "detail", "d", "detail_ja", "d", "detail_en", "d", "row", "2", "cols_ja", "c",
-		"cols_en", "c", "col_ja", "列", "col_en", "col", "first", "A", "second", "B", "value", "v", "choices_ja", "x",
-		"choices_en", "x", "group", "g", "fy", "2024", "q", "1", "start_ja", "s", "end_ja", "e", "start_en", "s",
-		"end_en", "e", "occurred", "o", "computed", "1", "unknown", "u", "operator", "o", "report_no", "r",
-		"n", "3", "width", "2", "users", "1", "minutes", "1", "min_users", "1", "min_minutes", "1", "col", "c"}
-	codes := messageCodes()
-	if !sort.StringsAreSorted(codes) || len(codes) < 25 {
-		t.Fatalf("codes %v", codes)
-	}
-	for _, c := range codes {
-		m := newMessage(c, args...)
-		if m.Ja == "" || m.En == "" || strings.Contains(m.Ja+m.En, "{") {
-			t.Errorf("%s: %+v", c, m)
-		}
-	}
-}
-
-// TestSeriousTable compares the table lookup with kensho.MeetsSeriousCriteria
-// on every code combination around every threshold and rule-set date.
-func TestSeriousTable(t *testing.T) {
-	var minutes, users []int64
-	var dates []time.Time
-	for _, r := range kensho.SeriousRules {
-		minutes = append(minutes, r.MinMinutes-1, r.MinMinutes, r.MinMinutes+1)
-		users = append(users, max(r.MinUsers-1, 0), r.MinUsers, r.MinUsers+1)
-		dates = append(dates, r.EffectiveFrom.Add(-time.Minute), r.EffectiveFrom, r.EffectiveFrom.AddDate(1, 0, 0))
-	}
-	dates = append(dates, time.Date(1970, 1, 1, 0, 0, 0, 0, kensho.JST))
-	n := 0
-	for s, svc := range kensho.Services.Codes {
-		for i, imp := range kensho.Impacts.Codes {
-			for e, eq := range kensho.EquipmentCodes.Codes {
-				for _, d := range dates {
-					for _, m := range minutes {
-						for _, u := range users {
-							a := kensho.Accident{OccurredAt: d, Service: svc.Code, Impact: imp.Code, Equipment: eq.Code,
-								DurationMin: max(m, 0), AffectedUsers: u}
-							if got, want := meetsSerious(s, i, e, a), kensho.MeetsSeriousCriteria(a); got != want {
-								t.Fatalf("%+v: table %v, kensho %v", a, got, want)
-							}
-							n++
-						}
-					}
-				}
-			}
-		}
-	}
-	if n == 0 {
-		t.Fatal("no case")
 	}
 }

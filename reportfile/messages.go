@@ -1,13 +1,14 @@
-package ingest
+package reportfile
 
 import (
 	"sort"
 	"strings"
 )
 
-// Codes of the errors and warnings ingest reports. They are stored in
-// quarantine_error.code, ingest_warning.code and the JSON report, so they
-// are part of the contract: never rename one.
+// Codes of the errors and warnings a report file can have. ingest stores
+// them in quarantine_error.code and ingest_warning.code, and they are in
+// the JSON of kensho ingest and kensho check, so they are part of the
+// contract: never rename one.
 const (
 	// A file rejected as a whole.
 	CodeUnreadable      = "unreadable"
@@ -134,16 +135,16 @@ var messageTemplates = map[string]struct{ ja, en string }{
 		"column {col} is not in the report format; its values are kept in extra but not used. Check the header for a typo."},
 }
 
-// message is a message in both languages.
-type message struct{ Ja, En string }
+// Message is a message in both languages.
+type Message struct{ Ja, En string }
 
 // newMessage fills the templates of code. args are placeholder/value pairs;
 // "col" is given as a column (header as written, Japanese header, English
 // alias) through colArgs.
-func newMessage(code string, args ...string) message {
+func newMessage(code string, args ...string) Message {
 	t, ok := messageTemplates[code]
 	if !ok {
-		panic("ingest: no message for code " + code)
+		panic("reportfile: no message for code " + code)
 	}
 	ja, en := map[string]string{}, map[string]string{}
 	for i := 0; i+1 < len(args); i += 2 {
@@ -159,7 +160,7 @@ func newMessage(code string, args ...string) message {
 			ja[k], en[k] = v, v
 		}
 	}
-	return message{Ja: expand(t.ja, ja, code), En: expand(t.en, en, code)}
+	return Message{Ja: expand(t.ja, ja, code), En: expand(t.en, en, code)}
 }
 
 // expand replaces {name} by vars[name]; a missing name is a programming
@@ -174,12 +175,12 @@ func expand(tmpl string, vars map[string]string, code string) string {
 		}
 		j := strings.IndexByte(tmpl[i:], '}')
 		if j < 0 {
-			panic("ingest: unclosed placeholder in message " + code)
+			panic("reportfile: unclosed placeholder in message " + code)
 		}
 		name := tmpl[i+1 : i+j]
 		v, ok := vars[name]
 		if !ok {
-			panic("ingest: message " + code + " lacks {" + name + "}")
+			panic("reportfile: message " + code + " lacks {" + name + "}")
 		}
 		b.WriteString(tmpl[:i])
 		b.WriteString(v)
@@ -198,9 +199,9 @@ func messageCodes() []string {
 	return out
 }
 
-// shown quotes a cell value for a message: trimmed, at most 60 characters,
+// Shown quotes a cell value for a message: trimmed, at most 60 characters,
 // and (空) / (empty) never needed because empty values have their own code.
-func shown(v string) string {
+func Shown(v string) string {
 	v = strings.TrimSpace(v)
 	r := []rune(v)
 	if len(r) > 60 {

@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"bytes"
@@ -48,9 +48,9 @@ const (
 // openXLSX opens a workbook, picks the sheet 報告 (else the first), finds
 // the header row below any title block and returns the layout and rows.
 // It uses the fast scanner unless slow is set or the workbook is not plain.
-func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string, *fileProblem) {
-	notSheet := func(ja, en string) *fileProblem {
-		return &fileProblem{code: CodeNotSpreadsheet, msg: newMessage(CodeNotSpreadsheet, "file", file,
+func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string, *Problem) {
+	notSheet := func(ja, en string) *Problem {
+		return &Problem{Code: CodeNotSpreadsheet, Msg: newMessage(CodeNotSpreadsheet, "file", file,
 			"detail_ja", ja, "detail_en", en)}
 	}
 	if bytes.HasPrefix(data, oleMagic) {
@@ -119,7 +119,7 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 	h := findHeader(cells)
 	if h < 0 {
 		src.close()
-		return nil, nil, "", &fileProblem{code: CodeNoHeader, msg: newMessage(CodeNoHeader, "file", file)}
+		return nil, nil, "", &Problem{Code: CodeNoHeader, Msg: newMessage(CodeNoHeader, "file", file)}
 	}
 	lay, p := newLayout(file, prefix[h].row, cells[h])
 	if p != nil {

@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"bytes"
@@ -91,9 +91,9 @@ func TestDecodeCSV(t *testing.T) {
 			text, enc, fp := decodeCSV("f.csv", tt.in)
 			code := ""
 			if fp != nil {
-				code = fp.code
-				if !strings.Contains(fp.msg.Ja, "f.csv") || !strings.Contains(fp.msg.En, "f.csv") {
-					t.Errorf("message does not name the file: %+v", fp.msg)
+				code = fp.Code
+				if !strings.Contains(fp.Msg.Ja, "f.csv") || !strings.Contains(fp.Msg.En, "f.csv") {
+					t.Errorf("message does not name the file: %+v", fp.Msg)
 				}
 			}
 			if text != tt.text || enc != tt.encoding || code != tt.code {
@@ -178,7 +178,7 @@ func FuzzCP932(f *testing.F) {
 		}
 		text, enc, fp := decodeCSV("f.csv", in)
 		if fp != nil {
-			if fp.code != CodeBadEncoding || !strings.Contains(fp.msg.En, "f.csv") {
+			if fp.Code != CodeBadEncoding || !strings.Contains(fp.Msg.En, "f.csv") {
 				t.Fatalf("bad rejection %+v", fp)
 			}
 			return

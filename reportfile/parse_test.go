@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kensho-jp/kensho"
-	"github.com/kensho-jp/kensho/ingest/internal/gen"
+	"github.com/kensho-jp/kensho/internal/gen"
 )
 
 func TestParseInt(t *testing.T) {
@@ -203,7 +203,7 @@ func TestFastXLSXMatchesExcelize(t *testing.T) {
 	if err := gen.WriteXLSX(&gen500, 500, 7); err != nil {
 		t.Fatal(err)
 	}
-	fixture, err := os.ReadFile("testdata/title_block.xlsx")
+	fixture, err := os.ReadFile("../ingest/testdata/title_block.xlsx") // written by ingest's TestXLSXFixture
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestFastXLSXMatchesExcelize(t *testing.T) {
 	read := func(data []byte, slow bool) (string, []row) {
 		lay, src, sheet, fp := openXLSX("f.xlsx", data, slow)
 		if fp != nil {
-			t.Fatal(fp.msg.En)
+			t.Fatal(fp.Msg.En)
 		}
 		defer src.close()
 		if (src.fast != nil) == slow {

@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ func TestReadWhole(t *testing.T) {
 		if err := os.WriteFile(path, want, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		got, err := readWhole(path)
+		got, err := ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +27,7 @@ func TestReadWhole(t *testing.T) {
 			t.Errorf("%d bytes: read %d bytes, not the same", size, len(got))
 		}
 	}
-	if _, err := readWhole(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
+	if _, err := ReadFile(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
 		t.Errorf("missing file: %v", err)
 	}
 	// A file whose size is not known beforehand is read to its end.
@@ -39,7 +39,7 @@ func TestReadWhole(t *testing.T) {
 		w.Write(bytes.Repeat([]byte("x"), 70000))
 		w.Close()
 	}()
-	got, err := readWhole("/dev/fd/" + itoa(int(r.Fd())))
+	got, err := ReadFile("/dev/fd/" + itoa(int(r.Fd())))
 	r.Close()
 	if err != nil || len(got) != 70000 {
 		t.Errorf("pipe: %d bytes, %v", len(got), err)

@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"bytes"
@@ -29,9 +29,9 @@ var (
 // UTF-8: valid UTF-8 (with or without BOM) is UTF-8; otherwise a file that
 // decodes cleanly as Shift_JIS/CP932 is CP932; anything else is rejected
 // with where each reading broke, never guessed.
-func decodeCSV(file string, data []byte) (string, string, *fileProblem) {
+func decodeCSV(file string, data []byte) (string, string, *Problem) {
 	if bytes.HasPrefix(data, bomUTF16LE) || bytes.HasPrefix(data, bomUTF16BE) {
-		return "", "", &fileProblem{code: CodeBadEncoding, msg: newMessage(CodeBadEncoding, "file", file,
+		return "", "", &Problem{Code: CodeBadEncoding, Msg: newMessage(CodeBadEncoding, "file", file,
 			"detail_ja", "UTF-16 で保存されています", "detail_en", "it is saved as UTF-16")}
 	}
 	if validUTF8(data) {
@@ -44,13 +44,13 @@ func decodeCSV(file string, data []byte) (string, string, *fileProblem) {
 	}
 	u := firstInvalidUTF8(data)
 	lu, ls := lineOf(data, u), lineOf(data, bad)
-	return "", "", &fileProblem{code: CodeBadEncoding, msg: newMessage(CodeBadEncoding, "file", file,
+	return "", "", &Problem{Code: CodeBadEncoding, Msg: newMessage(CodeBadEncoding, "file", file,
 		"detail_ja", "UTF-8 としては "+strconv.Itoa(lu)+" 行目、Shift_JIS としては "+strconv.Itoa(ls)+" 行目に読めないバイトがあります",
 		"detail_en", "bytes on line "+strconv.Itoa(lu)+" are not UTF-8 and bytes on line "+strconv.Itoa(ls)+" are not Shift_JIS")}
 }
 
 // bytesToString views b as a string without copying. The caller must not
-// change b afterwards; ingest reads a file into a buffer it never writes
+// change b afterwards; a file is read into a buffer that is never written
 // again, and cells are substrings of this text, so a large file is not
 // held twice.
 func bytesToString(b []byte) string {

@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"io"
@@ -25,8 +25,8 @@ func newBuffer(n int) []byte {
 	return b
 }
 
-// readWhole is os.ReadFile with its buffer from newBuffer.
-func readWhole(path string) ([]byte, error) {
+// ReadFile is os.ReadFile with its buffer from newBuffer.
+func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

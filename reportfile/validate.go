@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"slices"
@@ -11,43 +11,45 @@ import (
 	"github.com/kensho-jp/kensho"
 )
 
-// problem is one error or warning in a file, where the user can find it.
-type problem struct {
-	row    int    // spreadsheet row; 0 for the file as a whole
-	col    int    // file column, for sorting; -1 when none
-	column string // header as written in the file
-	value  string // the cell as written
-	code   string
-	msg    message
+// Problem is one error or warning in a file, where the user can find it.
+// Column and Value may be substrings of the file's text: copy them to
+// keep them longer than the file (ErrorIn does).
+type Problem struct {
+	Row    int    // spreadsheet row; 0 for the file as a whole
+	Col    int    // 0-based file column, to order a row's problems; -1 when none
+	Column string // header as written in the file
+	Value  string // the cell as written
+	Code   string
+	Msg    Message
 }
 
-// accident is one valid row, normalized to the codes and types of the
-// accident table (docs/contract.md).
-type accident struct {
-	operatorID, reportNo, operatorName string
-	contactName, contact               string
-	fiscalYear, quarter                int
-	form, reportType                   string
-	occurredAt, recoveredAt            time.Time
-	durationMin                        int64
-	durationReported                   int64
-	hasDurationReported                bool
-	impact, service                    string
-	affectedUsers                      int64
-	prefectures                        []string
-	nationwide                         bool
-	siteLocation                       string
-	causeGroup, cause, equipment       string
-	vendorModel                        string
-	otherOperatorOrigin                bool
-	partnerOperator                    string
-	criticalInfraUsers                 int64
-	hasCriticalInfraUsers              bool
-	disasterName                       string
-	cyberAttack                        bool
-	summary, prevention                string
-	extra                              [][2]string // unknown columns: key, value; non-empty values only
-	belowThreshold, meetsSerious       bool
+// Accident is one valid row, normalized to the codes and types of the
+// accident table (docs/contract.md). Times are in JST.
+type Accident struct {
+	OperatorID, ReportNo, OperatorName string
+	ContactName, Contact               string
+	FiscalYear, Quarter                int
+	Form, ReportType                   string
+	OccurredAt, RecoveredAt            time.Time
+	DurationMin                        int64 // from the two times
+	DurationReported                   int64 // as the file wrote it, when HasDurationReported
+	HasDurationReported                bool
+	Impact, Service                    string
+	AffectedUsers                      int64
+	Prefectures                        []string // JIS codes, sorted
+	Nationwide                         bool
+	SiteLocation                       string
+	CauseGroup, Cause, Equipment       string
+	VendorModel                        string
+	OtherOperatorOrigin                bool
+	PartnerOperator                    string
+	CriticalInfraUsers                 int64
+	HasCriticalInfraUsers              bool
+	DisasterName                       string
+	CyberAttack                        bool
+	Summary, Prevention                string
+	Extra                              [][2]string // unknown columns: key, value; non-empty values only
+	BelowThreshold, MeetsSerious       bool
 }
 
 // rowResult is what validating one row gives: the errors that quarantine
@@ -57,8 +59,8 @@ type rowResult struct {
 	row   int
 	rec   string   // the CSV record, to split again if the row is needed later
 	cells []string // kept only for rows with errors, and XLSX rows
-	errs  []problem
-	warns []problem
+	errs  []Problem
+	warns []Problem
 	// operatorID and reportNo, normalized: the key of a valid row, and
 	// its hash for the writer's duplicate check.
 	operatorID, reportNo string
@@ -89,9 +91,10 @@ type validator struct {
 	years  memo[int]
 	quarts memo[int]
 
-	xlsx *xlsxSource // reads rows that arrive as XLSX XML
+	xlsx   *xlsxSource // reads rows that arrive as XLSX XML
+	encode Encoder     // writes each valid row (Options.Encode), or nil
 
-	scratch accident
+	scratch Accident
 	pos     []int // code-list position of each code field's value in the current row
 	cellBuf []string
 	accCap  int // JSON bytes the next batch is expected to need
@@ -132,8 +135,8 @@ var simplifiedOK = func() map[string]bool {
 
 // row validates one data row into a (a scratch value the caller reuses).
 // cells may be shorter or longer than the header.
-func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
-	*a = accident{}
+func (v *validator) row(rowNo int, cells []string, a *Accident) rowResult {
+	*a = Accident{}
 	v.pos[fService], v.pos[fImpact], v.pos[fEquipment] = -1, -1, -1
 	r := rowResult{row: rowNo}
 	lay := v.lay
@@ -147,9 +150,9 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 	fail := func(f int, code string, args ...string) {
 		c := lay.colOf[f]
 		ic := kensho.InputColumns[f]
-		args = append(args, "col_ja", ic.HeaderJa, "col_en", ic.Field, "value", shown(cell(f)))
-		r.errs = append(r.errs, problem{row: rowNo, col: c, column: lay.header(c), value: cell(f), code: code,
-			msg: newMessage(code, args...)})
+		args = append(args, "col_ja", ic.HeaderJa, "col_en", ic.Field, "value", Shown(cell(f)))
+		r.errs = append(r.errs, Problem{Row: rowNo, Col: c, Column: lay.header(c), Value: cell(f), Code: code,
+			Msg: newMessage(code, args...)})
 	}
 	for col := len(lay.headers); col < len(cells); col++ {
 		if trimCell(cells[col]) == "" {
@@ -159,8 +162,8 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 		for n > 0 && trimCell(cells[n-1]) == "" {
 			n--
 		}
-		r.errs = append(r.errs, problem{row: rowNo, col: col, column: "", value: cells[col], code: CodeTooManyCells,
-			msg: newMessage(CodeTooManyCells, "n", strconv.Itoa(n), "width", strconv.Itoa(len(lay.headers)))})
+		r.errs = append(r.errs, Problem{Row: rowNo, Col: col, Column: "", Value: cells[col], Code: CodeTooManyCells,
+			Msg: newMessage(CodeTooManyCells, "n", strconv.Itoa(n), "width", strconv.Itoa(len(lay.headers)))})
 		break
 	}
 	text := func(f int) string { return trimCell(cell(f)) }
@@ -174,25 +177,25 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 	}
 
 	if s, ok := required(fOperatorName); ok {
-		a.operatorName = s
+		a.OperatorName = s
 	}
 	if s, ok := required(fOperatorID); ok {
-		a.operatorID = v.operatorKey(s)
+		a.OperatorID = v.operatorKey(s)
 	}
 	if s, ok := required(fReportNo); ok {
-		a.reportNo = normalizeKeyText(s)
+		a.ReportNo = normalizeKeyText(s)
 	}
-	a.contactName = text(fContactName)
-	a.contact = text(fContact)
+	a.ContactName = text(fContactName)
+	a.Contact = text(fContact)
 
 	fyOK, qOK := false, false
 	if s, ok := required(fFiscalYear); ok {
-		if a.fiscalYear, fyOK = v.fiscalYear(s); !fyOK {
+		if a.FiscalYear, fyOK = v.fiscalYear(s); !fyOK {
 			fail(fFiscalYear, CodeBadFiscalYear)
 		}
 	}
 	if s, ok := required(fQuarter); ok {
-		if a.quarter, qOK = v.quarter(s); !qOK {
+		if a.Quarter, qOK = v.quarter(s); !qOK {
 			fail(fQuarter, CodeBadQuarter)
 		}
 	}
@@ -214,11 +217,11 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 		return c.code, c.ok
 	}
 	formOK := false
-	a.form, formOK = code(fForm, true)
+	a.Form, formOK = code(fForm, true)
 	if rt, ok := code(fReportType, false); ok {
-		a.reportType = rt
+		a.ReportType = rt
 	} else if text(fReportType) == "" {
-		a.reportType = "quarterly" // the spec's default when 報告区分 is empty
+		a.ReportType = "quarterly" // the spec's default when 報告区分 is empty
 	}
 
 	occOK, recOK := false, false
@@ -233,8 +236,8 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 		}
 		return t, ok
 	}
-	a.occurredAt, occOK = datetime(fOccurredAt)
-	a.recoveredAt, recOK = datetime(fRecoveredAt)
+	a.OccurredAt, occOK = datetime(fOccurredAt)
+	a.RecoveredAt, recOK = datetime(fRecoveredAt)
 
 	count := func(f int, req bool) (int64, bool) {
 		s := text(f)
@@ -256,13 +259,13 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 		return n, true
 	}
 	durOK := false
-	a.durationReported, durOK = count(fDurationMin, false)
-	a.hasDurationReported = durOK
+	a.DurationReported, durOK = count(fDurationMin, false)
+	a.HasDurationReported = durOK
 
-	a.impact, _ = code(fImpact, true)
-	a.service, _ = code(fService, true)
+	a.Impact, _ = code(fImpact, true)
+	a.Service, _ = code(fService, true)
 	usersOK := false
-	a.affectedUsers, usersOK = count(fAffectedUsers, true)
+	a.AffectedUsers, usersOK = count(fAffectedUsers, true)
 
 	if s, ok := required(fPrefectures); ok {
 		p := v.prefectures(s)
@@ -272,26 +275,26 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 		case p.mixed:
 			fail(fPrefectures, CodeNationwideMixed)
 		default:
-			a.prefectures, a.nationwide = p.codes, p.nationwide
+			a.Prefectures, a.Nationwide = p.codes, p.nationwide
 		}
 	}
-	a.siteLocation = text(fSiteLocation)
+	a.SiteLocation = text(fSiteLocation)
 
 	groupOK, causeOK, equipOK := false, false, false
-	a.causeGroup, groupOK = code(fCauseGroup, true)
-	a.cause, causeOK = code(fCause, true)
-	if groupOK && causeOK && causeGroup[a.cause] != a.causeGroup {
-		in := func(c kensho.Code) bool { return causeGroup[c.Code] == a.causeGroup }
-		fail(fCause, CodeCauseNotInGroup, "group", shown(cell(fCauseGroup)),
+	a.CauseGroup, groupOK = code(fCauseGroup, true)
+	a.Cause, causeOK = code(fCause, true)
+	if groupOK && causeOK && causeGroup[a.Cause] != a.CauseGroup {
+		in := func(c kensho.Code) bool { return causeGroup[c.Code] == a.CauseGroup }
+		fail(fCause, CodeCauseNotInGroup, "group", Shown(cell(fCauseGroup)),
 			"choices_ja", choices(kensho.Causes, "ja", in), "choices_en", choices(kensho.Causes, "en", in))
 	}
-	a.equipment, equipOK = code(fEquipment, true)
-	if formOK && equipOK && a.form == "simplified" && !simplifiedOK[a.equipment] {
+	a.Equipment, equipOK = code(fEquipment, true)
+	if formOK && equipOK && a.Form == "simplified" && !simplifiedOK[a.Equipment] {
 		in := func(c kensho.Code) bool { return simplifiedOK[c.Code] }
 		fail(fEquipment, CodeSimplifiedEquipment,
 			"choices_ja", choices(kensho.EquipmentCodes, "ja", in), "choices_en", choices(kensho.EquipmentCodes, "en", in))
 	}
-	a.vendorModel = text(fVendorModel)
+	a.VendorModel = text(fVendorModel)
 
 	boolean := func(f int) bool {
 		s, ok := required(f)
@@ -304,87 +307,87 @@ func (v *validator) row(rowNo int, cells []string, a *accident) rowResult {
 		}
 		return b
 	}
-	a.otherOperatorOrigin = boolean(fOtherOperatorOrigin)
-	a.partnerOperator = text(fPartnerOperator)
-	a.criticalInfraUsers, a.hasCriticalInfraUsers = count(fCriticalInfraUsers, false)
+	a.OtherOperatorOrigin = boolean(fOtherOperatorOrigin)
+	a.PartnerOperator = text(fPartnerOperator)
+	a.CriticalInfraUsers, a.HasCriticalInfraUsers = count(fCriticalInfraUsers, false)
 	if s := text(fDisasterName); s != "" {
-		a.disasterName = kensho.NormalizeText(s)
+		a.DisasterName = kensho.NormalizeText(s)
 	}
-	a.cyberAttack = boolean(fCyberAttack)
-	a.summary = text(fSummary)
-	a.prevention = text(fPrevention)
+	a.CyberAttack = boolean(fCyberAttack)
+	a.Summary = text(fSummary)
+	a.Prevention = text(fPrevention)
 
 	// Rules across fields, checked only when the fields they compare read.
 	if fyOK && qOK && occOK {
-		fq := kensho.FiscalQuarter{Year: a.fiscalYear, Quarter: a.quarter}
-		if !fq.Contains(a.occurredAt) {
+		fq := kensho.FiscalQuarter{Year: a.FiscalYear, Quarter: a.Quarter}
+		if !fq.Contains(a.OccurredAt) {
 			last := fq.End().AddDate(0, 0, -1)
-			fail(fOccurredAt, CodeOutsideQuarter, "fy", strconv.Itoa(a.fiscalYear), "q", strconv.Itoa(a.quarter),
+			fail(fOccurredAt, CodeOutsideQuarter, "fy", strconv.Itoa(a.FiscalYear), "q", strconv.Itoa(a.Quarter),
 				"start_ja", fq.Start().Format("2006/01/02"), "end_ja", last.Format("2006/01/02"),
 				"start_en", fq.Start().Format("2006-01-02"), "end_en", last.Format("2006-01-02"))
 		}
 	}
 	if occOK && recOK {
-		d := a.recoveredAt.Sub(a.occurredAt)
+		d := a.RecoveredAt.Sub(a.OccurredAt)
 		if d < 0 {
-			fail(fRecoveredAt, CodeRecoveredBeforeOccurred, "occurred", shown(cell(fOccurredAt)))
+			fail(fRecoveredAt, CodeRecoveredBeforeOccurred, "occurred", Shown(cell(fOccurredAt)))
 		} else {
-			a.durationMin = int64(d / time.Minute)
-			if durOK && absDuration(time.Duration(a.durationReported)*time.Minute-d) > time.Minute {
-				fail(fDurationMin, CodeDurationMismatch, "computed", strconv.FormatInt(a.durationMin, 10))
+			a.DurationMin = int64(d / time.Minute)
+			if durOK && absDuration(time.Duration(a.DurationReported)*time.Minute-d) > time.Minute {
+				fail(fDurationMin, CodeDurationMismatch, "computed", strconv.FormatInt(a.DurationMin, 10))
 			}
 		}
 	}
 	// int32 columns: a value that does not fit is a typo.
-	if durOK && a.durationReported > maxInt32 {
+	if durOK && a.DurationReported > maxInt32 {
 		fail(fDurationMin, CodeBadInteger)
 	}
-	if a.hasCriticalInfraUsers && a.criticalInfraUsers > maxInt32 {
+	if a.HasCriticalInfraUsers && a.CriticalInfraUsers > maxInt32 {
 		fail(fCriticalInfraUsers, CodeBadInteger)
 	}
 
 	for _, c := range lay.unknown {
 		if c < len(cells) && trimCell(cells[c]) != "" {
-			a.extra = append(a.extra, [2]string{lay.keys[c], cells[c]})
+			a.Extra = append(a.Extra, [2]string{lay.keys[c], cells[c]})
 		}
 	}
 	for c := 0; c < len(cells) && c < len(lay.headers); c++ {
 		if lay.fieldAt[c] < 0 && trimCell(lay.headers[c]) == "" && trimCell(cells[c]) != "" {
 			r.blankHeaderCols = append(r.blankHeaderCols, c)
-			a.extra = append(a.extra, [2]string{lay.keys[c], cells[c]})
+			a.Extra = append(a.Extra, [2]string{lay.keys[c], cells[c]})
 		}
 	}
 
-	r.operatorID, r.reportNo = a.operatorID, a.reportNo
+	r.operatorID, r.reportNo = a.OperatorID, a.ReportNo
 	if len(r.errs) > 0 {
 		// Errors in the order of the file's columns, then by code.
 		sort.SliceStable(r.errs, func(i, j int) bool {
-			if r.errs[i].col != r.errs[j].col {
-				return r.errs[i].col < r.errs[j].col
+			if r.errs[i].Col != r.errs[j].Col {
+				return r.errs[i].Col < r.errs[j].Col
 			}
-			return r.errs[i].code < r.errs[j].code
+			return r.errs[i].Code < r.errs[j].Code
 		})
 		return r
 	}
 
-	r.keyHash = keyHash(a.operatorID, a.reportNo)
-	ka := kensho.Accident{OccurredAt: a.occurredAt, Service: a.service, Impact: a.impact, Equipment: a.equipment,
-		DurationMin: a.durationMin, AffectedUsers: a.affectedUsers}
-	a.belowThreshold = kensho.BelowReportingThreshold(ka)
-	a.meetsSerious = meetsSerious(v.pos[fService], v.pos[fImpact], v.pos[fEquipment], ka)
-	if a.belowThreshold && usersOK {
-		t := thresholdInForce(a.occurredAt)
+	r.keyHash = keyHash(a.OperatorID, a.ReportNo)
+	ka := kensho.Accident{OccurredAt: a.OccurredAt, Service: a.Service, Impact: a.Impact, Equipment: a.Equipment,
+		DurationMin: a.DurationMin, AffectedUsers: a.AffectedUsers}
+	a.BelowThreshold = kensho.BelowReportingThreshold(ka)
+	a.MeetsSerious = meetsSerious(v.pos[fService], v.pos[fImpact], v.pos[fEquipment], ka)
+	if a.BelowThreshold && usersOK {
+		t := thresholdInForce(a.OccurredAt)
 		c := lay.colOf[fAffectedUsers]
-		r.warns = append(r.warns, problem{row: rowNo, col: c, column: lay.header(c), value: cell(fAffectedUsers),
-			code: CodeBelowThreshold, msg: newMessage(CodeBelowThreshold,
-				"users", thousands(a.affectedUsers), "minutes", strconv.FormatInt(a.durationMin, 10),
-				"min_users", thousands(t.MinUsers), "min_minutes", strconv.FormatInt(t.MinMinutes, 10))})
+		r.warns = append(r.warns, Problem{Row: rowNo, Col: c, Column: lay.header(c), Value: cell(fAffectedUsers),
+			Code: CodeBelowThreshold, Msg: newMessage(CodeBelowThreshold,
+				"users", Thousands(a.AffectedUsers), "minutes", strconv.FormatInt(a.DurationMin, 10),
+				"min_users", Thousands(t.MinUsers), "min_minutes", strconv.FormatInt(t.MinMinutes, 10))})
 	}
-	if a.meetsSerious && a.reportType == "quarterly" {
+	if a.MeetsSerious && a.ReportType == "quarterly" {
 		c := lay.colOf[fReportType]
-		r.warns = append(r.warns, problem{row: rowNo, col: c, column: lay.header(c), value: cell(fReportType),
-			code: CodeSeriousAsQuarterly, msg: newMessage(CodeSeriousAsQuarterly,
-				"users", thousands(a.affectedUsers), "minutes", strconv.FormatInt(a.durationMin, 10))})
+		r.warns = append(r.warns, Problem{Row: rowNo, Col: c, Column: lay.header(c), Value: cell(fReportType),
+			Code: CodeSeriousAsQuarterly, Msg: newMessage(CodeSeriousAsQuarterly,
+				"users", Thousands(a.AffectedUsers), "minutes", strconv.FormatInt(a.DurationMin, 10))})
 	}
 	return r
 }
@@ -418,8 +421,8 @@ func choices(l *kensho.CodeList, lang string, keep func(kensho.Code) bool) strin
 	return strings.Join(out, ", ")
 }
 
-// thousands formats n with comma separators.
-func thousands(n int64) string {
+// Thousands formats n with comma separators.
+func Thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

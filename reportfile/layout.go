@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"fmt"
@@ -47,7 +47,7 @@ func mustField(name string) int {
 			return i
 		}
 	}
-	panic("ingest: kensho.InputColumns has no field " + name)
+	panic("reportfile: kensho.InputColumns has no field " + name)
 }
 
 // minHeaderMatches is how many known headers a row needs to be taken for
@@ -111,18 +111,9 @@ func columnLetter(i int) string {
 	return s
 }
 
-// fileProblem is why a file is rejected as a whole.
-type fileProblem struct {
-	row    int
-	column string
-	value  string
-	code   string
-	msg    message
-}
-
 // newLayout reads the header row. It rejects the file when a required
 // column is missing or a column appears twice.
-func newLayout(file string, headerRow int, cells []string) (*layout, *fileProblem) {
+func newLayout(file string, headerRow int, cells []string) (*layout, *Problem) {
 	l := &layout{headerRow: headerRow, colOf: make([]int, len(kensho.InputColumns))}
 	for i := range l.colOf {
 		l.colOf[i] = -1
@@ -154,8 +145,8 @@ func newLayout(file string, headerRow int, cells []string) (*layout, *fileProble
 		}
 		f := mustField(c.Field)
 		if prev := l.colOf[f]; prev >= 0 {
-			return nil, &fileProblem{row: headerRow, column: h, value: h, code: CodeDuplicateColumn,
-				msg: newMessage(CodeDuplicateColumn, "file", file, "row", strconv.Itoa(headerRow),
+			return nil, &Problem{Row: headerRow, Column: h, Value: h, Code: CodeDuplicateColumn,
+				Msg: newMessage(CodeDuplicateColumn, "file", file, "row", strconv.Itoa(headerRow),
 					"col_ja", c.HeaderJa, "col_en", c.Field,
 					"first", columnLetter(prev), "second", columnLetter(i))}
 		}
@@ -170,8 +161,8 @@ func newLayout(file string, headerRow int, cells []string) (*layout, *fileProble
 		}
 	}
 	if len(missJa) > 0 {
-		return nil, &fileProblem{row: headerRow, code: CodeMissingColumn,
-			msg: newMessage(CodeMissingColumn, "file", file, "row", strconv.Itoa(headerRow),
+		return nil, &Problem{Row: headerRow, Code: CodeMissingColumn,
+			Msg: newMessage(CodeMissingColumn, "file", file, "row", strconv.Itoa(headerRow),
 				"cols_ja", strings.Join(missJa, "、"), "cols_en", strings.Join(missEn, ", "))}
 	}
 	return l, nil

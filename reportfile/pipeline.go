@@ -1,4 +1,4 @@
-package ingest
+package reportfile
 
 import (
 	"context"
@@ -186,7 +186,9 @@ func (v *validator) batch(rows []rawRow) *batchOut {
 		}
 		res.rec = r.rec
 		if len(res.errs) == 0 {
-			out.acc = appendAccident(out.acc, &v.scratch, res.row)
+			if v.encode != nil {
+				out.acc = v.encode(out.acc, &v.scratch, res.row)
+			}
 			out.ends = append(out.ends, len(out.acc))
 			if r.split {
 				res.cells = cells
@@ -215,9 +217,9 @@ func (v *validator) unclosedQuote(rowNo int, cells []string, at int) rowResult {
 	if at >= 0 && at < len(cells) {
 		value = cells[at]
 	}
-	return rowResult{row: rowNo, cells: cells, errs: []problem{{
-		row: rowNo, col: at, column: v.lay.header(at), value: value, code: CodeUnclosedQuote,
-		msg: newMessage(CodeUnclosedQuote),
+	return rowResult{row: rowNo, cells: cells, errs: []Problem{{
+		Row: rowNo, Col: at, Column: v.lay.header(at), Value: value, Code: CodeUnclosedQuote,
+		Msg: newMessage(CodeUnclosedQuote),
 	}}}
 }
 
@@ -229,7 +231,7 @@ type csvSource struct {
 
 // openCSV finds the header of a CSV text and returns the layout and the
 // rows after it.
-func openCSV(file, text string) (*layout, *csvSource, *fileProblem) {
+func openCSV(file, text string) (*layout, *csvSource, *Problem) {
 	sc := &csvScanner{text: text}
 	var rows []rawRow
 	var cells [][]string
@@ -251,7 +253,7 @@ func openCSV(file, text string) (*layout, *csvSource, *fileProblem) {
 	}
 	h := findHeader(cells)
 	if h < 0 {
-		return nil, nil, &fileProblem{code: CodeNoHeader, msg: newMessage(CodeNoHeader, "file", file)}
+		return nil, nil, &Problem{Code: CodeNoHeader, Msg: newMessage(CodeNoHeader, "file", file)}
 	}
 	lay, p := newLayout(file, rows[h].row, cells[h])
 	if p != nil {

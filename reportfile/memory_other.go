@@ -1,6 +1,6 @@
 //go:build !linux
 
-package ingest
+package reportfile
 
 // populate does nothing where MADV_POPULATE_WRITE does not exist.
 func populate([]byte) {}

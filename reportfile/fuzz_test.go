@@ -1,0 +1,100 @@
+package reportfile
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kensho-jp/kensho"
+)
+
+// FuzzParseDateTime: never panics; what it reads is a JST time that reads
+// back the same when written in the plainest layout.
+func FuzzParseDateTime(f *testing.F) {
+	for _, s := range []string{"2024/05/03 14:20", "令和6年5月3日 14時20分", "2024-05-03T14:20:00+09:00",
+		"２０２４／５／３ １４：２０", "2024/5/3(金) 4:05:06.5Z", "平成31年4月30日23時59分59秒"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseDateTime(s)
+		if !ok {
+			return
+		}
+		if got.Location() != kensho.JST {
+			t.Fatalf("%q: zone %v", s, got.Location())
+		}
+		again, ok := parseDateTime(got.Format("2006-01-02 15:04:05.999999999"))
+		if !ok || !again.Equal(got) {
+			t.Fatalf("%q read as %v, which reads back as %v, %v", s, got, again, ok)
+		}
+	})
+}
+
+// FuzzXLSXCell: a raw XLSX value of any column kind becomes text without
+// panicking; a date-time column's serial becomes text that parseDateTime
+// reads, and an integer column's integral number an integer parseInt reads.
+func FuzzXLSXCell(f *testing.F) {
+	for _, s := range []string{"45415.597222222219", "45415", "30000.0", "3E+4", "1e308", "-0", "NaN", "2024/05/03 14:20"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if got := xlsxCell(kindText, raw); got != raw {
+			t.Fatalf("text cell %q changed to %q", raw, got)
+		}
+		if got := xlsxCell(kindDateTime, raw); got != raw {
+			if _, ok := parseDateTime(got); !ok {
+				t.Fatalf("serial %q became %q, which does not read", raw, got)
+			}
+		}
+		if got := xlsxCell(kindInt, raw); got != raw {
+			if _, ok := parseInt(got); !ok {
+				t.Fatalf("number %q became %q, which does not read", raw, got)
+			}
+		}
+	})
+}
+
+// FuzzParseInt: never panics; what it reads, written plainly or with
+// separators, reads back.
+func FuzzParseInt(f *testing.F) {
+	for _, s := range []string{"30,000", "３０，０００", "-5", "1,234,567", "9223372036854775807"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, ok := parseInt(s)
+		if !ok {
+			return
+		}
+		for _, w := range []string{strconv.FormatInt(v, 10), Thousands(v)} {
+			if back, ok := parseInt(w); !ok || back != v {
+				t.Fatalf("%q read as %d; %q reads back as %d, %v", s, v, w, back, ok)
+			}
+		}
+	})
+}
+
+// FuzzSheetXML: the fast XLSX scanner reads any worksheet XML without
+// panicking; what it cannot read is an error (and excelize reads the
+// workbook instead), never a wrong row number.
+func FuzzSheetXML(f *testing.F) {
+	for _, s := range []string{
+		`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`,
+		`<x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>a&amp;b</x:t></x:is></x:c></x:row><x:row r="9"/></x:sheetData>`,
+		`<sheetData><row r="2"><c r="XFD2"><f>1</f><v>2</v></c><c/></row>`,
+		`<sheetData><row r="x">`, `<!-- c --><sheetData/>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, sheet string) {
+		sc := newSheetScanner(strings.NewReader(sheet), []string{"s0"})
+		for i := 0; i < 1000; i++ {
+			row, cells, ok, err := sc.next()
+			if err != nil || !ok {
+				return
+			}
+			if row <= 0 || len(cells) > 16384 {
+				t.Fatalf("row %d with %d cells", row, len(cells))
+			}
+		}
+	})
+}
