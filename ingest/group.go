@@ -207,11 +207,7 @@ func (l *loader) refused(ctx context.Context, p *preparedFile, cause error, load
 		Ja: p.fr.Path + " の行をデータベースが受け付けませんでした(" + detail + ")。このファイルは何も取り込んでいません。ほかのファイルは取り込みました。内容を確認して、もう一度取り込んでください。",
 		En: "the database refused the rows of " + p.fr.Path + " (" + detail + "); nothing of this file was loaded, the other files were. Check it and load it again.",
 	}
-	p.discard()
-	p.reject = true
-	p.fr = FileReport{Path: p.fr.Path, SHA256: p.fr.SHA256, Status: StatusRejected, format: p.fr.format,
-		encoding: p.fr.encoding, sheet: p.fr.sheet, note: m}
-	p.errs = []Error{{File: p.fr.Path, Code: CodeDatabaseRefused, MessageJa: m.Ja, MessageEn: m.En}}
+	p.rejectWith(&reportfile.Problem{Code: CodeDatabaseRefused, Msg: m})
 	if err := l.steps.loadGroup(ctx, l.conn, l.spool, []*preparedFile{p}, loadedAt, false, nil); err != nil {
 		return fmt.Errorf("ingest %s: %w (recording it as rejected: %w)", p.fr.Path, cause, err)
 	}
@@ -221,7 +217,8 @@ func (l *loader) refused(ctx context.Context, p *preparedFile, cause error, load
 // report adds a file's outcome to the report.
 func (l *loader) report(p *preparedFile) {
 	fr := p.fr
-	fr.errors = len(p.errs)
+	fr.ErrorsListed = len(p.errs)
+	fr.Errors = max(fr.Errors, len(p.errs))
 	l.rep.Files = append(l.rep.Files, fr)
 	l.rep.Errors = append(l.rep.Errors, p.errs...)
 	l.rep.RowsRead += fr.RowsRead

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kensho-jp/kensho/internal/duck"
+	"github.com/kensho-jp/kensho/reportfile"
 )
 
 // withGroups sets the group limits of the loads of one test.
@@ -240,5 +241,35 @@ func TestGroupFailureLeavesOutOnlyThatFile(t *testing.T) {
 				t.Errorf("tables (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestPanicCostsOneFile: a panic while one file is read (a bug of
+// kensho's, here made on purpose) rejects that file with an internal
+// error; the files before and after it load.
+func TestPanicCostsOneFile(t *testing.T) {
+	dir := t.TempDir()
+	paths := groupFiles(t, dir, 3, "P-A", "P-B", "P-C")
+	testPrepare = func(path string) {
+		if filepath.Base(path) == "P-B.csv" {
+			panic("on purpose")
+		}
+	}
+	defer func() { testPrepare = nil }()
+	db := duck.MustOpenMemory(t)
+	rep := mustLoad(t, db, paths...)
+	var statuses []string
+	for _, f := range rep.Files {
+		statuses = append(statuses, f.Status)
+	}
+	if diff := cmp.Diff([]string{StatusLoaded, StatusRejected, StatusLoaded}, statuses); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Code != reportfile.CodeInternalError ||
+		!strings.Contains(rep.Errors[0].MessageEn, "on purpose") || !strings.Contains(rep.Errors[0].MessageJa, paths[1]) {
+		t.Errorf("errors %+v", rep.Errors)
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM accident"); n != 6 {
+		t.Errorf("%d accidents, want 6", n)
 	}
 }

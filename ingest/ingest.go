@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/kensho-jp/kensho/reportfile"
@@ -190,6 +191,20 @@ func (p *preparedFile) discard() {
 	}
 }
 
+// testPrepare, if set, is called as each file's preparation begins (a
+// seam for tests: a panic there must cost that file only).
+var testPrepare func(path string)
+
+// rejectWith marks p as rejected whole for problem: recorded in the
+// database under its SHA-256, or in the report only when it has none.
+func (p *preparedFile) rejectWith(problem *reportfile.Problem) {
+	p.discard()
+	p.reject = p.fr.SHA256 != ""
+	p.fr = FileReport{Path: p.fr.Path, SHA256: p.fr.SHA256, Status: StatusRejected, note: problem.Msg,
+		format: p.fr.format, encoding: p.fr.encoding, sheet: p.fr.sheet}
+	p.errs = []Error{problem.ErrorIn(p.fr.Path)}
+}
+
 // skip marks p as the same bytes as a file loaded at at.
 func (p *preparedFile) skip(at time.Time) {
 	p.discard()
@@ -203,8 +218,18 @@ func (p *preparedFile) skip(at time.Time) {
 // prepareFile reads and validates the index-th file of the load into
 // temporary files (see spool). A file whose bytes before says were loaded
 // is skipped.
-func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, index int, path string) *preparedFile {
-	p := &preparedFile{fr: FileReport{Path: path}}
+//
+// A panic while it does (a bug of kensho's) rejects this file alone.
+func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, index int, path string) (p *preparedFile) {
+	p = &preparedFile{fr: FileReport{Path: path}}
+	defer func() {
+		if r := recover(); r != nil {
+			p.rejectWith((&reportfile.InternalError{Value: r, Stack: debug.Stack()}).Problem(path))
+		}
+	}()
+	if testPrepare != nil {
+		testPrepare(path)
+	}
 	data, err := reportfile.ReadFile(path)
 	if err != nil {
 		p.fr, p.errs = unreadable(path, err)
@@ -238,11 +263,7 @@ func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, in
 		return p
 	}
 	if res.Problem != nil {
-		p.discard()
-		p.reject = true
-		p.fr.Status = StatusRejected
-		p.fr.note = res.Problem.Msg
-		p.errs = []Error{res.Problem.ErrorIn(path)}
+		p.rejectWith(res.Problem)
 		return p
 	}
 	if err := p.w.close(); err != nil {
@@ -255,5 +276,6 @@ func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, in
 	p.fr.Warnings = res.Warnings
 	p.fr.fileWarnings = res.FileWarnings
 	p.errs = p.w.errs
+	p.fr.Errors = p.w.errCount
 	return p
 }

@@ -24,8 +24,9 @@ type fileWriter struct {
 	acc, qrow, qerr, warn *ndjsonFile
 	maxLine               int
 
-	errs []Error
-	buf  []byte
+	errs     []Error // the first MaxListedErrors
+	errCount int     // all of them
+	buf      []byte
 }
 
 // newFileWriter starts the temporary files of the index-th file of a load
@@ -96,7 +97,11 @@ func (w *fileWriter) Quarantine(q *reportfile.QuarantinedRow) {
 	for i := range q.Errs {
 		p := &q.Errs[i]
 		w.writeProblem(w.qerr, p)
-		w.errs = append(w.errs, p.ErrorIn(w.file))
+		// Every error goes to the database; the report lists the first.
+		w.errCount++
+		if len(w.errs) < MaxListedErrors {
+			w.errs = append(w.errs, p.ErrorIn(w.file))
+		}
 	}
 }
 

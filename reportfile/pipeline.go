@@ -2,7 +2,9 @@ package reportfile
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/kensho-jp/kensho"
@@ -48,13 +50,13 @@ type batchOut struct {
 func validateAll(ctx context.Context, src rowSource, newV func() *validator, sink func(*batchOut) error) error {
 	// Most files are one batch (an operator's quarter is a few hundred
 	// rows): validated here, without handing rows between goroutines.
-	first, err := src.next(make([]rawRow, 0, 256), batchSize)
+	first, err := safeNext(src, make([]rawRow, 0, 256))
 	if err != nil {
 		return err
 	}
 	if len(first) < batchSize {
 		if len(first) > 0 {
-			b := newV().batch(first)
+			b := safeBatch(newV(), first)
 			if b.err != nil {
 				return b.err
 			}
@@ -96,7 +98,7 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 				return
 			}
 			var err error
-			if rows, err = src.next(make([]rawRow, 0, batchSize), batchSize); err != nil {
+			if rows, err = safeNext(src, make([]rawRow, 0, batchSize)); err != nil {
 				readErr = err
 				return
 			}
@@ -109,7 +111,7 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 			defer wg.Done()
 			v := newV()
 			for j := range jobs {
-				j.out <- v.batch(j.rows)
+				j.out <- safeBatch(v, j.rows)
 			}
 		}()
 	}
@@ -133,6 +135,40 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 		return readErr
 	}
 	return ctx.Err()
+}
+
+// InternalError is a panic of a reader or of the validator on a file: a
+// bug of kensho's, which costs that file and not the others.
+type InternalError struct {
+	Value any
+	Stack []byte // of the goroutine that panicked
+}
+
+func (e *InternalError) Error() string { return fmt.Sprint("internal error: ", e.Value) }
+
+// Problem is the error of file that e stopped reading.
+func (e *InternalError) Problem(file string) *Problem {
+	return &Problem{Code: CodeInternalError, Msg: newMessage(CodeInternalError, "file", file, "detail", fmt.Sprint(e.Value))}
+}
+
+// safeNext is src.next(dst, batchSize), a panic returned as an error.
+func safeNext(src rowSource, dst []rawRow) (rows []rawRow, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rows, err = nil, &InternalError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return src.next(dst, batchSize)
+}
+
+// safeBatch is v.batch(rows), a panic returned as the batch's error.
+func safeBatch(v *validator, rows []rawRow) (b *batchOut) {
+	defer func() {
+		if r := recover(); r != nil {
+			b = &batchOut{err: &InternalError{Value: r, Stack: debug.Stack()}}
+		}
+	}()
+	return v.batch(rows)
 }
 
 // bufPool recycles the JSON buffers of batches: a million-row file would

@@ -57,6 +57,9 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 		return nil, nil, "", notSheet("古い Excel 形式(.xls)か、パスワードで保護されています",
 			"it is a legacy .xls workbook or is password-protected")
 	}
+	if p := checkParts(file, data); p != nil {
+		return nil, nil, "", p
+	}
 	var src *xlsxSource
 	var sheet string
 	if !slow {
@@ -64,12 +67,12 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 			rc, err := wb.part.Open()
 			if err == nil {
 				sheet = wb.sheet
-				src = &xlsxSource{fast: newSheetScanner(rc, wb.shared), closeFn: rc.Close}
+				src = &xlsxSource{fast: newSheetScanner(rc, wb.part.Name, wb.shared), closeFn: rc.Close}
 			}
 		}
 	}
 	if src == nil {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
+		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxWorkbook})
 		if err != nil {
 			return nil, nil, "", notSheet("xlsx として開けません: "+err.Error(), "not an XLSX workbook: "+err.Error())
 		}
@@ -99,6 +102,9 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 		c, ok, err := src.read()
 		if err != nil {
 			src.close()
+			if tl := (*TooLargeError)(nil); errors.As(err, &tl) {
+				return nil, nil, "", tl.problem(file)
+			}
 			if src.fast != nil && errors.Is(err, errNotPlain) {
 				return openXLSX(file, data, true)
 			}

@@ -445,8 +445,13 @@ func hasTag(b []byte, i int, qname string) (int, bool) {
 }
 
 // parseSharedStrings reads xl/sharedStrings.xml: the text of each <si>.
+// The strings are views of b where they need no decoding (b is not changed
+// afterwards), and the list is made at its size: the part may hold up to
+// MaxSharedStrings bytes of short strings, which are held while the whole
+// sheet is read.
 func parseSharedStrings(b []byte) ([]string, error) {
-	var out []string
+	text := bytesToString(b)
+	out := make([]string, 0, bytes.Count(b, []byte("<si")))
 	for i := 0; i < len(b); {
 		t, more, ok := nextTag(b, i)
 		if !ok {
@@ -461,6 +466,11 @@ func parseSharedStrings(b []byte) ([]string, error) {
 		}
 		if t.empty {
 			out = append(out, "")
+			continue
+		}
+		if p, next, ok := plainText(b, i, t.qname); ok && bytes.Index(p, []byte("_x")) < 0 {
+			out = append(out, text[i:i+len(p)])
+			i = next
 			continue
 		}
 		s, next, ok := textUntil(b, i, t.qname)
@@ -479,14 +489,16 @@ type sheetScanner struct {
 	buf     []byte
 	pos     int // start of unread bytes in buf
 	eof     bool
+	part    string // the part's name, for messages
 	shared  []string
 	inData  bool
 	done    bool
 	lastRow int
 }
 
-func newSheetScanner(r io.Reader, shared []string) *sheetScanner {
-	return &sheetScanner{r: r, shared: shared, buf: make([]byte, 0, 1<<20)}
+// newSheetScanner reads the worksheet part named part from r.
+func newSheetScanner(r io.Reader, part string, shared []string) *sheetScanner {
+	return &sheetScanner{r: r, part: part, shared: shared, buf: make([]byte, 0, 1<<20)}
 }
 
 // fill reads more of the part, keeping the unread bytes.
@@ -500,17 +512,28 @@ func (s *sheetScanner) fill() error {
 		s.pos = 0
 	}
 	if cap(s.buf)-len(s.buf) < 1<<19 {
-		nb := make([]byte, len(s.buf), 2*cap(s.buf)+1<<20)
+		// The unread bytes are one row that does not fit yet.
+		if len(s.buf) > MaxRowXML {
+			return s.rowTooLarge()
+		}
+		nb := make([]byte, len(s.buf), min(2*cap(s.buf)+1<<20, MaxRowXML+1<<20))
 		copy(nb, s.buf)
 		s.buf = nb
 	}
-	n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+	// The buffer is filled whole: a row longer than it is searched again
+	// after each fill, and a decompressor's reads are small.
+	n, err := io.ReadFull(s.r, s.buf[len(s.buf):cap(s.buf)])
 	s.buf = s.buf[:len(s.buf)+n]
-	if err == io.EOF {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		s.eof = true
 		return nil
 	}
 	return err
+}
+
+// rowTooLarge is the error of a row longer than MaxRowXML.
+func (s *sheetScanner) rowTooLarge() error {
+	return &TooLargeError{Part: s.part + " (one row)", Limit: MaxRowXML}
 }
 
 // next returns the next row: its sheet row number and raw cell values
@@ -590,6 +613,9 @@ func (s *sheetScanner) nextXML() (int, []byte, bool, error) {
 					return 0, nil, false, err
 				}
 				continue
+			}
+			if t.next+e+len(endTag)-start > MaxRowXML {
+				return 0, nil, false, s.rowTooLarge()
 			}
 			body := bytes.Clone(s.buf[t.next : t.next+e])
 			s.pos = t.next + e + len(endTag)
