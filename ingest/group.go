@@ -91,7 +91,7 @@ func (l *loader) take(ctx context.Context, p *preparedFile) error {
 	}
 	joins := len(l.group) < l.limits.maxFiles && rows < smallLoad && !l.groupSHA[p.fr.SHA256]
 	if joins && p.w != nil {
-		for h := range p.keys.Hashes() {
+		for _, h := range p.keys {
 			if _, ok := l.groupKeys[h]; ok {
 				joins = false
 				break
@@ -110,7 +110,7 @@ func (l *loader) take(ctx context.Context, p *preparedFile) error {
 	l.groupSHA[p.fr.SHA256] = true
 	l.groupRows += rows
 	if p.w != nil {
-		for h := range p.keys.Hashes() {
+		for _, h := range p.keys {
 			l.groupKeys[h] = struct{}{}
 		}
 	}

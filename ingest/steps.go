@@ -338,19 +338,26 @@ const loadCheckpointThreshold = "1GiB"
 // one DuckDB thread (see the threads step of sql/load.sql).
 const smallLoad = 100_000
 
-// loadSettings turns off preserve_insertion_order and FSST compression
-// and raises the checkpoint threshold for the load (see sql/load.sql),
-// and notes DuckDB's threads, which useThreads changes file by file; it
-// returns the function that restores all four. The settings are the
-// database's, not conn's: when a cancelled transaction has closed conn,
-// another connection of db restores them.
+// loadMemoryLimit is DuckDB's memory limit while files load (see the step
+// load_settings), when it was higher.
+const loadMemoryLimit = 512 << 20
+
+// loadSettings turns off preserve_insertion_order and FSST compression,
+// raises the checkpoint threshold and lowers DuckDB's memory limit for
+// the load (see sql/load.sql), and notes DuckDB's threads, which
+// useThreads changes file by file; it returns the function that restores
+// all five. The settings are the database's, not conn's: when a
+// cancelled transaction has closed conn, another connection of db
+// restores them. The memory limit is lowered only in a database file that
+// duck.Open opened, whose limit it can set back exactly.
 func (s *loadSteps) loadSettings(ctx context.Context, db *sql.DB, conn *sql.Conn) (func(), error) {
 	q, _, err := s.render("load_settings", nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	var order, threshold, disabled string
-	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold, &disabled, &s.threads); err != nil {
+	var order, threshold, disabled, memory string
+	var onDisk bool
+	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold, &disabled, &s.threads, &memory, &onDisk); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	s.threadsNow = s.threads
@@ -364,6 +371,17 @@ func (s *loadSteps) loadSettings(ctx context.Context, db *sql.DB, conn *sql.Conn
 		_, err = on.ExecContext(ctx, q)
 		return err
 	}
+	setMemory := func(ctx context.Context, on execer, limit string) error {
+		if limit != "" {
+			limit = duck.QuoteString(limit)
+		}
+		q, _, err := s.render("memory_limit", map[string]any{"Limit": limit}, nil)
+		if err != nil {
+			return err
+		}
+		_, err = on.ExecContext(ctx, q)
+		return err
+	}
 	noFSST := "fsst"
 	if disabled != "" {
 		noFSST = disabled + ",fsst"
@@ -371,11 +389,22 @@ func (s *loadSteps) loadSettings(ctx context.Context, db *sql.DB, conn *sql.Conn
 	if err := set(ctx, conn, "false", loadCheckpointThreshold, noFSST); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
+	opened, known := duck.OpenedMemoryLimit(db)
+	current, parsed := duck.ParseBytes(memory)
+	lower := onDisk && known && (!parsed || current > loadMemoryLimit)
+	if lower {
+		if err := setMemory(ctx, conn, strconv.Itoa(loadMemoryLimit)+"B"); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	// Restored even when the load was cancelled.
 	return func() {
 		ctx := context.WithoutCancel(ctx)
 		if set(ctx, conn, order, threshold, disabled) != nil {
 			set(ctx, db, order, threshold, disabled)
+		}
+		if lower && setMemory(ctx, conn, opened) != nil {
+			setMemory(ctx, db, opened)
 		}
 		if s.useThreads(ctx, conn, s.threads) != nil {
 			s.useThreads(ctx, db, s.threads)

@@ -141,16 +141,16 @@ func newRunKeys(ctx context.Context, conn *sql.Conn, steps *loadSteps) (*runKeys
 	return &runKeys{before: before, hashes: map[uint64]struct{}{}}, nil
 }
 
-// overlaps reports whether a key of s may already be loaded. Keys are
+// overlaps reports whether a key of hashes may already be loaded. Keys are
 // compared by hash: a collision only runs the steps for nothing.
-func (k *runKeys) overlaps(s *reportfile.Keys) bool {
+func (k *runKeys) overlaps(hashes []uint64) bool {
 	if k.before {
 		return true
 	}
 	if len(k.hashes) == 0 {
 		return false
 	}
-	for h := range s.Hashes() {
+	for _, h := range hashes {
 		if _, ok := k.hashes[h]; ok {
 			return true
 		}
@@ -159,11 +159,11 @@ func (k *runKeys) overlaps(s *reportfile.Keys) bool {
 }
 
 // add records the keys of a file that committed.
-func (k *runKeys) add(s *reportfile.Keys) {
+func (k *runKeys) add(hashes []uint64) {
 	if k.before {
 		return
 	}
-	for h := range s.Hashes() {
+	for _, h := range hashes {
 		k.hashes[h] = struct{}{}
 	}
 }

@@ -3,14 +3,47 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/kensho-jp/kensho/synth"
 )
+
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}
+
+// kenshoBinary builds kensho once for the tests of this package.
+func kenshoBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "kensho-bench-bin-"); built.err != nil {
+			return
+		}
+		built.out, built.err = exec.Command("go", "build", "-o", filepath.Join(built.dir, "kensho"), "../../cmd/kensho").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	}
+	return filepath.Join(built.dir, "kensho")
+}
+
+// TestMain removes the binary the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
 
 // TestBenchIncrementSmall runs the quarterly increment of make bench on a
 // small per-operator set with a kensho binary built for the test: both
@@ -22,10 +55,7 @@ func TestBenchIncrementSmall(t *testing.T) {
 	}
 	ctx := context.Background()
 	work := t.TempDir()
-	bin := filepath.Join(work, "kensho")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/kensho").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := kenshoBinary(t)
 	dir := filepath.Join(work, "in")
 	if _, err := synth.Generate(ctx, synth.Config{Seed: 3, From: 2023, To: 2024, Scale: 0.02, Format: "mixed", Layout: "operator"}, dir); err != nil {
 		t.Fatal(err)

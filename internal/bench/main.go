@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -32,16 +33,17 @@ import (
 
 	"github.com/kensho-jp/kensho/ingest"
 	"github.com/kensho-jp/kensho/internal/duck"
+	"github.com/kensho-jp/kensho/internal/gen"
 	"github.com/kensho-jp/kensho/synth"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/transform"
 )
 
 func main() {
 	var (
 		work     = flag.String("work", ".bench", "working `DIR` for generated inputs and databases (reused between runs)")
 		bin      = flag.String("kensho", "bin/kensho", "the kensho binary to time")
-		rows     = flag.Int("rows", 1_000_000, "rows of the ingest comparison file")
-		cp932    = flag.Int("cp932-rows", 500_000, "about this many rows of CP932 files for the CP932 throughput")
-		xlsx     = flag.Int("xlsx-rows", 200_000, "about this many rows of XLSX files for the XLSX throughput")
+		rows     = flag.Int("rows", 1_000_000, "rows of the ingest comparison file (UTF-8, and the same rows as CP932 and XLSX)")
 		shape    = flag.Float64("shape-scale", 1, "scale of the fiscal year ingested as per-operator and as export files")
 		big      = flag.Bool("10m", true, "include the 10M-report build (several minutes)")
 		doIngest = flag.Bool("ingest", true, "run the ingest comparisons")
@@ -51,7 +53,7 @@ func main() {
 	)
 	flag.Parse()
 	ctx := context.Background()
-	sizes := ingestSizes{utf8: *rows, cp932: *cp932, xlsx: *xlsx, shapeScale: *shape}
+	sizes := ingestSizes{utf8: *rows, shapeScale: *shape}
 	reps := repeatCounts{ingest: *repeats, builds: *bRepeats}
 	if err := run(ctx, *work, *bin, sizes, *big, reps, *doIngest, *builds, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -59,11 +61,11 @@ func main() {
 	}
 }
 
-// ingestSizes are the rows of the ingest measurements' inputs, and the
+// ingestSizes are the rows of the ingest measurements' input, and the
 // scale of the fiscal year loaded as per-operator and as export files.
 type ingestSizes struct {
-	utf8, cp932, xlsx int
-	shapeScale        float64
+	utf8       int
+	shapeScale float64
 }
 
 // repeatCounts are the runs of each ingest measurement and of each build
@@ -76,7 +78,7 @@ func run(ctx context.Context, work, bin string, sizes ingestSizes, big bool, rep
 	}
 	fmt.Fprintf(out, "# kensho benchmarks\n\nmachine: %s, %d cores, %s\n\n", machine(), runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
 	if doIngest {
-		if err := benchIngest(ctx, work, sizes, reps.ingest, out); err != nil {
+		if err := benchIngest(ctx, work, bin, sizes, reps.ingest, out); err != nil {
 			return err
 		}
 	}
@@ -87,11 +89,10 @@ func run(ctx context.Context, work, bin string, sizes ingestSizes, big bool, rep
 }
 
 // benchIngest compares kensho's ingest with DuckDB's bare read_csv on the
-// same file, and measures CP932 and XLSX throughput.
-func benchIngest(ctx context.Context, work string, sizes ingestSizes, repeats int, out io.Writer) error {
+// same file, and the same rows as CP932 and as XLSX with UTF-8, then runs
+// the per-operator/export comparison.
+func benchIngest(ctx context.Context, work, bin string, sizes ingestSizes, repeats int, out io.Writer) error {
 	rows := sizes.utf8
-
-	// 1. Ingest vs DuckDB's bare read_csv on the same file.
 	csvPath := filepath.Join(work, fmt.Sprintf("ingest-%d.csv", rows))
 	if err := ensureFile(csvPath, func(w io.Writer) error {
 		_, err := synth.WriteRows(ctx, synth.Config{Seed: 1, From: 2015, To: 2024, Scale: 1}, int64(rows), w)
@@ -99,48 +100,88 @@ func benchIngest(ctx context.Context, work string, sizes ingestSizes, repeats in
 	}); err != nil {
 		return err
 	}
+	// The same rows as CP932 and as a workbook: what differs is only the
+	// encoding, or the format.
+	twins := []struct{ name, path string }{{"UTF-8", csvPath}, {"CP932", strings.TrimSuffix(csvPath, ".csv") + ".cp932.csv"},
+		{"XLSX", strings.TrimSuffix(csvPath, ".csv") + ".xlsx"}}
+	if err := ensureFile(twins[1].path, func(w io.Writer) error {
+		f, err := os.Open(csvPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(transform.NewWriter(w, japanese.ShiftJIS.NewEncoder()), f)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := ensureFile(twins[2].path, func(w io.Writer) error {
+		f, err := os.Open(csvPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return gen.CSVToXLSX(w, f)
+	}); err != nil {
+		return err
+	}
+
+	// Ingest vs DuckDB's bare read_csv on the same file, then the twins,
+	// alternately.
 	base, err := median(repeats, func() (time.Duration, error) { return readCSV(ctx, work, csvPath) })
 	if err != nil {
 		return err
 	}
-	kt, err := median(repeats, func() (time.Duration, error) {
-		d, _, err := ingestFiles(ctx, work, csvPath)
-		return d, err
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "## Ingest\n\n| measurement | rows | time | rows/s | ratio | target |\n|---|---:|---:|---:|---:|---|\n")
-	fmt.Fprintf(out, "| DuckDB read_csv into a table (UTF-8) | %d | %s | %s | 1.00× | |\n", rows, secs(base), perSec(rows, base))
-	fmt.Fprintf(out, "| kensho ingest (UTF-8) | %d | %s | %s | %.2f× | ≤ 1.5× |\n", rows, secs(kt), perSec(rows, kt), kt.Seconds()/base.Seconds())
-
-	// CP932 and XLSX throughput.
-	for _, f := range []struct {
-		format, target string
-		rows           int
-	}{{"cp932", "≥ 200k/s", sizes.cp932}, {"xlsx", "≥ 50k/s", sizes.xlsx}} {
-		dir := filepath.Join(work, fmt.Sprintf("ingest-%s-%d", f.format, f.rows))
-		files, err := ensureDir(dir, func() error {
-			// One fiscal year at scale 1 is about 58,000 reports.
-			_, err := synth.Generate(ctx, synth.Config{Seed: 2, From: 2024, To: 2024, Scale: float64(f.rows) / 58_000, Format: f.format, Layout: "export"}, dir)
-			return err
-		})
-		if err != nil {
-			return err
+	times := make([][]time.Duration, len(twins))
+	for range max(repeats, 1) {
+		for i, tw := range twins {
+			d, _, err := ingestFiles(ctx, work, tw.path)
+			if err != nil {
+				return fmt.Errorf("%s: %w", tw.name, err)
+			}
+			times[i] = append(times[i], d)
 		}
-		var n, nfiles int
-		d, err := median(repeats, func() (time.Duration, error) {
-			d, rep, err := ingestFiles(ctx, work, files...)
-			n, nfiles = rep.RowsRead, len(rep.Files)
-			return d, err
-		})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "| kensho ingest (%s, %d files) | %d | %s | %s | | %s |\n", strings.ToUpper(f.format), nfiles, n, secs(d), perSec(n, d), f.target)
 	}
-
+	peaks := make([]string, len(twins))
+	for i, tw := range twins {
+		peaks[i] = "–"
+		if peak, err := ingestPeak(ctx, bin, work, tw.path); err == nil && peak > 0 {
+			peaks[i] = fmt.Sprintf("%.2f GB", float64(peak)/(1<<30))
+		} else if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: peak memory of %s: %v\n", tw.name, err)
+		}
+	}
+	u8, cp, xl := medianOf(times[0]), medianOf(times[1]), medianOf(times[2])
+	fmt.Fprintf(out, "## Ingest\n\n| measurement | rows | time | rows/s | ratio | target | peak RSS |\n|---|---:|---:|---:|---:|---|---:|\n")
+	fmt.Fprintf(out, "| DuckDB read_csv into a table (UTF-8) | %d | %s | %s | 1.00× | | |\n", rows, secs(base), perSec(rows, base))
+	fmt.Fprintf(out, "| kensho ingest (UTF-8) | %d | %s | %s | %.2f× read_csv | ≤ 1.5× | %s |\n", rows, secs(u8), perSec(rows, u8), u8.Seconds()/base.Seconds(), peaks[0])
+	fmt.Fprintf(out, "| kensho ingest (CP932, the same rows) | %d | %s | %s | %.2f× UTF-8 | ≤ 1.25× | %s |\n", rows, secs(cp), perSec(rows, cp), cp.Seconds()/u8.Seconds(), peaks[1])
+	fmt.Fprintf(out, "| kensho ingest (XLSX, the same rows) | %d | %s | %s | %.2f× UTF-8 | ≥ 50k/s | %s |\n", rows, secs(xl), perSec(rows, xl), xl.Seconds()/u8.Seconds(), peaks[2])
 	return benchShapes(ctx, work, sizes.shapeScale, repeats, out)
+}
+
+// ingestPeak runs kensho ingest on path in a process of its own and
+// returns its peak resident memory (VmHWM, which kensho writes where
+// KENSHO_TEST_PEAK_FILE says).
+func ingestPeak(ctx context.Context, bin, work, path string) (int64, error) {
+	peakFile := filepath.Join(work, "peak")
+	os.Remove(peakFile)
+	cmd := exec.CommandContext(ctx, bin, "ingest", "--db", freshDB(work, "peak"), path)
+	cmd.Env = append(os.Environ(), "KENSHO_TEST_PEAK_FILE="+peakFile)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("%w: %s", err, lastLines(string(out), 5))
+	}
+	b, err := os.ReadFile(peakFile)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+}
+
+// lastLines is the end of a command's output, for an error.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }
 
 // benchShapes ingests the same reports of one fiscal year as the
@@ -173,9 +214,9 @@ func benchShapes(ctx context.Context, work string, scale float64, repeats int, o
 		}
 	}
 	op, ex := medianOf(times[0]), medianOf(times[1])
-	fmt.Fprintf(out, "| kensho ingest (UTF-8, FY2024, %d per-operator files) | %d | %s | %s | %.2f× | ≤ 1.3× |\n",
+	fmt.Fprintf(out, "| kensho ingest (UTF-8, FY2024, %d per-operator files) | %d | %s | %s | %.2f× export | ≤ 1.3× | |\n",
 		len(reps[0].Files), reps[0].RowsRead, secs(op), perSec(reps[0].RowsRead, op), op.Seconds()/ex.Seconds())
-	fmt.Fprintf(out, "| kensho ingest (UTF-8, FY2024, %d export files) | %d | %s | %s | 1.00× | |\n",
+	fmt.Fprintf(out, "| kensho ingest (UTF-8, FY2024, %d export files) | %d | %s | %s | 1.00× | | |\n",
 		len(reps[1].Files), reps[1].RowsRead, secs(ex), perSec(reps[1].RowsRead, ex))
 	return nil
 }

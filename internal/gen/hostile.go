@@ -2,8 +2,10 @@ package gen
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"compress/flate"
+	"encoding/csv"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -127,25 +129,27 @@ func sheetXML(body func(*strings.Builder)) string {
 // writeHeaderAndRows writes the header as row 1 and n valid rows after it,
 // every cell an inline string.
 func writeHeaderAndRows(b *strings.Builder, n int) {
-	row := func(r int, cells []string) {
-		b.WriteString(`<row r="` + strconv.Itoa(r) + `">`)
-		for i, c := range cells {
-			if c == "" {
-				continue
-			}
-			b.WriteString(`<c r="` + columnName(i) + strconv.Itoa(r) + `" t="inlineStr"><is><t>`)
-			xmlEscape(b, c)
-			b.WriteString(`</t></is></c>`)
-		}
-		b.WriteString(`</row>`)
-	}
-	row(1, Header())
+	writeRow(b, 1, Header())
 	r := 2
 	Rows(n, 1, func(cells []string) error {
-		row(r, cells)
+		writeRow(b, r, cells)
 		r++
 		return nil
 	})
+}
+
+// writeRow writes row r of a sheet, every cell an inline string.
+func writeRow(b *strings.Builder, r int, cells []string) {
+	b.WriteString(`<row r="` + strconv.Itoa(r) + `">`)
+	for i, c := range cells {
+		if c == "" {
+			continue
+		}
+		b.WriteString(`<c r="` + columnName(i) + strconv.Itoa(r) + `" t="inlineStr"><is><t xml:space="preserve">`)
+		xmlEscape(b, c)
+		b.WriteString(`</t></is></c>`)
+	}
+	b.WriteString(`</row>`)
 }
 
 func xmlEscape(b *strings.Builder, s string) {
@@ -175,6 +179,16 @@ func columnName(i int) string {
 // writeSkeleton writes the parts of a one-sheet workbook, the sheet given,
 // with a relationship to shared strings when shared is set.
 func writeSkeleton(zw *zip.Writer, shared bool, sheet string) error {
+	return writeWorkbook(zw, shared, func(w io.Writer) error {
+		_, err := io.WriteString(w, sheet)
+		return err
+	})
+}
+
+// writeWorkbook writes the parts of a one-sheet workbook, the sheet
+// written by sheet, with a relationship to shared strings when shared is
+// set.
+func writeWorkbook(zw *zip.Writer, shared bool, sheet func(io.Writer) error) error {
 	sharedType, sharedRel := "", ""
 	if shared {
 		sharedType = `<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>`
@@ -199,7 +213,6 @@ func writeSkeleton(zw *zip.Writer, shared bool, sheet string) error {
 			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
 			sharedRel + `</Relationships>`},
-		{"xl/worksheets/sheet1.xml", sheet},
 	}
 	for _, p := range parts {
 		pw, err := zw.Create(p.name)
@@ -210,5 +223,53 @@ func writeSkeleton(zw *zip.Writer, shared bool, sheet string) error {
 			return err
 		}
 	}
-	return nil
+	pw, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		return err
+	}
+	return sheet(pw)
+}
+
+// CSVToXLSX writes the rows of a CSV (UTF-8) as a workbook: one sheet,
+// every cell an inline string holding the CSV's text, so that both files
+// hold the same rows. It streams: a sheet of a million rows is written in
+// bounded memory.
+func CSVToXLSX(w io.Writer, r io.Reader) error {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	br := bufio.NewReaderSize(r, 1<<20)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	err := writeWorkbook(zw, false, func(pw io.Writer) error {
+		bw := bufio.NewWriterSize(pw, 1<<20)
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+			`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+		for r := 1; ; r++ {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			writeRow(&b, r, rec)
+			if b.Len() > 1<<20 {
+				bw.WriteString(b.String())
+				b.Reset()
+			}
+		}
+		b.WriteString(`</sheetData></worksheet>`)
+		bw.WriteString(b.String())
+		return bw.Flush()
+	})
+	if err != nil {
+		return err
+	}
+	return zw.Close()
 }
