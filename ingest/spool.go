@@ -37,7 +37,11 @@ const (
 const ndjsonMemory = 1 << 20
 
 // segmentSize is the size at which a segment is closed and the next begun.
-const segmentSize = 8 << 20
+// A group reads every segment that holds one of its files, and the last
+// may also hold files read ahead for the next group: small segments keep
+// what two groups both read small (the 496 files of a fiscal year: 5%
+// more bytes read than the files' own lines), and a file costs little.
+const segmentSize = 1 << 20
 
 // spool holds the segments of a load, in the load's temporary directory.
 // The preparing goroutine appends to them, the loading goroutine seals the
