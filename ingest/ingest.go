@@ -268,7 +268,7 @@ func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, in
 	}
 
 	res, err := f.Check(ctx, reportfile.Options{
-		Encode: appendAccident,
+		Encode: accidentEncoder(index),
 		NewSink: func() (reportfile.Sink, error) {
 			p.discard() // a workbook read again from its start
 			p.w = newFileWriter(sp, index, path)

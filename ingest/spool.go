@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,12 +16,13 @@ import (
 // read of one about as much, more than the few hundred rows of an
 // operator's quarterly submission cost to load. Its lines are kept in
 // memory, and appended whole to the spool's current segment of their kind
-// when the file is done, each line first given the file's index in the
-// load ("f"). A segment holds consecutive files; the statements that load
-// a group read its segments and keep the lines of the group's files by
-// that index (a segment shared with the next group is read by both). A
-// file whose lines of a kind outgrow memory writes them to a file of its
-// own instead (a part, without the index), which DuckDB reads in parallel.
+// when the file is done. Every line carries its file's index in the load
+// ("f", written with the line). A segment holds files in the order they
+// were done; the statements that load a group read its segments and keep
+// the lines of the group's files by that index (a segment shared with the
+// next group is read by both). A file whose lines of a kind outgrow memory
+// writes them to a file of its own instead (a part), which DuckDB reads in
+// parallel.
 
 // Kinds of temporary NDJSON files.
 const (
@@ -73,21 +73,9 @@ func (sp *spool) file(index int, prefix, kind string) *ndjsonFile {
 	return &ndjsonFile{spool: sp, index: index, kind: kind, path: filepath.Join(sp.dir, prefix+kind+".ndjson")}
 }
 
-// appendLines appends lines (whole NDJSON lines) to the current segment of
-// kind, each line prefixed with "f":index, and returns the segment.
-func (sp *spool) appendLines(kind string, index int, lines []byte) (*segment, error) {
-	prefix := []byte(`{"f":` + strconv.Itoa(index) + `,`)
-	out := make([]byte, 0, len(lines)+len(lines)/64+len(prefix))
-	for len(lines) > 0 {
-		end := bytes.IndexByte(lines, '\n') + 1
-		if end == 0 {
-			end = len(lines)
-		}
-		// Every line is an object: "{" is replaced by the prefix.
-		out = append(out, prefix...)
-		out = append(out, lines[1:end]...)
-		lines = lines[end:]
-	}
+// appendLines appends lines (whole NDJSON lines) to the current segment
+// of kind and returns the segment.
+func (sp *spool) appendLines(kind string, lines []byte) (*segment, error) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	seg := sp.cur[kind]
@@ -102,11 +90,11 @@ func (sp *spool) appendLines(kind string, index int, lines []byte) (*segment, er
 		seg.f = f
 		sp.cur[kind] = seg
 	}
-	if _, err := seg.f.Write(out); err != nil {
+	if _, err := seg.f.Write(lines); err != nil {
 		sp.sealLocked(seg)
 		return nil, err
 	}
-	seg.size += len(out)
+	seg.size += len(lines)
 	seg.refs++
 	if seg.size >= segmentSize {
 		sp.sealLocked(seg)
@@ -229,19 +217,19 @@ func (n *ndjsonFile) close() error {
 		}
 		n.f = nil
 	case n.lines > 0 && n.seg == nil && n.err == nil:
-		n.seg, n.err = n.spool.appendLines(n.kind, n.index, n.buf)
+		n.seg, n.err = n.spool.appendLines(n.kind, n.buf)
 	}
 	n.buf = nil
 	return n.err
 }
 
 // source is where DuckDB reads the lines: the file's part, or the spool
-// segment with its index (-1 for a part, whose lines carry none).
+// segment, and the index the lines carry.
 func (n *ndjsonFile) source() (path string, index int, seg *segment) {
 	if n.seg != nil {
 		return n.seg.path, n.index, n.seg
 	}
-	return n.path, -1, nil
+	return n.path, n.index, nil
 }
 
 // remove deletes the file's part, or gives up its lines in the spool.

@@ -14,7 +14,8 @@ import (
 // what the database will load, accidents, quarantined rows and their
 // errors, and warnings.
 type fileWriter struct {
-	file string
+	file  string
+	index int // of the file in the load: every line carries it ("f")
 
 	// The valid rows are written to one part per core, a batch to each in
 	// turn: DuckDB reads the parts of a file in parallel, but one small
@@ -32,7 +33,7 @@ type fileWriter struct {
 // newFileWriter starts the temporary files of the index-th file of a load
 // (see ndjsonFile).
 func newFileWriter(sp *spool, index int, file string) *fileWriter {
-	w := &fileWriter{file: file}
+	w := &fileWriter{file: file, index: index}
 	prefix := strconv.Itoa(index) + "-"
 	w.qrow = sp.file(index, prefix, kindQuarantineRow)
 	w.qerr = sp.file(index, prefix, kindQuarantineError)
@@ -57,6 +58,7 @@ func (w *fileWriter) Warning(p *reportfile.Problem) {
 func (w *fileWriter) writeProblem(dst *ndjsonFile, p *reportfile.Problem) {
 	var o jsonObject
 	o.begin(w.buf[:0])
+	o.int("f", int64(w.index))
 	o.int("source_row", int64(p.Row))
 	o.str("column_header", p.Column)
 	o.str("value", p.Value)
@@ -90,6 +92,7 @@ func (w *fileWriter) Valid(lines []byte, n, longest int) {
 func (w *fileWriter) Quarantine(q *reportfile.QuarantinedRow) {
 	var o jsonObject
 	o.begin(w.buf[:0])
+	o.int("f", int64(w.index))
 	o.int("source_row", int64(q.Row))
 	o.strMap("raw", q.Raw(), false)
 	w.buf = o.end()

@@ -3,6 +3,7 @@ package reportfile
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,10 +90,20 @@ func FuzzSheetXML(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	f.Add(`<sheetData><row r="3"><c r="B3" s="2" t="s"><v>1</v></c><c r="C3" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>` +
+		`<c r="D3" t="str"><v>_x000D_</v></c><c r="E3" t="inlineStr"><is><t>&lt;</t></is></c><c r="F3" t="b"><v>1</v></c></row></sheetData>`)
 	f.Fuzz(func(t *testing.T, sheet string) {
-		sc := newSheetScanner(strings.NewReader(sheet), "xl/worksheets/sheet1.xml", []string{"s0"})
+		// The cells read by prefix (plainCell) are the cells the general
+		// path reads; and a buffer too small for the part grows.
+		sc := newSheetScanner(strings.NewReader(sheet), "xl/worksheets/sheet1.xml", []string{"s0", "s1"}, int64(len(sheet)/3))
+		general := newSheetScanner(strings.NewReader(sheet), "xl/worksheets/sheet1.xml", []string{"s0", "s1"}, 0)
+		general.generalOnly = true
 		for i := 0; i < 1000; i++ {
 			row, cells, ok, err := sc.next()
+			grow, gcells, gok, gerr := general.next()
+			if err == nil && gerr == nil && (row != grow || ok != gok || !slices.Equal(cells, gcells)) {
+				t.Fatalf("row %d %q, the general path reads row %d %q", row, cells, grow, gcells)
+			}
 			if err != nil || !ok {
 				return
 			}

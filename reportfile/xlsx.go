@@ -67,7 +67,7 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 			rc, err := wb.part.Open()
 			if err == nil {
 				sheet = wb.sheet
-				src = &xlsxSource{fast: newSheetScanner(rc, wb.part.Name, wb.shared), closeFn: rc.Close}
+				src = &xlsxSource{fast: newSheetScanner(rc, wb.part.Name, wb.shared, int64(min(wb.part.UncompressedSize64, 1<<62))), closeFn: rc.Close}
 			}
 		}
 	}

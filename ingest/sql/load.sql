@@ -2,10 +2,10 @@
 -- step is one statement for all the files; Go runs them in the order below, skipping the steps
 -- that have nothing to do. {{.Files}} is a list of quoted paths of temporary NDJSON files (read in
 -- parallel) that the Go code wrote as it validated the rows (spool.go): a file's own parts, or
--- spool segments, where each line carries the index f of its file in the load and other files'
--- lines may be. {{.Parts}} says where each file of the group is, (part, f, sha256, path) with f -1
--- for its own part, so that a read joined with it keeps exactly the group's lines, each with its
--- file. {{.Shas}} lists the SHA-256 of the group's files. $name are parameters.
+-- spool segments, which other files' lines share. Each line carries the index f of its file in the
+-- load, and {{.Parts}} says where each file of the group is, (part, f, sha256, path), so that a read
+-- joined with it keeps exactly the group's lines, each with its file. {{.Shas}} lists the SHA-256
+-- of the group's files. $name are parameters.
 
 -- step forget_attempt
 -- An earlier attempt of the same bytes that was rejected is replaced by this one.
@@ -21,7 +21,7 @@ INSERT INTO accident BY NAME
 SELECT {{.AccidentSelect}}, g.sha256 AS source_sha256, g.path AS source_file, $loaded_at::TIMESTAMP AS loaded_at
 FROM read_ndjson({{.Files}}, columns = {f: 'INTEGER', {{.AccidentColumns}}}, maximum_object_size = {{.MaxObject}},
                  filename = true) j
-JOIN {{.Parts}} ON j.filename = g.part AND coalesce(j.f, -1) = g.f;
+JOIN {{.Parts}} ON j.filename = g.part AND j.f = g.f;
 
 -- step history
 -- A correction: an accident a file of the group carries again (same operator_id and report_no)
@@ -51,7 +51,7 @@ INSERT INTO quarantine_row BY NAME
 SELECT j.source_row, j.raw, g.sha256 AS file_sha256, g.path AS source_file, $loaded_at::TIMESTAMP AS loaded_at
 FROM read_ndjson({{.Files}}, columns = {f: 'INTEGER', source_row: 'INTEGER', raw: 'MAP(VARCHAR, VARCHAR)'},
                  maximum_object_size = {{.MaxObject}}, filename = true) j
-JOIN {{.Parts}} ON j.filename = g.part AND coalesce(j.f, -1) = g.f;
+JOIN {{.Parts}} ON j.filename = g.part AND j.f = g.f;
 
 -- step quarantine_error
 INSERT INTO quarantine_error BY NAME
@@ -59,7 +59,7 @@ SELECT j.* EXCLUDE (f, filename), g.sha256 AS file_sha256, g.path AS source_file
 FROM read_ndjson({{.Files}}, columns = {f: 'INTEGER', source_row: 'INTEGER', column_header: 'VARCHAR', value: 'VARCHAR',
                  code: 'VARCHAR', message_ja: 'VARCHAR', message_en: 'VARCHAR'}, maximum_object_size = {{.MaxObject}},
                  filename = true) j
-JOIN {{.Parts}} ON j.filename = g.part AND coalesce(j.f, -1) = g.f;
+JOIN {{.Parts}} ON j.filename = g.part AND j.f = g.f;
 
 -- step warning
 INSERT INTO ingest_warning BY NAME
@@ -67,7 +67,7 @@ SELECT j.* EXCLUDE (f, filename), g.sha256 AS file_sha256, g.path AS source_file
 FROM read_ndjson({{.Files}}, columns = {f: 'INTEGER', source_row: 'INTEGER', column_header: 'VARCHAR', value: 'VARCHAR',
                  code: 'VARCHAR', message_ja: 'VARCHAR', message_en: 'VARCHAR'}, maximum_object_size = {{.MaxObject}},
                  filename = true) j
-JOIN {{.Parts}} ON j.filename = g.part AND coalesce(j.f, -1) = g.f;
+JOIN {{.Parts}} ON j.filename = g.part AND j.f = g.f;
 
 -- step file
 INSERT INTO ingest_file (sha256, path, format, encoding, status, message_ja, message_en,
