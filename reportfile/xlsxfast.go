@@ -485,17 +485,17 @@ func parseSharedStrings(b []byte) ([]string, error) {
 
 // sheetScanner streams the rows of a worksheet part.
 type sheetScanner struct {
-	r       io.Reader
-	buf     []byte
-	pos     int // start of unread bytes in buf
-	eof     bool
-	part    string // the part's name, for messages
-	shared  []string
+	r      io.Reader
+	buf    []byte
+	pos    int // start of unread bytes in buf
+	eof    bool
+	part   string // the part's name, for messages
+	shared []string
 	// generalOnly turns plainCell off (tests compare the two paths).
 	generalOnly bool
-	inData  bool
-	done    bool
-	lastRow int
+	inData      bool
+	done        bool
+	lastRow     int
 }
 
 // newSheetScanner reads the worksheet part named part from r; size is
