@@ -4,17 +4,33 @@
 GO      ?= go
 BIN     := bin/kensho
 DB      ?= .build/kensho.duckdb
+# staticcheck at a pinned version, run by 'make test' (go run fetches it once
+# into the module cache).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test bench data serve clean npm report-pdf
+.PHONY: run build test bench data serve clean npm echarts wasm report-pdf
 
-build: npm
+# kensho embeds ECharts (site/assets/echarts/, committed), so building it
+# needs Go alone: 'go install ./cmd/kensho' works from a fresh clone.
+build: wasm
 	$(GO) build -o $(BIN) ./cmd/kensho
 
-# ECharts is installed from npm (pinned in package-lock.json) and copied into the site.
+# The check page's WebAssembly (package reportfile for the browser), packed for
+# the site; it prints its size. Go's build cache makes a rebuild cheap.
+wasm:
+	$(GO) run ./internal/wasmbundle -out bin/check
+
+# npm installs the ECharts that package-lock.json pins; the tests check that
+# the embedded copy is byte for byte that one.
 npm: node_modules/echarts/dist/echarts.min.js
 node_modules/echarts/dist/echarts.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# After a change of the ECharts version in package.json (then npm install):
+# copies npm's files into site/assets/echarts/ for kensho to embed.
+echarts: npm
+	$(GO) test ./site -run '^TestEmbeddedECharts$$' -count=1 -update-echarts
 
 run: build
 	$(BIN) build --in data --out public --db $(DB)
@@ -23,8 +39,9 @@ run: build
 serve: build
 	$(BIN) serve public
 
-test: npm
+test: npm wasm
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 	$(GO) test -count=1 ./...
 
 bench: build

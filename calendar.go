@@ -37,16 +37,6 @@ func (q FiscalQuarter) Contains(t time.Time) bool {
 	return !t.Before(q.Start()) && t.Before(q.End())
 }
 
-// FiscalQuarterOf returns the fiscal quarter in which t falls, read in JST.
-func FiscalQuarterOf(t time.Time) FiscalQuarter {
-	t = t.In(JST)
-	y, m := t.Year(), t.Month()
-	if m < time.April {
-		return FiscalQuarter{Year: y - 1, Quarter: 4}
-	}
-	return FiscalQuarter{Year: y, Quarter: int(m-time.April)/3 + 1}
-}
-
 // Era is a Japanese era (元号) and the day it began.
 type Era struct {
 	Name  string

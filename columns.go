@@ -14,7 +14,11 @@ type InputColumn struct {
 	// Identifier: names or contacts an operator, or is free text; never
 	// published in any form.
 	Identifier bool
-	Rule       string
+	Rule       string // the rule, for the data dictionary
+	// HintJa and HintEn tell the person filling in the form what to
+	// write (the report template's input messages); at most 255
+	// characters, Excel's limit.
+	HintJa, HintEn string
 }
 
 // InputColumns lists the columns of the report in the order of the spec.
@@ -33,6 +37,7 @@ func mustColumns() []InputColumn {
 			No: r["no"], Field: r["field"], HeaderJa: r["header_ja"], Type: r["type"],
 			Required: r["required"] == "true", SimplifiedMayBeEmpty: r["simplified_may_be_empty"] == "true",
 			Identifier: r["identifier"] == "true", Rule: r["rule_en"],
+			HintJa: r["hint_ja"], HintEn: r["hint_en"],
 		}
 		for _, key := range []string{cols[i].Field, cols[i].HeaderJa} {
 			columnIndex[NormalizeKey(key)] = i
@@ -50,27 +55,6 @@ func ColumnByHeader(h string) (InputColumn, bool) {
 		return InputColumn{}, false
 	}
 	return InputColumns[i], true
-}
-
-// ColumnByField returns the column with the given English field name.
-func ColumnByField(field string) (InputColumn, bool) {
-	for _, c := range InputColumns {
-		if c.Field == field {
-			return c, true
-		}
-	}
-	return InputColumn{}, false
-}
-
-// IdentifierFields lists the fields that are never published.
-func IdentifierFields() []string {
-	var out []string
-	for _, c := range InputColumns {
-		if c.Identifier {
-			out = append(out, c.Field)
-		}
-	}
-	return out
 }
 
 // ParseBool reads the booleans the spec accepts: はい/いいえ, 有/無,
@@ -102,4 +86,14 @@ func SplitPrefectures(s string) []string {
 		}
 	}
 	return out
+}
+
+// ColumnByField returns the column with the given English field name.
+func ColumnByField(field string) (InputColumn, bool) {
+	for _, c := range InputColumns {
+		if c.Field == field {
+			return c, true
+		}
+	}
+	return InputColumn{}, false
 }

@@ -38,6 +38,65 @@ type Measure struct {
 	// they depend on is.
 	Magnitude Magnitude `json:"magnitude,omitempty"`
 	Decimals  int       `json:"decimals"` // digits after the point in CSV and HTML
+	// Quantile is set on a derived measure that is a quantile of a
+	// per-accident quantity within the cell (the median duration). Unlike a
+	// change or a trend, which are functions of published cells, a
+	// quantile tells how many of the cell's accidents lie on each side of
+	// it: the disclosure model holds that as constraints on the cell's
+	// counts by band of the quantity.
+	Quantile *Quantile `json:"quantile,omitempty"`
+}
+
+// Quantile names a quantile of a per-accident quantity: Of is a column of
+// deid_accident whose bands are a code list (duration_min → duration_band,
+// BandOf), P the probability (0.5 for the median), computed as R's type 7.
+type Quantile struct {
+	Of string  `json:"of"`
+	P  float64 `json:"p"`
+}
+
+// Extract defines a record-level extract of the microdata: one record per
+// accident of a fiscal year, with a few fields. Its classes (the records
+// with the same fields) are published counts like a table's cells, so the
+// disclosure control treats them as cells; a class that fails the rules is
+// withheld whole.
+type Extract struct {
+	// Name is stable across releases: microdata_<name>.csv.
+	Name        string
+	Title       Text
+	Description Text
+	// Fields are dimensions (columns of deid_accident), fiscal_year first.
+	Fields []Dim
+}
+
+// FieldNames lists the extract's field names in file order.
+func (e Extract) FieldNames() []string {
+	out := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// ExtractInfo describes a released extract for the site: its file is
+// data/microdata_<Name>.csv (and .parquet).
+type ExtractInfo struct {
+	Name        string `json:"name"`
+	Title       Text   `json:"title"`
+	Description Text   `json:"description"`
+	// Rows are the records released; Withheld those left out because their
+	// class failed the rules, per fiscal year and in all.
+	Rows     int           `json:"rows"`
+	Withheld int           `json:"withheld"`
+	ByYear   []YearCount   `json:"by_year"`
+	Columns  []FieldSchema `json:"columns"`
+}
+
+// YearCount is one fiscal year's released and withheld records.
+type YearCount struct {
+	FiscalYear int `json:"fiscal_year"`
+	Released   int `json:"released"`
+	Withheld   int `json:"withheld"`
 }
 
 // Additive reports whether the measure is a sum of a magnitude.
@@ -133,14 +192,8 @@ type Release struct {
 	// Risk is the public disclosure-risk summary (Markdown), without
 	// parameter values or intervals.
 	Risk Text `json:"risk"`
-	// Microdata describes the record-level file written beside the site.
-	Microdata MicrodataInfo `json:"microdata"`
-}
-
-// MicrodataInfo describes the released record-level file.
-type MicrodataInfo struct {
-	Rows    int           `json:"rows"`
-	Columns []FieldSchema `json:"columns"`
+	// Extracts describes the record-level files written beside the site.
+	Extracts []ExtractInfo `json:"extracts"`
 }
 
 // FieldSchema documents one column of a released file (data dictionary).

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -145,10 +146,14 @@ var (
 	EURootCauses      = mustList("eu_root_causes")
 	EquipmentCodes    = mustList("equipment")
 	EquipmentClasses  = mustList("equipment_classes")
-	Regions           = mustList("regions")
-	Prefectures       = mustPrefectures()
-	DurationBands     = mustList("duration_bands")
-	UsersBands        = mustList("users_bands")
+	// MinistryEquipmentClasses are the classes of failed equipment of the
+	// ministry's annual statistics, as far as kensho could establish them
+	// (codes/README.md); codes/equipment.csv maps each equipment to one.
+	MinistryEquipmentClasses = mustList("ministry_equipment_classes")
+	Regions                  = mustList("regions")
+	Prefectures              = mustPrefectures()
+	DurationBands            = mustList("duration_bands")
+	UsersBands               = mustList("users_bands")
 )
 
 // ListByName returns a code list by the name of the dimension it codes, as
@@ -176,6 +181,8 @@ func ListByName(dim string) *CodeList {
 		return EquipmentCodes
 	case "equipment_class":
 		return EquipmentClasses
+	case "ministry_equipment_class":
+		return MinistryEquipmentClasses
 	case "region":
 		return Regions
 	case "duration_band":
@@ -256,48 +263,68 @@ func mustPrefectures() *CodeList {
 // Nationwide is the 影響範囲 value for a nationwide accident.
 const Nationwide = "全国"
 
-// RegionOf returns the published region of an accident from its
-// prefecture codes: the bureau area when all lie in one, "multi" when they
-// span several, "national" when nationwide.
-func RegionOf(prefCodes []string, nationwide bool) string {
-	if nationwide {
-		return "national"
-	}
-	region := ""
-	for _, p := range prefCodes {
-		r := Prefectures.Get(p).Attr["region"]
-		if region == "" {
-			region = r
-		} else if r != region {
-			return "multi"
-		}
-	}
-	if region == "" {
-		return "national"
-	}
-	return region
-}
-
 // CauseGroupOf returns the group a cause belongs to.
 func CauseGroupOf(cause string) string { return Causes.Get(cause).Attr["group"] }
-
-// EURootCauseOf maps a cause to the root-cause category of the EU's annual
-// telecom incident reports.
-func EURootCauseOf(cause string) string { return Causes.Get(cause).Attr["eu_root_cause"] }
 
 // ServiceCategoryOf returns the serious-accident category of a service
 // (施行規則 第58条).
 func ServiceCategoryOf(service string) string { return Services.Get(service).Attr["category"] }
-
-// EquipmentClassOf returns the coarse equipment class published instead of
-// the equipment itself where detail could identify an operator.
-func EquipmentClassOf(equipment string) string { return EquipmentCodes.Get(equipment).Attr["class"] }
 
 // SimplifiedFormEquipment reports whether equipment may be named on the
 // simplified form (告示).
 func SimplifiedFormEquipment(equipment string) bool {
 	c, ok := EquipmentCodes.Lookup(equipment)
 	return ok && c.Attr["simplified_form"] == "true"
+}
+
+// NormalizeText folds a free-text value for storage and comparison:
+// full-width ASCII to half-width, half-width katakana to full-width, runs of
+// spaces (including the ideographic space) to one, trimmed. Case is kept.
+func NormalizeText(s string) string {
+	s = width.Fold.String(s)
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case ' ', '\t', '\u3000', '\u00a0', '\r', '\n':
+			return true
+		}
+		return false
+	}), " ")
+}
+
+// BandOf returns the banded dimension of a per-accident quantity (a column
+// of deid_accident) with the code list of its bands and the attribute
+// holding each band's inclusive lower bound; ok is false when the quantity
+// is not banded.
+func BandOf(quantity string) (dim string, list *CodeList, attr string, ok bool) {
+	switch quantity {
+	case "duration_min":
+		return "duration_band", DurationBands, "min_minutes", true
+	case "affected_users":
+		return "users_band", UsersBands, "min_users", true
+	}
+	return "", nil, "", false
+}
+
+// BandLimits returns the inclusive lower and the exclusive upper bound of
+// each band of a banded quantity, in list order; the last band's upper
+// bound is +Inf.
+func BandLimits(quantity string) (lo, hi []float64) {
+	_, l, attr, ok := BandOf(quantity)
+	if !ok {
+		panic("kensho: " + quantity + " has no bands")
+	}
+	for i, c := range l.Codes {
+		v, err := strconv.ParseFloat(c.Attr[attr], 64)
+		if err != nil {
+			panic(fmt.Sprintf("kensho: %s: bad %s %q", l.Name, attr, c.Attr[attr]))
+		}
+		lo = append(lo, v)
+		if i > 0 {
+			hi = append(hi, v)
+		}
+	}
+	hi = append(hi, math.Inf(1))
+	return lo, hi
 }
 
 // band finds the band of v in a list whose entries carry a lower bound in
@@ -322,29 +349,3 @@ func DurationBand(minutes int64) string { return band(DurationBands, "min_minute
 // UsersBand returns the published band of a number of affected users.
 func UsersBand(users int64) string { return band(UsersBands, "min_users", users) }
 
-// UserHours is the EU's severity measure: users × duration in hours.
-func UserHours(users, minutes int64) float64 { return float64(users) * float64(minutes) / 60 }
-
-// sortedKeys returns the keys of m in ascending order (for deterministic output).
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// NormalizeText folds a free-text value for storage and comparison:
-// full-width ASCII to half-width, half-width katakana to full-width, runs of
-// spaces (including the ideographic space) to one, trimmed. Case is kept.
-func NormalizeText(s string) string {
-	s = width.Fold.String(s)
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		switch r {
-		case ' ', '\t', '\u3000', '\u00a0', '\r', '\n':
-			return true
-		}
-		return false
-	}), " ")
-}

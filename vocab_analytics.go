@@ -2,8 +2,8 @@ package kensho
 
 // This file names the keys of statistical tables for people: the _ja and
 // _en label columns that follow each coded key in a table's CSV file, and
-// the data dictionary (analytics.Dictionary). Codes stay the keys; labels
-// are only shown.
+// the data dictionary the site publishes. Codes stay the keys; labels are
+// only shown.
 
 // flagColumns are the true/false columns of deid_accident that a table may
 // use as a dimension or filter; as keys they are the text "true"/"false".

@@ -97,46 +97,24 @@ func TestEveryCauseHasAGroupAndEUCategory(t *testing.T) {
 	}
 }
 
+// TestBands: the bands published in place of durations and user counts
+// start at 0 and rise, each from its inclusive lower bound (the SQL of
+// deidentify reads them so).
 func TestBands(t *testing.T) {
-	durations := []struct {
-		min  int64
-		want string
-	}{{0, "<1h"}, {59, "<1h"}, {60, "1-2h"}, {119, "1-2h"}, {120, "2-6h"}, {359, "2-6h"}, {360, "6-12h"}, {720, "12-24h"}, {1439, "12-24h"}, {1440, "24h+"}, {100000, "24h+"}}
-	for _, d := range durations {
-		if got := DurationBand(d.min); got != d.want {
-			t.Errorf("DurationBand(%d) = %s, want %s", d.min, got, d.want)
-		}
-	}
-	users := []struct {
-		n    int64
-		want string
-	}{{0, "<500"}, {499, "<500"}, {500, "500-4999"}, {4999, "500-4999"}, {5000, "5000-29999"}, {29999, "5000-29999"}, {30000, "30000-99999"}, {100000, "100000-999999"}, {999999, "100000-999999"}, {1000000, "1000000+"}}
-	for _, u := range users {
-		if got := UsersBand(u.n); got != u.want {
-			t.Errorf("UsersBand(%d) = %s, want %s", u.n, got, u.want)
-		}
-	}
-	if got := UserHours(30000, 90); got != 45000 {
-		t.Errorf("UserHours(30000, 90) = %v, want 45000", got)
-	}
-}
-
-func TestRegionOf(t *testing.T) {
-	tests := []struct {
-		prefs      []string
-		nationwide bool
-		want       string
+	for _, tt := range []struct {
+		list *CodeList
+		attr string
+		want []string
 	}{
-		{[]string{"13"}, false, "kanto"},
-		{[]string{"13", "14", "19"}, false, "kanto"}, // 山梨 is in 関東
-		{[]string{"15", "20"}, false, "shinetsu"},
-		{[]string{"13", "27"}, false, "multi"},
-		{nil, true, "national"},
-		{[]string{"47"}, false, "okinawa"},
-	}
-	for _, tt := range tests {
-		if got := RegionOf(tt.prefs, tt.nationwide); got != tt.want {
-			t.Errorf("RegionOf(%v, %v) = %s, want %s", tt.prefs, tt.nationwide, got, tt.want)
+		{DurationBands, "min_minutes", []string{"<1h:0", "1-2h:60", "2-6h:120", "6-12h:360", "12-24h:720", "24h+:1440"}},
+		{UsersBands, "min_users", []string{"<500:0", "500-4999:500", "5000-29999:5000", "30000-99999:30000", "100000-999999:100000", "1000000+:1000000"}},
+	} {
+		var got []string
+		for _, c := range tt.list.Codes {
+			got = append(got, c.Code+":"+c.Attr[tt.attr])
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.list.Name, diff)
 		}
 	}
 }
@@ -155,7 +133,13 @@ func TestInputColumns(t *testing.T) {
 		t.Errorf("影響利用者数 = %+v", c)
 	}
 	want := []string{"operator_name", "operator_id", "contact_name", "contact", "report_no", "site_location", "vendor_model", "partner_operator", "summary", "prevention"}
-	if diff := cmp.Diff(want, IdentifierFields()); diff != "" {
+	var ids []string
+	for _, c := range InputColumns {
+		if c.Identifier {
+			ids = append(ids, c.Field)
+		}
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("identifier fields (-want +got):\n%s", diff)
 	}
 }
@@ -190,9 +174,6 @@ func TestFiscalCalendar(t *testing.T) {
 		{time.Date(2025, 3, 31, 15, 0, 0, 0, time.UTC), FiscalQuarter{2025, 1}},
 	}
 	for _, tt := range tests {
-		if got := FiscalQuarterOf(tt.at); got != tt.want {
-			t.Errorf("FiscalQuarterOf(%v) = %v, want %v", tt.at, got, tt.want)
-		}
 		if !tt.want.Contains(tt.at) {
 			t.Errorf("%v does not contain %v", tt.want, tt.at)
 		}
@@ -284,5 +265,36 @@ func TestSQLEnum(t *testing.T) {
 	// The list keeps its spec order; only the type is in byte order.
 	if Forms.SQLEnum() != "ENUM('full', 'simplified')" || Services.Codes[0].Code != "voice_fixed" {
 		t.Errorf("Forms.SQLEnum() = %s, Services starts with %s", Forms.SQLEnum(), Services.Codes[0].Code)
+	}
+}
+
+// TestRollups: codes/hierarchy.csv declares every hierarchy of the code
+// lists, each pointing at a list that holds every code named.
+func TestRollups(t *testing.T) {
+	var got []string
+	for _, r := range Rollups {
+		got = append(got, r.Base+"."+r.Column+" → "+r.Dim)
+	}
+	want := []string{
+		"cause.group → cause_group", "cause.eu_root_cause → eu_root_cause", "service.category → service_category",
+		"equipment.class → equipment_class", "equipment.ministry_class → ministry_equipment_class",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Rollups (-want +got):\n%s", diff)
+	}
+	ministry := Rollup{Dim: "ministry_equipment_class", Base: "equipment", Column: "ministry_class"}
+	for code, want := range map[string]string{"fibre": "transmission_line", "router": "switching_transmission", "radio_base": "access", "hvac": "other", "power": "power"} {
+		if got := ministry.Parent(code); got != want {
+			t.Errorf("the ministry's class of %s = %s, want %s", code, got, want)
+		}
+	}
+	for _, bad := range []Rollup{
+		{Dim: "ministry_equipment_class", Base: "equipment", Column: "class"}, // names codes of another list
+		{Dim: "ministry_equipment_class", Base: "equipment", Column: "nope"},
+		{Dim: "fiscal_year", Base: "equipment", Column: "class"},
+	} {
+		if err := bad.check(); err == nil {
+			t.Errorf("%+v passed the check", bad)
+		}
 	}
 }

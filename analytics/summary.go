@@ -274,25 +274,17 @@ func (s *summarizer) trends() (string, string) {
 	return strings.Join(ja, ""), strings.Join(en, " ")
 }
 
-// serious states how many accidents met the serious-accident criteria and
-// how many of them were reported as serious accidents.
+// serious states how many serious accidents were reported in the year (a
+// figure the ministry announces, never withheld).
 func (s *summarizer) serious() (string, string) {
-	met, ok := s.published("serious_by_year_category", "accidents", s.year, kensho.Total, kensho.Total, kensho.Total)
+	n, ok := s.published("serious_by_year_category", "accidents", s.year, kensho.Total)
 	if !ok {
 		return "", ""
 	}
-	ja := fmt.Sprintf("重大な事故の基準(施行規則第58条)を満たした事故は%s件", count(met))
-	en := fmt.Sprintf("%s met the serious-accident criteria (Article 58 of the Ordinance)", accidentsEn(met))
-	if rep, ok := s.published("serious_by_year_category", "accidents", s.year, kensho.Total, kensho.Total, "serious"); ok && met > 0 {
-		ja += fmt.Sprintf("で、そのうち重大な事故として報告されたのは%s件です。", count(rep))
-		if rep == 1 {
-			en += "; 1 of them was reported as a serious accident."
-		} else {
-			en += fmt.Sprintf("; %s of them were reported as serious accidents.", count(rep))
-		}
-	} else {
-		ja += "です。"
-		en += "."
+	ja := fmt.Sprintf("重大な事故は%s件でした。", count(n))
+	en := fmt.Sprintf("%s accidents were reported as serious accidents.", count(n))
+	if n == 1 {
+		en = "1 accident was reported as a serious accident."
 	}
 	return ja, en
 }

@@ -270,41 +270,30 @@ func tableStrings(t kensho.StatTable) []labelled {
 	return out
 }
 
-// microdataStrings lists the distinct values of every published column of
-// microdata_release.
-func microdataStrings(ctx context.Context, q *sql.DB) ([]labelled, error) {
-	rows, err := q.QueryContext(ctx, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'microdata_release' ORDER BY column_index")
-	if err != nil {
-		return nil, err
-	}
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if c != "record_key" && c != "record_id" {
-			cols = append(cols, c)
-		}
-	}
-	rows.Close()
+// extractStrings lists the distinct values of every field of every
+// extract's released records.
+func extractStrings(ctx context.Context, q *sql.DB, extracts []kensho.ExtractInfo) ([]labelled, error) {
 	var out []labelled
-	for _, c := range cols {
-		out = append(out, labelled{"microdata column name", c})
-		r, err := q.QueryContext(ctx, fmt.Sprintf("SELECT DISTINCT CAST(%s AS VARCHAR) AS v FROM microdata_release WHERE %s IS NOT NULL ORDER BY v", duck.QuoteIdent(c), duck.QuoteIdent(c)))
-		if err != nil {
-			return nil, err
-		}
-		for r.Next() {
-			var v string
-			if err := r.Scan(&v); err != nil {
-				r.Close()
+	for _, e := range extracts {
+		for _, c := range e.Columns {
+			if c.Name == "record_id" {
+				continue
+			}
+			r, err := q.QueryContext(ctx, fmt.Sprintf("SELECT DISTINCT CAST(%s AS VARCHAR) AS v FROM %s WHERE %s IS NOT NULL ORDER BY v",
+				duck.QuoteIdent(c.Name), duck.QuoteIdent(extractTable(e.Name)), duck.QuoteIdent(c.Name)))
+			if err != nil {
 				return nil, err
 			}
-			out = append(out, labelled{"microdata column " + c, v})
+			for r.Next() {
+				var v string
+				if err := r.Scan(&v); err != nil {
+					r.Close()
+					return nil, err
+				}
+				out = append(out, labelled{"extract " + e.Name + " column " + c.Name, v})
+			}
+			r.Close()
 		}
-		r.Close()
 	}
 	return out, nil
 }

@@ -1,6 +1,8 @@
 package anonymize
 
 import (
+	"github.com/kensho-jp/kensho/sdc/rules"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -123,4 +125,13 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("microdata.max_dropped_pct %g must lie in [0, 100]", m.MaxDroppedPct))
 	}
 	return errors.Join(errs...)
+}
+
+// rules returns the primary rules' parameters.
+func (c Config) rules() rules.Config {
+	r := rules.Config{MinOperators: c.MinOperators, P: c.P, ProtectionLevel: c.ProtectionLevel}
+	for _, d := range c.Dominance {
+		r.Dominance = append(r.Dominance, rules.NK{N: d.N, K: d.K})
+	}
+	return r
 }

@@ -106,12 +106,26 @@ func deidentifyQuery() (string, error) {
 		"PrefectureRegion": mapCase("p", kensho.Prefectures, "region"),
 		"ServiceCategory":  mapCase("service", kensho.Services, "category"),
 		"EquipmentClass":   mapCase("equipment", kensho.EquipmentCodes, "class"),
+		"MinistryClass":    mapCase("equipment", kensho.EquipmentCodes, "ministry_class"),
 		"DurationBand":     bandCase("duration_min", kensho.DurationBands, "min_minutes"),
 		"UsersBand":        bandCase("affected_users", kensho.UsersBands, "min_users"),
 		"CriteriaEra":      eraCase("occurred_at", eras),
 		"CriteriaEraEnum":  kensho.SQLEnum(eraCodes),
+		"ThirdPartyEU":     thirdPartyEU(),
 	})
 	return buf.String(), err
+}
+
+// thirdPartyEU lists, as SQL literals, the EU root-cause categories whose
+// accidents always count as third-party failures (kensho.Relations).
+func thirdPartyEU() string {
+	var lits []string
+	for _, c := range kensho.EURootCauses.Codes {
+		if kensho.EURootCauseImpliesThirdParty(c.Code) {
+			lits = append(lits, duck.QuoteString(c.Code))
+		}
+	}
+	return strings.Join(lits, ", ")
 }
 
 // mapCase renders CASE col WHEN code THEN attr ... END for a code list.

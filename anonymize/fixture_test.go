@@ -226,7 +226,7 @@ func fxLoad(tb testing.TB, db *sql.DB, ops []fxOperator, acc []fxAccident) {
 	b := func(v bool) string { return strconv.FormatBool(v) }
 	for i, a := range acc {
 		o := ops[a.op]
-		q := kensho.FiscalQuarterOf(a.at)
+		q := fiscalQuarterOf(a.at)
 		end := a.at.Add(time.Duration(a.minutes) * time.Minute)
 		ka := kensho.Accident{OccurredAt: a.at, Service: a.service, Impact: a.impact, Equipment: a.equipment, DurationMin: a.minutes, AffectedUsers: a.users}
 		crit := ""
@@ -479,4 +479,13 @@ func fxDB(tb testing.TB, spec fxSpec) (*sql.DB, []fxOperator, []fxAccident) {
 		tb.Fatal(err)
 	}
 	return db, ops, acc
+}
+
+// fiscalQuarterOf is the fiscal quarter in which t falls, read in JST.
+func fiscalQuarterOf(t time.Time) kensho.FiscalQuarter {
+	t = t.In(kensho.JST)
+	if t.Month() < time.April {
+		return kensho.FiscalQuarter{Year: t.Year() - 1, Quarter: 4}
+	}
+	return kensho.FiscalQuarter{Year: t.Year(), Quarter: int(t.Month()-time.April)/3 + 1}
 }

@@ -189,9 +189,7 @@ func operatorStrings(ops []fxOperator) []string {
 	var out []string
 	for _, o := range ops {
 		out = append(out, o.id, o.name, strings.TrimSuffix(o.name, "株式会社"), o.contactName, o.contact, o.partner, o.vendor, o.site)
-		for _, part := range strings.Fields(o.contact) {
-			out = append(out, part)
-		}
+		out = append(out, strings.Fields(o.contact)...)
 	}
 	return out
 }

@@ -6,37 +6,36 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/sdc/audit"
+	"github.com/kensho-jp/kensho/sdc/model"
+	"github.com/kensho-jp/kensho/sdc/protect"
 )
 
-// Protected is the outcome of Protect: tables whose every cell has a status,
-// with suppressed values removed and contributions stripped, the microdata's
-// description, and the disclosure-risk report.
+// Protected is the outcome of Protect: tables whose every cell has a
+// status, with suppressed values removed and contributions stripped, the
+// extracts' descriptions, and the disclosure-risk report.
 type Protected struct {
-	Tables    []kensho.StatTable
-	Risk      *RiskReport
-	Microdata kensho.MicrodataInfo
+	Tables   []kensho.StatTable
+	Extracts []kensho.ExtractInfo
+	Risk     *RiskReport
 	// Timings lists how long each step took (for benchmarks and --verbose;
 	// never written to a file that must be reproducible).
 	Timings []Lap
-	// passed is set only when the independent audit found nothing.
+	// passed is set only when the audit found nothing.
 	passed bool
-	// mdColumns spell out the published fields from microdata_release_packed's
-	// pk, for the release database's view.
-	mdColumns []string
 }
 
-// Passed reports whether the independent audit passed. Publish refuses a
-// Protected that did not.
+// Passed reports whether the audit passed. Publish refuses a Protected
+// that did not.
 func (p *Protected) Passed() bool { return p != nil && p.passed }
 
-// magnitudes in the order they are processed.
-var magnitudes = []kensho.Magnitude{kensho.MagAccidents, kensho.MagAffectedUsers, kensho.MagUserHours}
-
-// AuditError is returned by Protect when the independent audit fails: the
-// reasons, sorted. Nothing may be published.
+// AuditError is returned by Protect when the audit fails: the reasons,
+// sorted. Nothing may be published.
 type AuditError struct {
 	Reasons []string
 }
@@ -53,14 +52,26 @@ func (e *AuditError) Error() string {
 	return msg
 }
 
-// Protect decides every cell's status (primary rules per operator, then
-// secondary suppression over all tables and years), builds the microdata in
-// the restricted database (view microdata_release), and runs the
-// independent audit. On an *AuditError the returned Protected carries the
-// risk report for diagnosis and must not be published (Publish refuses it);
-// on any other error it is nil. A *CappedError means a fiscal year's
-// figures cannot be published in any form.
-func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Config) (*Protected, error) {
+// Options are the facts of the release Protect needs beyond the data.
+type Options struct {
+	// ReleaseDate is when the release is published: every reader knows
+	// that no accident of a fiscal year lasted longer than from the start
+	// of the year to it, which bounds user-hours in the model.
+	ReleaseDate time.Time
+	// Workers: components worked on at once (0: 2).
+	Workers int
+}
+
+// Protect decides the status of every table cell and every class of the
+// microdata extracts on the disclosure model (sdc/model), with the rules
+// of cfg: primary suppression, then secondary suppression until every
+// hidden figure is protected against a reader outside and against every
+// operator (sdc/protect); then the audit bounds every hidden figure again,
+// exactly (sdc/audit). It builds the extracts' records in the restricted
+// database (extract_<name>). On an *AuditError the returned Protected
+// carries the risk report for diagnosis and must not be published (Publish
+// refuses it); on any other error it is nil.
+func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extracts []kensho.Extract, cfg Config, opt Options) (*Protected, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
@@ -68,140 +79,134 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, cfg Con
 		return nil, fmt.Errorf("protect: %w", err)
 	}
 	clock := newStopwatch()
-	cat, err := newCatalog(ctx, db, tables)
+	years, err := modelYears(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
-	var engines []*engine
-	for _, mag := range magnitudes {
-		if !usesMagnitude(tables, mag) {
-			continue
-		}
-		s, err := buildSystem(cat, tables, mag)
-		if err != nil {
-			return nil, fmt.Errorf("protect: %w", err)
-		}
-		e := newEngine(cfg, s)
-		e.contribOf = contribLoader(ctx, db, s)
-		e.markPrimary()
-		if err := e.run(ctx, nil); err != nil {
-			return nil, fmt.Errorf("protect: %w", err)
-		}
-		for id := range e.verified {
-			e.passedA[id] = true
-		}
-		engines = append(engines, e)
-		clock.lap("tables " + string(mag))
-	}
-	// The microdata, then the tables again with what the microdata tells.
-	// A level abandoned for withholding too much leaves no trace in the
-	// tables: partners it added are taken back.
-	var before [][]bool
-	for _, e := range engines {
-		flags := make([]bool, len(e.s.cells))
-		for i, c := range e.s.cells {
-			flags[i] = c.secondary
-		}
-		before = append(before, flags)
-	}
-	coding, err := newCoding(ctx, db)
+	m, err := buildModel(tables, extracts, years)
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
-	defer dropScratch(ctx, db)
-	var md *microdata
-	var steps []LadderStep
-	for level := 0; ; {
-		for k, e := range engines {
-			for i, c := range e.s.cells {
-				c.secondary = before[k][i]
-			}
-		}
-		md, err = buildMicrodata(ctx, db, cfg, coding, level)
-		if err != nil {
-			return nil, fmt.Errorf("protect: %w", err)
-		}
-		clock.lap("microdata")
-		steps = append(steps, md.steps...)
-		md.steps = steps
-		for _, e := range engines {
-			e.bounds = &mdBounds{md: md, mag: e.s.mag}
-			e.verified = map[int]bool{}
-			err := e.run(ctx, func(f []failure) (bool, error) { return md.repair(e.s, f), nil })
-			if err != nil {
-				return nil, fmt.Errorf("protect: %w", err)
-			}
-		}
-		clock.lap("tables with microdata")
-		_, _, _, dc, dl := md.counts()
-		over := float64(dc+dl) > cfg.Microdata.MaxDroppedPct/100*float64(md.total)
-		if over && md.level < len(microdataLadder) {
-			md.steps[len(md.steps)-1].Chosen = false
-			level = md.level + 1
-			continue
-		}
-		break
-	}
-	mdColumns, err := md.write(ctx, db)
+	pub, err := loadPublicFacts(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
-	clock.lap("microdata write")
-	out, derived, err := applyStatuses(tables, engines)
+	data, err := loadModelData(ctx, db, m, pub)
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
-	p := &Protected{Tables: out, Microdata: microdataInfo(md), mdColumns: mdColumns}
-	p.Risk = newRiskReport(cfg, tables, out, engines, md, derived)
-	if p.Risk.WithheldYears, err = withheldYears(ctx, db); err != nil {
+	// Every cell analytics computed is the model's column on the data
+	// (Xᵀy): the model describes what is published, or nothing is.
+	if err := checkModelAgrees(m, data, tables); err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
-	clock.lap("statuses and report")
-	audit, err := runAudit(ctx, db, cfg, tables, out)
+	clock.lap("model")
+	q := quantileValues(m, tables)
+	maxDur := maxDurations(years, opt.ReleaseDate)
+	pr, err := protect.Protect(ctx, protect.Input{Model: m, Data: data, Rules: cfg.rules(), Quantile: q,
+		MaxDurationMin: maxDur, Workers: opt.Workers})
+	if err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
+	clock.lap("protect")
+	out, ds, err := applyPattern(tables, m, pr.Pattern)
+	if err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
+	infos, err := writeExtracts(ctx, db, m, extracts, pr.Pattern)
+	if err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
+	clock.lap("extracts")
+	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: cfg.rules(), Pattern: pr.Pattern, Workers: opt.Workers})
 	if err != nil {
 		return nil, fmt.Errorf("protect: audit: %w", err)
 	}
-	audit.summary.seconds = clock.lap("audit")
-	p.Timings = append(clock.laps, audit.laps...)
-	p.Risk.setAudit(audit)
-	if len(audit.failures) > 0 {
-		return p, &AuditError{Reasons: audit.failures}
+	// The extracts' files must hold exactly the released classes.
+	if fails, err := checkExtracts(ctx, db, m, extracts, pr.Pattern); err != nil {
+		return nil, fmt.Errorf("protect: audit: %w", err)
+	} else {
+		a.Failures = append(a.Failures, fails...)
+		slices.Sort(a.Failures)
+	}
+	auditSeconds := clock.lap("audit")
+	p := &Protected{Tables: out, Extracts: infos}
+	p.Risk = newRiskReport(cfg, m, data, tables, out, pr, a, ds, infos)
+	p.Risk.Audit.seconds = auditSeconds
+	if p.Risk.WithheldYears, err = withheldYears(ctx, db); err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
+	clock.lap("report")
+	p.Timings = clock.laps
+	if len(a.Failures) > 0 {
+		return p, &AuditError{Reasons: a.Failures}
 	}
 	p.passed = true
 	return p, nil
 }
 
-func usesMagnitude(tables []kensho.StatTable, mag kensho.Magnitude) bool {
-	for _, t := range tables {
-		for _, m := range t.Measures {
-			if m.Magnitude == mag {
-				return true
-			}
-		}
+// modelYears lists the fiscal years deid_accident holds.
+func modelYears(ctx context.Context, db *sql.DB) ([]int, error) {
+	rows, err := db.QueryContext(ctx, "SELECT DISTINCT fiscal_year FROM deid_accident ORDER BY 1")
+	if err != nil {
+		return nil, err
 	}
-	return false
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	if len(out) == 0 && rows.Err() == nil {
+		return nil, errors.New("deid_accident holds no accident")
+	}
+	return out, rows.Err()
 }
 
-func checkTableShapes(tables []kensho.StatTable) error {
-	names := map[string]bool{}
+// maxDurations is, per fiscal year, the longest any of its accidents can
+// have lasted as a reader knows: from the start of the year to the
+// release. Without a release date, no limit.
+func maxDurations(years []int, release time.Time) map[int]float64 {
+	if release.IsZero() {
+		return nil
+	}
+	out := map[int]float64{}
+	for _, y := range years {
+		start := kensho.FiscalQuarter{Year: y, Quarter: 1}.Start()
+		if d := release.Sub(start).Minutes(); d > 0 {
+			out[y] = math.Ceil(d)
+		}
+	}
+	return out
+}
+
+// checkModelAgrees compares every additive cell with the model's column
+// evaluated on the data.
+func checkModelAgrees(m *model.Model, data []*model.Data, tables []kensho.StatTable) error {
+	idx := m.Index()
 	var errs []error
 	for _, t := range tables {
-		if t.Name == "" || names[t.Name] {
-			errs = append(errs, fmt.Errorf("table name %q is empty or repeated", t.Name))
-		}
-		names[t.Name] = true
 		for ri, r := range t.Rows {
-			if len(r.Key) != len(t.Dims) || len(r.Cells) != len(t.Measures) {
-				errs = append(errs, fmt.Errorf("table %s row %d: %d keys and %d cells for %d dims and %d measures",
-					t.Name, ri, len(r.Key), len(r.Cells), len(t.Dims), len(t.Measures)))
+			for mi, c := range r.Cells {
+				if !t.Measures[mi].Additive() {
+					continue
+				}
+				col := idx[model.Ref{Table: t.Name, Row: ri, Measure: mi}]
+				var v float64
+				if col != nil && col.Comp != nil {
+					v = data[col.Comp.Index].Truth(col).Value
+				}
+				if math.Abs(v-c.Value) > 1e-6*math.Max(1, math.Abs(c.Value)) {
+					errs = append(errs, fmt.Errorf("%s row %v %s: the table says %v, the disclosure model %v",
+						t.Name, r.Key, t.Measures[mi].Name, c.Value, v))
+				}
 			}
 		}
-		for _, m := range t.Measures {
-			switch m.Magnitude {
-			case "", kensho.MagAccidents, kensho.MagAffectedUsers, kensho.MagUserHours:
-			default:
-				errs = append(errs, fmt.Errorf("table %s measure %s: unknown magnitude %q", t.Name, m.Name, m.Magnitude))
-			}
+		if len(errs) > 20 {
+			break
 		}
 	}
 	return errors.Join(errs...)
@@ -212,21 +217,18 @@ type derivedStats struct {
 	published, suppressed, notApplicable map[string]int
 }
 
-// applyStatuses copies the tables with every cell's status set, suppressed
-// and not-applicable values zeroed, and contributions and dependencies
-// stripped.
-func applyStatuses(tables []kensho.StatTable, engines []*engine) ([]kensho.StatTable, derivedStats, error) {
-	status := map[kensho.CellRef]kensho.CellStatus{}
-	for _, e := range engines {
-		for _, c := range e.s.cells {
-			for _, r := range c.refs {
-				if c.suppressed() {
-					status[r] = kensho.Suppressed
-				} else {
-					status[r] = kensho.Published
-				}
-			}
+// applyPattern copies the tables with every cell's status set from the
+// pattern, suppressed and not-applicable values zeroed, and contributions
+// and dependencies stripped. A derived cell is published only when every
+// cell it is computed from is.
+func applyPattern(tables []kensho.StatTable, m *model.Model, pat *model.Pattern) ([]kensho.StatTable, derivedStats, error) {
+	idx := m.Index()
+	status := func(ref kensho.CellRef) kensho.CellStatus {
+		col := idx[model.Ref{Table: ref.Table, Row: ref.Row, Measure: ref.Measure}]
+		if col == nil || pat.Status[col.ID] == model.Published {
+			return kensho.Published // a structural zero, or published
 		}
+		return kensho.Suppressed
 	}
 	byName := map[string]*kensho.StatTable{}
 	for i := range tables {
@@ -238,24 +240,17 @@ func applyStatuses(tables []kensho.StatTable, engines []*engine) ([]kensho.StatT
 	for ti, t := range tables {
 		nt := t
 		nt.Filter = copyMap(t.Filter)
-		nt.Dims = append([]kensho.Dim(nil), t.Dims...)
-		nt.Measures = append([]kensho.Measure(nil), t.Measures...)
-		nt.FiscalYears = append([]int(nil), t.FiscalYears...)
+		nt.Dims = slices.Clone(t.Dims)
+		nt.Measures = slices.Clone(t.Measures)
+		nt.FiscalYears = slices.Clone(t.FiscalYears)
 		nt.Rows = make([]kensho.Row, len(t.Rows))
 		for ri, row := range t.Rows {
-			nr := kensho.Row{Key: append([]string(nil), row.Key...), Cells: make([]kensho.Cell, len(row.Cells))}
+			nr := kensho.Row{Key: slices.Clone(row.Key), Cells: make([]kensho.Cell, len(row.Cells))}
 			for mi, c := range row.Cells {
 				ref := kensho.CellRef{Table: t.Name, Row: ri, Measure: mi}
 				nc := kensho.Cell{Value: c.Value}
 				if t.Measures[mi].Additive() {
-					st, ok := status[ref]
-					if !ok {
-						st = kensho.Published // a structural zero, outside the model
-						if c.Value != 0 {
-							errs = append(errs, fmt.Errorf("%s: no status decided", refString(ref)))
-						}
-					}
-					nc.Status = st
+					nc.Status = status(ref)
 				} else {
 					st, err := derivedStatus(byName, status, ref, c)
 					if err != nil {
@@ -286,9 +281,9 @@ func applyStatuses(tables []kensho.StatTable, engines []*engine) ([]kensho.StatT
 	return out, ds, errors.Join(errs...)
 }
 
-// derivedStatus publishes a derived cell only when every additive cell it is
-// computed from is published.
-func derivedStatus(tables map[string]*kensho.StatTable, status map[kensho.CellRef]kensho.CellStatus, ref kensho.CellRef, c kensho.Cell) (kensho.CellStatus, error) {
+// derivedStatus publishes a derived cell only when every additive cell it
+// is computed from is published.
+func derivedStatus(tables map[string]*kensho.StatTable, status func(kensho.CellRef) kensho.CellStatus, ref kensho.CellRef, c kensho.Cell) (kensho.CellStatus, error) {
 	switch c.Status {
 	case kensho.NotApplicable:
 		return kensho.NotApplicable, nil
@@ -304,15 +299,15 @@ func derivedStatus(tables map[string]*kensho.StatTable, status map[kensho.CellRe
 		if t == nil || d.Row < 0 || d.Row >= len(t.Rows) || d.Measure < 0 || d.Measure >= len(t.Measures) || !t.Measures[d.Measure].Additive() {
 			return kensho.Suppressed, fmt.Errorf("%s: depends on %s, which is not an additive cell", refString(ref), refString(d))
 		}
-		st, ok := status[d]
-		if !ok {
-			st = kensho.Published // structural zero
-		}
-		if st != kensho.Published {
+		if status(d) != kensho.Published {
 			return kensho.Suppressed, nil
 		}
 	}
 	return kensho.Published, nil
+}
+
+func refString(r kensho.CellRef) string {
+	return r.Table + " row " + strconv.Itoa(r.Row) + " measure " + strconv.Itoa(r.Measure)
 }
 
 func copyMap(m map[string]string) map[string]string {
@@ -326,16 +321,29 @@ func copyMap(m map[string]string) map[string]string {
 	return out
 }
 
-// microdataInfo describes the released file for the data dictionary.
-func microdataInfo(md *microdata) kensho.MicrodataInfo {
-	released, _, _, _, _ := md.counts()
-	info := kensho.MicrodataInfo{Rows: released}
-	info.Columns = append(info.Columns, kensho.FieldSchema{Name: "record_id", Type: "integer",
-		Title: kensho.Text{Ja: "レコード番号 (公表項目で並べ替えた後に付番。意味を持たない)", En: "record number (assigned after sorting by the published fields; carries no meaning)"}})
-	for _, f := range microdataFields {
-		info.Columns = append(info.Columns, kensho.FieldSchema{Name: f.Name, Type: f.Type, Title: f.Title, Codes: f.Codes})
+func checkTableShapes(tables []kensho.StatTable) error {
+	names := map[string]bool{}
+	var errs []error
+	for _, t := range tables {
+		if t.Name == "" || names[t.Name] {
+			errs = append(errs, fmt.Errorf("table name %q is empty or repeated", t.Name))
+		}
+		names[t.Name] = true
+		for ri, r := range t.Rows {
+			if len(r.Key) != len(t.Dims) || len(r.Cells) != len(t.Measures) {
+				errs = append(errs, fmt.Errorf("table %s row %d: %d keys and %d cells for %d dims and %d measures",
+					t.Name, ri, len(r.Key), len(r.Cells), len(t.Dims), len(t.Measures)))
+			}
+		}
+		for _, m := range t.Measures {
+			switch m.Magnitude {
+			case "", kensho.MagAccidents, kensho.MagAffectedUsers, kensho.MagUserHours:
+			default:
+				errs = append(errs, fmt.Errorf("table %s measure %s: unknown magnitude %q", t.Name, m.Name, m.Magnitude))
+			}
+		}
 	}
-	return info
+	return errors.Join(errs...)
 }
 
 // Lap is the duration of one step of Protect.
@@ -355,12 +363,6 @@ func (s *stopwatch) lap(step string) float64 {
 	now := time.Now()
 	d := now.Sub(s.last).Seconds()
 	s.last = now
-	for i := range s.laps {
-		if s.laps[i].Step == step {
-			s.laps[i].Seconds += d
-			return d
-		}
-	}
 	s.laps = append(s.laps, Lap{step, d})
 	return d
 }

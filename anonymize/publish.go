@@ -70,14 +70,14 @@ func Publish(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Re
 		return fmt.Errorf("publish: %w", err)
 	}
 	strs := releaseStrings(rel)
-	mstr, err := microdataStrings(ctx, db)
+	mstr, err := extractStrings(ctx, db, rel.Extracts)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	if findings := ids.scan(append(strs, mstr...)); len(findings) > 0 {
 		return &AuditError{Reasons: findings}
 	}
-	if err := writeRelease(ctx, db, releasePath, rel, p.mdColumns); err != nil {
+	if err := writeRelease(ctx, db, releasePath, rel); err != nil {
 		return fmt.Errorf("publish %s: %w", releasePath, err)
 	}
 	return nil
@@ -90,19 +90,20 @@ func releaseStrings(rel *kensho.Release) []labelled {
 	for _, t := range rel.Tables {
 		out = append(out, tableStrings(t)...)
 	}
-	for _, c := range rel.Microdata.Columns {
-		out = append(out, labelled{"microdata schema", c.Name}, labelled{"microdata schema", c.Title.Ja},
-			labelled{"microdata schema", c.Title.En}, labelled{"microdata schema", c.Codes}, labelled{"microdata schema", c.Type})
+	for _, e := range rel.Extracts {
+		out = append(out, labelled{"extract name", e.Name}, labelled{"extract title", e.Title.Ja}, labelled{"extract title", e.Title.En},
+			labelled{"extract description", e.Description.Ja}, labelled{"extract description", e.Description.En})
+		for _, c := range e.Columns {
+			out = append(out, labelled{"extract schema", c.Name}, labelled{"extract schema", c.Title.Ja},
+				labelled{"extract schema", c.Title.En}, labelled{"extract schema", c.Codes}, labelled{"extract schema", c.Type})
+		}
 	}
 	return out
 }
 
 // writeRelease builds the release database in a temporary file beside
 // releasePath and renames it into place.
-func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Release, mdColumns []string) (err error) {
-	if len(mdColumns) != len(microdataFields) {
-		return fmt.Errorf("the microdata's %d columns are not its %d fields", len(mdColumns), len(microdataFields))
-	}
+func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Release) (err error) {
 	dir := filepath.Dir(releasePath)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -161,10 +162,10 @@ func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kens
 			return err
 		}
 	}
-	// The packed codes only: record_key stays in the restricted database.
-	// Stored in record-id order, which ExportMicrodata relies on: DuckDB
-	// keeps an ORDER BY's order in the table while preserve_insertion_order
-	// is on (the default; a load turns it off while it runs).
+	// The extracts' records, in record-id order, which ExportExtracts
+	// relies on: DuckDB keeps an ORDER BY's order in the table while
+	// preserve_insertion_order is on (the default; a load turns it off
+	// while it runs).
 	var order string
 	if err := conn.QueryRowContext(ctx, "SELECT current_setting('preserve_insertion_order')::VARCHAR").Scan(&order); err != nil {
 		return err
@@ -172,8 +173,12 @@ func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kens
 	if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = true"); err != nil {
 		return err
 	}
-	_, err = conn.ExecContext(ctx, "CREATE TABLE kensho_release.microdata_packed AS SELECT record_id, pk"+
-		" FROM microdata_release_packed ORDER BY record_id")
+	for _, e := range rel.Extracts {
+		t := duck.QuoteIdent(extractTable(e.Name))
+		if _, err = conn.ExecContext(ctx, "CREATE TABLE kensho_release."+t+" AS SELECT * FROM "+t+" ORDER BY record_id"); err != nil {
+			break
+		}
+	}
 	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "SET preserve_insertion_order = "+order); err == nil {
 		err = rerr
 	}
@@ -187,9 +192,7 @@ func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kens
 		return err
 	}
 	attached = false
-	// The view is made in the release database opened on its own, so that
-	// microdata_packed is bound there and nowhere else.
-	if err := createMicrodataView(ctx, tmp, mdColumns, rel.Microdata.Rows); err != nil {
+	if err := checkExtractRows(ctx, tmp, rel.Extracts); err != nil {
 		return err
 	}
 	if err := os.Chmod(tmp, 0o644); err != nil {
@@ -202,27 +205,22 @@ func writeRelease(ctx context.Context, db *sql.DB, releasePath string, rel *kens
 	return nil
 }
 
-// createMicrodataView adds the view microdata to the release database at
-// path and checks that it holds the records the release describes.
-func createMicrodataView(ctx context.Context, path string, cols []string, rows int) error {
-	rdb, err := duck.Open(ctx, path, duck.Options{Threads: 1})
+// checkExtractRows checks that the release database at path holds the
+// records the release describes.
+func checkExtractRows(ctx context.Context, path string, extracts []kensho.ExtractInfo) error {
+	rdb, err := duck.Open(ctx, path, duck.Options{ReadOnly: true, Threads: 1})
 	if err != nil {
 		return err
 	}
 	defer rdb.Close()
-	if _, err := rdb.ExecContext(ctx, "CREATE VIEW microdata AS SELECT record_id,\n       "+strings.Join(cols, ",\n       ")+
-		"\nFROM microdata_packed"); err != nil {
-		return err
-	}
-	var n int
-	if err := rdb.QueryRowContext(ctx, "SELECT count(*) FROM microdata").Scan(&n); err != nil {
-		return err
-	}
-	if n != rows {
-		return fmt.Errorf("the microdata holds %d records but the release describes %d", n, rows)
-	}
-	if _, err := rdb.ExecContext(ctx, "CHECKPOINT"); err != nil {
-		return err
+	for _, e := range extracts {
+		var n int
+		if err := rdb.QueryRowContext(ctx, "SELECT count(*) FROM "+duck.QuoteIdent(extractTable(e.Name))).Scan(&n); err != nil {
+			return err
+		}
+		if n != e.Rows {
+			return fmt.Errorf("extract %s holds %d records but the release describes %d", e.Name, n, e.Rows)
+		}
 	}
 	return rdb.Close()
 }
@@ -267,43 +265,52 @@ func LoadRelease(ctx context.Context, releasePath string) (*kensho.Release, erro
 	return rel, rows.Err()
 }
 
-// ExportMicrodata writes dir/microdata.csv and dir/microdata.parquet from
-// the release database, ordered by record id, with fixed formats, so the
-// same release gives the same bytes.
+// ExtractFile is the base name of an extract's files in the site's data
+// directory: microdata_<name>.csv and .parquet.
+func ExtractFile(name string) string { return "microdata_" + name }
+
+// ExportExtracts writes every extract of the release database as
+// dir/microdata_<name>.csv and .parquet, in record-id order, with fixed
+// formats, so the same release gives the same bytes.
 //
-// microdata_packed is written in record-id order (Publish), and DuckDB
-// keeps a single table's row order through a view's projection and COPY
-// while preserve_insertion_order is on (set here, whatever the default):
-// so the files come out in record-id order without a sort. With a sort of
-// the decoded rows, the CSV took 0.79 s and the Parquet 0.91 s at national
-// volume; without, 0.23 s and 0.31 s.
-func ExportMicrodata(ctx context.Context, releasePath, dir string) error {
+// The extract tables are written in record-id order (Publish), and DuckDB
+// keeps a single table's row order through COPY while
+// preserve_insertion_order is on (set here, whatever the default): so the
+// files come out in record-id order without a sort.
+func ExportExtracts(ctx context.Context, releasePath, dir string) error {
+	rel, err := LoadRelease(ctx, releasePath)
+	if err != nil {
+		return fmt.Errorf("export extracts: %w", err)
+	}
 	db, err := duck.Open(ctx, releasePath, duck.Options{ReadOnly: true, Threads: 1})
 	if err != nil {
-		return fmt.Errorf("export microdata: %w", err)
+		return fmt.Errorf("export extracts: %w", err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, "SET preserve_insertion_order = true"); err != nil {
-		return fmt.Errorf("export microdata: %w", err)
+		return fmt.Errorf("export extracts: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("export microdata: %w", err)
+		return fmt.Errorf("export extracts: %w", err)
 	}
-	for _, x := range []struct{ name, opts string }{
-		{"microdata.csv", "FORMAT CSV, HEADER true, DELIMITER ',', QUOTE '\"'"},
-		{"microdata.parquet", "FORMAT PARQUET, COMPRESSION zstd, ROW_GROUP_SIZE 122880"},
-	} {
-		final := filepath.Join(dir, x.name)
-		tmp := filepath.Join(dir, "."+x.name+".tmp")
-		q := fmt.Sprintf("COPY (SELECT * FROM microdata) TO %s (%s)", duck.QuoteString(tmp), x.opts)
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("export microdata %s: %w", x.name, err)
-		}
-		if err := os.Rename(tmp, final); err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("export microdata %s: %w", x.name, err)
+	for _, e := range rel.Extracts {
+		for _, x := range []struct{ ext, opts string }{
+			{".csv", "FORMAT CSV, HEADER true, DELIMITER ',', QUOTE '\"'"},
+			{".parquet", "FORMAT PARQUET, COMPRESSION zstd, ROW_GROUP_SIZE 122880"},
+		} {
+			name := ExtractFile(e.Name) + x.ext
+			final := filepath.Join(dir, name)
+			tmp := filepath.Join(dir, "."+name+".tmp")
+			q := fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (%s)", duck.QuoteIdent(extractTable(e.Name)), duck.QuoteString(tmp), x.opts)
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				os.Remove(tmp)
+				return fmt.Errorf("export extracts %s: %w", name, err)
+			}
+			if err := os.Rename(tmp, final); err != nil {
+				os.Remove(tmp)
+				return fmt.Errorf("export extracts %s: %w", name, err)
+			}
 		}
 	}
 	return nil

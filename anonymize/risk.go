@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/sdc/audit"
+	"github.com/kensho-jp/kensho/sdc/model"
+	"github.com/kensho-jp/kensho/sdc/protect"
 )
 
 // RiskReport is the disclosure-risk report of one run. The internal JSON
@@ -19,16 +22,16 @@ type RiskReport struct {
 	Parameters Config        `json:"parameters"`
 	Tables     []TableRisk   `json:"tables"`
 	Overall    OverallRisk   `json:"overall"`
-	Utility    []UtilityRisk `json:"utility"`
-	Microdata  MicrodataRisk `json:"microdata"`
+	Extracts   []ExtractRisk `json:"extracts"`
+	Model      ModelSummary  `json:"model"`
 	Audit      AuditSummary  `json:"audit"`
 	// WithheldYears are the fiscal years left out of the release whole
 	// (WithholdUnsafeYears), never null.
 	WithheldYears []WithheldYear `json:"withheld_fiscal_years"`
-	derived       map[string]int // derived cells suppressed, per table
 }
 
-// TableRisk counts one table's additive cells by outcome.
+// TableRisk counts one table's additive cells by outcome, and what the
+// suppression cost.
 type TableRisk struct {
 	Name            string         `json:"name"`
 	Cells           int            `json:"cells"`
@@ -37,297 +40,393 @@ type TableRisk struct {
 	Secondary       int            `json:"secondary"`
 	Suppressed      int            `json:"suppressed"`
 	ShareSuppressed float64        `json:"share_suppressed"`
-	DerivedCells    int            `json:"derived_cells"`
-	DerivedHidden   int            `json:"derived_suppressed"`
+	// ValueSuppressed is the share of the table's value (its cells' sum,
+	// per magnitude) that lies in suppressed cells.
+	ValueSuppressed map[kensho.Magnitude]float64 `json:"value_suppressed"`
+	DerivedCells    int                          `json:"derived_cells"`
+	DerivedHidden   int                          `json:"derived_suppressed"`
 	// MinAuditRatio is the least ratio, over the table's primary cells, of
-	// the interval the audit found to the protection required (≥ 1 passes);
-	// absent when the table has no primary cell.
+	// the interval the audit found to the protection required (≥ 1 passes;
+	// 2 means at least 2), outside readers and operators together.
 	MinAuditRatio *float64 `json:"min_audit_ratio,omitempty"`
 }
 
 // OverallRisk sums the tables.
 type OverallRisk struct {
-	Cells           int            `json:"cells"`
-	PrimaryByRule   map[string]int `json:"primary_by_rule"`
-	Secondary       int            `json:"secondary"`
-	Suppressed      int            `json:"suppressed"`
-	ShareSuppressed float64        `json:"share_suppressed"`
-	TotalsKept      float64        `json:"totals_kept"` // share of national and yearly totals published
+	Cells           int                          `json:"cells"`
+	PrimaryByRule   map[string]int               `json:"primary_by_rule"`
+	Secondary       int                          `json:"secondary"`
+	Suppressed      int                          `json:"suppressed"`
+	ShareSuppressed float64                      `json:"share_suppressed"`
+	ValueSuppressed map[kensho.Magnitude]float64 `json:"value_suppressed"`
+	// TotalsKept is the share of the yearly totals (a year, a form and
+	// year) published.
+	TotalsKept float64 `json:"totals_kept"`
 }
 
-// UtilityRisk: how much of one magnitude's value the published cells keep.
-type UtilityRisk struct {
-	Magnitude kensho.Magnitude `json:"magnitude"`
-	// ValueShareKept is Σ published values / Σ all values over the tables'
-	// cells of this magnitude.
-	ValueShareKept float64 `json:"value_share_kept"`
-	TotalsKept     float64 `json:"totals_kept"`
+// ExtractRisk describes one microdata extract and what protecting it cost
+// researchers.
+type ExtractRisk struct {
+	Name          string  `json:"name"`
+	Records       int     `json:"records"`
+	Released      int     `json:"released"`
+	Withheld      int     `json:"withheld"`
+	ShareWithheld float64 `json:"share_withheld"`
+	Classes       int     `json:"classes"`
+	// ClassesReleased and ClassesWithheld count non-empty classes.
+	ClassesReleased int `json:"classes_released"`
+	ClassesWithheld int `json:"classes_withheld"`
+	// Fields: each field's share of records released with it (at its
+	// published level) and the total variation distance between its
+	// published and its true distribution.
+	Fields []FieldUtility `json:"fields"`
+	// Pairs: the same distance for the crossings researchers make.
+	Pairs []PairUtility `json:"pairs,omitempty"`
 }
 
-// MicrodataRisk describes the microdata and what each step cost.
-type MicrodataRisk struct {
-	Fields                 []string     `json:"fields"`
-	GeneralizedAway        []string     `json:"generalized_away"`
-	Ladder                 []LadderStep `json:"ladder"`
-	Records                int          `json:"records"`
-	Released               int          `json:"released"`
-	StarredRecords         int          `json:"starred_records"`
-	StarredValues          int          `json:"values_suppressed"`
-	DroppedByClassRules    int          `json:"records_dropped_class_rules"`
-	DroppedToProtectTables int          `json:"records_dropped_to_protect_tables"`
-	Classes                int          `json:"classes"`
-	ClassSizeHistogram     []HistBin    `json:"class_size_histogram"`
-	OperatorsHistogram     []HistBin    `json:"operators_per_class_histogram"`
-	MinClassSize           int          `json:"min_class_size"`
-	MinOperatorsPerClass   int          `json:"min_operators_per_class"`
-	LargestShare           float64      `json:"largest_operator_share"`
+// FieldUtility is what one field of an extract keeps.
+type FieldUtility struct {
+	Field         string  `json:"field"`
+	Level         int     `json:"level"` // 0: the published dimension itself
+	ShareReleased float64 `json:"share_released"`
+	TV            float64 `json:"total_variation"`
 }
 
-// AuditSummary is what the independent audit did and found.
+// PairUtility is the distance between the published and the true joint
+// distribution of two fields.
+type PairUtility struct {
+	Fields [2]string `json:"fields"`
+	TV     float64   `json:"total_variation"`
+}
+
+// utilityPairs are the crossings a researcher makes, measured when an
+// extract holds both fields.
+var utilityPairs = [][2]string{
+	{"cause_group", "service_category"},
+	{"duration_band", "users_band"},
+	{"equipment_class", "cause_group"},
+}
+
+// ModelSummary describes the disclosure model.
+type ModelSummary struct {
+	Components  int      `json:"components"`
+	Cliques     int      `json:"cliques"`
+	Atoms       int      `json:"atoms"`
+	Columns     int      `json:"columns"`
+	StructZeros int      `json:"structural_zero_cells"`
+	Quantiles   int      `json:"quantiles"`
+	Relations   []string `json:"relations"`
+	Rounds      int      `json:"protect_rounds"`
+	Programmes  int      `json:"protect_programmes"`
+}
+
+// AuditSummary is what the audit did and found.
 type AuditSummary struct {
-	Passed            bool     `json:"passed"`
-	Failures          []string `json:"failures,omitempty"`
-	CellsRecomputed   int      `json:"cells_recomputed"`
-	PublishedChecked  int      `json:"published_checked"`
-	SuppressedChecked int      `json:"suppressed_checked"`
-	Components        int      `json:"components"`
-	LinearProgrammes  int      `json:"linear_programmes"`
-	InsiderOperators  int      `json:"insider_operators"`
-	InsiderProgrammes int      `json:"insider_programmes"`
-	MinRatio          *float64 `json:"min_ratio,omitempty"`
-	MinInsiderRatio   *float64 `json:"min_insider_ratio,omitempty"`
-	// GonumJudged counts the primary bounds gonum's simplex re-solved from
-	// the audit's optimal basis; GonumDisagreed those where it found a
-	// better optimum (then used); GonumUnconfirmed those it could not
-	// solve (the audit's own optimum stands).
-	GonumJudged        int `json:"gonum_judged"`
-	GonumDisagreed     int `json:"gonum_disagreed"`
-	GonumUnconfirmed   int `json:"gonum_unconfirmed"`
-	MicrodataClasses   int `json:"microdata_classes"`
-	IdentifiersChecked int `json:"identifiers_checked"`
-	// IdentifiersSkipped: values too short to tell from ordinary words or
-	// counts (fewer than 3 letters or digits, or a number of fewer than 8
-	// digits); the canary tests cover the rest.
-	IdentifiersSkipped int `json:"identifiers_skipped"`
+	Passed          bool     `json:"passed"`
+	Failures        []string `json:"failures,omitempty"`
+	Hidden          int      `json:"hidden_checked"`
+	Primary         int      `json:"primary_checked"`
+	Insiders        int      `json:"insider_operators"`
+	Programmes      int      `json:"programmes"`
+	MinRatio        *float64 `json:"min_ratio,omitempty"`
+	MinInsiderRatio *float64 `json:"min_insider_ratio,omitempty"`
 	// seconds the audit took; kept out of the JSON, which must be
 	// byte-identical from run to run.
 	seconds float64
-}
-
-func newRiskReport(cfg Config, in, out []kensho.StatTable, engines []*engine, md *microdata, ds derivedStats) *RiskReport {
-	r := &RiskReport{Parameters: cfg}
-	type cellInfo struct {
-		c *pcell
-	}
-	info := map[kensho.CellRef]*pcell{}
-	for _, e := range engines {
-		for _, c := range e.s.cells {
-			for _, ref := range c.refs {
-				info[ref] = c
-			}
-		}
-	}
-	r.Overall.PrimaryByRule = map[string]int{}
-	totals, totalsKept := 0, 0
-	for ti, t := range out {
-		tr := TableRisk{Name: t.Name, PrimaryByRule: map[string]int{}}
-		for ri, row := range t.Rows {
-			for mi, m := range t.Measures {
-				if !m.Additive() {
-					continue
-				}
-				ref := kensho.CellRef{Table: t.Name, Row: ri, Measure: mi}
-				tr.Cells++
-				if in[ti].Rows[ri].Cells[mi].Value == 0 {
-					tr.ZeroCells++
-				}
-				c := info[ref]
-				if c != nil && c.total {
-					totals++
-					if !c.suppressed() {
-						totalsKept++
-					}
-				}
-				if row.Cells[mi].Status != kensho.Suppressed {
-					continue
-				}
-				tr.Suppressed++
-				switch {
-				case c != nil && c.primary:
-					tr.PrimaryByRule[c.rule]++
-				default:
-					tr.Secondary++
-				}
-			}
-		}
-		tr.DerivedCells = ds.published[t.Name] + ds.suppressed[t.Name] + ds.notApplicable[t.Name]
-		tr.DerivedHidden = ds.suppressed[t.Name]
-		if tr.Cells > 0 {
-			tr.ShareSuppressed = float64(tr.Suppressed) / float64(tr.Cells)
-		}
-		r.Overall.Cells += tr.Cells
-		r.Overall.Suppressed += tr.Suppressed
-		r.Overall.Secondary += tr.Secondary
-		for k, v := range tr.PrimaryByRule {
-			r.Overall.PrimaryByRule[k] += v
-		}
-		r.Tables = append(r.Tables, tr)
-	}
-	if r.Overall.Cells > 0 {
-		r.Overall.ShareSuppressed = float64(r.Overall.Suppressed) / float64(r.Overall.Cells)
-	}
-	r.Overall.TotalsKept = ratioOr1(totalsKept, totals)
-	for _, e := range engines {
-		all, kept := 0.0, 0.0
-		nt, kt := 0, 0
-		for _, c := range e.s.cells {
-			for range c.refs {
-				all += c.value
-				if !c.suppressed() {
-					kept += c.value
-				}
-				if c.total {
-					nt++
-					if !c.suppressed() {
-						kt++
-					}
-				}
-			}
-		}
-		u := UtilityRisk{Magnitude: e.s.mag, ValueShareKept: 1, TotalsKept: ratioOr1(kt, nt)}
-		if all > 0 {
-			u.ValueShareKept = kept / all
-		}
-		r.Utility = append(r.Utility, u)
-	}
-	mr := &r.Microdata
-	gen := md.generalized(md.level)
-	for _, f := range microdataFields {
-		if gen[f.Name] {
-			mr.GeneralizedAway = append(mr.GeneralizedAway, f.Name)
-		} else {
-			mr.Fields = append(mr.Fields, f.Name)
-		}
-	}
-	mr.Ladder = md.steps
-	mr.Records = md.total
-	mr.Released, mr.StarredRecords, mr.StarredValues, mr.DroppedByClassRules, mr.DroppedToProtectTables = md.counts()
-	sizes, ops, largest := md.classStats()
-	mr.Classes = len(sizes)
-	mr.ClassSizeHistogram = histogram(sizes, []int{1, 2, 3, 5, 10, 20, 50, 100})
-	mr.OperatorsHistogram = histogram(ops, []int{1, 2, 3, 4, 5, 10, 20})
-	mr.MinClassSize, mr.MinOperatorsPerClass = minInt(sizes), minInt(ops)
-	mr.LargestShare = largest
-	r.derived = ds.suppressed
-	return r
-}
-
-func ratioOr1(a, b int) float64 {
-	if b == 0 {
-		return 1
-	}
-	return float64(a) / float64(b)
-}
-
-func minInt(v []int) int {
-	if len(v) == 0 {
-		return 0
-	}
-	m := v[0]
-	for _, x := range v {
-		m = min(m, x)
-	}
-	return m
 }
 
 func finitePtr(v float64) *float64 {
 	if math.IsInf(v, 0) || math.IsNaN(v) {
 		return nil
 	}
+	v = math.Round(v*1e9) / 1e9 // a stable figure, not the last float bit
 	return &v
 }
 
-// setAudit records the audit's findings, per table and overall.
-func (r *RiskReport) setAudit(a *auditResult) {
-	r.Audit = a.summary
-	for i := range r.Tables {
-		if v, ok := a.tableMinRatio[r.Tables[i].Name]; ok {
-			r.Tables[i].MinAuditRatio = finitePtr(v)
+// newRiskReport assembles the report.
+func newRiskReport(cfg Config, m *model.Model, data []*model.Data, in, out []kensho.StatTable, pr *protect.Result, a *audit.Result, ds derivedStats, infos []kensho.ExtractInfo) *RiskReport {
+	r := &RiskReport{Parameters: cfg, WithheldYears: []WithheldYear{}}
+	idx := m.Index()
+	minRatio := map[string]float64{}
+	for _, f := range a.Figures {
+		if !f.Primary {
+			continue
+		}
+		for _, ref := range f.Column.Refs {
+			if ref.Table == "" {
+				continue
+			}
+			v, ok := minRatio[ref.Table]
+			if !ok {
+				v = math.Inf(1)
+			}
+			minRatio[ref.Table] = math.Min(v, math.Min(f.Ratio, f.InsiderRatio))
 		}
 	}
+	r.Overall = OverallRisk{PrimaryByRule: map[string]int{}, ValueSuppressed: map[kensho.Magnitude]float64{}}
+	allValue := map[kensho.Magnitude]float64{}
+	hidValue := map[kensho.Magnitude]float64{}
+	totals, totalsKept := 0, 0
+	for ti, t := range in {
+		tr := TableRisk{Name: t.Name, PrimaryByRule: map[string]int{}, ValueSuppressed: map[kensho.Magnitude]float64{},
+			DerivedCells: ds.published[t.Name] + ds.suppressed[t.Name] + ds.notApplicable[t.Name], DerivedHidden: ds.suppressed[t.Name]}
+		tv, th := map[kensho.Magnitude]float64{}, map[kensho.Magnitude]float64{}
+		for ri, row := range t.Rows {
+			for mi, c := range row.Cells {
+				ms := t.Measures[mi]
+				if !ms.Additive() {
+					continue
+				}
+				tr.Cells++
+				if c.Value == 0 {
+					tr.ZeroCells++
+				}
+				col := idx[model.Ref{Table: t.Name, Row: ri, Measure: mi}]
+				hidden := out[ti].Rows[ri].Cells[mi].Status == kensho.Suppressed
+				tv[ms.Magnitude] += c.Value
+				if hidden {
+					tr.Suppressed++
+					th[ms.Magnitude] += c.Value
+					if col != nil && pr.Primary[col.ID] {
+						tr.PrimaryByRule[pr.Req[col.ID].Rule]++
+					} else {
+						tr.Secondary++
+					}
+				}
+				if onlyYearAndForm(t, row) {
+					totals++
+					if !hidden {
+						totalsKept++
+					}
+				}
+			}
+		}
+		if tr.Cells > 0 {
+			tr.ShareSuppressed = round4(float64(tr.Suppressed) / float64(tr.Cells))
+		}
+		for mag, v := range tv {
+			if v > 0 {
+				tr.ValueSuppressed[mag] = round4(th[mag] / v)
+			}
+			allValue[mag] += v
+			hidValue[mag] += th[mag]
+		}
+		if v, ok := minRatio[t.Name]; ok {
+			tr.MinAuditRatio = finitePtr(v)
+		}
+		r.Tables = append(r.Tables, tr)
+		r.Overall.Cells += tr.Cells
+		r.Overall.Suppressed += tr.Suppressed
+		r.Overall.Secondary += tr.Secondary
+		for k, v := range tr.PrimaryByRule {
+			r.Overall.PrimaryByRule[k] += v
+		}
+	}
+	if r.Overall.Cells > 0 {
+		r.Overall.ShareSuppressed = round4(float64(r.Overall.Suppressed) / float64(r.Overall.Cells))
+	}
+	for mag, v := range allValue {
+		if v > 0 {
+			r.Overall.ValueSuppressed[mag] = round4(hidValue[mag] / v)
+		}
+	}
+	if totals > 0 {
+		r.Overall.TotalsKept = round4(float64(totalsKept) / float64(totals))
+	}
+	r.Extracts = extractRisks(m, pr, infos)
+	r.Model = ModelSummary{Columns: len(m.Columns), StructZeros: len(m.Empty), Quantiles: len(m.Quantiles),
+		Components: len(m.Components), Rounds: pr.Rounds, Programmes: pr.Programmes}
+	for _, c := range m.Components {
+		n, at := c.Size()
+		r.Model.Cliques += n
+		r.Model.Atoms += at
+	}
+	for _, t := range m.RelationTexts() {
+		r.Model.Relations = append(r.Model.Relations, t.En)
+	}
+	r.Audit = AuditSummary{Passed: a.Passed(), Failures: a.Failures, Hidden: len(a.Figures), Insiders: a.Insiders,
+		Programmes: a.Programmes, MinRatio: finitePtr(a.MinRatio), MinInsiderRatio: finitePtr(a.MinInsiderRatio)}
+	for _, f := range a.Figures {
+		if f.Primary {
+			r.Audit.Primary++
+		}
+	}
+	return r
 }
 
-// WriteJSON writes the internal report (indented, deterministic).
+// onlyYearAndForm reports whether a row is a yearly total: no key but the
+// fiscal year and the form.
+func onlyYearAndForm(t kensho.StatTable, row kensho.Row) bool {
+	if len(t.Filter) > 0 {
+		return false
+	}
+	for i, d := range t.Dims {
+		if d.Name != "fiscal_year" && d.Name != "form" && row.Key[i] != kensho.Total {
+			return false
+		}
+	}
+	return true
+}
+
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+
+// extractRisks measures each extract from the model's truth: records
+// released and withheld, and how far the published distributions of its
+// fields, and of the pairs researchers cross, lie from the true ones.
+func extractRisks(m *model.Model, pr *protect.Result, infos []kensho.ExtractInfo) []ExtractRisk {
+	idx := m.Index()
+	var out []ExtractRisk
+	for _, info := range infos {
+		er := ExtractRisk{Name: info.Name, Released: info.Rows, Withheld: info.Withheld, Records: info.Rows + info.Withheld}
+		if er.Records > 0 {
+			er.ShareWithheld = round4(float64(er.Withheld) / float64(er.Records))
+		}
+		// The extract's fields and classes, as the model holds them.
+		var fields []string
+		var classes [][]string
+		for _, c := range info.Columns[1:] {
+			fields = append(fields, c.Name)
+		}
+		e := kensho.Extract{Name: info.Name}
+		for _, f := range fields {
+			e.Fields = append(e.Fields, kensho.Dim{Name: f})
+		}
+		classes, err := m.ExtractClasses(e)
+		if err != nil {
+			continue
+		}
+		type cls struct {
+			vals     []string
+			n        float64
+			released bool
+		}
+		var cs []cls
+		for ci, vals := range classes {
+			col := idx[model.Ref{Extract: info.Name, Class: ci}]
+			if col == nil {
+				continue
+			}
+			n := pr.Truth[col.ID].Value
+			if n == 0 {
+				continue
+			}
+			rel := pr.Pattern.Status[col.ID] == model.Published
+			cs = append(cs, cls{vals, n, rel})
+			er.Classes++
+			if rel {
+				er.ClassesReleased++
+			} else {
+				er.ClassesWithheld++
+			}
+		}
+		tv := func(pos []int) float64 {
+			all, pub := map[string]float64{}, map[string]float64{}
+			var nAll, nPub float64
+			for _, c := range cs {
+				k := ""
+				for _, p := range pos {
+					k += c.vals[p] + "\x1f"
+				}
+				all[k] += c.n
+				nAll += c.n
+				if c.released {
+					pub[k] += c.n
+					nPub += c.n
+				}
+			}
+			if nAll == 0 || nPub == 0 {
+				return 1
+			}
+			d := 0.0
+			for k, v := range all {
+				d += math.Abs(v/nAll - pub[k]/nPub)
+			}
+			return round4(d / 2)
+		}
+		for i, f := range fields {
+			if f == "fiscal_year" {
+				continue
+			}
+			share := 0.0
+			if er.Records > 0 {
+				share = round4(float64(er.Released) / float64(er.Records))
+			}
+			er.Fields = append(er.Fields, FieldUtility{Field: f, ShareReleased: share, TV: tv([]int{i})})
+		}
+		for _, p := range utilityPairs {
+			a, b := slices.Index(fields, p[0]), slices.Index(fields, p[1])
+			if a >= 0 && b >= 0 {
+				er.Pairs = append(er.Pairs, PairUtility{Fields: p, TV: tv([]int{a, b})})
+			}
+		}
+		out = append(out, er)
+	}
+	return out
+}
+
+// WriteJSON writes the internal report.
 func (r *RiskReport) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
 }
 
-// Public returns the disclosure-control section of the methodology page in
-// Markdown: the method, the kinds of rules, and how much was suppressed —
-// never parameter values or intervals.
+// pct writes a share as a percentage with one decimal.
+func pct(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
+
+// Public is the methodology page's summary of the disclosure control, in
+// Markdown, ja and en: no parameter values, no interval, nothing about one
+// cell; the figures are the report's own, so both places say the same.
 func (r *RiskReport) Public() kensho.Text {
 	var ja, en strings.Builder
-	pct := func(f float64) string { return fmt.Sprintf("%.1f", 100*f) }
-	fmt.Fprintf(&ja, "## 秘匿処理\n\n")
-	fmt.Fprintf(&en, "## Disclosure control\n\n")
-	ja.WriteString("事業者は、公表される数値から自社が特定されないことを前提に報告しています。本サイトの数値とミクロデータは、すべて次の処理を経ています。保護の単位は事故ではなく**事業者**です。\n\n")
-	en.WriteString("Operators report on the promise that no published figure reveals them. Every number and record on this site has passed through the following steps. The unit protected is the **operator**, not the accident.\n\n")
-	ja.WriteString("1. **識別情報の削除**: 事業者名、登録番号、連絡先、接続先事業者、発生場所、機種、事故概要、再発防止策は公表しません。事業者の仮名も公表しません。災害名は複数の事業者が同じ名称で報告した場合に限り公表します。\n")
-	en.WriteString("1. **De-identification**: operator names, registration numbers, contacts, partner operators, site locations, equipment models, summaries and prevention texts are never published, nor is any pseudonym of an operator. A disaster name is published only when several operators reported the same name.\n")
-	ja.WriteString("2. **一般化**: 日時は四半期・年度に、影響範囲は総合通信局の区域・複数地域・全国に、継続時間と利用者数は区分に、役務・原因・設備はより粗い区分にまとめます。\n")
-	en.WriteString("2. **Generalization**: dates become quarters and fiscal years, the area affected becomes a bureau area, several regions or nationwide, duration and users become bands, and services, causes and equipment become coarser groups.\n")
-	ja.WriteString("3. **一次秘匿**: 集計表のすべてのセル (合計を含む) について、寄与する事業者が少なすぎる場合、または1〜2の事業者が大部分を占める場合 (p%ルール) に秘匿します。件数、影響利用者数、利用者・時間のそれぞれで判定します。\n")
-	en.WriteString("3. **Primary suppression**: every cell of every table, totals included, is suppressed when too few operators contribute to it or when one or two operators account for nearly all of it (the p% rule), for counts, affected users and user-hours alike.\n")
-	ja.WriteString("4. **二次秘匿**: 秘匿したセルが、公表したすべての表・すべての年度の数値やミクロデータから計算し直せない (一定の幅より狭く推定できない) よう、追加のセルを秘匿します。\n")
-	en.WriteString("4. **Secondary suppression**: further cells are suppressed so that no suppressed cell can be recomputed, exactly or within a safety range, from everything published — all tables, all years and the microdata together.\n")
-	ja.WriteString("5. **ミクロデータ**: 公表項目が同じレコードの組ごとに、複数の事業者が含まれ、どの事業者も半数を超えない場合に限り公表します。項目の一般化、項目値の「*」への置換、レコードの非公表の順に適用します。\n")
-	en.WriteString("5. **Microdata**: a record is released only when the records sharing its published values come from several operators and no operator holds more than half of them; fields are generalized first, then single values replaced by \"*\", then records withheld.\n")
-	ja.WriteString("6. **独立監査**: 公表前に、上記とは独立した手続で、すべてのセルを元データから再計算して規則を確認し、秘匿セルごとに線形計画法で推定可能な範囲を求め (自社の数値を知る事業者の立場からも)、公表する文字列に事業者の識別情報が含まれないことを確認します。いずれかの確認に失敗した場合は何も公表しません。\n\n")
-	en.WriteString("6. **Independent audit**: before anything is written, an independent procedure recomputes every cell from the source data and re-checks the rules, bounds every suppressed cell by linear programming (also as an operator who knows its own figures), and checks that no published string contains an operator's identifiers. If any check fails, nothing is published.\n\n")
-	ja.WriteString("秘匿したセルは「X」と表示します (一次秘匿と二次秘匿は区別しません)。真のゼロは「-」(CSV では 0) です。\n\n")
-	en.WriteString("Suppressed cells are shown as \"X\" (primary and secondary suppression are not told apart). True zeros are shown as \"-\" (0 in CSV).\n\n")
 	o := r.Overall
-	fmt.Fprintf(&ja, "### 今回の処理\n\n- 集計表 %d 表のセル %d のうち %d セル (%s%%) を秘匿しました。\n", len(r.Tables), o.Cells, o.Suppressed, pct(o.ShareSuppressed))
-	fmt.Fprintf(&en, "### This release\n\n- Of %d cells in %d tables, %d (%s%%) are suppressed.\n", o.Cells, len(r.Tables), o.Suppressed, pct(o.ShareSuppressed))
-	fmt.Fprintf(&ja, "- 全国・年度の合計セルの %s%% を公表しています。\n", pct(o.TotalsKept))
-	fmt.Fprintf(&en, "- %s%% of the national and yearly totals are published.\n", pct(o.TotalsKept))
-	m := r.Microdata
-	fmt.Fprintf(&ja, "- ミクロデータ: %d 件のうち %d 件を公表し、%d 件の項目値を「*」に置き換え、%d 件を公表していません。\n",
-		m.Records, m.Released, m.StarredValues, m.DroppedByClassRules+m.DroppedToProtectTables)
-	fmt.Fprintf(&en, "- Microdata: %d of %d records are released; %d values are replaced by \"*\" and %d records are withheld.\n",
-		m.Released, m.Records, m.StarredValues, m.DroppedByClassRules+m.DroppedToProtectTables)
-	if len(m.GeneralizedAway) > 0 {
-		fmt.Fprintf(&ja, "- ミクロデータで全件「*」とした項目: %s\n", strings.Join(m.GeneralizedAway, ", "))
-		fmt.Fprintf(&en, "- Fields shown as \"*\" for every record of the microdata: %s\n", strings.Join(m.GeneralizedAway, ", "))
+	fmt.Fprintf(&ja, "この公表では、表のセル %d のうち %d(%s)を秘匿しました。", o.Cells, o.Suppressed, pct(o.ShareSuppressed))
+	fmt.Fprintf(&en, "This release withholds %d of its %d table cells (%s).", o.Suppressed, o.Cells, pct(o.ShareSuppressed))
+	if v, ok := o.ValueSuppressed[kensho.MagAccidents]; ok {
+		fmt.Fprintf(&ja, "秘匿したセルの事故件数は、表の事故件数の合計の %s にあたります。", pct(v))
+		fmt.Fprintf(&en, " The withheld cells hold %s of the accidents counted in the tables.", pct(v))
 	}
-	if len(r.WithheldYears) > 0 {
-		// The years only: which rule a year failed would tell how few
-		// operators have reported it.
-		years := make([]string, len(r.WithheldYears))
-		for i, w := range r.WithheldYears {
-			years[i] = fmt.Sprintf("FY%d", w.FiscalYear)
-		}
-		fmt.Fprintf(&ja, "- %s は、年度の事故件数そのものが一次秘匿の規則を満たさないため (報告が始まったばかりの年度など)、この公表には含めていません。規則を満たした時点で公表します。\n",
-			strings.Join(years, "、"))
-		fmt.Fprintf(&en, "- %s is left out of this release: its accident count itself fails the primary rules (as in a year whose reports have only begun); it is published once it passes them.\n",
-			strings.Join(years, ", "))
-	}
-	names := make([]string, 0, len(r.Tables))
-	byName := map[string]TableRisk{}
+	fmt.Fprintf(&ja, "年度と様式の合計は %s を公表しています。\n\n", pct(o.TotalsKept))
+	fmt.Fprintf(&en, " %s of the totals by fiscal year and form are published.\n\n", pct(o.TotalsKept))
+	ja.WriteString("| 表 | セル | 秘匿 | 割合 | 件数の秘匿割合 |\n|---|---:|---:|---:|---:|\n")
+	en.WriteString("| table | cells | withheld | share | share of accidents withheld |\n|---|---:|---:|---:|---:|\n")
 	for _, t := range r.Tables {
-		names = append(names, t.Name)
-		byName[t.Name] = t
+		acc := "—"
+		if v, ok := t.ValueSuppressed[kensho.MagAccidents]; ok {
+			acc = pct(v)
+		}
+		fmt.Fprintf(&ja, "| %s | %d | %d | %s | %s |\n", t.Name, t.Cells, t.Suppressed, pct(t.ShareSuppressed), acc)
+		fmt.Fprintf(&en, "| %s | %d | %d | %s | %s |\n", t.Name, t.Cells, t.Suppressed, pct(t.ShareSuppressed), acc)
 	}
-	sort.Strings(names) // deterministic order
-	ja.WriteString("\n| 表 | セル | 秘匿 | 割合 |\n|---|---:|---:|---:|\n")
-	en.WriteString("\n| table | cells | suppressed | share |\n|---|---:|---:|---:|\n")
-	for _, n := range names {
-		t := byName[n]
-		fmt.Fprintf(&ja, "| %s | %d | %d | %s%% |\n", n, t.Cells, t.Suppressed, pct(t.ShareSuppressed))
-		fmt.Fprintf(&en, "| %s | %d | %d | %s%% |\n", n, t.Cells, t.Suppressed, pct(t.ShareSuppressed))
+	if len(r.Extracts) > 0 {
+		ja.WriteString("\nレコード単位のデータ(抽出ファイル)は次のとおりです。「保留」は規則を満たさない組み合わせのため公表しなかったレコード、「分布の差」は公表したレコードの分布と全レコードの分布の差(全変動距離、0 は同じ、1 は重ならない)です。\n\n")
+		en.WriteString("\nThe record-level extracts: \"withheld\" are records of combinations that failed the rules; \"distance\" is the total variation distance between the distribution of the published records and that of all records (0 the same, 1 disjoint).\n\n")
+		ja.WriteString("| 抽出 | レコード | 公表 | 保留 | 項目ごとの分布の差 |\n|---|---:|---:|---:|---|\n")
+		en.WriteString("| extract | records | published | withheld | distance per field |\n|---|---:|---:|---:|---|\n")
+		for _, e := range r.Extracts {
+			var fs []string
+			for _, f := range e.Fields {
+				fs = append(fs, fmt.Sprintf("%s %.3f", f.Field, f.TV))
+			}
+			for _, p := range e.Pairs {
+				fs = append(fs, fmt.Sprintf("%s×%s %.3f", p.Fields[0], p.Fields[1], p.TV))
+			}
+			fmt.Fprintf(&ja, "| %s | %d | %d | %d(%s) | %s |\n", e.Name, e.Records, e.Released, e.Withheld, pct(e.ShareWithheld), strings.Join(fs, "、"))
+			fmt.Fprintf(&en, "| %s | %d | %d | %d (%s) | %s |\n", e.Name, e.Records, e.Released, e.Withheld, pct(e.ShareWithheld), strings.Join(fs, "; "))
+		}
+	}
+	if r.Audit.MinRatio != nil {
+		fmt.Fprintf(&ja, "\n秘匿監査では、秘匿したセルのうち規則で保護するものすべてについて、公表したすべての数値から読者が到達できる区間を整数計画で求め、必要な保護幅との比の最小値は %.2f(事業者自身の事故を知る読者については %s)でした(1 以上で保護されており、2 は「2 以上」を表します)。\n",
+			*r.Audit.MinRatio, ratioText(r.Audit.MinInsiderRatio))
+		fmt.Fprintf(&en, "\nThe audit bounded every protected withheld cell by integer programming over everything published: the smallest ratio of a reader's interval to the protection required is %.2f (%s for an operator that knows its own accidents); 1 or more is protected, 2 means at least 2.\n",
+			*r.Audit.MinRatio, ratioText(r.Audit.MinInsiderRatio))
 	}
 	return kensho.Text{Ja: ja.String(), En: en.String()}
+}
+
+func ratioText(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", *v)
 }

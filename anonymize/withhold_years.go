@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/sdc/rules"
 )
 
 // A fiscal year whose accident count itself fails the primary rules — a
@@ -64,8 +65,8 @@ func WithholdUnsafeYears(ctx context.Context, db *sql.DB, cfg Config) ([]Withhel
 	var list []string
 	for _, fy := range order {
 		y := years[fy]
-		if unsafe, rule, _ := primaryRule(cfg, y.total, y.contrib); unsafe {
-			out = append(out, WithheldYear{FiscalYear: fy, Rule: rule})
+		if r := rules.Check(cfg.rules(), rules.Figure{Mag: kensho.MagAccidents, Value: y.total, Contrib: y.contrib}); r.Primary {
+			out = append(out, WithheldYear{FiscalYear: fy, Rule: r.Rule})
 			list = append(list, fmt.Sprint(fy))
 		}
 	}

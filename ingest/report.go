@@ -93,18 +93,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	warnings := 0
 	for _, f := range r.Files {
 		warnings += f.Warnings
-		kind := f.format
-		if f.encoding != "" && f.encoding != f.format {
-			kind += ", " + f.encoding
-		}
-		if f.sheet != "" {
-			kind += ", sheet " + f.sheet
-		}
-		if kind != "" {
-			ew.printf("%s (%s)\n", f.Path, kind)
-		} else {
-			ew.printf("%s\n", f.Path)
-		}
+		ew.printf("%s\n", reportfile.Heading(f.Path, f.format, f.encoding, f.sheet))
 		switch f.Status {
 		case StatusRejected:
 			ew.printf("  rejected: %s\n            %s\n", f.note.Ja, f.note.En)

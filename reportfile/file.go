@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Formats of a report file.
@@ -52,6 +53,22 @@ func Open(name string, data []byte) *File {
 	return f
 }
 
+// Heading is a summary's line for a file: its path, and how it was read
+// ("csv, cp932", "xlsx, sheet 報告") when that is known.
+func Heading(path, format, encoding, sheet string) string {
+	kind := format
+	if encoding != "" && encoding != format {
+		kind += ", " + encoding
+	}
+	if sheet != "" {
+		kind += ", sheet " + sheet
+	}
+	if kind == "" {
+		return path
+	}
+	return path + " (" + kind + ")"
+}
+
 // Encoder writes a valid row as the caller stores it (ingest: one line
 // of NDJSON), appending to dst. It runs on every core at once, and must
 // not keep a.
@@ -72,9 +89,21 @@ type Sink interface {
 	Warning(p *Problem)
 }
 
+// Progress is how far Check has read a file.
+type Progress struct {
+	Rows int // non-blank rows read so far
+	// Fraction of the file read so far, from 0 to 1 (of a CSV's text, of
+	// a workbook's sheet); -1 when not known (a workbook read by
+	// excelize).
+	Fraction float64
+}
+
 // Options say what Check does with the rows.
 type Options struct {
 	Encode Encoder // nil: valid rows are only counted
+	// Progress, if set, is called after each batch of rows, in file
+	// order, on the goroutine that calls the sink.
+	Progress func(Progress)
 	// NewSink returns the sink of the rows. It is called before the
 	// first row, and again when a workbook the fast reader cannot finish
 	// is read again from its start with excelize: the rows given to the
@@ -169,6 +198,19 @@ func (f *File) Check(ctx context.Context, opt Options) (res *Result, err error) 
 			return nil, err
 		}
 		st := newFileState(f.Name, lay, sink, rowsHint)
+		if opt.Progress != nil {
+			ps := &progressSource{rowSource: src}
+			src = ps
+			st.progress = func() {
+				p := Progress{Rows: st.res.RowsRead, Fraction: -1}
+				if total := ps.total.Load(); total > 0 {
+					p.Fraction = float64(ps.done.Load()) / float64(total)
+				} else if total == 0 {
+					p.Fraction = 1
+				}
+				opt.Progress(p)
+			}
+		}
 		err = validateAll(ctx, src, func() *validator {
 			v := newValidator(f.Name, lay)
 			v.xlsx = xs
@@ -212,6 +254,22 @@ type fileState struct {
 	res         Result
 	blankWarned map[int]bool // columns without header already warned about
 	errs        errorStats
+	progress    func() // reports how far the file is read, or nil
+}
+
+// progressSource notes, on the reader's goroutine, how far its source
+// has read, for the sink's goroutine to report.
+type progressSource struct {
+	rowSource
+	done, total atomic.Int64
+}
+
+func (p *progressSource) next(dst []rawRow, n int) ([]rawRow, error) {
+	dst, err := p.rowSource.next(dst, n)
+	done, total := p.rowSource.progress()
+	p.done.Store(done)
+	p.total.Store(total)
+	return dst, err
 }
 
 func newFileState(file string, lay *layout, sink Sink, rowsHint int) *fileState {
@@ -287,6 +345,9 @@ func (st *fileState) batch(b *batchOut) error {
 		}
 	}
 	flush()
+	if st.progress != nil {
+		st.progress()
+	}
 	return nil
 }
 

@@ -190,6 +190,7 @@ func TestTooManyErrors(t *testing.T) {
 type panicSource struct{}
 
 func (panicSource) next([]rawRow, int) ([]rawRow, error) { panic("reader on purpose") }
+func (panicSource) progress() (done, total int64)        { return 0, 0 }
 
 // rowsSource yields rows, then no more.
 type rowsSource struct{ rows []rawRow }
@@ -200,6 +201,8 @@ func (s *rowsSource) next(dst []rawRow, n int) ([]rawRow, error) {
 	s.rows = s.rows[k:]
 	return dst, nil
 }
+
+func (s *rowsSource) progress() (done, total int64) { return 0, 0 }
 
 // TestPanicIsAnInternalError: a panic of the reader or of a validator, on
 // one batch or on many, comes back from validateAll as an InternalError

@@ -498,3 +498,7 @@ func parsePrefectures(s string) prefectureList {
 	}
 	return out
 }
+
+// ParseFiscalYear reads a 報告年度 value as the rules do (2024, 令和6年度,
+// FY2024, in any width), for a program that reads raw rows back.
+func ParseFiscalYear(s string) (int, bool) { return parseFiscalYear(s) }

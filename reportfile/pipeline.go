@@ -28,6 +28,9 @@ type rawRow struct {
 type rowSource interface {
 	// next appends up to n rows to dst; it returns dst unchanged at the end.
 	next(dst []rawRow, n int) ([]rawRow, error)
+	// progress says how many of the file's bytes next has read, of how
+	// many (total -1 when not known).
+	progress() (done, total int64)
 }
 
 // batchSize rows are validated together: large enough that handing a
@@ -296,6 +299,10 @@ func openCSV(file, text string) (*layout, *csvSource, *Problem) {
 		return nil, nil, p
 	}
 	return lay, &csvSource{sc: sc, pending: rows[h+1:]}, nil
+}
+
+func (s *csvSource) progress() (done, total int64) {
+	return int64(min(s.sc.pos, len(s.sc.text))), int64(len(s.sc.text))
 }
 
 // rowsHint estimates how many rows the text holds from the length of the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -34,6 +35,29 @@ type xlsxSource struct {
 	lay     *layout
 	kinds   []cellKind // file column -> how to read its raw value
 	pending []rawRow
+	// How much of the sheet's XML the fast scanner has read, of how much.
+	partRead countingReader
+	partSize int64
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// progress is how much of the sheet has been read; excelize does not say.
+func (s *xlsxSource) progress() (done, total int64) {
+	if s.fast == nil {
+		return 0, -1
+	}
+	return s.partRead.n, s.partSize
 }
 
 // cellKind says how a raw XLSX value of a column becomes text.
@@ -67,7 +91,9 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 			rc, err := wb.part.Open()
 			if err == nil {
 				sheet = wb.sheet
-				src = &xlsxSource{fast: newSheetScanner(rc, wb.part.Name, wb.shared, int64(min(wb.part.UncompressedSize64, 1<<62))), closeFn: rc.Close}
+				src = &xlsxSource{closeFn: rc.Close, partSize: int64(min(wb.part.UncompressedSize64, 1<<62))}
+				src.fast = newSheetScanner(&src.partRead, wb.part.Name, wb.shared, src.partSize)
+				src.partRead.r = rc
 			}
 		}
 	}

@@ -803,11 +803,10 @@ func (s *sheetScanner) value(typ []byte, b []byte) (string, error) {
 		}
 		switch string(t.name) {
 		case "v":
-			text, next, ok := textUntil(b, i, t.qname)
+			text, _, ok := textUntil(b, i, t.qname)
 			if !ok {
 				return "", fmt.Errorf("%w: broken value", errNotPlain)
 			}
-			i = next
 			if string(typ) == "s" {
 				n, err := strconv.Atoi(strings.TrimSpace(text))
 				if err != nil || n < 0 || n >= len(s.shared) {
@@ -820,11 +819,10 @@ func (s *sheetScanner) value(typ []byte, b []byte) (string, error) {
 			}
 			return text, nil
 		case "is":
-			text, next, ok := textUntil(b, i, t.qname)
+			text, _, ok := textUntil(b, i, t.qname)
 			if !ok {
 				return "", fmt.Errorf("%w: broken inline string", errNotPlain)
 			}
-			i = next
 			return unescapeOOXML(text), nil
 		case "f":
 			_, next, ok := textUntil(b, i, t.qname)

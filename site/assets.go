@@ -4,21 +4,19 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"os"
-	"path/filepath"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed assets/style.css assets/site.js assets/favicon.svg
+//go:embed assets/style.css assets/site.js assets/favicon.svg assets/check.js assets/check.css assets/tools.css assets/dark.css assets/tools.js assets/explore.js
 var assetFS embed.FS
 
 //go:embed content/*.md
 var contentFS embed.FS
 
 // pageKinds are the templates of the page kinds, each defining "content".
-var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about"}
+var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about", "check"}
 
 var funcs = template.FuncMap{
 	"t":  T,
@@ -49,7 +47,7 @@ var funcs = template.FuncMap{
 
 // parseTemplates parses the layout with each page kind.
 func parseTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("site").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("site").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/operators.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
@@ -77,9 +75,9 @@ func changelog(lang string) string {
 }
 
 // writeAssets copies the stylesheet, the chart script and ECharts (with its
-// licence, which the Apache License asks to travel with it).
+// licences, which the Apache License asks to travel with it).
 func (r *renderer) writeAssets() error {
-	for _, name := range []string{"style.css", "site.js", "favicon.svg"} {
+	for _, name := range []string{"style.css", "site.js", "favicon.svg", "tools.css", "dark.css", "tools.js", "explore.js"} {
 		b, err := assetFS.ReadFile("assets/" + name)
 		if err != nil {
 			return err
@@ -88,23 +86,12 @@ func (r *renderer) writeAssets() error {
 			return err
 		}
 	}
-	js, err := os.ReadFile(r.echarts)
+	js, licence, err := echartsAssets(r.echarts)
 	if err != nil {
-		return fmt.Errorf("echarts.min.js: %w", err)
+		return err
 	}
 	if err := r.write(assetPath("echarts.min.js"), js); err != nil {
 		return err
-	}
-	// The package's LICENSE and NOTICE sit two levels above dist/echarts.min.js.
-	pkg := filepath.Dir(filepath.Dir(r.echarts))
-	var licence []byte
-	for _, f := range []string{"LICENSE", "NOTICE"} {
-		if b, err := os.ReadFile(filepath.Join(pkg, f)); err == nil {
-			licence = append(append(licence, b...), '\n')
-		}
-	}
-	if len(licence) == 0 {
-		licence = []byte("Apache ECharts is licensed under the Apache License, Version 2.0: http://www.apache.org/licenses/LICENSE-2.0\n")
 	}
 	return r.write(assetPath("echarts-LICENSE.txt"), licence)
 }

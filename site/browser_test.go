@@ -118,35 +118,9 @@ const chartsDrawn = `(() => {
 // file://. Screenshots of the overview in both languages go to
 // testdata/artifacts/.
 func TestBrowser(t *testing.T) {
-	exe := chromiumPath(t)
-	if !realECharts && *external == "" {
-		t.Skip("ECharts is not installed (run make npm)")
-	}
 	srv := httptest.NewServer(site.Handler(siteDir)) // loopback only
 	defer srv.Close()
-	base, _ := url.Parse(srv.URL)
-	bl := &browserLog{host: base.Host}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("allow-file-access-from-files", true), // canvas reads from file:// pages
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(bl.listen))
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	bl.take()
+	ctx, bl := newBrowser(t, srv.URL)
 
 	all := pages(t, siteDir)
 	sort.Strings(all) // a stable order for the log
@@ -306,6 +280,36 @@ func withheldTip(ctx context.Context, chart, category string) (string, error) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return "", fmt.Errorf("no tooltip shown on %s", chart)
+}
+
+// newBrowser starts headless chromium (closed when the test ends) with a
+// log of what must not happen on pages of the server at serverURL.
+func newBrowser(t *testing.T, serverURL string) (context.Context, *browserLog) {
+	t.Helper()
+	exe := chromiumPath(t)
+	base, _ := url.Parse(serverURL)
+	bl := &browserLog{host: base.Host}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("allow-file-access-from-files", true), // canvas reads from file:// pages
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelA)
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(bl.listen))
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	bl.take()
+	return ctx, bl
 }
 
 // open navigates and waits for the load to finish.

@@ -68,13 +68,17 @@ func (r *renderer) writeTables() error {
 // describeData hashes every download, the record-level files included (so
 // it runs after they are written), and writes the Data Package descriptor.
 func (r *renderer) describeData() error {
-	files := []dataFile{
-		{Path: MicrodataCSV, Format: "CSV", What: ui["file.microcsv"]},
-		{Path: MicrodataParquet, Format: "Parquet", What: ui["file.microparq"]},
+	var files []dataFile
+	for _, e := range r.rel.Extracts {
+		files = append(files,
+			dataFile{Path: ExtractFile(e.Name) + ".csv", Format: "CSV", What: kensho.Text{Ja: Tf("ja", "file.microcsv", e.Title.Ja), En: Tf("en", "file.microcsv", e.Title.In("en"))}},
+			dataFile{Path: ExtractFile(e.Name) + ".parquet", Format: "Parquet", What: kensho.Text{Ja: Tf("ja", "file.microparq", e.Title.Ja), En: Tf("en", "file.microparq", e.Title.In("en"))}})
+	}
+	files = append(files, []dataFile{
 		{Path: "tables.xlsx", Format: "XLSX", What: ui["file.xlsx"]},
 		{Path: TablesParquet, Format: "Parquet", What: ui["file.tablesparq"]},
 		{Path: "dictionary.csv", Format: "CSV", What: ui["file.dictionary"]},
-	}
+	}...)
 	for _, t := range r.ordered {
 		files = append(files, dataFile{Path: "tables/" + t.Name + ".csv", Format: "CSV",
 			What: kensho.Text{Ja: Tf("ja", "file.table", t.Title.Ja), En: Tf("en", "file.table", t.Title.In("en"))}})
@@ -301,9 +305,11 @@ func sheetName(name string, used map[string]bool) string {
 // file (from the release's schema), each table and the dictionary itself.
 func (r *renderer) dictionary() []dictEntry {
 	var out []dictEntry
-	for _, f := range []string{MicrodataCSV, MicrodataParquet} {
-		for _, c := range r.rel.Microdata.Columns {
-			out = append(out, dictEntry{File: f, Column: c.Name, Type: c.Type, Meaning: c.Title, Codes: codesOf(c.Codes, false)})
+	for _, e := range r.rel.Extracts {
+		for _, f := range []string{ExtractFile(e.Name) + ".csv", ExtractFile(e.Name) + ".parquet"} {
+			for _, c := range e.Columns {
+				out = append(out, dictEntry{File: f, Column: c.Name, Type: c.Type, Meaning: c.Title, Codes: codesOf(c.Codes, false)})
+			}
 		}
 	}
 	for _, t := range r.ordered {
@@ -477,10 +483,10 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 			"bytes": f.Size, "hash": "sha256:" + f.SHA256,
 		}
 		switch {
-		case f.Path == MicrodataCSV:
+		case isExtractFile(f.Path) && strings.HasSuffix(f.Path, ".csv"):
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
-			item["schema"] = map[string]any{"fields": fields(MicrodataCSV, nil), "missingValues": []any{""}}
-		case f.Path == MicrodataParquet || f.Path == TablesParquet:
+			item["schema"] = map[string]any{"fields": fields(f.Path, nil), "missingValues": []any{""}}
+		case isExtractFile(f.Path) || f.Path == TablesParquet:
 			// Parquet has NULL of its own: no missing-value markers.
 			item["format"], item["mediatype"] = "parquet", mediaType(f.Path)
 			item["schema"] = map[string]any{"fields": fields(f.Path, nil)}
@@ -521,6 +527,14 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 			"title": "Creative Commons Attribution 4.0 International",
 		}},
 		"resources": res,
+	}
+	if r.base != "" {
+		// The package's address and home; the resources' paths stay
+		// relative to the descriptor, so that a downloaded copy of data/
+		// still validates without a network (and one read from the site
+		// resolves them against its address).
+		dp["id"] = r.base + "data/datapackage.json"
+		dp["homepage"] = r.base + "downloads/"
 	}
 	b, err := json.MarshalIndent(dp, "", "  ")
 	if err != nil {

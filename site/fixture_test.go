@@ -33,8 +33,10 @@ func fixture() *kensho.Release {
 			En: "## FY2023 at a glance\n\nAccidents **rose** on the previous year.\n\n- Equipment causes remain the largest group\n- Serious accidents were flat <script>alert(1)</script>\n",
 		},
 		Risk: kensho.Text{
-			Ja: "公表したすべてのセルは監査を通過しました。\n\n- 秘匿したセルの推定可能範囲は十分に広い\n- 個票データの各組み合わせは複数の事業者から来ています\n",
-			En: "Every published cell passed the audit.\n\n- Withheld cells cannot be estimated closely\n- Every combination in the record-level data comes from several operators\n",
+			Ja: "公表したすべてのセルは監査を通過しました。\n\n- 秘匿したセルの推定可能範囲は十分に広い\n- 個票データの各組み合わせは複数の事業者から来ています\n\n" +
+				"### 今回の処理\n\n| 表 | セル | 秘匿 | 割合 |\n|---|---:|---:|---:|\n| accidents_by_year | 108 | 15 | 13.9% |\n| accidents_by_year_cause | 468 | 164 | 35.0% |\n",
+			En: "Every published cell passed the audit.\n\n- Withheld cells cannot be estimated closely\n- Every combination in the record-level data comes from several operators\n\n" +
+				"### This release\n\n| table | cells | suppressed | share |\n|---|---:|---:|---:|\n| accidents_by_year | 108 | 15 | 13.9% |\n| accidents_by_year_cause | 468 | 164 | 35.0% |\n",
 		},
 		Microdata: kensho.MicrodataInfo{Rows: len(microRows()), Columns: microColumns},
 	}

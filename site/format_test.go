@@ -1,7 +1,9 @@
 package site
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,3 +124,6 @@ func TestUIText(t *testing.T) {
 		}
 	}
 }
+
+// uiKeys returns the keys of ui in order.
+func uiKeys() []string { return slices.Sorted(maps.Keys(ui)) }

@@ -11,6 +11,7 @@ import (
 // downloadsView is the data page: the files, the tables and the columns of
 // the record-level data.
 type downloadsView struct {
+	Explorer *explorerView
 	Files    []fileRow
 	Tables   []tableRow
 	Micro    []dictRow
@@ -34,7 +35,7 @@ type dictRow struct {
 func (r *renderer) writeDownloadsPage(lang string) error {
 	p := r.newPage(lang, "downloads", "downloads", T(lang, "page.downloads"), T(lang, "lead.downloads"))
 	dv := &downloadsView{
-		Rows:     fixed(float64(r.rel.Microdata.Rows), 0, true),
+		Rows:     fixed(float64(extractRows(r.rel)), 0, true),
 		DictHref: p.Root + "data/dictionary.csv",
 		SumsHref: p.Root + "data/SHA256SUMS",
 	}
@@ -51,7 +52,7 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 		}
 		dv.Files = append(dv.Files, fr)
 		if f.SHA256 != "" {
-			dist = append(dist, map[string]any{"@type": "DataDownload", "name": f.What.In(lang), "encodingFormat": mediaType(f.Path), "contentUrl": fr.Href, "contentSize": strconv.FormatInt(f.Size, 10)})
+			dist = append(dist, map[string]any{"@type": "DataDownload", "name": f.What.In(lang), "encodingFormat": mediaType(f.Path), "contentUrl": r.siteURL(p, "data/"+f.Path), "contentSize": strconv.FormatInt(f.Size, 10)})
 		}
 	}
 	for _, t := range r.ordered {
@@ -63,13 +64,17 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 			Name: t.Name, Title: t.Title.In(lang), CSVHref: p.Root + "data/tables/" + t.Name + ".csv",
 			PageHref: p.LangRoot + pageFile(slug) + "#" + t.Name, PageLabel: T(lang, "page."+t.Page),
 		})
-		dist = append(dist, map[string]any{"@type": "DataDownload", "name": t.Title.In(lang), "encodingFormat": "text/csv", "contentUrl": p.Root + "data/tables/" + t.Name + ".csv"})
+		dist = append(dist, map[string]any{"@type": "DataDownload", "name": t.Title.In(lang), "encodingFormat": "text/csv", "contentUrl": r.siteURL(p, "data/tables/"+t.Name+".csv")})
 	}
-	for _, c := range r.rel.Microdata.Columns {
-		dv.Micro = append(dv.Micro, dictRow{Name: c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
+	for _, e := range r.rel.Extracts {
+		for _, c := range e.Columns {
+			dv.Micro = append(dv.Micro, dictRow{Name: ExtractFile(e.Name) + " / " + c.Name, Type: c.Type, Meaning: c.Title.In(lang), Codes: codeLabels(c.Codes, lang)})
+		}
 	}
+	dv.Explorer = r.explorer(p)
 	p.Downloads = dv
-	p.JSONLD = jsonLD(r.rel, lang, T(lang, "site.title"), T(lang, "site.subtitle"), dist)
+	p.Operators = r.operatorsView(p)
+	p.JSONLD = r.jsonLD(p, T(lang, "site.title"), T(lang, "site.subtitle"), dist)
 	return r.emit(p, "downloads")
 }
 
@@ -109,6 +114,7 @@ type methodView struct {
 	Duration   []bandRow
 	Users      []bandRow
 	Causes     []causeRow
+	Equipment  *equipmentView
 	Regions    []regionRow
 	Breaks     []breakRow
 	Risk       template.HTML
@@ -128,6 +134,21 @@ type thresholdRow struct{ From, Minutes, Users string }
 type bandRow struct{ Code, Label string }
 
 type causeRow struct{ Group, Code, Label, EU string }
+
+// equipmentView maps each kind of equipment to the classes it rolls up
+// into (codes/hierarchy.csv), and says what the ministry's classes hold.
+type equipmentView struct {
+	Heads    []string // one per rollup of equipment
+	Rows     []equipmentRow
+	Ministry []termRow // the ministry's classes and what each holds
+}
+
+type termRow struct{ Term, Meaning string }
+
+type equipmentRow struct {
+	Code, Label string
+	Classes     []string
+}
 
 type regionRow struct{ Label, Bureau, Prefectures string }
 
@@ -205,6 +226,7 @@ func (r *renderer) method(lang string) *methodView {
 			EU: kensho.EURootCauses.Label(c.Attr["eu_root_cause"], lang),
 		})
 	}
+	m.Equipment = equipmentClasses(lang)
 	for _, reg := range kensho.Regions.Codes {
 		var prefs []string
 		for _, p := range kensho.Prefectures.Codes {
@@ -224,25 +246,69 @@ func (r *renderer) method(lang string) *methodView {
 	return m
 }
 
+// equipmentClasses lays out the hierarchies of the equipment code list as
+// codes/hierarchy.csv declares them.
+func equipmentClasses(lang string) *equipmentView {
+	var ups []kensho.Rollup
+	for _, r := range kensho.Rollups {
+		if r.Base == "equipment" {
+			ups = append(ups, r)
+		}
+	}
+	v := &equipmentView{}
+	for _, r := range ups {
+		v.Heads = append(v.Heads, T(lang, "class."+r.Dim))
+	}
+	for _, c := range kensho.EquipmentCodes.Codes {
+		row := equipmentRow{Code: c.Code, Label: c.Text.In(lang)}
+		for _, r := range ups {
+			row.Classes = append(row.Classes, kensho.ListByName(r.Dim).Label(r.Parent(c.Code), lang))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	for _, c := range kensho.MinistryEquipmentClasses.Codes {
+		v.Ministry = append(v.Ministry, termRow{Term: c.Text.In(lang), Meaning: kensho.Text{Ja: c.Attr["basis_ja"], En: c.Attr["basis_en"]}.In(lang)})
+	}
+	return v
+}
+
 func (r *renderer) writeMethodology(lang string) error {
 	p := r.newPage(lang, "methodology", "methodology", T(lang, "page.methodology"), T(lang, "lead.methodology"))
 	p.Method = r.method(lang)
 	return r.emit(p, "methodology")
 }
 
-// aboutView is the about page: version, date, changelog.
+// aboutView is the about page: version, date, the releases and what each
+// changed.
 type aboutView struct {
 	Version, BuildDate string
-	Changelog          template.HTML
+	Releases           []releaseView
 	Years              string
+}
+
+type releaseView struct {
+	ID, Version, Date string
+	Changes           template.HTML
 }
 
 func (r *renderer) writeAbout(lang string) error {
 	p := r.newPage(lang, "about", "about", T(lang, "page.about"), T(lang, "lead.about"))
-	av := &aboutView{Version: r.rel.Version, BuildDate: r.rel.BuildDate, Changelog: markdown(changelog(lang), 3)}
+	av := &aboutView{Version: r.rel.Version, BuildDate: r.rel.BuildDate}
+	for _, n := range releaseNotes(r.rel) {
+		av.Releases = append(av.Releases, releaseView{ID: releaseAnchor(n.Version), Version: n.Version, Date: n.Date, Changes: markdown(n.Changes.In(lang), 3)})
+	}
 	if n := len(r.rel.FiscalYears); n > 0 {
 		av.Years = fiscalYearLabel(strconv.Itoa(r.rel.FiscalYears[0]), lang) + "–" + fiscalYearLabel(strconv.Itoa(r.rel.FiscalYears[n-1]), lang)
 	}
 	p.About = av
 	return r.emit(p, "about")
+}
+
+// extractRows is the number of records over every extract.
+func extractRows(rel *kensho.Release) int {
+	n := 0
+	for _, e := range rel.Extracts {
+		n += e.Rows
+	}
+	return n
 }

@@ -124,7 +124,11 @@ func Handler(dir string) http.Handler {
 			}
 		}
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+		csp := "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+		if isCheckPage(p) {
+			csp = CheckCSP + "; frame-ancestors 'none'" // WebAssembly, and no connection
+		}
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		if ct := contentType(p); ct != "" {
@@ -132,6 +136,17 @@ func Handler(dir string) http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// isCheckPage reports whether the clean URL path p is a check page.
+func isCheckPage(p string) bool {
+	for _, lang := range langs {
+		dir := "/" + langPrefix(lang) + CheckPageSlug
+		if p == dir || p == dir+"/index.html" {
+			return true
+		}
+	}
+	return false
 }
 
 // contentType fixes the types the system's MIME table may not know.
@@ -149,6 +164,8 @@ func contentType(p string) string {
 		return "text/javascript; charset=utf-8"
 	case ".css":
 		return "text/css; charset=utf-8"
+	case ".xml":
+		return "application/atom+xml; charset=utf-8" // the feeds are the site's only XML
 	case ".html":
 		return "text/html; charset=utf-8"
 	case "":

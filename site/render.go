@@ -24,6 +24,7 @@ type renderer struct {
 	rel     *kensho.Release
 	dir     string
 	echarts string
+	base    string // the site's address, ending in /; "" for relative links only
 	marks   timeMarks
 	ordered []*kensho.StatTable // page order, then release order
 	byPage  map[string][]*kensho.StatTable
@@ -38,11 +39,13 @@ type renderer struct {
 	// awaitRecords waits until the record-level files are written (see
 	// Options.Records) and says whether they were.
 	awaitRecords func() error
+	checkBundle  string                 // the browser check's WebAssembly bundle (Options.CheckBundle)
+	words        map[string]template.JS // by language: the words of assets/tools.js
 }
 
-func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string) (*renderer, error) {
+func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts, base string) (*renderer, error) {
 	r := &renderer{
-		ctx: ctx, rel: rel, dir: dir, echarts: echarts, marks: newTimeMarks(rel),
+		ctx: ctx, rel: rel, dir: dir, echarts: echarts, base: base, marks: newTimeMarks(rel),
 		byPage: map[string][]*kensho.StatTable{}, idx: map[string]*index{},
 		written: map[string]int64{}, pages: map[string][]string{}, hashes: map[string]fileHash{},
 	}
@@ -63,6 +66,14 @@ func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts string) 
 	if r.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
 	}
+	r.words = map[string]template.JS{}
+	for _, lang := range langs {
+		b, err := json.Marshal(map[string]string{"explore": T(lang, "tools.explore"), "png": T(lang, "tools.png"), "svg": T(lang, "tools.svg")})
+		if err != nil {
+			return nil, err
+		}
+		r.words[lang] = template.JS(b) // json.Marshal escapes <, > and &
+	}
 	return r, nil
 }
 
@@ -74,7 +85,12 @@ func (r *renderer) run() error {
 	for _, step := range []func() error{
 		r.writeAssets,
 		r.writeTables,
+		r.writeForms,
+		r.writeCheckAssets,
+		inEachLang(r.writeCheckPage),
+		r.writeExplorer,
 		inEachLang(r.writePages),
+		inEachLang(r.writeFeed),
 		r.writeMarker,
 		r.awaitRecords,
 		r.describeData,
@@ -217,8 +233,11 @@ type page struct {
 	Title           string
 	Lead            string
 	SwitchHref      string
+	FeedHref        string // the Atom feed of releases in the page's language
+	Canonical       string // the page's absolute address, when the site's is known
 	Nav             []navItem
 	JSONLD          template.JS
+	Words           template.JS // the words assets/tools.js shows, in the page's language
 	HasCharts       bool
 
 	Headline  *headlineView
@@ -229,9 +248,16 @@ type page struct {
 	Years     []yearLink
 	Partial   string
 	Downloads *downloadsView
-	Method    *methodView
-	About     *aboutView
-	Release   *kensho.Release
+	Operators *operatorsView
+	Check     *checkView
+	// CSP, Styles and Scripts are what a page needs beyond the site's own
+	// (the check page: its policy, its stylesheet and its scripts).
+	CSP     string
+	Styles  []string
+	Scripts []string
+	Method  *methodView
+	About   *aboutView
+	Release *kensho.Release
 }
 
 // T is the fixed text key in the page's language.
@@ -281,7 +307,12 @@ func (r *renderer) newPage(lang, key, slug, title, lead string) *page {
 		Lang: lang, OtherLang: other, Key: key, File: file, Root: root,
 		LangRoot: root + langPrefix(lang), Title: title, Lead: lead,
 		SwitchHref: root + langPrefix(other) + pageFile(slug), Release: r.rel,
+		FeedHref: root + langPrefix(lang) + feedFile,
 	}
+	if r.base != "" {
+		p.Canonical = r.base + strings.TrimSuffix(file, "index.html")
+	}
+	p.Words = r.words[lang]
 	for _, k := range append(append([]string{}, topicPages...), "report", "downloads", "methodology", "about") {
 		s := k
 		if k == "overview" {
@@ -302,10 +333,15 @@ func (r *renderer) emit(p *page, kind string) error {
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("page %s: %w", p.File, err)
 	}
-	assets := []string{"assets/style.css"}
+	assets := []string{"assets/style.css", "assets/tools.css", "assets/dark.css"}
 	if p.HasCharts {
 		assets = append(assets, "assets/echarts.min.js", "assets/site.js")
 	}
+	assets = append(assets, "assets/tools.js")
+	if p.Downloads != nil {
+		assets = append(assets, "assets/explore.js")
+	}
+	assets = append(append(assets, p.Styles...), p.Scripts...)
 	r.pages[p.File] = assets
 	return r.write(p.File, buf.Bytes())
 }
@@ -524,13 +560,15 @@ func (r *renderer) datasetJSONLD(p *page, tables []*kensho.StatTable) template.J
 	for _, t := range tables {
 		dist = append(dist, map[string]any{
 			"@type": "DataDownload", "name": t.Title.In(p.Lang), "encodingFormat": "text/csv",
-			"contentUrl": p.Root + "data/tables/" + t.Name + ".csv",
+			"contentUrl": r.siteURL(p, "data/tables/"+t.Name+".csv"),
 		})
 	}
-	return jsonLD(r.rel, p.Lang, T(p.Lang, "site.title")+" — "+p.Title, p.Lead, dist)
+	return r.jsonLD(p, T(p.Lang, "site.title")+" — "+p.Title, p.Lead, dist)
 }
 
-func jsonLD(rel *kensho.Release, lang, name, desc string, dist []map[string]any) template.JS {
+// jsonLD describes page p as a schema.org Dataset with its downloads.
+func (r *renderer) jsonLD(p *page, name, desc string, dist []map[string]any) template.JS {
+	rel, lang := r.rel, p.Lang
 	d := map[string]any{
 		"@context": "https://schema.org", "@type": "Dataset",
 		"name": name, "description": desc, "inLanguage": lang,
@@ -547,6 +585,9 @@ func jsonLD(rel *kensho.Release, lang, name, desc string, dist []map[string]any)
 	}
 	if len(dist) > 0 {
 		d["distribution"] = dist
+	}
+	if p.Canonical != "" {
+		d["url"] = p.Canonical
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -281,9 +281,6 @@ func (s *chartShape) xTitle(lang string) string {
 	return dimTitle(s.t.Dims[s.x[0]], lang)
 }
 
-// cells counts the values the chart shows.
-func (s *chartShape) cells() int { return len(s.xKeys) * len(s.sKeys) }
-
 // scope describes the keys the chart holds fixed, for its caption: the
 // forms together, the report's year, margins of other dimensions.
 func (s *chartShape) scope(lang string) []string {

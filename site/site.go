@@ -10,7 +10,7 @@
 // database/sql and never reads a database (an in-memory DuckDB serves only
 // to encode data/tables.parquet from the cells it is given); it refuses a
 // cell that has not been through the disclosure control. No page loads
-// anything from another host: ECharts is copied into the site from npm,
+// anything from another host: ECharts, embedded in kensho, is copied into the site,
 // every link is relative, and the pages read fine without JavaScript (the
 // tables are the content; the charts are an enhancement).
 package site
@@ -31,15 +31,24 @@ import (
 
 // Options tune Render.
 type Options struct {
-	// EChartsJS is the path to echarts.min.js from npm; "" searches upward
-	// from the working directory for node_modules/echarts/dist/echarts.min.js.
+	// EChartsJS is the path of an echarts.min.js to serve instead of the
+	// copy embedded in kensho (see echarts.go); "" serves the embedded one.
 	EChartsJS string
-	// Records writes the record-level files, data/microdata.csv and
-	// data/microdata.parquet, into dataDir (anonymize.ExportMicrodata).
+	// BaseURL is the site's public address (https://example.jp/stats/).
+	// When set, the schema.org descriptions, datapackage.json and the Atom
+	// feeds carry absolute URLs and every page names its canonical address;
+	// "" keeps every link relative, and the site works from any address.
+	BaseURL string
+	// Records writes the record-level files, data/microdata_<name>.csv
+	// and .parquet per extract, into dataDir (anonymize.ExportExtracts).
 	// Render runs it while it renders the pages, which do not need those
 	// files, and waits for it before it hashes the downloads; a failed
 	// render cancels its context. Nil means the caller has written them.
 	Records func(ctx context.Context, dataDir string) error
+	// CheckBundle is the directory of the browser check's WebAssembly
+	// bundle (internal/wasmbundle); "" searches upward from the working
+	// directory for bin/check.
+	CheckBundle string
 }
 
 // Stats describes a rendered site.
@@ -77,12 +86,13 @@ const OverviewWeightTarget = 500 << 10
 // may replace it and nothing else.
 const MarkerFile = ".kensho-site"
 
-// The record-level files, written by anonymize.ExportMicrodata through
-// Options.Records (or by the caller before Render).
-const (
-	MicrodataCSV     = "microdata.csv"
-	MicrodataParquet = "microdata.parquet"
-)
+// ExtractFile is the base name of a microdata extract's files in data/,
+// written by anonymize.ExportExtracts through Options.Records (or by the
+// caller before Render): microdata_<name>.csv and .parquet.
+func ExtractFile(name string) string { return "microdata_" + name }
+
+// isExtractFile reports whether a path below data/ is an extract's file.
+func isExtractFile(p string) bool { return strings.HasPrefix(p, "microdata_") }
 
 // topicPages are the pages that show tables, in the order of the annual
 // verification report.
@@ -105,7 +115,7 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	if opt.Records == nil {
-		if err := checkRecords(dir); err != nil {
+		if err := checkRecords(rel, dir); err != nil {
 			return nil, fmt.Errorf("site: %w", err)
 		}
 	}
@@ -113,12 +123,21 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	r, err := newRenderer(ctx, rel, dir, js)
+	base, err := checkBaseURL(opt.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	bundle, err := FindCheckBundle(opt.CheckBundle)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	r, err := newRenderer(ctx, rel, dir, js, base)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	r.checkBundle = bundle
 	var recErr error
 	recDone := make(chan struct{})
 	go func() {
@@ -127,7 +146,7 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 			recErr = opt.Records(ctx, filepath.Join(dir, "data"))
 		}
 		if recErr == nil {
-			recErr = checkRecords(dir)
+			recErr = checkRecords(rel, dir)
 		}
 		if recErr != nil {
 			cancel() // stop rendering what will not be published
@@ -147,10 +166,12 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 
 // checkRecords makes sure the record-level files are there before the
 // downloads are hashed and listed.
-func checkRecords(dir string) error {
-	for _, f := range []string{MicrodataCSV, MicrodataParquet} {
-		if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
-			return fmt.Errorf("data/%s is missing from %s; the record-level files are written by anonymize.ExportMicrodata (Options.Records) before the site is complete: %w", f, dir, err)
+func checkRecords(rel *kensho.Release, dir string) error {
+	for _, e := range rel.Extracts {
+		for _, f := range []string{ExtractFile(e.Name) + ".csv", ExtractFile(e.Name) + ".parquet"} {
+			if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
+				return fmt.Errorf("data/%s is missing from %s; the record-level files are written by anonymize.ExportExtracts (Options.Records) before the site is complete: %w", f, dir, err)
+			}
 		}
 	}
 	return nil
@@ -190,33 +211,6 @@ func pageIndex(p string) int {
 		}
 	}
 	return -1
-}
-
-// FindECharts returns the path of echarts.min.js: the given one, or the
-// first node_modules/echarts/dist/echarts.min.js upward from the working
-// directory. The error says how to install it.
-func FindECharts(path string) (string, error) {
-	const hint = "run 'make build' (or 'npm ci' at the repository root) to install ECharts, or pass its path with --echarts"
-	if path != "" {
-		if _, err := os.Stat(path); err != nil {
-			return "", fmt.Errorf("echarts.min.js: %w; %s", err, hint)
-		}
-		return path, nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("echarts.min.js: %w", err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "node_modules", "echarts", "dist", "echarts.min.js")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	return "", fmt.Errorf("node_modules/echarts/dist/echarts.min.js not found in %s or above; %s", wd, hint)
 }
 
 // CheckOut reports whether out may receive a site: it does not exist, is an

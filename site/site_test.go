@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/site"
@@ -48,7 +49,7 @@ func TestRenderRefusesUnprotectedCell(t *testing.T) {
 	rel := fixture()
 	rel.Tables[3].Rows[5].Cells[0].Status = kensho.Unprotected
 	dir := filepath.Join(t.TempDir(), "site")
-	_, err := renderFixture(context.Background(), rel, dir, site.Options{EChartsJS: echartsOrStandIn(t)})
+	_, err := renderFixture(context.Background(), rel, dir, site.Options{})
 	if err == nil || !strings.Contains(err.Error(), "disclosure control") || !strings.Contains(err.Error(), rel.Tables[3].Name) {
 		t.Fatalf("Render = %v, want a refusal naming the table", err)
 	}
@@ -82,7 +83,7 @@ func TestRenderRefusesBadTables(t *testing.T) {
 			if err := writeMicrodata(context.Background(), filepath.Join(dir, "data"), microColumns, microRows()[:3]); err != nil {
 				t.Fatal(err)
 			}
-			_, err := site.Render(context.Background(), rel, dir, site.Options{EChartsJS: echartsOrStandIn(t)})
+			_, err := site.Render(context.Background(), rel, dir, site.Options{})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Render = %v, want an error containing %q", err, tt.want)
 			}
@@ -92,7 +93,7 @@ func TestRenderRefusesBadTables(t *testing.T) {
 
 func TestRenderNeedsMicrodataAndECharts(t *testing.T) {
 	dir := t.TempDir()
-	_, err := site.Render(context.Background(), fixture(), dir, site.Options{EChartsJS: echartsOrStandIn(t)})
+	_, err := site.Render(context.Background(), fixture(), dir, site.Options{})
 	if err == nil || !strings.Contains(err.Error(), "ExportMicrodata") {
 		t.Errorf("without microdata: %v", err)
 	}
@@ -100,7 +101,7 @@ func TestRenderNeedsMicrodataAndECharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = site.Render(context.Background(), fixture(), dir, site.Options{EChartsJS: filepath.Join(dir, "missing.js")})
-	if err == nil || !strings.Contains(err.Error(), "npm ci") {
+	if err == nil || !strings.Contains(err.Error(), "--echarts") {
 		t.Errorf("without ECharts: %v", err)
 	}
 }
@@ -110,7 +111,7 @@ func TestRenderNeedsMicrodataAndECharts(t *testing.T) {
 // render stops the export through its context.
 func TestRenderRecords(t *testing.T) {
 	ctx := context.Background()
-	opt := site.Options{EChartsJS: echartsOrStandIn(t)}
+	opt := site.Options{}
 
 	broken := errors.New("export broke")
 	opt.Records = func(context.Context, string) error { return broken }
@@ -143,18 +144,6 @@ func TestRenderRecords(t *testing.T) {
 	if err := <-stopped; !errors.Is(err, context.Canceled) {
 		t.Errorf("the export saw %v, want its context cancelled", err)
 	}
-}
-
-func echartsOrStandIn(t *testing.T) string {
-	t.Helper()
-	if standIn != "" {
-		return standIn
-	}
-	p, err := site.FindECharts("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 func TestPublish(t *testing.T) {
@@ -268,14 +257,6 @@ func TestHandler(t *testing.T) {
 // download); the microdata files are written once.
 func BenchmarkRender(b *testing.B) {
 	ctx := context.Background()
-	js := standIn
-	if js == "" {
-		p, err := site.FindECharts("")
-		if err != nil {
-			b.Fatal(err)
-		}
-		js = p
-	}
 	base := b.TempDir()
 	micro := filepath.Join(base, "micro")
 	if err := writeMicrodata(ctx, micro, microColumns, microRows()); err != nil {
@@ -292,8 +273,39 @@ func BenchmarkRender(b *testing.B) {
 			os.WriteFile(filepath.Join(dir, "data", f), data, 0o644)
 		}
 		b.StartTimer()
-		if _, err := site.Render(ctx, rel, dir, site.Options{EChartsJS: js}); err != nil {
+		if _, err := site.Render(ctx, rel, dir, site.Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEquipmentClasses: the methodology page maps every kind of equipment
+// to its class and to the ministry's, as codes/hierarchy.csv says.
+func TestEquipmentClasses(t *testing.T) {
+	d := parsePage(t, siteDir, "methodology/index.html")
+	tables := find(d.root, func(n *html.Node) bool { id, _ := attr(n, "id"); return id == "equipment-classes-table" })
+	if len(tables) != 1 {
+		t.Fatal("no table of equipment classes on the methodology page")
+	}
+	rows := tableRows(tables[0])
+	if len(rows) != len(kensho.EquipmentCodes.Codes)+1 {
+		t.Fatalf("%d rows, want a heading and one per equipment code (%d)", len(rows), len(kensho.EquipmentCodes.Codes))
+	}
+	want := map[string][]string{ // code → kensho's class, the ministry's class
+		"router": {"伝送設備", "伝送交換設備"},
+		"fibre":  {"伝送設備", "伝送路設備"},
+		"hvac":   {"電源・空調設備", "その他"},
+		"power":  {"電源・空調設備", "電源設備"},
+	}
+	for _, r := range rows[1:] {
+		if w, ok := want[r[1]]; ok {
+			if diff := cmp.Diff(w, r[2:]); diff != "" {
+				t.Errorf("%s: classes (-want +got):\n%s", r[1], diff)
+			}
+			delete(want, r[1])
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not listed: %v", want)
 	}
 }

@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/kensho-jp/kensho"
 )
@@ -118,14 +117,33 @@ var ui = map[string]kensho.Text{
 	"dict.table":       {Ja: "表", En: "Table"},
 	"dict.title":       {Ja: "表題", En: "Title"},
 	"dict.page":        {Ja: "ページ", En: "Page"},
-	"file.microcsv":    {Ja: "個票データ(匿名化済み, CSV)", En: "Record-level data (anonymized), CSV"},
-	"file.microparq":   {Ja: "個票データ(匿名化済み, Parquet)", En: "Record-level data (anonymized), Parquet"},
+	"file.microcsv":    {Ja: "個票データ「%s」(匿名化済み, CSV)", En: "Record-level data: %s (anonymized), CSV"},
+	"file.microparq":   {Ja: "個票データ「%s」(匿名化済み, Parquet)", En: "Record-level data: %s (anonymized), Parquet"},
 	"file.xlsx":        {Ja: "全統計表(Excel, 表ごとに1シート)", En: "Every table (Excel, one sheet per table)"},
 	"file.tablesparq":  {Ja: "全統計表(Parquet, 1セル1行の縦長形式)", En: "Every table (Parquet, long format: one row per cell)"},
 	"file.dictionary":  {Ja: "データ辞書(全ファイルの全列)", En: "Data dictionary (every column of every file)"},
 	"file.datapackage": {Ja: "Frictionless Data Package v2 の記述", En: "Frictionless Data Package v2 descriptor"},
 	"file.sums":        {Ja: "全ファイルのSHA-256", En: "SHA-256 of every file"},
 	"file.table":       {Ja: "統計表 %s", En: "Table %s"},
+	"feed.title":       {Ja: "公表の履歴(Atom)", En: "Releases (Atom)"},
+
+	"anchor.section":  {Ja: "このグラフと表へのリンク", En: "Link to this chart and table"},
+	"anchor.table":    {Ja: "この表へのリンク", En: "Link to this table"},
+	"tools.explore":   {Ja: "この表を探す", En: "Explore this table"},
+	"tools.png":       {Ja: "PNGで保存", En: "Save as PNG"},
+	"tools.svg":       {Ja: "SVGで保存", En: "Save as SVG"},
+	"explore.heading": {Ja: "表を探す", En: "Table explorer"},
+	"explore.table":   {Ja: "表", En: "Table"},
+	"explore.all":     {Ja: "すべて", En: "all"},
+	"explore.rows":    {Ja: "{rows} 行", En: "{rows} rows"}, // the script fills {rows}, {shown}
+	"explore.shown":   {Ja: "{rows} 行のうち最初の {shown} 行を表示しています。CSVにはすべての行があります。", En: "Showing the first {shown} of {rows} rows; the CSV holds them all."},
+	"explore.empty":   {Ja: "条件に合う行はありません。", En: "No row matches."},
+	"explore.loading": {Ja: "読み込み中…", En: "Loading…"},
+	"explore.csv":     {Ja: "絞り込んだ表のCSV", En: "CSV of the filtered table"},
+	"explore.reset":   {Ja: "条件を消す", En: "Clear the filters"},
+
+	"class.equipment_class":          {Ja: "設備区分", En: "Equipment class"},
+	"class.ministry_equipment_class": {Ja: "総務省の設備区分", En: "The ministry's class"},
 }
 
 // T returns the fixed text key in lang; a missing key is a programming
@@ -140,13 +158,3 @@ func T(lang, key string) string {
 
 // Tf formats the fixed text key in lang with args.
 func Tf(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key), args...) }
-
-// uiKeys returns the keys of ui in order (for tests).
-func uiKeys() []string {
-	keys := make([]string, 0, len(ui))
-	for k := range ui {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // deterministic order
-	return keys
-}

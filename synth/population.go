@@ -218,13 +218,6 @@ var vendors = []struct {
 	{"ノクタリス", "NQ", []string{"switch_local", "dslam", "router"}},
 }
 
-// modelNoun is how a model of each equipment kind is described.
-var modelNoun = map[string]string{
-	"switch_local": "交換機", "switch_transit": "中継交換機", "router": "ルータ", "fibre": "光ケーブル",
-	"radio_base": "基地局装置", "remote_unit": "遠隔収容装置", "dslam": "DSLAM", "server": "サーバ",
-	"power": "整流装置", "hvac": "空調機", "satellite_cable": "海底ケーブル端局装置", "other": "装置",
-}
-
 // operator is one member of the synthetic population.
 type operator struct {
 	index      int

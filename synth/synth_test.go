@@ -282,7 +282,7 @@ func TestSeasonsAndEvents(t *testing.T) {
 		m := p.occurred.Month()
 		if p.cause == "natural_disaster" {
 			natural[m]++
-			if len(p.prefs) > 0 && snowy[kensho.RegionOf(p.prefs, false)] {
+			if len(p.prefs) > 0 && snowy[regionOf(p.prefs)] {
 				snowNatural[m]++
 			}
 		}
@@ -587,4 +587,18 @@ func BenchmarkXLSXSubmissions(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// regionOf is the bureau area of prefectures that all lie in one, else
+// "multi" (deidentify's rule, for prefectures only).
+func regionOf(prefs []string) string {
+	region := ""
+	for _, p := range prefs {
+		r := kensho.Prefectures.Get(p).Attr["region"]
+		if region != "" && r != region {
+			return "multi"
+		}
+		region = r
+	}
+	return region
 }

@@ -50,8 +50,9 @@ SELECT
     ({{.UsersBand}})::{{enum "users_band"}} AS users_band,
     ({{.ServiceCategory}})::{{enum "service_category"}} AS service_category,
     eu_root_cause::{{enum "eu_root_cause"}} AS eu_root_cause,
-    (eu_root_cause = 'third_party_failure' OR other_operator_origin) AS third_party,
+    (eu_root_cause IN ({{.ThirdPartyEU}}) OR other_operator_origin) AS third_party,
     ({{.EquipmentClass}})::{{enum "equipment_class"}} AS equipment_class,
+    ({{.MinistryClass}})::{{enum "ministry_equipment_class"}} AS ministry_equipment_class,
     (CASE
         WHEN nationwide OR len(regions) = 0 THEN 'national'
         WHEN len(regions) = 1 THEN regions[1]

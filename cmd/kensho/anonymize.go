@@ -130,7 +130,11 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	}
 	lap("analytics")
 
-	p, err := anonymize.Protect(ctx, db, res.Tables, cfg)
+	date, err := anonymizeReleaseDate(ctx, c.Date, db)
+	if err != nil {
+		return err
+	}
+	p, err := anonymize.Protect(ctx, db, res.Tables, analytics.Extracts(), cfg, anonymize.Options{ReleaseDate: releaseTime(date)})
 	var auditErr *anonymize.AuditError
 	if errors.As(err, &auditErr) && p != nil {
 		if werr := writeRiskReport(reportDir, c.DB, p.Risk); werr != nil {
@@ -150,10 +154,6 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	}
 	lap("protect and audit")
 
-	date, err := anonymizeReleaseDate(ctx, c.Date, db)
-	if err != nil {
-		return err
-	}
 	release := c.Version
 	if release == "" {
 		release = version()
@@ -176,11 +176,12 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	r := p.Risk
 	fmt.Fprintf(stdout, "anonymize: %d tables, %d cells; %d suppressed (%.1f%%), %.1f%% of national and yearly totals kept\n",
 		len(r.Tables), r.Overall.Cells, r.Overall.Suppressed, 100*r.Overall.ShareSuppressed, 100*r.Overall.TotalsKept)
-	m := r.Microdata
-	fmt.Fprintf(stdout, "anonymize: microdata: %d of %d records released, %d values replaced by *, %d records withheld\n",
-		m.Released, m.Records, m.StarredValues, m.DroppedByClassRules+m.DroppedToProtectTables)
-	fmt.Fprintf(stdout, "anonymize: audit passed: minimum interval ratio %s (insiders %s), %d suppressed cells bounded in %d components\n",
-		ratioText(r.Audit.MinRatio), ratioText(r.Audit.MinInsiderRatio), r.Audit.SuppressedChecked, r.Audit.Components)
+	for _, e := range r.Extracts {
+		fmt.Fprintf(stdout, "anonymize: extract %s: %d of %d records released (%d withheld, %.1f%%)\n",
+			e.Name, e.Released, e.Records, e.Withheld, 100*e.ShareWithheld)
+	}
+	fmt.Fprintf(stdout, "anonymize: audit passed: minimum interval ratio %s (insiders %s), %d hidden figures bounded in %d components\n",
+		ratioText(r.Audit.MinRatio), ratioText(r.Audit.MinInsiderRatio), r.Audit.Hidden, r.Model.Components)
 	fmt.Fprintf(stdout, "anonymize: release written to %s; risk report in %s\n", releasePath, reportDir)
 	return nil
 }
@@ -244,6 +245,16 @@ func anonymizeReleaseDate(ctx context.Context, flagDate string, db *sql.DB) (str
 		return "", fmt.Errorf("release date: %w", err)
 	}
 	return kensho.FiscalQuarter{Year: fy, Quarter: q}.End().AddDate(0, 0, -1).Format("2006-01-02"), nil
+}
+
+// releaseTime reads a release date (YYYY-MM-DD) as the end of that day in
+// Japan: every accident of the release ended before it.
+func releaseTime(date string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02", date, kensho.JST)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.AddDate(0, 0, 1)
 }
 
 // withholdYears leaves out of the release every fiscal year whose accident

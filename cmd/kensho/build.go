@@ -25,7 +25,7 @@ import (
 var buildCmd = &command{
 	Name:    "build",
 	Summary: "run the whole pipeline: ingest, anonymize, analytics, protect, site",
-	Usage:   "kensho build --in PATH... --out DIR [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD]",
+	Usage:   "kensho build [--in] PATH... --out DIR [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD] [--base-url URL]",
 	Help: `
 Runs every stage in order — ingest → anonymize (de-identify) → analytics →
 anonymize (protect and audit) → site — printing one line per stage and a
@@ -43,8 +43,9 @@ created readable by its owner only and may not lie inside --out. Nothing in
 The same inputs, configuration, version and date give a byte-identical
 --out. The release date defaults to $SOURCE_DATE_EPOCH, else to the last
 day of the latest fiscal quarter in the data — never to the clock.`,
-	Examples: `  # Build the public site from the sample data
+	Examples: `  # Build the public site from the sample data (the two lines do the same)
   kensho build --in data --out public
+  kensho build data --out public
 
   # Two directories of submissions, a stricter configuration, a named release
   kensho build --in 2024q1 --in 2024q2 --out public --config sdc.json --release-version 2025.1`,
@@ -58,7 +59,9 @@ day of the latest fiscal quarter in the data — never to the clock.`,
 		fs.StringVar(&cfg.Date, "release-date", "", "release date `YYYY-MM-DD` shown on the site")
 		fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "memory budget of the build, e.g. 4GB: DuckDB gets 3/4 and spills to --temp-dir beyond it, Go's heap the rest (at most 1GiB); default: DuckDB's own limit, 80% of RAM")
 		fs.StringVar(&cfg.TempDir, "temp-dir", "", "where DuckDB spills (default: beside --db)")
-		fs.StringVar(&cfg.EChartsJS, "echarts", "", "path to echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of an echarts.min.js to serve instead of the ECharts built into kensho")
+		fs.StringVar(&cfg.CheckBundle, "check-bundle", "", "`DIR` of the check page's WebAssembly bundle (default: bin/check found upward from here; make build writes it)")
+		fs.StringVar(&cfg.BaseURL, "base-url", "", "the site's public `URL` (https://example.jp/stats/): schema.org descriptions, datapackage.json and the Atom feeds then carry absolute URLs; default: relative links only")
 		fs.BoolVar(&cfg.JSON, "json", false, "print the summary as one JSON object on stdout: rows, accidents, withheld_fiscal_years, cells, stage times")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			cfg.In = append(cfg.In, args...)
@@ -77,6 +80,8 @@ type buildConfig struct {
 	MemoryLimit string
 	TempDir     string
 	EChartsJS   string
+	CheckBundle string
+	BaseURL     string
 	JSON        bool
 }
 
@@ -130,6 +135,11 @@ func (c *buildConfig) validate() error {
 	if inside {
 		return usagef("build: --db %s lies inside --out %s; the restricted database must never be published", c.DB, c.Out)
 	}
+	// The site stage needs the check page's bundle: say so before the
+	// other stages run.
+	if _, err := site.FindCheckBundle(c.CheckBundle); err != nil {
+		return err
+	}
 	if c.Date != "" {
 		if _, err := time.Parse("2006-01-02", c.Date); err != nil {
 			return usagef("build: --release-date %q is not YYYY-MM-DD", c.Date)
@@ -137,6 +147,9 @@ func (c *buildConfig) validate() error {
 	}
 	if _, err := splitMemory(c.MemoryLimit); err != nil {
 		return usagef("build: %v", err)
+	}
+	if err := site.CheckBaseURL(c.BaseURL); err != nil {
+		return usagef("build: --base-url: %v", err)
 	}
 	return nil
 }
@@ -309,7 +322,11 @@ func (b *builder) analytics(ctx context.Context) (string, error) {
 }
 
 func (b *builder) protect(ctx context.Context) (string, error) {
-	p, err := anonymize.Protect(ctx, b.db, b.computed.Tables, b.sdc)
+	date, err := anonymizeReleaseDate(ctx, b.cfg.Date, b.db)
+	if err != nil {
+		return "", err
+	}
+	p, err := anonymize.Protect(ctx, b.db, b.computed.Tables, analytics.Extracts(), b.sdc, anonymize.Options{ReleaseDate: releaseTime(date)})
 	var auditErr *anonymize.AuditError
 	if errors.As(err, &auditErr) && p != nil {
 		// Fail closed, but keep the reasons where the operator of the
@@ -319,10 +336,6 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 		}
 		return "", fmt.Errorf("%w\nnothing was published; the previous site, if any, is unchanged", err)
 	}
-	if err != nil {
-		return "", err
-	}
-	date, err := anonymizeReleaseDate(ctx, b.cfg.Date, b.db)
 	if err != nil {
 		return "", err
 	}
@@ -349,8 +362,12 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 			}
 		}
 	}
-	b.summary.Suppressed, b.summary.MicrodataRows = suppressed, p.Microdata.Rows
-	return fmt.Sprintf("%d cells suppressed, %d microdata records, audit passed", suppressed, p.Microdata.Rows), nil
+	rows := 0
+	for _, e := range p.Extracts {
+		rows += e.Rows
+	}
+	b.summary.Suppressed, b.summary.MicrodataRows = suppressed, rows
+	return fmt.Sprintf("%d cells suppressed, %d microdata records in %d extracts, audit passed", suppressed, rows, len(p.Extracts)), nil
 }
 
 func (b *builder) site(ctx context.Context) (string, error) {
@@ -359,7 +376,7 @@ func (b *builder) site(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("site: %w", err)
 	}
 	b.staging = staging
-	st, err := site.Render(ctx, b.release, staging.dir, site.Options{EChartsJS: b.cfg.EChartsJS, Records: exportRecords(b.cfg.DB)})
+	st, err := site.Render(ctx, b.release, staging.dir, site.Options{EChartsJS: b.cfg.EChartsJS, CheckBundle: b.cfg.CheckBundle, BaseURL: b.cfg.BaseURL, Records: exportRecords(b.cfg.DB)})
 	if err != nil {
 		return "", err
 	}
@@ -375,7 +392,8 @@ func (b *builder) site(ctx context.Context) (string, error) {
 		return "", err
 	}
 	b.summary.Pages = st.Pages
-	return fmt.Sprintf("%d pages, %.1f MB", st.Pages, float64(st.Bytes)/1e6), nil
+	return fmt.Sprintf("%d pages, %.1f MB; the check page and its WebAssembly weigh %.1f MB gzip", st.Pages, float64(st.Bytes)/1e6,
+		float64(st.Weight(site.CheckPageSlug+"/index.html"))/1e6), nil
 }
 
 // newRelease assembles what the site may show from the protected tables;
@@ -390,7 +408,7 @@ func newRelease(res *analytics.Result, p *anonymize.Protected, version, date str
 		Tables:       p.Tables,
 		Summary:      analytics.Summarize(p.Tables, res.LatestYear),
 		Risk:         p.Risk.Public(),
-		Microdata:    p.Microdata,
+		Extracts:     p.Extracts,
 	}
 }
 

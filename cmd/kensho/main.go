@@ -24,7 +24,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startProfile()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopProfile()
 	stop()
 	code := report(err, os.Stderr)
 	if f := os.Getenv("KENSHO_TEST_PEAK_FILE"); f != "" {
@@ -56,7 +58,7 @@ type command struct {
 // commands in the order the pipeline runs them; the order of the stages
 // themselves is written once, in build.go.
 func commands() []*command {
-	return []*command{buildCmd, ingestCmd, anonymizeCmd, statsCmd, siteCmd, serveCmd, synthCmd}
+	return []*command{buildCmd, ingestCmd, anonymizeCmd, statsCmd, siteCmd, serveCmd, synthCmd, checkCmd, templateCmd, feedbackCmd}
 }
 
 // usageError is a mistake in the command line: exit 2.
@@ -118,14 +120,55 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("kensho "+c.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	runFn := c.Flags(fs)
-	if err := fs.Parse(rest); err != nil {
+	args, err := parseArgs(fs, rest)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp(stdout, c)
 			return nil
 		}
 		return usagef("%s: %v", c.Name, err)
 	}
-	return runFn(ctx, fs.Args(), stdout, stderr)
+	return runFn(ctx, args, stdout, stderr)
+}
+
+// parseArgs parses the flags of a command wherever they stand — before,
+// between or after its arguments, as git, go and docker read theirs — and
+// returns the arguments in their order. Go's flag package alone stops at
+// the first argument and would leave a later --out unread. Everything after
+// "--" is an argument, and "-" alone is one (standard input).
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var flags, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			positional = append(positional, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue // --flag=value
+		}
+		// A flag that takes a value takes the next argument with it, even
+		// one that looks like a flag, as the flag package does.
+		if f := fs.Lookup(name); f != nil && !isBoolFlag(f) && i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	if err := fs.Parse(flags); err != nil {
+		return nil, err
+	}
+	return positional, nil
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func lookup(name string) *command {
@@ -143,6 +186,9 @@ operators' quarterly reports, with operator-level disclosure control.
 
 Usage:
   kensho <command> [flags] [arguments]
+
+Flags may come before or after the arguments; everything after -- is an
+argument.
 
 Commands:
 `)

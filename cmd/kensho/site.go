@@ -16,7 +16,7 @@ import (
 var siteCmd = &command{
 	Name:    "site",
 	Summary: "render the public bilingual site from the release database",
-	Usage:   "kensho site [--db PATH] --out DIR [--echarts PATH]",
+	Usage:   "kensho site [--db PATH] --out DIR [--base-url URL] [--echarts PATH] [--check-bundle DIR]",
 	Help: `
 Renders the static bilingual (日本語 / English) site from the release
 database that 'kensho anonymize' wrote beside --db (kensho.duckdb →
@@ -25,7 +25,13 @@ impact, serious accidents, natural disasters and trends pages, an annual
 report per fiscal year (printable on A4), the data, methodology and about
 pages, and the downloads in DIR/data/ (record-level CSV and Parquet, every
 table as CSV, all tables in tables.xlsx and in tables.parquet (one row per
-cell), dictionary.csv, datapackage.json, SHA256SUMS).
+cell), dictionary.csv, datapackage.json, SHA256SUMS), and an Atom feed of
+releases per language (feed.xml, en/feed.xml).
+
+Every link is relative, so the site works from any address and from
+file://. Give the site's public address with --base-url for the places
+that want absolute URLs: the schema.org descriptions in each page, the
+id and home of datapackage.json, and the feeds.
 
 The site reads only the release database, which holds nothing but what
 passed the disclosure control; the restricted database is never opened.
@@ -33,11 +39,19 @@ It is rendered into a temporary directory beside DIR and replaces DIR with
 one rename at the end, so DIR is never half-written. A DIR that exists and
 was not made by kensho is refused, not overwritten.
 
-ECharts comes from npm (node_modules/echarts, pinned in package-lock.json;
-'make build' installs it) and is copied into the site: no page loads
-anything from another host, and the site works from file:// and from any
-sub-path. The command prints the weight of the overview page (HTML,
-scripts and CSS, gzip).`,
+ECharts is built into kensho (the file npm installs for the version that
+package-lock.json pins) and is copied into the site: no page loads anything
+from another host, and the site works from file:// and from any sub-path.
+--echarts serves another echarts.min.js instead.
+
+The page check/ (報告ファイルの事前チェック) lets an operator check a report
+file in the browser with the rules of kensho check: package reportfile
+compiled to WebAssembly, which 'make build' packs into bin/check
+(internal/wasmbundle) and the site copies; the file never leaves the
+reader's computer.
+
+The command prints the weight of the overview page and of the check page
+(HTML, scripts and CSS, gzip).`,
 	Examples: `  # Render the site after 'kensho anonymize --db kensho.duckdb'
   kensho site --db kensho.duckdb --out public
 
@@ -47,7 +61,9 @@ scripts and CSS, gzip).`,
 		var cfg siteConfig
 		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`; the release database beside it is read")
 		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
-		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of echarts.min.js (default: node_modules/echarts/dist/echarts.min.js found upward from here)")
+		fs.StringVar(&cfg.BaseURL, "base-url", "", "the site's public `URL` (https://example.jp/stats/): schema.org descriptions, datapackage.json and the Atom feeds then carry absolute URLs; default: relative links only")
+		fs.StringVar(&cfg.EChartsJS, "echarts", "", "`PATH` of an echarts.min.js to serve instead of the ECharts built into kensho")
+		fs.StringVar(&cfg.CheckBundle, "check-bundle", "", "`DIR` of the check page's WebAssembly bundle (default: bin/check found upward from here; make build writes it)")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if len(args) > 0 {
 				return usagef("site: unexpected argument %q (the output directory is --out DIR)", args[0])
@@ -55,19 +71,27 @@ scripts and CSS, gzip).`,
 			if cfg.Out == "" {
 				return usagef("site: --out DIR is required")
 			}
+			if err := site.CheckBaseURL(cfg.BaseURL); err != nil {
+				return usagef("site: --base-url: %v", err)
+			}
 			return runSite(ctx, cfg, stdout, stderr)
 		}
 	},
 }
 
 type siteConfig struct {
-	DB        string
-	Out       string
-	EChartsJS string
+	DB          string
+	Out         string
+	EChartsJS   string
+	CheckBundle string
+	BaseURL     string
 }
 
 func runSite(ctx context.Context, cfg siteConfig, stdout, stderr io.Writer) error {
 	if err := site.CheckOut(cfg.Out); err != nil {
+		return err
+	}
+	if _, err := site.FindCheckBundle(cfg.CheckBundle); err != nil {
 		return err
 	}
 	if _, err := site.FindECharts(cfg.EChartsJS); err != nil {
@@ -92,7 +116,7 @@ func runSite(ctx context.Context, cfg siteConfig, stdout, stderr io.Writer) erro
 		return fmt.Errorf("site: %w", err)
 	}
 	defer staging.close()
-	st, err := site.Render(ctx, rel, staging.dir, site.Options{EChartsJS: cfg.EChartsJS, Records: exportRecords(cfg.DB)})
+	st, err := site.Render(ctx, rel, staging.dir, site.Options{EChartsJS: cfg.EChartsJS, CheckBundle: cfg.CheckBundle, BaseURL: cfg.BaseURL, Records: exportRecords(cfg.DB)})
 	if err != nil {
 		return err
 	}
@@ -100,8 +124,10 @@ func runSite(ctx context.Context, cfg siteConfig, stdout, stderr io.Writer) erro
 		return err
 	}
 	w := st.Weight("index.html")
-	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB)\n",
-		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10)
+	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB); "+
+		"the check page with its WebAssembly %.1f MB gzip\n",
+		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10,
+		float64(st.Weight(site.CheckPageSlug+"/index.html"))/1e6)
 	return nil
 }
 
@@ -109,7 +135,7 @@ func runSite(ctx context.Context, cfg siteConfig, stdout, stderr io.Writer) erro
 // into the site's data directory; site.Render runs it while it renders.
 func exportRecords(db string) func(context.Context, string) error {
 	return func(ctx context.Context, dataDir string) error {
-		return anonymize.ExportMicrodata(ctx, anonymize.ReleasePath(db), dataDir)
+		return anonymize.ExportExtracts(ctx, anonymize.ReleasePath(db), dataDir)
 	}
 }
 

@@ -65,7 +65,11 @@ func runStats(ctx context.Context, dbPath, out, configFile string, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	p, err := anonymize.Protect(ctx, db, res.Tables, cfg)
+	date, err := anonymizeReleaseDate(ctx, "", db)
+	if err != nil {
+		return err
+	}
+	p, err := anonymize.Protect(ctx, db, res.Tables, analytics.Extracts(), cfg, anonymize.Options{ReleaseDate: releaseTime(date)})
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,7 @@ func main() {
 		big      = flag.Bool("10m", true, "include the 10M-report build (several minutes)")
 		doIngest = flag.Bool("ingest", true, "run the ingest comparisons")
 		builds   = flag.Bool("builds", true, "run the whole builds")
+		check    = flag.Bool("check", true, "time kensho check and the site's check page (headless chromium) on the ingest comparison's file")
 		repeats  = flag.Int("repeat", 3, "runs of each ingest measurement (the median is reported)")
 		bRepeats = flag.Int("build-repeat", 3, "runs of each build but the 10M one (the median run is reported, beside every wall)")
 	)
@@ -55,7 +56,7 @@ func main() {
 	ctx := context.Background()
 	sizes := ingestSizes{utf8: *rows, shapeScale: *shape}
 	reps := repeatCounts{ingest: *repeats, builds: *bRepeats}
-	if err := run(ctx, *work, *bin, sizes, *big, reps, *doIngest, *builds, os.Stdout); err != nil {
+	if err := run(ctx, *work, *bin, sizes, *big, reps, *doIngest, *builds, *check, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -72,7 +73,7 @@ type ingestSizes struct {
 // (the 10M build runs once).
 type repeatCounts struct{ ingest, builds int }
 
-func run(ctx context.Context, work, bin string, sizes ingestSizes, big bool, reps repeatCounts, doIngest, builds bool, out io.Writer) error {
+func run(ctx context.Context, work, bin string, sizes ingestSizes, big bool, reps repeatCounts, doIngest, builds, check bool, out io.Writer) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
@@ -82,10 +83,30 @@ func run(ctx context.Context, work, bin string, sizes ingestSizes, big bool, rep
 			return err
 		}
 	}
+	if check {
+		csvPath, err := ingestFile(ctx, work, sizes.utf8)
+		if err != nil {
+			return err
+		}
+		if err := benchCheck(ctx, work, bin, csvPath, reps.ingest, out); err != nil {
+			return err
+		}
+	}
 	if builds {
 		return benchBuilds(ctx, work, bin, big, reps.builds, out)
 	}
 	return nil
+}
+
+// ingestFile is the ingest comparison's UTF-8 file of rows rows, written
+// once and kept in work.
+func ingestFile(ctx context.Context, work string, rows int) (string, error) {
+	csvPath := filepath.Join(work, fmt.Sprintf("ingest-%d.csv", rows))
+	err := ensureFile(csvPath, func(w io.Writer) error {
+		_, err := synth.WriteRows(ctx, synth.Config{Seed: 1, From: 2015, To: 2024, Scale: 1}, int64(rows), w)
+		return err
+	})
+	return csvPath, err
 }
 
 // benchIngest compares kensho's ingest with DuckDB's bare read_csv on the
@@ -93,11 +114,8 @@ func run(ctx context.Context, work, bin string, sizes ingestSizes, big bool, rep
 // the per-operator/export comparison.
 func benchIngest(ctx context.Context, work, bin string, sizes ingestSizes, repeats int, out io.Writer) error {
 	rows := sizes.utf8
-	csvPath := filepath.Join(work, fmt.Sprintf("ingest-%d.csv", rows))
-	if err := ensureFile(csvPath, func(w io.Writer) error {
-		_, err := synth.WriteRows(ctx, synth.Config{Seed: 1, From: 2015, To: 2024, Scale: 1}, int64(rows), w)
-		return err
-	}); err != nil {
+	csvPath, err := ingestFile(ctx, work, rows)
+	if err != nil {
 		return err
 	}
 	// The same rows as CP932 and as a workbook: what differs is only the

@@ -1,0 +1,50 @@
+package analytics
+
+import "github.com/kensho-jp/kensho"
+
+// Extracts lists the record-level microdata extracts, each a few fields
+// a researcher crosses together. They are separate files with separate
+// record numbers, not one file split in three: a record of one cannot be
+// matched to a record of another, so together they publish only each
+// extract's own cross-classification, which the disclosure control
+// protects as it protects a table.
+func Extracts() []kensho.Extract {
+	return []kensho.Extract{
+		{
+			Name:  "failure",
+			Title: kensho.Text{Ja: "何が故障したか(発生要因・役務区分・設備区分)", En: "What failed: cause group, service category, equipment class"},
+			Description: kensho.Text{
+				Ja: "事故1件を1レコードとし、年度、様式、事故の態様、発生要因(大分類)、役務の区分(第58条)、故障設備の区分を収めます。",
+				En: "One record per accident: fiscal year, form, impact, cause group, service category (Article 58) and equipment class.",
+			},
+			Fields: fields("fiscal_year", "form", "impact", "cause_group", "service_category", "equipment_class"),
+		},
+		{
+			Name:  "when_where",
+			Title: kensho.Text{Ja: "いつ、どこで(四半期・地域)", En: "When and where: quarter and region"},
+			Description: kensho.Text{
+				Ja: "事故1件を1レコードとし、年度、様式、四半期、地域(総合通信局の管轄区域・複数地域・全国)を収めます。",
+				En: "One record per accident: fiscal year, form, quarter and region (bureau area, several regions, nationwide).",
+			},
+			Fields: fields("fiscal_year", "form", "quarter", "region"),
+		},
+		{
+			Name:  "size",
+			Title: kensho.Text{Ja: "どれだけの規模か(継続時間・影響利用者数)", En: "How large: duration and affected users"},
+			Description: kensho.Text{
+				Ja: "事故1件を1レコードとし、年度、様式、発生要因(大分類)、継続時間の階級、影響利用者数の階級を収めます。",
+				En: "One record per accident: fiscal year, form, cause group, duration band and affected-users band.",
+			},
+			Fields: fields("fiscal_year", "form", "cause_group", "duration_band", "users_band"),
+		},
+	}
+}
+
+// fields names an extract's fields with their titles.
+func fields(names ...string) []kensho.Dim {
+	out := make([]kensho.Dim, len(names))
+	for i, n := range names {
+		out[i] = kensho.Dim{Name: n, Title: dimTitles[n]}
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package anonymize
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/kensho-jp/kensho/sdc/audit"
+	"github.com/kensho-jp/kensho/sdc/protect"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/analytics"
+	"github.com/kensho-jp/kensho/sdc/model"
+)
+
+// TestModelRecomputesEveryCell builds the disclosure model of the tables
+// analytics really computes, loads its truth from deid_accident, and checks
+// that every additive cell of every table is the model's column evaluated
+// on the atoms (Xᵀy), contributions included: the model describes what
+// is published, cell for cell.
+func TestModelRecomputesEveryCell(t *testing.T) {
+	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2022, 2023, 2024}, seed: 7, skew: 1.2})
+	ctx := context.Background()
+	res, err := analytics.Compute(ctx, db, analytics.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := loadPublicFacts(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := loadModelData(ctx, db, m, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := m.Index()
+	checked := 0
+	for _, tb := range res.Tables {
+		for ri, r := range tb.Rows {
+			for mi, c := range r.Cells {
+				if !tb.Measures[mi].Additive() {
+					continue
+				}
+				col := idx[model.Ref{Table: tb.Name, Row: ri, Measure: mi}]
+				if col == nil {
+					if c.Value != 0 {
+						t.Errorf("%s row %v %s = %v, but the model holds it as a structural zero", tb.Name, r.Key, tb.Measures[mi].Name, c.Value)
+					}
+					continue
+				}
+				tr := data[col.Comp.Index].Truth(col)
+				if math.Abs(tr.Value-c.Value) > 1e-6*math.Max(1, c.Value) {
+					t.Errorf("%s row %v %s: table %v, model %v", tb.Name, r.Key, tb.Measures[mi].Name, c.Value, tr.Value)
+				}
+				if !sameContrib(tr.Contrib, c.Contrib) {
+					t.Errorf("%s row %v %s: contributions differ: table %v, model %v", tb.Name, r.Key, tb.Measures[mi].Name, c.Contrib, tr.Contrib)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d cells checked", checked)
+	}
+}
+
+func sameContrib(a, b []kensho.Contribution) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Op != b[i].Op || math.Abs(a[i].Value-b[i].Value) > 1e-6*math.Max(1, math.Abs(a[i].Value)) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestProtectOnModel(t *testing.T) {
+	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: 7, skew: 1.2})
+	ctx := context.Background()
+	res, err := analytics.Compute(ctx, db, analytics.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := loadPublicFacts(ctx, db)
+	data, err := loadModelData(ctx, db, m, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := quantileValues(m, res.Tables)
+	start := time.Now()
+	out, err := protect.Protect(ctx, protect.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Quantile: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup, prim, wh := 0, 0, 0
+	for id, st := range out.Pattern.Status {
+		switch st {
+		case model.Suppressed:
+			sup++
+		case model.Withheld:
+			wh++
+		}
+		if out.Primary[id] {
+			prim++
+		}
+	}
+	t.Logf("%d columns: %d primary, %d suppressed, %d withheld; %d rounds, %d programmes, %v", len(m.Columns), prim, sup, wh, out.Rounds, out.Programmes, time.Since(start))
+	start = time.Now()
+	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Pattern: out.Pattern})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("audit: passed %v, min ratio %v, insider %v, %d programmes, %d insiders, %v", a.Passed(), a.MinRatio, a.MinInsiderRatio, a.Programmes, a.Insiders, time.Since(start))
+	for i, f := range a.Failures {
+		if i < 10 {
+			t.Error(f)
+		}
+	}
+}

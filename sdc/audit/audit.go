@@ -1,0 +1,301 @@
+// Package audit checks a release's pattern on the disclosure model before
+// anything is published, and fails closed. It takes the statuses protect
+// chose and nothing else of protect's work: it evaluates every figure on
+// the data again, applies the rules again, and bounds every hidden figure
+// exactly — whole numbers for counts, by branch and bound — for a reader
+// outside and for each operator that knows its own accidents.
+//
+// Its figure of merit is the ratio of the interval a reader reaches to the
+// protection the rules require (below 1 a figure is disclosed), reported
+// exactly up to 2 and as "at least 2" above. The attacker in the test suite,
+// which shares no code with this package or protect and solves with
+// another solver (HiGHS), must find the same smallest ratio from the
+// published files alone.
+package audit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/kensho-jp/kensho/sdc/lp"
+	"github.com/kensho-jp/kensho/sdc/model"
+	"github.com/kensho-jp/kensho/sdc/rules"
+)
+
+// Input is what the audit reads.
+type Input struct {
+	Model   *model.Model
+	Data    []*model.Data
+	Rules   rules.Config
+	Pattern *model.Pattern
+	// Workers: components audited at once (0: 2).
+	Workers int
+}
+
+// Figure is the audit's verdict on one hidden figure.
+type Figure struct {
+	Column  *model.Column
+	Value   float64
+	Primary bool
+	Rule    string
+	// Lo and Hi: the outsider's interval (capped where the ratio reached
+	// its cap); Ratio the outsider's ratio.
+	Lo, Hi float64
+	Ratio  float64
+	// InsiderRatio is the smallest over the operators (+Inf when no
+	// operator needs protection from it).
+	InsiderRatio float64
+}
+
+// Result is what the audit found.
+type Result struct {
+	Figures []Figure
+	// MinRatio and MinInsiderRatio: the smallest ratios over all primary
+	// figures (+Inf when there is none).
+	MinRatio, MinInsiderRatio float64
+	// Failures are the reasons the release must not be published, sorted.
+	Failures   []string
+	Programmes int
+	Insiders   int
+}
+
+// Passed reports whether nothing failed.
+func (r *Result) Passed() bool { return len(r.Failures) == 0 }
+
+// Run audits every component.
+func Run(ctx context.Context, in Input) (*Result, error) {
+	m := in.Model
+	res := &Result{MinRatio: math.Inf(1), MinInsiderRatio: math.Inf(1)}
+	// The published values must be the truth: the rest of the audit
+	// reasons on them.
+	for _, col := range m.Columns {
+		if col.Comp == nil {
+			continue
+		}
+		t := in.Data[col.Comp.Index].Truth(col)
+		st := in.Pattern.Status[col.ID]
+		if st == model.Published && math.Abs(in.Pattern.Value[col.ID]-t.Value) > 1e-6*math.Max(1, t.Value) {
+			res.Failures = append(res.Failures, fmt.Sprintf("%s is published as %v but is %v", col.Label(), in.Pattern.Value[col.ID], t.Value))
+		}
+		r := rules.Check(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public})
+		if st == model.Published && r.Primary && t.Value != 0 {
+			res.Failures = append(res.Failures, fmt.Sprintf("%s is published but fails the %s rule", col.Label(), r.Rule))
+		}
+	}
+	workers := in.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	type out struct {
+		figs       []Figure
+		fails      []string
+		programmes int
+		insiders   int
+		err        error
+	}
+	outs := make([]out, len(m.Components))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	for ci, c := range m.Components {
+		wg.Add(1)
+		go func(ci int, c *model.Component) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			o := &outs[ci]
+			o.figs, o.fails, o.programmes, o.insiders, o.err = auditComponent(ctx, in, c)
+		}(ci, c)
+	}
+	wg.Wait()
+	for ci, o := range outs {
+		if o.err != nil {
+			return nil, fmt.Errorf("audit %s: %w", m.Components[ci].YearLabel(), o.err)
+		}
+		res.Figures = append(res.Figures, o.figs...)
+		res.Failures = append(res.Failures, o.fails...)
+		res.Programmes += o.programmes
+		res.Insiders += o.insiders
+	}
+	for _, f := range res.Figures {
+		if f.Primary {
+			res.MinRatio = math.Min(res.MinRatio, f.Ratio)
+			res.MinInsiderRatio = math.Min(res.MinInsiderRatio, f.InsiderRatio)
+		}
+	}
+	slices.Sort(res.Failures)
+	return res, nil
+}
+
+// auditComponent bounds every hidden figure of one component.
+func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []Figure, fails []string, programmes, insiders int, err error) {
+	data := in.Data[c.Index]
+	// The audit's own copy of the pattern: the programme may not change
+	// the caller's.
+	pat := &model.Pattern{Status: slices.Clone(in.Pattern.Status), Value: in.Pattern.Value,
+		Quantile: in.Pattern.Quantile, MaxDurationMin: in.Pattern.MaxDurationMin}
+	var hidden []*model.Column
+	for _, col := range c.Columns {
+		if pat.Status[col.ID] != model.Published {
+			hidden = append(hidden, col)
+		}
+	}
+	if len(hidden) == 0 {
+		return nil, nil, 0, 0, nil
+	}
+	pr, err := model.NewProgram(c, data, pat)
+	if err != nil {
+		return nil, nil, 0, 0, err
+	}
+	b := pr.NewBounder()
+	defer func() { programmes = b.Programmes }()
+	var pool [][]float64 // whole points found so far
+	truth := map[int]model.Truth{}
+	reqs := map[int]rules.Requirement{}
+	for _, col := range hidden {
+		t := data.Truth(col)
+		truth[col.ID] = t
+		reqs[col.ID] = rules.Check(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public})
+	}
+	// Outsider.
+	for _, col := range hidden {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, 0, 0, err
+		}
+		t, req := truth[col.ID], reqs[col.ID]
+		f := Figure{Column: col, Value: t.Value, Primary: req.Primary && t.Value != 0, Rule: req.Rule, InsiderRatio: math.Inf(1)}
+		if !f.Primary {
+			// A partner must not be pinned: its interval has some width.
+			if pat.Status[col.ID] == model.Withheld {
+				figs = append(figs, f)
+				continue
+			}
+			d := 1 + col.Step/2
+			hi, _, st, err := b.Extreme(col, true, t.Value+d)
+			if err != nil {
+				return nil, nil, 0, 0, err
+			}
+			lo, _, st2, err := b.Extreme(col, false, t.Value-d)
+			if err != nil {
+				return nil, nil, 0, 0, err
+			}
+			f.Lo, f.Hi, f.Ratio = lo, hi, math.Inf(1)
+			if st != lp.Optimal || st2 != lp.Optimal {
+				fails = append(fails, fmt.Sprintf("%s: the audit could not bound it (%v, %v)", col.Label(), st, st2))
+			} else if hi-lo < 1e-6 {
+				fails = append(fails, fmt.Sprintf("%s (a partner) is pinned exactly at %v", col.Label(), t.Value))
+			}
+			figs = append(figs, f)
+			continue
+		}
+		lo, hi, ratio, failure, err := bound(b, &pool, nil, col, t.Value, req.Upper, req.Lower)
+		if err != nil {
+			return nil, nil, 0, 0, err
+		}
+		f.Lo, f.Hi, f.Ratio = lo, hi, ratio
+		if failure != "" {
+			fails = append(fails, fmt.Sprintf("%s: %s", col.Label(), failure))
+		}
+		figs = append(figs, f)
+	}
+	// Insiders: every operator with accidents in the component.
+	for _, op := range data.Operators() {
+		in1 := pr.Insider(op)
+		applied := false
+		for i := range figs {
+			f := &figs[i]
+			if !f.Primary {
+				continue
+			}
+			t := truth[f.Column.ID]
+			up, lo := rules.Insider(in.Rules, rules.Figure{Mag: f.Column.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public}, reqs[f.Column.ID], op)
+			if up <= 0 && lo <= 0 {
+				continue
+			}
+			if !applied {
+				b.SetInsider(in1)
+				applied = true
+				insiders++
+			}
+			_, _, ratio, failure, err := bound(b, &pool, in1, f.Column, t.Value, up, lo)
+			if err != nil {
+				return nil, nil, 0, 0, err
+			}
+			f.InsiderRatio = math.Min(f.InsiderRatio, ratio)
+			if failure != "" {
+				fails = append(fails, fmt.Sprintf("%s, against an operator that knows its own accidents: %s", f.Column.Label(), failure))
+			}
+		}
+		if applied {
+			b.SetInsider(nil)
+		}
+	}
+	return figs, fails, programmes, insiders, nil
+}
+
+// bound computes a figure's interval up to twice its protection on each
+// side and the ratio; failure says why it falls short (or that the bound
+// could not be settled, which fails closed). A point already found that
+// reaches the cap (and that the reader's knowledge admits) settles a side
+// without solving.
+func bound(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Column, x, upper, lower float64) (lo, hi, ratio float64, failure string, err error) {
+	lo, hi = x, x
+	side := func(up bool, need float64) (float64, string, error) {
+		limit := x + rules.RatioCap*need
+		if !up {
+			limit = x - rules.RatioCap*need
+		}
+		for _, p := range *pool {
+			if v, ok := valueAt(b.Pr, col, p); ok && (in == nil || in.Admits(b.Pr, p)) &&
+				((up && v >= limit-1e-9) || (!up && v <= limit+1e-9)) {
+				return limit, "", nil
+			}
+		}
+		v, w, st, err := b.Extreme(col, up, limit)
+		if err != nil {
+			return 0, "", err
+		}
+		if st != lp.Optimal {
+			return 0, fmt.Sprintf("a bound could not be settled (%v)", st), nil
+		}
+		if w != nil {
+			*pool = append(*pool, w)
+		}
+		return v, "", nil
+	}
+	if upper > 0 {
+		v, f, err := side(true, upper)
+		if err != nil || f != "" {
+			return 0, 0, 0, f, err
+		}
+		hi = v
+	}
+	if lower > 0 {
+		v, f, err := side(false, lower)
+		if err != nil || f != "" {
+			return 0, 0, 0, f, err
+		}
+		lo = v
+	}
+	ratio = rules.Ratio(x, lo, hi, upper, lower)
+	if ratio < 1-1e-9 {
+		failure = fmt.Sprintf("a reader narrows it to [%v, %v] around %v; it needs %v above and %v below", lo, hi, x, upper, lower)
+	}
+	return lo, hi, ratio, failure, nil
+}
+
+// valueAt evaluates a column at a point; ok is false when the point does
+// not cover the column's block.
+func valueAt(pr *model.Program, col *model.Column, p []float64) (float64, bool) {
+	v := 0.0
+	for _, t := range pr.Terms(col) {
+		x := p[t.Var]
+		if math.IsNaN(x) {
+			return 0, false
+		}
+		v += t.Coef * x
+	}
+	return v, true
+}

@@ -1,0 +1,504 @@
+package model
+
+import (
+	"math"
+	"slices"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/sdc/lp"
+)
+
+// Bounder answers how far a reader can narrow columns of one programme.
+// Each block has two solvers, made when first needed: one over the
+// unknowns themselves, warm-started from question to question (the
+// relaxation's bounds, and the rows that hold them), and one over the
+// deviations from the truth (whole points that reach a target by the
+// smallest exchange of accidents).
+type Bounder struct {
+	Pr *Program
+	// Programmes counts the linear programmes solved (branch-and-bound
+	// nodes included).
+	Programmes int
+	std        []*lp.Solver
+	dev        []*devSolver
+	insider    *Insider
+}
+
+// devSolver is a block's programme in the deviations p, q ≥ 0 from the
+// true point x*: x = x* + p − q, variable 2k is p and 2k+1 is q of the
+// block's variable k.
+type devSolver struct {
+	s       *lp.Solver
+	xs      []float64 // x* of the block's variables
+	at      []float64 // each local row's value at x*
+	integer []bool
+}
+
+// NewBounder prepares the programme's solvers.
+func (pr *Program) NewBounder() *Bounder {
+	return &Bounder{Pr: pr, std: make([]*lp.Solver, len(pr.blocks)), dev: make([]*devSolver, len(pr.blocks))}
+}
+
+func (b *Bounder) solver(blk int) *lp.Solver {
+	if b.std[blk] == nil {
+		b.std[blk] = lp.NewSolver(&b.Pr.blocks[blk].prob)
+		if b.insider != nil {
+			b.insider.apply(b, blk, false)
+		}
+	}
+	return b.std[blk]
+}
+
+func (b *Bounder) devSolverOf(blk int) *devSolver {
+	if b.dev[blk] != nil {
+		return b.dev[blk]
+	}
+	pr := b.Pr
+	bl := pr.blocks[blk]
+	d := &devSolver{xs: make([]float64, len(bl.vars))}
+	var prob lp.Problem
+	for k, v := range bl.vars {
+		x := pr.truth[v]
+		d.xs[k] = x
+		prob.AddVar(0, math.Max(0, pr.LP.Upper[v]-x)) // p: up
+		prob.AddVar(0, math.Max(0, x-pr.LP.Lower[v])) // q: down
+		d.integer = append(d.integer, bl.integer[k], bl.integer[k])
+	}
+	for _, r := range bl.prob.Rows {
+		terms := make([]lp.Term, 0, 2*len(r.Terms))
+		at := 0.0
+		for _, t := range r.Terms {
+			terms = append(terms, lp.Term{Var: 2 * t.Var, Coef: t.Coef}, lp.Term{Var: 2*t.Var + 1, Coef: -t.Coef})
+			at += t.Coef * d.xs[t.Var]
+		}
+		d.at = append(d.at, at)
+		prob.AddRow(terms, r.Lo-at, r.Hi-at)
+	}
+	d.s = lp.NewSolver(&prob)
+	b.dev[blk] = d
+	if b.insider != nil {
+		b.insider.apply(b, blk, false)
+	}
+	return d
+}
+
+// setVarBounds copies a variable's bounds from the programme (and the
+// insider's knowledge, when set) to the solvers made so far.
+func (b *Bounder) setVarBounds(v int) {
+	pr := b.Pr
+	blk, l := pr.varBlock[v], pr.varLocal[v]
+	lo, hi := pr.LP.Lower[v], pr.LP.Upper[v]
+	if b.insider != nil {
+		if x, ok := b.insider.nLower[v]; ok {
+			lo = math.Min(x, hi)
+		}
+		if x, ok := b.insider.pFixed[v]; ok {
+			lo, hi = x, x
+		}
+	}
+	if s := b.std[blk]; s != nil {
+		s.SetBounds(l, lo, hi)
+	}
+	if d := b.dev[blk]; d != nil {
+		x := d.xs[l]
+		d.s.SetBounds(2*l, 0, math.Max(0, hi-x))
+		d.s.SetBounds(2*l+1, 0, math.Max(0, x-lo))
+	}
+}
+
+// setRowBounds changes a row's bounds in the solvers made so far.
+func (b *Bounder) setRowBounds(r int, lo, hi float64) {
+	blk, l := b.Pr.rowBlock[r], b.Pr.rowLocal[r]
+	if blk < 0 {
+		return
+	}
+	if s := b.std[blk]; s != nil {
+		s.SetRowBounds(l, lo, hi)
+	}
+	if d := b.dev[blk]; d != nil {
+		d.s.SetRowBounds(l, lo-d.at[l], hi-d.at[l])
+	}
+}
+
+// SetInsider gives the reader operator op's knowledge of its own
+// accidents (nil: an outsider).
+func (b *Bounder) SetInsider(in *Insider) {
+	if b.insider != nil {
+		for blk := range b.std {
+			b.insider.apply(b, blk, true)
+		}
+	}
+	b.insider = in
+	if in != nil {
+		for blk := range b.std {
+			in.apply(b, blk, false)
+		}
+	}
+}
+
+// Reach is the answer to "can the column be as large as (or as small as)
+// target": Ok, and a point of the unknowns that shows it (Witness: the
+// values of the column's blocks, NaN elsewhere), or the best bound found
+// (Bound) when it cannot.
+type Reach struct {
+	Ok      bool
+	Witness []float64
+	Bound   float64
+	// Binding are the rows (of the whole programme) that held the
+	// relaxation's optimum, when the target was out of reach: the
+	// publications to lift to widen it.
+	Binding []int
+	Status  lp.Status
+}
+
+// byBlock splits a linear function by block, with local variables and
+// the sign for the direction.
+func (b *Bounder) byBlock(terms []lp.Term, sign float64) map[int][]lp.Term {
+	out := map[int][]lp.Term{}
+	for _, t := range terms {
+		blk := b.Pr.varBlock[t.Var]
+		out[blk] = append(out[blk], lp.Term{Var: b.Pr.varLocal[t.Var], Coef: sign * t.Coef})
+	}
+	return out
+}
+
+func sortedBlocks(m map[int][]lp.Term) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Reach asks whether the column can reach target: at least target when
+// upper, at most target otherwise; counts are whole numbers.
+func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) {
+	sign := 1.0
+	if !upper {
+		sign, target = -1, -target
+	}
+	parts := b.byBlock(b.Pr.Terms(col), sign)
+	integral := col.Mag == kensho.MagAccidents
+	r := Reach{Witness: make([]float64, len(b.Pr.LP.Lower))}
+	for i := range r.Witness {
+		r.Witness[i] = math.NaN()
+	}
+	if len(parts) == 0 {
+		r.Ok, r.Bound = 0 >= target, 0
+		return r, nil
+	}
+	blocks := sortedBlocks(parts)
+	if len(blocks) == 1 {
+		// One block: the relaxation first (a quick no), then the smallest
+		// whole move from the truth that reaches the target.
+		blk := blocks[0]
+		s := b.solver(blk)
+		st, v, err := s.Maximize(parts[blk])
+		b.Programmes++
+		if err != nil {
+			return r, err
+		}
+		r.Status = st
+		if st == lp.Unbounded || (st == lp.Optimal && v >= target-1e-6*math.Max(1, math.Abs(target))) {
+			ok, w, nodes, err := b.reachNear(blk, col, upper, sign*target)
+			b.Programmes += nodes
+			if err != nil {
+				return r, err
+			}
+			if ok {
+				r.Ok, r.Witness, r.Bound = true, w, sign*target
+				return r, nil
+			}
+			// The relaxation reaches it but no whole point near the truth
+			// was found: decide by branch and bound on the whole programme.
+			res, err := s.MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: target, IntegralObjective: integral})
+			b.Programmes += res.Nodes
+			if err != nil {
+				return r, err
+			}
+			r.Status = res.Status
+			if res.Found && res.Best >= target-1e-6*math.Max(1, math.Abs(target)) {
+				r.Ok, r.Bound = true, sign*res.Best
+				for k, x := range res.Point {
+					r.Witness[b.Pr.blocks[blk].vars[k]] = x
+				}
+				return r, nil
+			}
+			r.Bound = sign * math.Min(res.Bound, target)
+		} else if st == lp.Optimal {
+			r.Bound = sign * v
+		}
+		b.bindingRows(blk, parts[blk], &r)
+		return r, nil
+	}
+	// Several blocks: the maximum of a sum of independent parts is the
+	// sum of their maxima.
+	total := 0.0
+	for _, blk := range blocks {
+		s := b.solver(blk)
+		res, err := s.MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: math.Inf(1), IntegralObjective: integral})
+		b.Programmes += res.Nodes
+		if err != nil {
+			return r, err
+		}
+		r.Status = res.Status
+		switch {
+		case res.Status == lp.Unbounded:
+			r.Ok, r.Bound = true, sign*math.Inf(1)
+			return r, nil
+		case res.Status == lp.IterationLimit:
+			// Unknown: the caller treats the answer as a shortfall.
+			r.Bound = sign * res.Bound
+			return r, nil
+		case res.Found:
+			total += res.Best
+			for k, v := range res.Point {
+				r.Witness[b.Pr.blocks[blk].vars[k]] = v
+			}
+		default:
+			total = math.Inf(-1)
+		}
+	}
+	if total >= target-1e-6*math.Max(1, math.Abs(target)) {
+		r.Ok, r.Bound = true, sign*total
+		return r, nil
+	}
+	if !math.IsInf(total, -1) {
+		r.Bound = sign * total
+	}
+	for _, blk := range blocks {
+		b.bindingRows(blk, parts[blk], &r)
+	}
+	return r, nil
+}
+
+// bindingRows adds the rows that bind the relaxation's optimum of the
+// objective in block blk.
+func (b *Bounder) bindingRows(blk int, obj []lp.Term, r *Reach) {
+	s := b.solver(blk)
+	if st, _, err := s.Maximize(obj); err != nil || st != lp.Optimal {
+		return
+	}
+	for gi := range b.Pr.LP.Rows {
+		if b.Pr.rowBlock[gi] == blk && math.Abs(s.RowDual(b.Pr.rowLocal[gi])) > 1e-9 {
+			r.Binding = append(r.Binding, gi)
+		}
+	}
+}
+
+// Extreme is the exact largest (upper) or smallest value of the column a
+// reader can reach, integer-aware, pursued no further than limit (a bound
+// at or beyond limit is reported as limit). The relaxation gives a bound;
+// whole points near the truth are then sought at targets walking down from
+// it — each whole step for a count, halving the gap for a magnitude — and
+// a target no whole point reaches is settled by the branch and bound of
+// the search, which either finds one or proves there is none. Witness
+// returns the point that reaches the value (NaN outside its block), nil
+// when the value is the truth's own.
+func (b *Bounder) Extreme(col *Column, upper bool, limit float64) (float64, []float64, lp.Status, error) {
+	sign := 1.0
+	if !upper {
+		sign = -1
+	}
+	parts := b.byBlock(b.Pr.Terms(col), sign)
+	blocks := sortedBlocks(parts)
+	x := 0.0
+	for _, t := range b.Pr.Terms(col) {
+		x += t.Coef * b.Pr.truth[t.Var]
+	}
+	if len(blocks) != 1 {
+		v, st, err := b.sumOfMaxima(col, parts, blocks, sign*limit)
+		return sign * v, nil, st, err
+	}
+	blk := blocks[0]
+	st, v, err := b.solver(blk).Maximize(parts[blk])
+	b.Programmes++
+	if err != nil || (st != lp.Optimal && st != lp.Unbounded) {
+		return 0, nil, st, err
+	}
+	lim := sign * limit // in the maximizing direction
+	if st == lp.Unbounded {
+		v = lim
+	}
+	v = math.Min(v, lim)
+	near := func(t float64) (bool, []float64, error) {
+		ok, w, nodes, err := b.reachNear(blk, col, upper, sign*t)
+		b.Programmes += nodes
+		return ok, w, err
+	}
+	sx := sign * x
+	if col.Mag == kensho.MagAccidents {
+		// Whole targets from the top down; the limit first when the
+		// relaxation reaches it (a fractional limit is met by the whole
+		// number above it).
+		t := math.Floor(v + 1e-6)
+		if lim <= v+1e-6 {
+			ok, w, err := near(lim)
+			if err != nil || ok {
+				return sign * lim, w, lp.Optimal, err
+			}
+			if t >= lim-1e-9 {
+				t = math.Ceil(lim-1e-9) - 1
+			}
+		}
+		for ; t > sx+1e-9; t-- {
+			ok, w, err := near(t)
+			if err != nil {
+				return 0, nil, lp.Optimal, err
+			}
+			if ok {
+				return sign * t, w, lp.Optimal, nil
+			}
+		}
+		return x, nil, lp.Optimal, nil
+	}
+	// A magnitude: the largest reachable value lies in [x, v]; halve the
+	// gap until it is below a unit (one user, one user-hour).
+	ok, w, err := near(v)
+	if err != nil {
+		return 0, nil, lp.Optimal, err
+	}
+	if ok {
+		return sign * v, w, lp.Optimal, nil
+	}
+	lo, hi := sx, v
+	var best []float64
+	for hi-lo > math.Max(1e-3, 1e-9*math.Abs(hi)) && hi-lo > 0.5 {
+		mid := (lo + hi) / 2
+		ok, w, err := near(mid)
+		if err != nil {
+			return 0, nil, lp.Optimal, err
+		}
+		if ok {
+			lo, best = mid, w
+		} else {
+			hi = mid
+		}
+	}
+	return sign * lo, best, lp.Optimal, nil
+}
+
+// sumOfMaxima bounds a column spread over several blocks: the largest sum
+// of independent parts is the sum of their largest values.
+func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int, limit float64) (float64, lp.Status, error) {
+	total := 0.0
+	for _, blk := range blocks {
+		res, err := b.solver(blk).MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer,
+			Target: math.Inf(1), IntegralObjective: col.Mag == kensho.MagAccidents})
+		b.Programmes += res.Nodes
+		if err != nil {
+			return 0, res.Status, err
+		}
+		switch {
+		case res.Status == lp.Unbounded:
+			return limit, lp.Optimal, nil
+		case res.Status != lp.Optimal || !res.Found:
+			return 0, res.Status, nil
+		}
+		total += res.Best
+	}
+	return math.Min(total, limit), lp.Optimal, nil
+}
+
+// Admits reports whether a witness of the outsider's programme (its
+// column's blocks; NaN elsewhere) is also consistent with what insider in
+// knows, so the insider's interval reaches at least as far.
+func (in *Insider) Admits(pr *Program, point []float64) bool {
+	if point == nil {
+		return false
+	}
+	for v, lo := range in.nLower {
+		if x := point[v]; !math.IsNaN(x) && x < lo-1e-9 {
+			return false
+		}
+	}
+	for v, want := range in.pFixed {
+		if x := point[v]; !math.IsNaN(x) && math.Abs(x-want) > 1e-9 {
+			return false
+		}
+	}
+	for r, hi := range in.support {
+		act := 0.0
+		for _, t := range pr.LP.Rows[r].Terms {
+			act += t.Coef * point[t.Var]
+		}
+		if !math.IsNaN(act) && act > hi+1e-6*math.Max(1, math.Abs(hi)) {
+			return false
+		}
+	}
+	return true
+}
+
+// RowColumn maps the programme's rows back to the published columns that
+// made them (−1 for a row of the code lists or a separator).
+func (pr *Program) RowColumn() []int { return pr.rowCol }
+
+// DebugFractional solves the relaxation of max column and counts the
+// integer variables left fractional (a diagnostic).
+func (b *Bounder) DebugFractional(col *Column) (float64, int, int) {
+	parts := b.byBlock(b.Pr.Terms(col), 1)
+	frac, n := 0, 0
+	total := 0.0
+	for blk, terms := range parts {
+		s := b.solver(blk)
+		_, v, _ := s.Maximize(terms)
+		total += v
+		for k := range b.Pr.blocks[blk].vars {
+			if b.Pr.blocks[blk].integer[k] {
+				n++
+				x := s.Value(k)
+				if math.Abs(x-math.Round(x)) > 1e-6 {
+					frac++
+				}
+			}
+		}
+	}
+	return total, frac, n
+}
+
+// reachNear looks for a whole point reaching the target by a small move
+// from the truth: the block's programme in deviations from the true point
+// starts at no move, which satisfies every constraint but the target, so
+// the simplex needs few pivots, and the point it finds is an exchange of a
+// few accidents between atoms — whole in the tables' transport structure,
+// so the branch and bound seldom has to branch. The column's row carries
+// the target for the time of the question.
+func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (bool, []float64, int, error) {
+	pr := b.Pr
+	d := b.devSolverOf(blk)
+	r, ok := pr.rowOf[col.ID]
+	if !ok || pr.rowBlock[r] != blk {
+		return false, nil, 0, nil
+	}
+	l := pr.rowLocal[r]
+	lo, hi := d.s.RowBounds(l)
+	if col.Mag == kensho.MagAccidents {
+		// A count is whole: ask for the whole number, which keeps the
+		// relaxation's point whole too.
+		if upper {
+			target = math.Ceil(target - 1e-9)
+		} else {
+			target = math.Floor(target + 1e-9)
+		}
+	}
+	if upper {
+		d.s.SetRowBounds(l, math.Max(lo, target-d.at[l]), hi)
+	} else {
+		d.s.SetRowBounds(l, lo, math.Min(hi, target-d.at[l]))
+	}
+	defer d.s.SetRowBounds(l, lo, hi)
+	d.s.Reset()
+	res, err := d.s.MaximizeInteger(nil, lp.IntOptions{Integer: d.integer, Target: math.Inf(-1), IntegralObjective: true, MaxNodes: 2000})
+	if err != nil || !res.Found {
+		return false, nil, res.Nodes, err
+	}
+	w := make([]float64, len(pr.LP.Lower))
+	for i := range w {
+		w[i] = math.NaN()
+	}
+	for k, v := range pr.blocks[blk].vars {
+		w[v] = d.xs[k] + res.Point[2*k] - res.Point[2*k+1]
+	}
+	return true, w, res.Nodes, nil
+}

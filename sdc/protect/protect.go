@@ -1,0 +1,495 @@
+// Package protect decides what a release may show: every column of the
+// disclosure model (sdc/model) gets a status — published, suppressed (X) or,
+// for a microdata class, withheld — such that no reader can narrow any
+// figure the rules protect below its protection, whatever it combines.
+//
+// Primary suppression applies the rules (sdc/rules) to every figure. Then,
+// per component of the model, rounds: each suppressed figure is bounded by
+// linear and integer programming over everything published, for a reader
+// outside and for every operator with its own accidents known; a figure
+// whose interval falls short gets a partner — the cheapest published figure
+// whose constraint holds the bound where it is — until every figure passes.
+// Suppressing more only widens intervals, so a figure that passed stays
+// passed.
+//
+// protect chooses a pattern; it does not vouch for it. The audit
+// (sdc/audit) bounds every figure again, exactly, and the build publishes
+// nothing unless the audit passes.
+package protect
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"sync"
+
+	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/sdc/model"
+	"github.com/kensho-jp/kensho/sdc/rules"
+)
+
+// Input is what protect works on.
+type Input struct {
+	Model *model.Model
+	Data  []*model.Data // per component
+	Rules rules.Config
+	// Quantile holds each quantile figure's value (NaN when not
+	// applicable); it is published when its count is.
+	Quantile []float64
+	// MaxDurationMin bounds every accident's duration per fiscal year, a
+	// fact every reader knows (the time from the start of the year to the
+	// release).
+	MaxDurationMin map[int]float64
+	// Forced gives columns whose status is fixed beforehand (a figure
+	// suppressed in an earlier release of the same year stays suppressed).
+	Forced map[int]model.Status
+	// Workers is how many components are protected at once (0: 2).
+	Workers int
+}
+
+// Result is the pattern protect chose.
+type Result struct {
+	Pattern *model.Pattern
+	// Truth and Req per column ID.
+	Truth []model.Truth
+	Req   []rules.Requirement
+	// Primary marks the columns a rule suppressed; the others suppressed
+	// are partners (secondary).
+	Primary []bool
+	// Rounds, Programmes: the work done.
+	Rounds, Programmes int
+}
+
+// Protect chooses the statuses.
+func Protect(ctx context.Context, in Input) (*Result, error) {
+	m := in.Model
+	res := &Result{
+		Pattern: &model.Pattern{Status: make([]model.Status, len(m.Columns)), Value: make([]float64, len(m.Columns)),
+			Quantile: in.Quantile, MaxDurationMin: in.MaxDurationMin},
+		Truth:   make([]model.Truth, len(m.Columns)),
+		Req:     make([]rules.Requirement, len(m.Columns)),
+		Primary: make([]bool, len(m.Columns)),
+	}
+	for _, col := range m.Columns {
+		if col.Comp == nil {
+			continue
+		}
+		t := in.Data[col.Comp.Index].Truth(col)
+		res.Truth[col.ID] = t
+		res.Pattern.Value[col.ID] = t.Value
+		r := rules.Check(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public})
+		res.Req[col.ID] = r
+		if r.Primary && t.Value != 0 {
+			res.Primary[col.ID] = true
+			res.Pattern.Status[col.ID] = hidden(col)
+		}
+		if st, ok := in.Forced[col.ID]; ok && t.Value != 0 {
+			res.Pattern.Status[col.ID] = st
+		}
+	}
+	workers := in.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	type outcome struct {
+		rounds, programmes int
+		err                error
+	}
+	outs := make([]outcome, len(m.Components))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	// Components share no column: each goroutine writes only its own
+	// columns' statuses.
+	for ci, c := range m.Components {
+		wg.Add(1)
+		go func(ci int, c *model.Component) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r, p, err := protectComponent(ctx, in, res, c)
+			outs[ci] = outcome{r, p, err}
+		}(ci, c)
+	}
+	wg.Wait()
+	for ci, o := range outs {
+		if o.err != nil {
+			return nil, fmt.Errorf("protect %s: %w", m.Components[ci].YearLabel(), o.err)
+		}
+		res.Rounds = max(res.Rounds, o.rounds)
+		res.Programmes += o.programmes
+	}
+	return res, nil
+}
+
+// hidden is how a column is kept from readers: an X in a table, or a class
+// left out of an extract.
+func hidden(col *model.Column) model.Status {
+	if col.Extract {
+		return model.Withheld
+	}
+	return model.Suppressed
+}
+
+// shortfall is a suppressed column whose interval falls short on one side,
+// for one reader.
+type shortfall struct {
+	col     *model.Column
+	upper   bool
+	op      int32 // 0: the outsider
+	binding []int // rows holding the bound
+}
+
+// protectComponent runs the rounds for one component. The programme is
+// built once: a partner only changes its row's bounds, and the solvers and
+// the witnesses found so far carry over to the next round.
+func protectComponent(ctx context.Context, in Input, res *Result, c *model.Component) (rounds, programmes int, err error) {
+	data := in.Data[c.Index]
+	ops := data.Operators()
+	pr, err := model.NewProgram(c, data, res.Pattern)
+	if err != nil {
+		return 0, 0, err
+	}
+	b := pr.NewBounder()
+	var pool witnesses
+	// What passed stays passed: suppressing more only removes constraints.
+	done := map[question]bool{}
+	defer func() { programmes = b.Programmes }()
+	for rounds = 1; ; rounds++ {
+		if err := ctx.Err(); err != nil {
+			return rounds, programmes, err
+		}
+		if os.Getenv("KENSHO_DEBUG") != "" {
+			fmt.Println("round", rounds, c.YearLabel(), pr.Describe(), "blocks", pr.BlockSizes(), "witnesses", len(pool), "programmes", b.Programmes)
+		}
+		fails, err := check(in, res, c, b, ops, &pool, done)
+		if err != nil {
+			return rounds, programmes, err
+		}
+		if len(fails) == 0 {
+			return rounds, programmes, nil
+		}
+		added := map[int]bool{}
+		for _, f := range fails {
+			id, covered := partner(res, pr, f, added)
+			if covered {
+				continue // a partner chosen this round for another shortfall lifts this bound too
+			}
+			if id < 0 {
+				debugShortfall(pr, f, res)
+				who := "a reader outside"
+				if f.op != 0 {
+					who = "an operator that knows its own accidents"
+				}
+				return rounds, programmes, fmt.Errorf("%s (value %v, %s side) cannot be protected against %s: no published figure is left to suppress beside it",
+					f.col.Label(), res.Truth[f.col.ID].Value, map[bool]string{true: "upper", false: "lower"}[f.upper], who)
+			}
+			added[id] = true
+		}
+		ids := make([]int, 0, len(added))
+		for id := range added {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids) // deterministic order of the changes
+		for _, id := range ids {
+			pr.SetStatus(id, hidden(c.ModelColumn(id)), b)
+		}
+	}
+}
+
+// witnesses are whole points of the programme found so far: each shows
+// some columns reaching some values, and stays a valid point as more is
+// suppressed (suppressing only removes constraints).
+type witnesses [][]float64
+
+// find returns a witness that reaches the target (and that insider in,
+// when set, admits).
+func (w witnesses) find(pr *model.Program, col *model.Column, target float64, upper bool, in *model.Insider) []float64 {
+	for _, p := range w {
+		if v, known := value(pr, col, p); known && beyond(v, target, upper) && (in == nil || in.Admits(pr, p)) {
+			return p
+		}
+	}
+	return nil
+}
+
+// value evaluates a column at a point; known is false when the point does
+// not cover the column's block.
+func value(pr *model.Program, col *model.Column, p []float64) (float64, bool) {
+	v := 0.0
+	for _, t := range pr.Terms(col) {
+		x := p[t.Var]
+		if math.IsNaN(x) {
+			return 0, false
+		}
+		v += t.Coef * x
+	}
+	return v, true
+}
+
+func beyond(v, target float64, upper bool) bool {
+	tol := 1e-6 * math.Max(1, math.Abs(target))
+	if upper {
+		return v >= target-tol
+	}
+	return v <= target+tol
+}
+
+// ask answers one question: can the column reach the target (for insider
+// in, when set)? A witness already found answers it when it can;
+// otherwise the bounder does, and its witness joins the pool.
+func ask(b *model.Bounder, pool *witnesses, col *model.Column, upper bool, target float64, in *model.Insider) (model.Reach, error) {
+	if p := pool.find(b.Pr, col, target, upper, in); p != nil {
+		return model.Reach{Ok: true, Witness: p}, nil
+	}
+	r, err := b.Reach(col, upper, target)
+	if err == nil && r.Ok && r.Witness != nil {
+		*pool = append(*pool, r.Witness)
+	}
+	return r, err
+}
+
+// question is one side of one hidden column for one reader (op 0: the
+// outsider).
+type question struct {
+	col   int
+	upper bool
+	op    int32
+}
+
+// check bounds every hidden column of the component and lists those that
+// fall short: primary ones against their protection (outside and for each
+// operator), partners against being pinned exactly. done holds the
+// questions already answered yes.
+func check(in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done map[question]bool) ([]shortfall, error) {
+	var fails []shortfall
+	type side struct {
+		col   *model.Column
+		upper bool
+	}
+	var passed []side
+	for _, col := range c.Columns {
+		st := res.Pattern.Status[col.ID]
+		if st == model.Published {
+			continue
+		}
+		x := res.Truth[col.ID].Value
+		req := res.Req[col.ID]
+		if !res.Primary[col.ID] {
+			if st == model.Withheld {
+				continue // a withheld partner reads as a possibly empty class: nothing to pin
+			}
+			// A partner must not be pinned exactly: one side is enough.
+			if done[question{col.ID, true, 0}] {
+				continue
+			}
+			d := unit(col, x)
+			up, err := ask(b, pool, col, true, x+d, nil)
+			if err != nil {
+				return nil, err
+			}
+			if !up.Ok {
+				down, err := ask(b, pool, col, false, x-d, nil)
+				if err != nil {
+					return nil, err
+				}
+				if !down.Ok {
+					fails = append(fails, shortfall{col: col, upper: true, binding: up.Binding})
+					continue
+				}
+			}
+			done[question{col.ID, true, 0}] = true
+			continue
+		}
+		for _, upper := range []bool{true, false} {
+			need := req.Upper
+			if !upper {
+				need = req.Lower
+			}
+			if need <= 0 {
+				continue
+			}
+			passed = append(passed, side{col, upper})
+			if done[question{col.ID, upper, 0}] {
+				continue
+			}
+			r, err := ask(b, pool, col, upper, target(col, x, need, upper), nil)
+			if err != nil {
+				return nil, err
+			}
+			if !r.Ok {
+				fails = append(fails, shortfall{col: col, upper: upper, binding: r.Binding})
+				continue
+			}
+			done[question{col.ID, upper, 0}] = true
+		}
+	}
+	if len(fails) > 0 {
+		return fails, nil // partners first; insiders once the outsider is satisfied
+	}
+	// Insiders: an operator's own accidents are lower bounds on the atoms,
+	// its public accidents' places are known. A witness it admits answers
+	// for it too.
+	for _, op := range ops {
+		in1 := b.Pr.Insider(op)
+		applied := false
+		for _, s := range passed {
+			col := s.col
+			t := res.Truth[col.ID]
+			up, lo := rules.Insider(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public}, res.Req[col.ID], op)
+			need := up
+			if !s.upper {
+				need = lo
+			}
+			if need <= 0 || done[question{col.ID, s.upper, op}] {
+				continue
+			}
+			tg := target(col, t.Value, need, s.upper)
+			if pool.find(b.Pr, col, tg, s.upper, in1) != nil {
+				done[question{col.ID, s.upper, op}] = true
+				continue
+			}
+			if !applied {
+				b.SetInsider(in1)
+				applied = true
+			}
+			r, err := b.Reach(col, s.upper, tg)
+			if err != nil {
+				return nil, err
+			}
+			if !r.Ok {
+				fails = append(fails, shortfall{col: col, upper: s.upper, op: op, binding: r.Binding})
+				continue
+			}
+			done[question{col.ID, s.upper, op}] = true
+			if r.Witness != nil {
+				*pool = append(*pool, r.Witness)
+			}
+		}
+		if applied {
+			b.SetInsider(nil)
+		}
+	}
+	return fails, nil
+}
+
+// target is the value a reader's interval must reach on one side: value ±
+// need, and for a count the whole number beyond.
+func target(col *model.Column, x, need float64, upper bool) float64 {
+	if upper {
+		t := x + need
+		if col.Mag == kensho.MagAccidents {
+			t = math.Ceil(t - 1e-9)
+		}
+		return t
+	}
+	t := x - need
+	if col.Mag == kensho.MagAccidents {
+		t = math.Floor(t + 1e-9)
+	}
+	return t
+}
+
+// unit is how far a partner's interval must reach to count as not pinned:
+// one accident, one user, one user-hour (beyond the rounding).
+func unit(col *model.Column, x float64) float64 {
+	return 1 + col.Step/2
+}
+
+// partner chooses the published column to suppress for a shortfall,
+// searching outward until one is found: among the columns whose
+// constraint binds the bound; then among those sharing atoms with the
+// short column or with a suppressed column whose "at least one" binds it;
+// then in the short column's clique; then anywhere in the component. At
+// each step the cheapest wins (a small figure in the body of a table
+// before a total). covered reports that a column chosen this round for
+// another shortfall already binds it.
+func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool) (id int, covered bool) {
+	rowCol := pr.RowColumn()
+	best, bestCost := -1, math.Inf(1)
+	consider := func(id int) {
+		if id < 0 {
+			return
+		}
+		if taken[id] {
+			covered = true
+			return
+		}
+		if res.Pattern.Status[id] != model.Published {
+			return
+		}
+		col := pr.Comp.ModelColumn(id)
+		if c := cost(col, res.Truth[id].Value); c < bestCost || (c == bestCost && id < best) {
+			best, bestCost = id, c
+		}
+	}
+	near := []*model.Column{f.col}
+	for _, r := range f.binding {
+		if r < len(rowCol) && rowCol[r] >= 0 {
+			consider(rowCol[r])
+			if res.Pattern.Status[rowCol[r]] != model.Published {
+				near = append(near, pr.Comp.ModelColumn(rowCol[r]))
+			}
+		}
+	}
+	steps := []func(*model.Column) bool{
+		func(other *model.Column) bool {
+			for _, n := range near {
+				if other.Clique == n.Clique && other.Mag == n.Mag && overlaps(other.Atoms, n.Atoms) {
+					return true
+				}
+			}
+			return false
+		},
+		func(other *model.Column) bool { return other.Clique == f.col.Clique },
+		func(*model.Column) bool { return true },
+	}
+	for _, inStep := range steps {
+		if covered {
+			return -1, true
+		}
+		if best >= 0 {
+			return best, false
+		}
+		for _, other := range pr.Comp.Columns {
+			if inStep(other) {
+				consider(other.ID)
+			}
+		}
+	}
+	if covered {
+		return -1, true
+	}
+	return best, false
+}
+
+// cost ranks the published columns as partners: a figure's value (a zero
+// as half an accident: hiding it costs readers little, but it is not
+// free), ten times over for a year or form total, which readers look at
+// first.
+func cost(col *model.Column, v float64) float64 {
+	c := math.Max(v, 0.5)
+	if col.Mag != kensho.MagAccidents {
+		c = 1 + math.Log1p(v) // magnitudes: the scale, not the size
+	}
+	dims := 0
+	for _, d := range col.Cond.Dims {
+		if d != "fiscal_year" && d != "form" {
+			dims++
+		}
+	}
+	if dims == 0 {
+		c *= 10
+	}
+	return c
+}
+
+func overlaps(a, b []int) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
