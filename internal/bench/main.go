@@ -45,6 +45,7 @@ func main() {
 		bin      = flag.String("kensho", "bin/kensho", "the kensho binary to time")
 		rows     = flag.Int("rows", 1_000_000, "rows of the ingest comparison file (UTF-8, and the same rows as CP932 and XLSX)")
 		shape    = flag.Float64("shape-scale", 1, "scale of the fiscal year ingested as per-operator and as export files")
+		national = flag.Float64("national-scale", 1, "scale of the ten fiscal years ingested as per-operator files in mixed formats and as export files, and of the quarter's increment (1 is national volume)")
 		big      = flag.Bool("10m", true, "include the 10M-report build (several minutes)")
 		doIngest = flag.Bool("ingest", true, "run the ingest comparisons")
 		builds   = flag.Bool("builds", true, "run the whole builds")
@@ -54,7 +55,7 @@ func main() {
 	)
 	flag.Parse()
 	ctx := context.Background()
-	sizes := ingestSizes{utf8: *rows, shapeScale: *shape}
+	sizes := ingestSizes{utf8: *rows, shapeScale: *shape, nationalScale: *national}
 	reps := repeatCounts{ingest: *repeats, builds: *bRepeats}
 	if err := run(ctx, *work, *bin, sizes, *big, reps, *doIngest, *builds, *check, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -62,11 +63,14 @@ func main() {
 	}
 }
 
-// ingestSizes are the rows of the ingest measurements' input, and the
-// scale of the fiscal year loaded as per-operator and as export files.
+// ingestSizes are the rows of the ingest measurements' input, the scale
+// of the fiscal year loaded as per-operator and as export files, and the
+// scale of the ten years loaded in both shapes and as a quarter's
+// increment.
 type ingestSizes struct {
-	utf8       int
-	shapeScale float64
+	utf8          int
+	shapeScale    float64
+	nationalScale float64
 }
 
 // repeatCounts are the runs of each ingest measurement and of each build
@@ -150,15 +154,9 @@ func benchIngest(ctx context.Context, work, bin string, sizes ingestSizes, repea
 	if err != nil {
 		return err
 	}
-	times := make([][]time.Duration, len(twins))
-	for range max(repeats, 1) {
-		for i, tw := range twins {
-			d, _, err := ingestFiles(ctx, work, tw.path)
-			if err != nil {
-				return fmt.Errorf("%s: %w", tw.name, err)
-			}
-			times[i] = append(times[i], d)
-		}
+	times, _, err := ingestAlternately(ctx, work, repeats, []string{twins[0].path}, []string{twins[1].path}, []string{twins[2].path})
+	if err != nil {
+		return err
 	}
 	peaks := make([]string, len(twins))
 	for i, tw := range twins {
@@ -169,13 +167,16 @@ func benchIngest(ctx context.Context, work, bin string, sizes ingestSizes, repea
 			fmt.Fprintf(os.Stderr, "bench: peak memory of %s: %v\n", tw.name, err)
 		}
 	}
-	u8, cp, xl := medianOf(times[0]), medianOf(times[1]), medianOf(times[2])
+	u8, cp, xl := times[0], times[1], times[2]
 	fmt.Fprintf(out, "## Ingest\n\n| measurement | rows | time | rows/s | ratio | target | peak RSS |\n|---|---:|---:|---:|---:|---|---:|\n")
 	fmt.Fprintf(out, "| DuckDB read_csv into a table (UTF-8) | %d | %s | %s | 1.00× | | |\n", rows, secs(base), perSec(rows, base))
 	fmt.Fprintf(out, "| kensho ingest (UTF-8) | %d | %s | %s | %.2f× read_csv | ≤ 1.5× | %s |\n", rows, secs(u8), perSec(rows, u8), u8.Seconds()/base.Seconds(), peaks[0])
 	fmt.Fprintf(out, "| kensho ingest (CP932, the same rows) | %d | %s | %s | %.2f× UTF-8 | ≤ 1.25× | %s |\n", rows, secs(cp), perSec(rows, cp), cp.Seconds()/u8.Seconds(), peaks[1])
 	fmt.Fprintf(out, "| kensho ingest (XLSX, the same rows) | %d | %s | %s | %.2f× UTF-8 | ≥ 50k/s | %s |\n", rows, secs(xl), perSec(rows, xl), xl.Seconds()/u8.Seconds(), peaks[2])
-	return benchShapes(ctx, work, sizes.shapeScale, repeats, out)
+	if err := benchShapes(ctx, work, sizes.shapeScale, repeats, out); err != nil {
+		return err
+	}
+	return benchNationalIngest(ctx, work, sizes.nationalScale, repeats, out)
 }
 
 // ingestPeak runs kensho ingest on path in a process of its own and
@@ -219,24 +220,154 @@ func benchShapes(ctx context.Context, work string, scale float64, repeats int, o
 		}
 		dirs[i] = files
 	}
-	var times [2][]time.Duration
-	var reps [2]*ingest.Report
-	for range max(repeats, 1) {
-		for i := range dirs {
-			d, rep, err := ingestFiles(ctx, work, dirs[i]...)
-			if err != nil {
-				return err
-			}
-			times[i] = append(times[i], d)
-			reps[i] = rep
-		}
+	times, reps, err := ingestAlternately(ctx, work, repeats, dirs[0], dirs[1])
+	if err != nil {
+		return err
 	}
-	op, ex := medianOf(times[0]), medianOf(times[1])
+	op, ex := times[0], times[1]
 	fmt.Fprintf(out, "| kensho ingest (UTF-8, FY2024, %d per-operator files) | %d | %s | %s | %.2f× export | ≤ 1.3× | |\n",
 		len(reps[0].Files), reps[0].RowsRead, secs(op), perSec(reps[0].RowsRead, op), op.Seconds()/ex.Seconds())
 	fmt.Fprintf(out, "| kensho ingest (UTF-8, FY2024, %d export files) | %d | %s | %s | 1.00× | | |\n",
 		len(reps[1].Files), reps[1].RowsRead, secs(ex), perSec(reps[1].RowsRead, ex))
 	return nil
+}
+
+// The two shapes of ten fiscal years (FY2015–FY2024, seed 3): the
+// regulator's export (UTF-8 CSV, one file per quarter) and the operators'
+// own submissions (one file per operator, quarter and form, in UTF-8,
+// CP932 and XLSX with title rows).
+var nationalShapes = []struct{ key, format, layout string }{
+	{"national", "csv", "export"},
+	{"national-operator", "mixed", "operator"},
+}
+
+// tenYears generates (once) into dir the ten fiscal years FY2015–FY2024
+// at scale, seed 3, in the given format and layout, and returns the files.
+func tenYears(ctx context.Context, dir string, scale float64, format, layout string) ([]string, error) {
+	return ensureDir(dir, func() error {
+		_, err := synth.Generate(ctx, synth.Config{Seed: 3, From: 2015, To: 2024, Scale: scale, Format: format, Layout: layout}, dir)
+		return err
+	})
+}
+
+// benchNationalIngest ingests ten fiscal years as the export and as the
+// operators' files in mixed formats, alternately, and prints the ratio;
+// then the ingest of a quarter's increment (see incrementInputs) beside
+// the ingest of the same files into a new database. These are the ingest
+// halves of the whole builds' comparisons, which they repeat without the
+// stages after ingest.
+func benchNationalIngest(ctx context.Context, work string, scale float64, repeats int, out io.Writer) error {
+	var dirs [2]string
+	var files [2]int
+	for i, sh := range nationalShapes {
+		// At scale 1, the whole builds' inputs.
+		dir := filepath.Join(work, "build-"+sh.key)
+		if scale != 1 {
+			dir = fmt.Sprintf("%s-%g", dir, scale)
+		}
+		fs, err := tenYears(ctx, dir, scale, sh.format, sh.layout)
+		if err != nil {
+			return err
+		}
+		dirs[i] = dir
+		files[i] = countFiles(fs)
+	}
+	times, reps, err := ingestAlternately(ctx, work, repeats, []string{dirs[0]}, []string{dirs[1]})
+	if err != nil {
+		return err
+	}
+	ex, op := times[0], times[1]
+	fmt.Fprintf(out, "| kensho ingest (10 FY at scale %g, %d per-operator files: UTF-8, CP932, XLSX) | %d | %s | %s | %.2f× export | ≤ 1.3× | |\n",
+		scale, files[1], reps[1].RowsRead, secs(op), perSec(reps[1].RowsRead, op), op.Seconds()/ex.Seconds())
+	fmt.Fprintf(out, "| kensho ingest (10 FY at scale %g, %d export files) | %d | %s | %s | 1.00× | | |\n",
+		scale, files[0], reps[0].RowsRead, secs(ex), perSec(reps[0].RowsRead, ex))
+
+	// The quarter's increment, ingest only.
+	inc, err := incrementInputs(work, dirs[1])
+	if err != nil {
+		return err
+	}
+	baseDB := freshDB(work, "increment-ingest-base")
+	if _, _, err := ingestInto(ctx, baseDB, inc.base...); err != nil {
+		return fmt.Errorf("increment base: %w", err)
+	}
+	var scratch, incr []time.Duration
+	var scratchRep, incrRep *ingest.Report
+	for range max(repeats, 1) {
+		d, rep, err := ingestFiles(ctx, work, inc.everything...)
+		if err != nil {
+			return err
+		}
+		scratch, scratchRep = append(scratch, d), rep
+		db := freshDB(work, "ingest")
+		if err := copyFile(baseDB, db); err != nil {
+			return err
+		}
+		if d, rep, err = ingestInto(ctx, db, inc.everything...); err != nil {
+			return err
+		}
+		incr, incrRep = append(incr, d), rep
+	}
+	s, i := medianOf(scratch), medianOf(incr)
+	fmt.Fprintf(out, "| kensho ingest of every file of the 10 FY and a correction, new database | %d | %s | %s | 1.00× | | |\n",
+		scratchRep.RowsRead, secs(s), perSec(scratchRep.RowsRead, s))
+	fmt.Fprintf(out, "| the same files on a database of %s: a quarter's increment (%d new files, %d skipped) | %d | %s | %s | %.2f× new database | | |\n",
+		inc.span, countStatus(incrRep, ""), countStatus(incrRep, ingest.StatusSkipped), incrRep.RowsRead, secs(i), perSec(incrRep.RowsRead, i), i.Seconds()/s.Seconds())
+	return nil
+}
+
+// countStatus counts a report's files of a status, or not skipped when
+// status is "".
+func countStatus(rep *ingest.Report, status string) int {
+	n := 0
+	for _, f := range rep.Files {
+		if f.Status == status || status == "" && f.Status != ingest.StatusSkipped {
+			n++
+		}
+	}
+	return n
+}
+
+// increment is a quarter's increment of per-operator files: base is the
+// files of every year but the last and of the last year's first three
+// quarters; everything adds the fourth quarter and a correction of the
+// second.
+type increment struct {
+	base, everything []string
+	newFiles, corr   []string
+	span             string // "FY2015 to FY2024 Q3"
+}
+
+// incrementInputs splits dir (FY*/Q*/ files) into an increment, writing
+// the correction file into work once.
+func incrementInputs(work, dir string) (*increment, error) {
+	years, err := filepath.Glob(filepath.Join(dir, "FY*"))
+	if err != nil || len(years) == 0 {
+		return nil, fmt.Errorf("increment: no fiscal years in %s", dir)
+	}
+	sort.Strings(years)
+	last := years[len(years)-1]
+	quarters, err := filepath.Glob(filepath.Join(last, "Q*"))
+	if err != nil || len(quarters) != 4 {
+		return nil, fmt.Errorf("increment: %s has %d quarters, want 4", last, len(quarters))
+	}
+	sort.Strings(quarters)
+	corrDir := filepath.Join(work, "increment-correction-"+filepath.Base(dir))
+	corr, err := ensureDir(corrDir, func() error { return writeCorrection(quarters[1], corrDir) })
+	if err != nil {
+		return nil, err
+	}
+	newFiles, err := filepath.Glob(filepath.Join(quarters[3], "*"))
+	if err != nil {
+		return nil, err
+	}
+	return &increment{
+		base:       append(append([]string{}, years[:len(years)-1]...), quarters[:3]...),
+		everything: append(append([]string{}, years...), corrDir),
+		newFiles:   newFiles,
+		corr:       corr,
+		span:       fmt.Sprintf("%s to %s Q3", filepath.Base(years[0]), filepath.Base(last)),
+	}, nil
 }
 
 // benchBuilds times whole builds, as subprocesses, with their peak RSS.
@@ -267,10 +398,7 @@ func benchBuilds(ctx context.Context, work, bin string, big bool, repeats int, o
 	fmt.Fprintf(out, "\n## Whole build (`kensho build`)\n\n| input | files | reports | runs | wall (median) | walls, sorted (s) | peak RSS (highest) | ingest | deidentify | analytics | protect | site | target |\n|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, s := range sizes {
 		dir := filepath.Join(work, "build-"+s.key)
-		files, err := ensureDir(dir, func() error {
-			_, err := synth.Generate(ctx, synth.Config{Seed: 3, From: 2015, To: 2024, Scale: s.scale, Format: s.format, Layout: s.layout}, dir)
-			return err
-		})
+		files, err := tenYears(ctx, dir, s.scale, s.format, s.layout)
 		if err != nil {
 			return err
 		}
@@ -297,48 +425,32 @@ func benchBuilds(ctx context.Context, work, bin string, big bool, repeats int, o
 // file, as a user would (it skips the files it loaded, by hash), and is
 // timed beside a build of the same files into a new database.
 func benchIncrement(ctx context.Context, work, bin, dir string, repeats int, out io.Writer) error {
-	years, err := filepath.Glob(filepath.Join(dir, "FY*"))
-	if err != nil || len(years) == 0 {
-		return fmt.Errorf("increment: no fiscal years in %s", dir)
-	}
-	sort.Strings(years)
-	last := years[len(years)-1]
-	quarters, err := filepath.Glob(filepath.Join(last, "Q*"))
-	if err != nil || len(quarters) != 4 {
-		return fmt.Errorf("increment: %s has %d quarters, want 4", last, len(quarters))
-	}
-	sort.Strings(quarters)
-	corrDir := filepath.Join(work, "increment-correction")
-	corr, err := ensureDir(corrDir, func() error { return writeCorrection(quarters[1], corrDir) })
+	inc, err := incrementInputs(work, dir)
 	if err != nil {
 		return err
 	}
-	everything := append(append([]string{}, years...), corrDir)
-	base := append(append([]string{}, years[:len(years)-1]...), quarters[:3]...)
-
 	// The database of the first nine and three quarter years, built by
 	// the binary being timed.
 	baseDB := freshDB(work, "increment-base")
 	db := freshDB(work, "build")
-	if _, err := timeBuild(ctx, bin, work, base, "", db); err != nil {
+	if _, err := timeBuild(ctx, bin, work, inc.base, "", db); err != nil {
 		return fmt.Errorf("increment base: %w", err)
 	}
 	if err := copyFile(db, baseDB); err != nil {
 		return err
 	}
-	scratch, err := timeBuilds(ctx, bin, work, everything, "", "", repeats)
+	scratch, err := timeBuilds(ctx, bin, work, inc.everything, "", "", repeats)
 	if err != nil {
 		return fmt.Errorf("increment, from scratch: %w", err)
 	}
-	incr, err := timeBuilds(ctx, bin, work, everything, "", baseDB, repeats)
+	incr, err := timeBuilds(ctx, bin, work, inc.everything, "", baseDB, repeats)
 	if err != nil {
 		return fmt.Errorf("increment: %w", err)
 	}
-	newFiles, _ := filepath.Glob(filepath.Join(quarters[3], "*"))
 	fmt.Fprintf(out, "\n## A quarter's increment (per-operator files)\n\n"+
-		"A database holding FY%s to FY%s Q3 of the per-operator files above receives %d files of Q4 and %d correction file of Q2; the build is given every file and skips those it loaded.\n\n"+
+		"A database holding %s of the per-operator files above receives %d files of Q4 and %d correction file of Q2; the build is given every file and skips those it loaded.\n\n"+
 		"| build | reports read | runs | wall (median) | walls, sorted (s) | peak RSS (highest) | ingest | deidentify | analytics | protect | site |\n|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n",
-		strings.TrimPrefix(filepath.Base(years[0]), "FY"), strings.TrimPrefix(filepath.Base(last), "FY"), len(newFiles), len(corr))
+		inc.span, len(inc.newFiles), len(inc.corr))
 	fmt.Fprintf(out, "| from scratch | %d | %s | %s |\n", scratch.summary.RowsRead, scratch.line(), stageCells(scratch))
 	fmt.Fprintf(out, "| increment | %d | %s | %s |\n", incr.summary.RowsRead, incr.line(), stageCells(incr))
 	fmt.Fprintf(out, "\nThe increment takes %.2f× the time of a build from scratch; its ingest %.2f×, the stages after it %.2f×.\n",
@@ -599,7 +711,34 @@ func readCSV(ctx context.Context, work, csvPath string) (time.Duration, error) {
 // ingestFiles times kensho's ingest of paths into a fresh database and
 // returns its report.
 func ingestFiles(ctx context.Context, work string, paths ...string) (time.Duration, *ingest.Report, error) {
-	path := freshDB(work, "ingest")
+	return ingestInto(ctx, freshDB(work, "ingest"), paths...)
+}
+
+// ingestAlternately ingests each input into a new database in turn,
+// repeats times, and returns each input's median time and its report.
+func ingestAlternately(ctx context.Context, work string, repeats int, inputs ...[]string) ([]time.Duration, []*ingest.Report, error) {
+	times := make([][]time.Duration, len(inputs))
+	reps := make([]*ingest.Report, len(inputs))
+	for range max(repeats, 1) {
+		for i, paths := range inputs {
+			d, rep, err := ingestFiles(ctx, work, paths...)
+			if err != nil {
+				return nil, nil, err
+			}
+			times[i] = append(times[i], d)
+			reps[i] = rep
+		}
+	}
+	medians := make([]time.Duration, len(inputs))
+	for i := range times {
+		medians[i] = medianOf(times[i])
+	}
+	return medians, reps, nil
+}
+
+// ingestInto times kensho's ingest of paths into the database at path
+// (new, or one that holds earlier loads) and returns its report.
+func ingestInto(ctx context.Context, path string, paths ...string) (time.Duration, *ingest.Report, error) {
 	db, err := duck.Open(ctx, path, duck.Options{})
 	if err != nil {
 		return 0, nil, err
