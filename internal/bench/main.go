@@ -14,7 +14,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -23,13 +22,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kensho-jp/kensho/ingest"
 	"github.com/kensho-jp/kensho/internal/duck"
@@ -353,7 +350,7 @@ func incrementInputs(work, dir string) (*increment, error) {
 	}
 	sort.Strings(quarters)
 	corrDir := filepath.Join(work, "increment-correction-"+filepath.Base(dir))
-	corr, err := ensureDir(corrDir, func() error { return writeCorrection(quarters[1], corrDir) })
+	corr, err := ensureDir(corrDir, func() error { return gen.Correction(quarters[1], corrDir) })
 	if err != nil {
 		return nil, err
 	}
@@ -457,45 +454,6 @@ func benchIncrement(ctx context.Context, work, bin, dir string, repeats int, out
 		incr.wall.Seconds()/scratch.wall.Seconds(), stageSecs(incr, "ingest")/stageSecs(scratch, "ingest"),
 		(incr.wall.Seconds()-stageSecs(incr, "ingest"))/(scratch.wall.Seconds()-stageSecs(scratch, "ingest")))
 	return nil
-}
-
-// writeCorrection writes, into dir, a correction of the first UTF-8 CSV of
-// quarter that has a summary (事故概要) and five rows: every row again,
-// the summary changed.
-func writeCorrection(quarter, dir string) error {
-	files, err := filepath.Glob(filepath.Join(quarter, "*.csv"))
-	if err != nil {
-		return err
-	}
-	sort.Strings(files)
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		if !utf8.Valid(b) {
-			continue // CP932
-		}
-		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff"))).ReadAll()
-		if err != nil || len(recs) < 6 {
-			continue
-		}
-		col := slices.Index(recs[0], "事故概要")
-		if col < 0 {
-			continue
-		}
-		for _, r := range recs[1:] {
-			r[col] += "（訂正）"
-		}
-		var buf strings.Builder
-		w := csv.NewWriter(&buf)
-		if err := w.WriteAll(recs); err != nil {
-			return err
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".csv") + "_teisei.csv"
-		return os.WriteFile(filepath.Join(dir, name), []byte(buf.String()), 0o644)
-	}
-	return fmt.Errorf("increment: no UTF-8 CSV with 事故概要 and five rows in %s", quarter)
 }
 
 func copyFile(from, to string) error {
