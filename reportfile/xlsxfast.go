@@ -468,7 +468,7 @@ func parseSharedStrings(b []byte) ([]string, error) {
 			out = append(out, "")
 			continue
 		}
-		if p, next, ok := plainText(b, i, t.qname); ok && bytes.Index(p, []byte("_x")) < 0 {
+		if p, next, ok := plainText(b, i, t.qname); ok && !bytes.Contains(p, []byte("_x")) {
 			out = append(out, text[i:i+len(p)])
 			i = next
 			continue
