@@ -99,7 +99,7 @@ func BenchmarkValidate(b *testing.B) {
 	for range b.N {
 		sink := &countSink{}
 		res, err := reportfile.Open("bench.csv", data).Check(context.Background(), reportfile.Options{
-			Encode:  appendAccident,
+			Encode:  accidentEncoder(0),
 			NewSink: func() (reportfile.Sink, error) { return sink, nil },
 		})
 		if err != nil || res.Problem != nil || sink.n != *benchRows {

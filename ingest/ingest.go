@@ -10,7 +10,7 @@
 // cannot be read at all is rejected with one message and the others still
 // load. A row whose (operator_id, report_no) exists replaces it, the old
 // version kept in history; a file already loaded (same SHA-256) changes
-// nothing; each file loads in one transaction.
+// nothing; each file loads whole or not at all.
 //
 // ingest must never drop a row silently, never guess an encoding or a code
 // it cannot read, and never publish anything: its tables hold identifiers.
@@ -19,10 +19,11 @@
 // CP932, XLSX) and validates every row on every core, using the root
 // vocabulary for every code list and threshold; it also keeps keys unique
 // within a file. ingest gives it the writer (writer.go), which writes what
-// reportfile finds to temporary NDJSON files (ndjson.go); DuckDB then
-// loads them set-based, one statement per table, in one transaction
-// (sql/load.sql). The next file is read and validated while the database
-// loads the current one. Everything that reads a user's file is in
+// reportfile finds to temporary NDJSON files (ndjson.go, spool.go); DuckDB
+// then loads them set-based, one statement per table, in one transaction
+// (sql/load.sql) for a file or a group of small files (group.go). The next
+// files are read and validated while the database loads (ahead.go).
+// Everything that reads a user's file is in
 // reportfile, which must stay free of the database so that kensho check
 // and the browser's check run the very same rules.
 package ingest
@@ -35,9 +36,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"math"
 	"os"
-	"path/filepath"
-	"strconv"
+	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/kensho-jp/kensho/reportfile"
@@ -56,13 +58,13 @@ type Config struct {
 // Load reads every file of paths (a directory is walked for .csv and
 // .xlsx, in sorted order) into db, creating the tables when missing. It
 // returns an error only when the database fails; files that cannot be
-// read are in the report, rejected.
+// read, and a file the database refuses, are in the report, rejected.
 //
-// Files are read and validated one ahead of the database: while file N
-// is in its transaction, file N+1 is decoded and validated on the other
-// cores. Each file still loads in its own transaction, in order. Load
-// takes two connections from db (one loads, one looks up files already
-// loaded), so a pool limited to one connection would wait forever.
+// Files are read and validated ahead of the database on the other cores
+// (up to prepareAhead bytes of input ahead), and small files are loaded
+// in groups, one transaction each (see loader): a file still loads whole
+// or not at all, and a file that fails never stops the others. Load takes
+// one connection from db.
 func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report, error) {
 	now := cfg.Now
 	if now == nil {
@@ -78,11 +80,6 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer conn.Close()
-	lookup, err := db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	defer lookup.Close()
 	steps, err := newLoadSteps(ctx, conn)
 	if err != nil {
 		return nil, err
@@ -92,7 +89,17 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 		return nil, err
 	}
 	defer restore()
+	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
+		debug.SetMemoryLimit(loadGoMemory)
+		defer debug.SetMemoryLimit(prev)
+	}
 	keys, err := newRunKeys(ctx, conn, steps)
+	if err != nil {
+		return nil, err
+	}
+	// Whether a file's bytes were loaded before is looked up here, once:
+	// the database is this process's while it is open for writing.
+	before, err := steps.loadedFiles(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
@@ -102,58 +109,61 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	}
 	defer os.RemoveAll(tmp)
 
+	sp := newSpool(tmp)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ready := make(chan *preparedFile)
-	go func() {
-		defer close(ready)
-		for i, t := range targets {
+	ahead := startReadAhead(ctx, targets, func(i int, t reportfile.Target) *preparedFile {
+		if t.Err != nil {
 			p := &preparedFile{}
-			if t.Err != nil {
-				p.fr, p.errs = unreadable(t.Path, t.Err)
-			} else {
-				p = prepareFile(ctx, lookup, steps, t.Path, filepath.Join(tmp, strconv.Itoa(i)))
-			}
-			select {
-			case ready <- p:
-			case <-ctx.Done():
-				p.discard()
-				return
-			}
+			p.fr, p.errs = unreadable(t.Path, t.Err)
+			return p
 		}
-	}()
+		p := prepareFile(ctx, before, sp, i, t.Path)
+		if t.Size >= prepareAlone {
+			// A large file's text and the garbage of its validation go
+			// back to the system before the database loads its rows.
+			debug.FreeOSMemory()
+		}
+		return p
+	})
 	// Whatever is still prepared when the load stops is removed.
 	defer func() {
 		cancel()
-		for p := range ready {
-			p.discard()
-		}
+		ahead.drain()
 	}()
 
 	rep := &Report{Files: []FileReport{}, Errors: []Error{}}
 	prog := newProgress(cfg.Progress, len(targets))
 	defer prog.finish()
-	loaded := map[string]time.Time{} // SHA-256 of the files this run loaded
+	l := &loader{conn: conn, steps: steps, spool: sp, keys: keys, now: now, beforeCommit: cfg.BeforeCommit, rep: rep,
+		loaded: map[string]time.Time{}, limits: groups}
+	defer l.discard()
 	i := 0
-	for p := range ready {
+	for {
+		p, ok := ahead.next(false)
+		if ok && p == nil {
+			// Nothing is ready: a group worth its transaction loads
+			// while the next files are read.
+			if l.worthLoading() {
+				if err := l.flush(ctx); err != nil {
+					return rep, err
+				}
+			}
+			p, ok = ahead.next(true)
+		}
+		if !ok {
+			break
+		}
 		prog.show(i, p.fr.Path)
 		i++
-		if p.err != nil {
-			p.discard()
-			return rep, fmt.Errorf("ingest %s: %w", p.fr.Path, p.err)
+		if err := l.take(ctx, p); err != nil {
+			return rep, err
 		}
-		if err := commitFile(ctx, conn, steps, p, now().In(jst()), loaded, keys, cfg.BeforeCommit); err != nil {
-			return rep, fmt.Errorf("ingest %s: %w", p.fr.Path, err)
-		}
-		fr := p.fr
-		fr.errors = len(p.errs)
-		rep.Files = append(rep.Files, fr)
-		rep.Errors = append(rep.Errors, p.errs...)
-		rep.RowsRead += fr.RowsRead
-		rep.RowsLoaded += fr.RowsLoaded
-		rep.RowsQuarantined += fr.RowsQuarantined
 	}
 	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	if err := l.flush(ctx); err != nil {
 		return rep, err
 	}
 	prog.show(len(targets), "")
@@ -164,6 +174,13 @@ func Load(ctx context.Context, db *sql.DB, paths []string, cfg Config) (*Report,
 	}
 	return rep, nil
 }
+
+// loadGoMemory is the soft limit of Go's heap while files load, unless the
+// program has set one: a large file's text is held while it is read, and
+// without a limit the garbage of reading it would double that (a file of
+// a million rows peaked at 880 MB before the database loaded a row; 706 MB
+// with this limit).
+const loadGoMemory = 640 << 20
 
 // unreadable reports a path that cannot be read at all; with no bytes
 // there is no SHA-256 to record it under, so it is in the report only.
@@ -179,9 +196,10 @@ type preparedFile struct {
 	fr     FileReport
 	errs   []Error
 	w      *fileWriter
-	keys   *reportfile.Keys // the keys of the rows in w
+	keys   []uint64 // the hashes of the keys of the rows in w (reportfile.Keys.Hashes)
 	reject bool
 	err    error
+	size   int64 // of the file, for the read-ahead backlog
 }
 
 // discard removes the temporary files of a file that will not load.
@@ -190,6 +208,20 @@ func (p *preparedFile) discard() {
 		p.w.remove()
 		p.w = nil
 	}
+}
+
+// testPrepare, if set, is called as each file's preparation begins (a
+// seam for tests: a panic there must cost that file only).
+var testPrepare func(path string)
+
+// rejectWith marks p as rejected whole for problem: recorded in the
+// database under its SHA-256, or in the report only when it has none.
+func (p *preparedFile) rejectWith(problem *reportfile.Problem) {
+	p.discard()
+	p.reject = p.fr.SHA256 != ""
+	p.fr = FileReport{Path: p.fr.Path, SHA256: p.fr.SHA256, Status: StatusRejected, note: problem.Msg,
+		format: p.fr.format, encoding: p.fr.encoding, sheet: p.fr.sheet}
+	p.errs = []Error{problem.ErrorIn(p.fr.Path)}
 }
 
 // skip marks p as the same bytes as a file loaded at at.
@@ -202,11 +234,21 @@ func (p *preparedFile) skip(at time.Time) {
 	p.errs = nil
 }
 
-// prepareFile reads and validates one file into temporary files in dir.
-// It only reads the database (through lookup, not the loading
-// connection): whether the same bytes were loaded before.
-func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path, dir string) *preparedFile {
-	p := &preparedFile{fr: FileReport{Path: path}}
+// prepareFile reads and validates the index-th file of the load into
+// temporary files (see spool). A file whose bytes before says were loaded
+// is skipped.
+//
+// A panic while it does (a bug of kensho's) rejects this file alone.
+func prepareFile(ctx context.Context, before map[string]time.Time, sp *spool, index int, path string) (p *preparedFile) {
+	p = &preparedFile{fr: FileReport{Path: path}}
+	defer func() {
+		if r := recover(); r != nil {
+			p.rejectWith((&reportfile.InternalError{Value: r, Stack: debug.Stack()}).Problem(path))
+		}
+	}()
+	if testPrepare != nil {
+		testPrepare(path)
+	}
 	data, err := reportfile.ReadFile(path)
 	if err != nil {
 		p.fr, p.errs = unreadable(path, err)
@@ -220,28 +262,17 @@ func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path,
 	}()
 	f := reportfile.Open(path, data)
 	p.fr = FileReport{Path: path, SHA256: <-digest, Status: StatusLoaded}
-	if at, ok, err := steps.loadedAt(ctx, lookup, p.fr.SHA256); err != nil {
-		p.err = err
-		return p
-	} else if ok {
+	if at, ok := before[p.fr.SHA256]; ok {
 		p.skip(at)
-		return p
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		p.err = err
 		return p
 	}
 
 	res, err := f.Check(ctx, reportfile.Options{
-		Encode: appendAccident,
+		Encode: accidentEncoder(index),
 		NewSink: func() (reportfile.Sink, error) {
 			p.discard() // a workbook read again from its start
-			w, err := newFileWriter(dir, path)
-			if err != nil {
-				return nil, err
-			}
-			p.w = w
-			return w, nil
+			p.w = newFileWriter(sp, index, path)
+			return p.w, nil
 		},
 	})
 	p.fr.format, p.fr.encoding, p.fr.sheet = f.Format, f.Encoding, f.Sheet
@@ -251,11 +282,7 @@ func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path,
 		return p
 	}
 	if res.Problem != nil {
-		p.discard()
-		p.reject = true
-		p.fr.Status = StatusRejected
-		p.fr.note = res.Problem.Msg
-		p.errs = []Error{res.Problem.ErrorIn(path)}
+		p.rejectWith(res.Problem)
 		return p
 	}
 	if err := p.w.close(); err != nil {
@@ -263,35 +290,13 @@ func prepareFile(ctx context.Context, lookup queryRower, steps *loadSteps, path,
 		p.err = err
 		return p
 	}
-	p.keys = res.Keys
+	// Only the hashes are kept: the keys themselves are views of the
+	// file's text, which is not needed once the rows are written.
+	p.keys = slices.Collect(res.Keys.Hashes())
 	p.fr.RowsRead, p.fr.RowsLoaded, p.fr.RowsQuarantined = res.RowsRead, res.RowsValid, res.RowsQuarantined
 	p.fr.Warnings = res.Warnings
 	p.fr.fileWarnings = res.FileWarnings
 	p.errs = p.w.errs
+	p.fr.Errors = p.w.errCount
 	return p
-}
-
-// commitFile gives a prepared file its transaction: a rejected file is
-// recorded, a file with the bytes of one this run already loaded is
-// skipped, and the rows of any other are loaded.
-func commitFile(ctx context.Context, conn *sql.Conn, steps *loadSteps, p *preparedFile, loadedAt time.Time,
-	loaded map[string]time.Time, keys *runKeys, beforeCommit func(string)) error {
-	defer p.discard()
-	switch {
-	case p.reject:
-		return steps.recordFile(ctx, conn, &p.fr, loadedAt)
-	case p.w == nil:
-		return nil // unreadable or skipped: nothing to record
-	}
-	if at, ok := loaded[p.fr.SHA256]; ok {
-		p.skip(at)
-		return nil
-	}
-	corrects := keys.overlaps(p.keys)
-	if err := steps.load(ctx, conn, &p.fr, p.w, loadedAt, corrects, beforeCommit); err != nil {
-		return err
-	}
-	loaded[p.fr.SHA256] = loadedAt
-	keys.add(p.keys)
-	return nil
 }

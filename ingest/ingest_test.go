@@ -597,18 +597,26 @@ func TestBeforeCommitSeesOpenTransaction(t *testing.T) {
 	}
 }
 
-// TestLoadRestoresSettings: a load changes four DuckDB settings for its
-// own writing (insertion order, checkpoint threshold, FSST, threads) and
-// gives them back as they were, whatever they were; what it checkpointed
-// holds no FSST segment.
+// TestLoadRestoresSettings: a load changes five DuckDB settings for its
+// own writing (insertion order, checkpoint threshold, FSST, threads,
+// memory limit) and gives them back as they were, whatever they were; what
+// it checkpointed holds no FSST segment. While files load, DuckDB's memory
+// is held to loadMemoryLimit, and set back exactly after (DuckDB shows it
+// rounded): to its default, or to the limit the database was opened with.
 func TestLoadRestoresSettings(t *testing.T) {
+	for _, limit := range []string{"", "3GB", "256MB"} {
+		t.Run("memory limit "+limit, func(t *testing.T) { testLoadRestoresSettings(t, limit) })
+	}
+}
+
+func testLoadRestoresSettings(t *testing.T, limit string) {
 	ctx := context.Background()
-	db, err := duck.Open(ctx, filepath.Join(t.TempDir(), "k.duckdb"), duck.Options{})
+	db, err := duck.Open(ctx, filepath.Join(t.TempDir(), "k.duckdb"), duck.Options{MemoryLimit: limit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	settings := func() [4]string { return loadSettingsNow(t, db) }
+	settings := func() [5]string { return loadSettingsNow(t, db) }
 	if _, err := db.Exec(`SET checkpoint_threshold = '32MiB'; SET disabled_compression_methods = 'rle'; SET threads = 3`); err != nil {
 		t.Fatal(err)
 	}
@@ -618,7 +626,21 @@ func TestLoadRestoresSettings(t *testing.T) {
 	if err := writeFile(path, func(w io.Writer) error { return gen.WriteCSV(w, 20000, 1) }); err != nil {
 		t.Fatal(err)
 	}
-	mustLoad(t, db, path)
+	var during string
+	rep, err := Load(ctx, db, []string{path}, Config{Now: fixedNow, BeforeCommit: func(string) {
+		during = settings()[4]
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, rep)
+	want := "512.0 MiB"
+	if limit == "256MB" {
+		want = before[4] // already lower
+	}
+	if during != want {
+		t.Errorf("memory limit while loading %q, want %q", during, want)
+	}
 	if after := settings(); after != before {
 		t.Errorf("settings after the load %q, before %q", after, before)
 	}
@@ -631,14 +653,14 @@ func TestLoadRestoresSettings(t *testing.T) {
 	}
 }
 
-// loadSettingsNow returns the four DuckDB settings a load changes.
-func loadSettingsNow(t *testing.T, db *sql.DB) [4]string {
+// loadSettingsNow returns the five DuckDB settings a load changes.
+func loadSettingsNow(t *testing.T, db *sql.DB) [5]string {
 	t.Helper()
-	var s [4]string
+	var s [5]string
 	if err := db.QueryRow(`SELECT current_setting('preserve_insertion_order')::VARCHAR,
 		current_setting('checkpoint_threshold')::VARCHAR, current_setting('disabled_compression_methods')::VARCHAR,
-		current_setting('threads')::VARCHAR`).
-		Scan(&s[0], &s[1], &s[2], &s[3]); err != nil {
+		current_setting('threads')::VARCHAR, current_setting('memory_limit')::VARCHAR`).
+		Scan(&s[0], &s[1], &s[2], &s[3], &s[4]); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -238,13 +238,18 @@ func (o *jsonObject) end() []byte {
 	return append(o.b, '}', '\n')
 }
 
-// appendAccident writes a valid row as one line whose keys are the
-// columns of the accident table (docs/contract.md) except the provenance
-// columns the INSERT adds.
-func appendAccident(dst []byte, a *reportfile.Accident, row int) []byte {
-	o := jsonObject{short: true}
-	o.begin(dst)
-	return accidentObject(&o, a, row)
+// accidentEncoder writes a valid row of the index-th file of a load as one
+// line: first the file's index, "f" (see spool.go), then the columns of the
+// accident table (docs/contract.md) but the provenance columns the INSERT
+// adds.
+func accidentEncoder(index int) reportfile.Encoder {
+	prefix := []byte(`{"f":` + strconv.Itoa(index) + `,`)
+	return func(dst []byte, a *reportfile.Accident, row int) []byte {
+		o := jsonObject{short: true}
+		o.begin(dst)
+		o.b = append(o.b[:len(o.b)-1], prefix...) // the prefix opens the object
+		return accidentObject(&o, a, row)
+	}
 }
 
 // accidentFields are the keys of a valid row's line in order, by name.

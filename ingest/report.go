@@ -26,11 +26,18 @@ type Report struct {
 	RowsRead        int          `json:"rows_read"`
 	RowsLoaded      int          `json:"rows_loaded"`
 	RowsQuarantined int          `json:"rows_quarantined"`
-	// Errors lists every error: each of a quarantined row's errors, and
+	// Errors lists the errors: each of a quarantined row's errors, and
 	// the one reason of each rejected file (row 0 unless it is the
-	// header's). Files in load order, then by row and column.
+	// header's). Files in load order, then by row and column. Of a file
+	// it lists the first MaxListedErrors; FileReport.Errors counts them
+	// all, and the table quarantine_error holds them all.
 	Errors []Error `json:"errors"`
 }
+
+// MaxListedErrors is how many errors of one file a Report lists: a file
+// of a million rows with errors would otherwise make a report of
+// gigabytes (and hold it in memory).
+const MaxListedErrors = 1000
 
 // FileReport is one file's outcome.
 type FileReport struct {
@@ -41,10 +48,13 @@ type FileReport struct {
 	RowsLoaded      int    `json:"rows_loaded"`
 	RowsQuarantined int    `json:"rows_quarantined"`
 	Warnings        int    `json:"warnings"`
+	// Errors counts the file's errors; ErrorsListed are in Report.Errors
+	// (the first MaxListedErrors), all are in the table quarantine_error.
+	Errors       int `json:"errors"`
+	ErrorsListed int `json:"errors_listed"`
 
 	format, encoding, sheet string
 	note                    reportfile.Message   // why rejected or skipped
-	errors                  int                  // this file's entries in Report.Errors
 	fileWarnings            []reportfile.Problem // warnings about the file as a whole
 }
 
@@ -72,7 +82,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 }
 
 // maxTextErrors is how many errors per file the human summary shows; the
-// JSON report and the quarantine_error table hold them all.
+// JSON report lists more, and the quarantine_error table holds them all.
 const maxTextErrors = 10
 
 // WriteText writes the human summary: per file what was read, loaded,
@@ -97,14 +107,19 @@ func (r *Report) WriteText(w io.Writer) error {
 		for _, p := range f.fileWarnings {
 			ew.printf("  warning [%s] %s\n    %s\n", p.Code, p.Msg.Ja, p.Msg.En)
 		}
-		errs := r.Errors[next : next+f.errors]
-		next += f.errors
+		errs := r.Errors[next : next+f.ErrorsListed]
+		next += f.ErrorsListed
 		if f.Status == StatusRejected {
 			continue // its one error is the rejection above
 		}
 		for i, e := range errs {
 			if i == maxTextErrors {
-				ew.printf("  ... and %s more errors (kensho ingest --json lists them all)\n", reportfile.Thousands(int64(len(errs)-i)))
+				more := "kensho ingest --json lists them all"
+				if f.Errors > f.ErrorsListed {
+					more = fmt.Sprintf("kensho ingest --json lists the first %s; all are in the table quarantine_error of the database",
+						reportfile.Thousands(int64(f.ErrorsListed)))
+				}
+				ew.printf("  ... and %s more errors (%s)\n", reportfile.Thousands(int64(f.Errors-i)), more)
 				break
 			}
 			col := e.Column

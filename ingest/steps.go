@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -24,7 +25,7 @@ type loadSteps struct {
 	// DuckDB's threads before the load (loadSettings), and now.
 	threads, threadsNow int
 
-	accidentColumns string // read_ndjson columns of a valid row's line: {c0: 'VARCHAR', ...}
+	accidentColumns string // read_ndjson columns of a valid row's line: c0: 'VARCHAR', ...
 	accidentSelect  string // c0 AS operator_id, ...
 }
 
@@ -77,7 +78,7 @@ func newLoadSteps(ctx context.Context, conn *sql.Conn) (*loadSteps, error) {
 		return nil, fmt.Errorf("ingest: the accident table has columns %s, but this version of kensho writes %s; use a new --db",
 			strings.Join(names, ", "), strings.Join(accidentFields, ", "))
 	}
-	s.accidentColumns = "{" + strings.Join(cols, ", ") + "}"
+	s.accidentColumns = strings.Join(cols, ", ")
 	s.accidentSelect = strings.Join(sel, ", ")
 	return s, nil
 }
@@ -118,26 +119,37 @@ func timestampText(t time.Time) string {
 
 func jst() *time.Location { return kensho.JST }
 
-// queryRower is a connection or the pool: loadedAt runs on a connection
-// of its own while the loading one is in another file's transaction.
+// queryRower is a connection or the pool.
 type queryRower interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// loadedAt returns when a file with this SHA-256 was loaded, if it was.
-func (s *loadSteps) loadedAt(ctx context.Context, q queryRower, sha string) (time.Time, bool, error) {
-	query, args, err := s.render("loaded_at", nil, map[string]any{"sha": sha})
+// loadedFiles returns, for the SHA-256 of every file loaded before, when
+// it was first loaded (a second load of the same bytes changes nothing).
+func (s *loadSteps) loadedFiles(ctx context.Context, q queryRower) (map[string]time.Time, error) {
+	query, _, err := s.render("loaded_files", nil, nil)
 	if err != nil {
-		return time.Time{}, false, err
+		return nil, err
 	}
-	var at time.Time
-	switch err := q.QueryRowContext(ctx, query, args...).Scan(&at); {
-	case err == sql.ErrNoRows:
-		return time.Time{}, false, nil
-	case err != nil:
-		return time.Time{}, false, err
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: loaded files: %w", err)
 	}
-	return at, true, nil
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var sha string
+		var at time.Time
+		if err := rows.Scan(&sha, &at); err != nil {
+			return nil, fmt.Errorf("ingest: loaded files: %w", err)
+		}
+		out[sha] = at
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ingest: loaded files: %w", err)
+	}
+	return out, nil
 }
 
 // hasAccidents reports whether the accident table holds any row.
@@ -153,20 +165,61 @@ func (s *loadSteps) hasAccidents(ctx context.Context, q queryRower) (bool, error
 	return has, nil
 }
 
-func fileParams(fr *FileReport, loadedAt time.Time) map[string]any {
-	var ja, en any
-	if fr.note.Ja != "" {
-		ja, en = fr.note.Ja, fr.note.En
+// fileRow is a file's row of ingest_file as SQL values ($loaded_at is the
+// group's load time).
+func fileRow(fr *FileReport) string {
+	text := func(v string) string {
+		if v == "" {
+			return "NULL"
+		}
+		return duck.QuoteString(v)
 	}
-	var enc any
-	if fr.encoding != "" {
-		enc = fr.encoding
+	return fmt.Sprintf("(%s, %s, %s, %s, %s, %s, %s, %d, %d, %d, %d, $loaded_at::TIMESTAMP)",
+		duck.QuoteString(fr.SHA256), duck.QuoteString(fr.Path), duck.QuoteString(fr.format), text(fr.encoding),
+		duck.QuoteString(fr.Status), text(fr.note.Ja), text(fr.note.En),
+		fr.RowsRead, fr.RowsLoaded, fr.RowsQuarantined, fr.Warnings)
+}
+
+// partList is the temporary files of one kind of a group's files: the
+// list read_ndjson reads, and where the lines of each file of the group
+// are (a part of its own, or a spool segment and its index there).
+type partList struct {
+	files, parts []string
+	segs         []*segment
+	seen         map[string]bool
+	lines        int
+}
+
+func (l *partList) add(n *ndjsonFile, fr *FileReport) {
+	if n.lines == 0 {
+		return
 	}
-	return map[string]any{
-		"sha": fr.SHA256, "file": fr.Path, "format": fr.format, "encoding": enc, "status": fr.Status,
-		"message_ja": ja, "message_en": en, "rows_read": fr.RowsRead, "rows_loaded": fr.RowsLoaded,
-		"rows_quarantined": fr.RowsQuarantined, "warnings": fr.Warnings, "loaded_at": timestampText(loadedAt),
+	path, index, seg := n.source()
+	q := duck.QuoteString(path)
+	if !l.seen[path] {
+		if l.seen == nil {
+			l.seen = map[string]bool{}
+		}
+		l.seen[path] = true
+		l.files = append(l.files, q)
+		if seg != nil {
+			l.segs = append(l.segs, seg)
+		}
 	}
+	l.parts = append(l.parts, "("+q+", "+strconv.Itoa(index)+", "+duck.QuoteString(fr.SHA256)+", "+duck.QuoteString(fr.Path)+")")
+	l.lines += n.lines
+}
+
+// data is the template data of the step that reads these parts.
+func (l *partList) data(common map[string]any) map[string]any {
+	d := map[string]any{
+		"Files": "[" + strings.Join(l.files, ", ") + "]",
+		"Parts": "(VALUES " + strings.Join(l.parts, ", ") + ") AS g(part, f, sha256, path)",
+	}
+	for k, v := range common {
+		d[k] = v
+	}
+	return d
 }
 
 // inTx runs fn in a transaction on conn.
@@ -198,88 +251,80 @@ func (s *loadSteps) exec(ctx context.Context, tx *sql.Tx, step string, data any,
 	return n, nil
 }
 
-// recordFile records a rejected file.
-func (s *loadSteps) recordFile(ctx context.Context, conn *sql.Conn, fr *FileReport, loadedAt time.Time) error {
-	p := fileParams(fr, loadedAt)
-	return inTx(ctx, conn, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, "forget_attempt", nil, p); err != nil {
-			return err
-		}
-		_, err := s.exec(ctx, tx, "file", nil, p)
-		return err
-	})
-}
-
-// load moves a validated file from its temporary files into the tables,
-// in one transaction: the new rows, superseded versions to history (only
-// when corrects says a row may replace one), quarantine, warnings, and
-// the file's own record.
-func (s *loadSteps) load(ctx context.Context, conn *sql.Conn, fr *FileReport, w *fileWriter, loadedAt time.Time,
+// loadGroup moves files from their temporary files into the tables, in
+// one transaction: for each, its earlier rejected attempt is forgotten,
+// its new rows inserted, the versions they replace moved to history (only
+// when corrects says a row may replace one), its quarantine and warnings
+// inserted, and its own record written. A rejected file gets its record
+// only. Each step is one statement for all the files.
+func (s *loadSteps) loadGroup(ctx context.Context, conn *sql.Conn, sp *spool, files []*preparedFile, loadedAt time.Time,
 	corrects bool, beforeCommit func(string)) error {
-	p := fileParams(fr, loadedAt)
-	maxObject := 16 << 20
-	if w.maxLine+1 > maxObject {
-		maxObject = w.maxLine + 1
+	var shas, fileRows []string
+	var acc, qrow, qerr, warn partList
+	maxLine := 0
+	for _, p := range files {
+		shas = append(shas, duck.QuoteString(p.fr.SHA256))
+		fileRows = append(fileRows, fileRow(&p.fr))
+		w := p.w
+		if w == nil {
+			continue
+		}
+		for _, n := range w.accParts {
+			acc.add(n, &p.fr)
+		}
+		qrow.add(w.qrow, &p.fr)
+		qerr.add(w.qerr, &p.fr)
+		warn.add(w.warn, &p.fr)
+		maxLine = max(maxLine, w.maxLine)
 	}
-	parts, accLines := w.accidentParts()
-	quoted := make([]string, len(parts))
-	for i, p := range parts {
-		quoted[i] = duck.QuoteString(p)
+	for _, l := range []*partList{&acc, &qrow, &qerr, &warn} {
+		if err := sp.seal(l.segs); err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
 	}
-	data := map[string]any{
-		"Accident":      "[" + strings.Join(quoted, ", ") + "]",
-		"QuarantineRow": duck.QuoteString(w.qrow.path), "QuarantineError": duck.QuoteString(w.qerr.path),
-		"Warning": duck.QuoteString(w.warn.path), "AccidentColumns": s.accidentColumns,
-		"AccidentSelect": s.accidentSelect, "MaxObject": maxObject,
+	common := map[string]any{
+		"Shas": strings.Join(shas, ", "), "FileRows": strings.Join(fileRows, ",\n       "),
+		"AccidentColumns": s.accidentColumns, "AccidentSelect": s.accidentSelect,
+		"MaxObject": max(16<<20, maxLine+1),
 	}
+	params := map[string]any{"loaded_at": timestampText(loadedAt)}
 	threads := s.threads
-	if accLines < smallLoad {
+	if acc.lines < smallLoad {
 		threads = 1
 	}
 	if err := s.useThreads(ctx, conn, threads); err != nil {
 		return err
 	}
 	return inTx(ctx, conn, func(tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, "forget_attempt", data, p); err != nil {
+		if _, err := s.exec(ctx, tx, "forget_attempt", common, params); err != nil {
 			return err
 		}
-		if accLines > 0 {
-			n, err := s.exec(ctx, tx, "accident", data, p)
-			if err != nil {
-				return err
-			}
-			if n != int64(accLines) {
-				return fmt.Errorf("accident: %d rows validated but %d inserted", accLines, n)
-			}
-			for _, step := range []string{"history", "supersede"} {
-				if !corrects {
-					break
-				}
-				if _, err := s.exec(ctx, tx, step, data, p); err != nil {
-					return err
-				}
-			}
-		}
-		for _, f := range []struct {
-			step string
-			file *ndjsonFile
-		}{{"quarantine_row", w.qrow}, {"quarantine_error", w.qerr}, {"warning", w.warn}} {
-			if f.file.lines == 0 {
+		steps := []struct {
+			step  string
+			parts *partList
+		}{{"accident", &acc}, {"history", &acc}, {"supersede", &acc},
+			{"quarantine_row", &qrow}, {"quarantine_error", &qerr}, {"warning", &warn}}
+		for _, st := range steps {
+			if st.parts.lines == 0 || (st.step == "history" || st.step == "supersede") && !corrects {
 				continue
 			}
-			n, err := s.exec(ctx, tx, f.step, data, p)
+			n, err := s.exec(ctx, tx, st.step, st.parts.data(common), params)
 			if err != nil {
 				return err
 			}
-			if n != int64(f.file.lines) {
-				return fmt.Errorf("%s: %d rows written but %d inserted", f.step, f.file.lines, n)
+			if st.step != "history" && st.step != "supersede" && n != int64(st.parts.lines) {
+				return fmt.Errorf("%s: %d rows written but %d inserted", st.step, st.parts.lines, n)
 			}
 		}
-		if _, err := s.exec(ctx, tx, "file", data, p); err != nil {
+		if _, err := s.exec(ctx, tx, "file", common, params); err != nil {
 			return err
 		}
 		if beforeCommit != nil {
-			beforeCommit(fr.Path)
+			for _, p := range files {
+				if p.w != nil {
+					beforeCommit(p.fr.Path)
+				}
+			}
 		}
 		return nil
 	})
@@ -293,19 +338,26 @@ const loadCheckpointThreshold = "1GiB"
 // one DuckDB thread (see the threads step of sql/load.sql).
 const smallLoad = 100_000
 
-// loadSettings turns off preserve_insertion_order and FSST compression
-// and raises the checkpoint threshold for the load (see sql/load.sql),
-// and notes DuckDB's threads, which useThreads changes file by file; it
-// returns the function that restores all four. The settings are the
-// database's, not conn's: when a cancelled transaction has closed conn,
-// another connection of db restores them.
+// loadMemoryLimit is DuckDB's memory limit while files load (see the step
+// load_settings), when it was higher.
+const loadMemoryLimit = 512 << 20
+
+// loadSettings turns off preserve_insertion_order and FSST compression,
+// raises the checkpoint threshold and lowers DuckDB's memory limit for
+// the load (see sql/load.sql), and notes DuckDB's threads, which
+// useThreads changes file by file; it returns the function that restores
+// all five. The settings are the database's, not conn's: when a
+// cancelled transaction has closed conn, another connection of db
+// restores them. The memory limit is lowered only in a database file that
+// duck.Open opened, whose limit it can set back exactly.
 func (s *loadSteps) loadSettings(ctx context.Context, db *sql.DB, conn *sql.Conn) (func(), error) {
 	q, _, err := s.render("load_settings", nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	var order, threshold, disabled string
-	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold, &disabled, &s.threads); err != nil {
+	var order, threshold, disabled, memory string
+	var onDisk bool
+	if err := conn.QueryRowContext(ctx, q).Scan(&order, &threshold, &disabled, &s.threads, &memory, &onDisk); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	s.threadsNow = s.threads
@@ -319,6 +371,17 @@ func (s *loadSteps) loadSettings(ctx context.Context, db *sql.DB, conn *sql.Conn
 		_, err = on.ExecContext(ctx, q)
 		return err
 	}
+	setMemory := func(ctx context.Context, on execer, limit string) error {
+		if limit != "" {
+			limit = duck.QuoteString(limit)
+		}
+		q, _, err := s.render("memory_limit", map[string]any{"Limit": limit}, nil)
+		if err != nil {
+			return err
+		}
+		_, err = on.ExecContext(ctx, q)
+		return err
+	}
 	noFSST := "fsst"
 	if disabled != "" {
 		noFSST = disabled + ",fsst"
@@ -326,11 +389,22 @@ func (s *loadSteps) loadSettings(ctx context.Context, db *sql.DB, conn *sql.Conn
 	if err := set(ctx, conn, "false", loadCheckpointThreshold, noFSST); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
+	opened, known := duck.OpenedMemoryLimit(db)
+	current, parsed := duck.ParseBytes(memory)
+	lower := onDisk && known && (!parsed || current > loadMemoryLimit)
+	if lower {
+		if err := setMemory(ctx, conn, strconv.Itoa(loadMemoryLimit)+"B"); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	// Restored even when the load was cancelled.
 	return func() {
 		ctx := context.WithoutCancel(ctx)
 		if set(ctx, conn, order, threshold, disabled) != nil {
 			set(ctx, db, order, threshold, disabled)
+		}
+		if lower && setMemory(ctx, conn, opened) != nil {
+			setMemory(ctx, db, opened)
 		}
 		if s.useThreads(ctx, conn, s.threads) != nil {
 			s.useThreads(ctx, db, s.threads)

@@ -1,64 +1,21 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
+	"strconv"
 
 	"github.com/kensho-jp/kensho/reportfile"
 )
-
-// ndjsonFile is one temporary NDJSON file being written.
-type ndjsonFile struct {
-	path  string
-	f     *os.File
-	w     *bufio.Writer
-	lines int
-}
-
-func createNDJSON(dir, name string) (*ndjsonFile, error) {
-	path := filepath.Join(dir, name)
-	// The rows hold operator names: owner-only, like the database.
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	return &ndjsonFile{path: path, f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
-}
-
-func (n *ndjsonFile) write(line []byte) error {
-	n.lines++
-	_, err := n.w.Write(line)
-	return err
-}
-
-// writeRun writes lines already counted.
-func (n *ndjsonFile) writeRun(b []byte) error {
-	_, err := n.w.Write(b)
-	return err
-}
-
-func (n *ndjsonFile) close() error {
-	if n.f == nil {
-		return nil
-	}
-	err := n.w.Flush()
-	if cerr := n.f.Close(); err == nil {
-		err = cerr
-	}
-	n.f = nil
-	return err
-}
 
 // fileWriter is the sink of a file's rows (reportfile.Sink): it writes
 // what the database will load, accidents, quarantined rows and their
 // errors, and warnings.
 type fileWriter struct {
-	file string
+	file  string
+	index int // of the file in the load: every line carries it ("f")
 
 	// The valid rows are written to one part per core, a batch to each in
 	// turn: DuckDB reads the parts of a file in parallel, but one small
@@ -68,49 +25,29 @@ type fileWriter struct {
 	acc, qrow, qerr, warn *ndjsonFile
 	maxLine               int
 
-	errs []Error
-	buf  []byte
+	errs     []Error // the first MaxListedErrors
+	errCount int     // all of them
+	buf      []byte
 }
 
-// newFileWriter creates the files of one load.
-func newFileWriter(dir, file string) (*fileWriter, error) {
-	w := &fileWriter{file: file}
+// newFileWriter starts the temporary files of the index-th file of a load
+// (see ndjsonFile).
+func newFileWriter(sp *spool, index int, file string) *fileWriter {
+	w := &fileWriter{file: file, index: index}
+	prefix := strconv.Itoa(index) + "-"
+	w.qrow = sp.file(index, prefix, kindQuarantineRow)
+	w.qerr = sp.file(index, prefix, kindQuarantineError)
+	w.warn = sp.file(index, prefix, kindWarning)
 	w.accParts = make([]*ndjsonFile, min(max(runtime.GOMAXPROCS(0), 1), 8))
-	type named struct {
-		dst  **ndjsonFile
-		name string
-	}
-	files := []named{{&w.qrow, "quarantine_row.ndjson"}, {&w.qerr, "quarantine_error.ndjson"}, {&w.warn, "warning.ndjson"}}
 	for i := range w.accParts {
-		files = append(files, named{&w.accParts[i], fmt.Sprintf("accident-%d.ndjson", i)})
-	}
-	for _, f := range files {
-		n, err := createNDJSON(dir, f.name)
-		if err != nil {
-			w.remove()
-			return nil, err
-		}
-		*f.dst = n
+		w.accParts[i] = sp.file(index, prefix+strconv.Itoa(i)+"-", kindAccident)
 	}
 	w.acc = w.accParts[0]
-	return w, nil
+	return w
 }
 
 func (w *fileWriter) files() []*ndjsonFile {
 	return append([]*ndjsonFile{w.qrow, w.qerr, w.warn}, w.accParts...)
-}
-
-// accidentParts returns the parts that hold rows, and how many rows.
-func (w *fileWriter) accidentParts() ([]string, int) {
-	var paths []string
-	lines := 0
-	for _, n := range w.accParts {
-		if n != nil && n.lines > 0 {
-			paths = append(paths, n.path)
-			lines += n.lines
-		}
-	}
-	return paths, lines
 }
 
 // Warning writes a warning about a row or a column.
@@ -121,6 +58,7 @@ func (w *fileWriter) Warning(p *reportfile.Problem) {
 func (w *fileWriter) writeProblem(dst *ndjsonFile, p *reportfile.Problem) {
 	var o jsonObject
 	o.begin(w.buf[:0])
+	o.int("f", int64(w.index))
 	o.int("source_row", int64(p.Row))
 	o.str("column_header", p.Column)
 	o.str("value", p.Value)
@@ -136,7 +74,7 @@ func (w *fileWriter) line(dst *ndjsonFile, b []byte) {
 	if len(b) > w.maxLine {
 		w.maxLine = len(b)
 	}
-	// A write error surfaces at close (bufio keeps it).
+	// A write error surfaces at close (the file keeps it).
 	_ = dst.write(b)
 }
 
@@ -154,6 +92,7 @@ func (w *fileWriter) Valid(lines []byte, n, longest int) {
 func (w *fileWriter) Quarantine(q *reportfile.QuarantinedRow) {
 	var o jsonObject
 	o.begin(w.buf[:0])
+	o.int("f", int64(w.index))
 	o.int("source_row", int64(q.Row))
 	o.strMap("raw", q.Raw(), false)
 	w.buf = o.end()
@@ -161,17 +100,18 @@ func (w *fileWriter) Quarantine(q *reportfile.QuarantinedRow) {
 	for i := range q.Errs {
 		p := &q.Errs[i]
 		w.writeProblem(w.qerr, p)
-		w.errs = append(w.errs, p.ErrorIn(w.file))
+		// Every error goes to the database; the report lists the first.
+		w.errCount++
+		if len(w.errs) < MaxListedErrors {
+			w.errs = append(w.errs, p.ErrorIn(w.file))
+		}
 	}
 }
 
-// close flushes every file.
+// close puts every file where DuckDB will read it.
 func (w *fileWriter) close() error {
 	var first error
 	for _, n := range w.files() {
-		if n == nil {
-			continue
-		}
 		if err := n.close(); err != nil && first == nil {
 			first = err
 		}
@@ -179,13 +119,10 @@ func (w *fileWriter) close() error {
 	return first
 }
 
-// remove closes and deletes the files.
+// remove deletes the files.
 func (w *fileWriter) remove() {
-	w.close()
 	for _, n := range w.files() {
-		if n != nil {
-			os.Remove(n.path)
-		}
+		n.remove()
 	}
 }
 
@@ -207,16 +144,16 @@ func newRunKeys(ctx context.Context, conn *sql.Conn, steps *loadSteps) (*runKeys
 	return &runKeys{before: before, hashes: map[uint64]struct{}{}}, nil
 }
 
-// overlaps reports whether a key of s may already be loaded. Keys are
+// overlaps reports whether a key of hashes may already be loaded. Keys are
 // compared by hash: a collision only runs the steps for nothing.
-func (k *runKeys) overlaps(s *reportfile.Keys) bool {
+func (k *runKeys) overlaps(hashes []uint64) bool {
 	if k.before {
 		return true
 	}
 	if len(k.hashes) == 0 {
 		return false
 	}
-	for h := range s.Hashes() {
+	for _, h := range hashes {
 		if _, ok := k.hashes[h]; ok {
 			return true
 		}
@@ -225,11 +162,11 @@ func (k *runKeys) overlaps(s *reportfile.Keys) bool {
 }
 
 // add records the keys of a file that committed.
-func (k *runKeys) add(s *reportfile.Keys) {
+func (k *runKeys) add(hashes []uint64) {
 	if k.before {
 		return
 	}
-	for h := range s.Hashes() {
+	for _, h := range hashes {
 		k.hashes[h] = struct{}{}
 	}
 }

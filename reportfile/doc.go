@@ -18,8 +18,14 @@
 // that with go list. It never writes anything; what becomes of the rows
 // is its caller's (a Sink).
 //
-// How: csv.go decodes and splits CSV text; xlsx.go and xlsxfast.go read
-// workbooks; layout.go finds the header and maps columns to fields;
+// Reading a file takes bounded memory, whatever the file holds: a workbook
+// part larger than its limit (xlsxlimits.go) rejects the file before
+// anything is read, and so does a file with more than MaxQuarantinedRows
+// rows with errors, once they outnumber its valid rows; a panic on a file
+// is its InternalError, not the end of the process.
+//
+// How: csv.go decodes and splits CSV text; xlsx.go, xlsxfast.go and
+// xlsxlimits.go read workbooks; layout.go finds the header and maps columns to fields;
 // parse.go reads single values; validate.go checks a row; pipeline.go
 // validates batches of rows on every core and hands them back in file
 // order; file.go runs a whole file (keys unique within it, warnings about

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -45,6 +47,9 @@ func Open(name string, data []byte) *File {
 	}
 	f.Format = FormatCSV
 	f.text, f.Encoding, f.problem = decodeCSV(name, data)
+	// A CSV is read from its text: bytes decoded from CP932 are not
+	// needed any more (a file of a million rows holds 300 MB of them).
+	f.data = nil
 	return f
 }
 
@@ -154,7 +159,12 @@ func (e *readError) Unwrap() error { return e.err }
 // giving the rows to a sink in file order. It returns an error only when
 // ctx ends or the sink fails; a file that cannot be read is a Result
 // with a Problem.
-func (f *File) Check(ctx context.Context, opt Options) (*Result, error) {
+func (f *File) Check(ctx context.Context, opt Options) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = &Result{Problem: (&InternalError{Value: r, Stack: debug.Stack()}).Problem(f.Name)}, nil
+		}
+	}()
 	if f.problem != nil {
 		return &Result{Problem: f.problem}, nil
 	}
@@ -208,9 +218,17 @@ func (f *File) Check(ctx context.Context, opt Options) (*Result, error) {
 			return v
 		}, st.batch)
 		var re *readError
+		var tl *TooLargeError
+		var ie *InternalError
 		switch {
 		case err == nil:
 			return &st.res, nil
+		case errors.As(err, &ie):
+			return &Result{Problem: ie.Problem(f.Name)}, nil
+		case errors.Is(err, errTooManyErrors):
+			return &Result{Problem: st.tooManyErrors()}, nil
+		case errors.As(err, &tl):
+			return &Result{Problem: tl.problem(f.Name)}, nil
 		case errors.As(err, &re) && xs != nil && xs.fast != nil && errors.Is(err, errNotPlain):
 			continue
 		case errors.As(err, &re):
@@ -235,7 +253,8 @@ type fileState struct {
 	sink        Sink
 	res         Result
 	blankWarned map[int]bool // columns without header already warned about
-	progress    func()       // reports how far the file is read, or nil
+	errs        errorStats
+	progress    func() // reports how far the file is read, or nil
 }
 
 // progressSource notes, on the reader's goroutine, how far its source
@@ -319,12 +338,112 @@ func (st *fileState) batch(b *batchOut) error {
 		}
 		st.res.RowsQuarantined++
 		st.sink.Quarantine(&QuarantinedRow{Row: r.row, Errs: r.errs, cells: r.cells, lay: st.lay})
+		st.errs.note(r)
+		if st.res.RowsQuarantined > MaxQuarantinedRows && st.res.RowsQuarantined > st.res.RowsValid {
+			st.errs.lastRow = r.row
+			return errTooManyErrors
+		}
 	}
 	flush()
 	if st.progress != nil {
 		st.progress()
 	}
 	return nil
+}
+
+// MaxQuarantinedRows is how many rows of a file may have errors before
+// the file is taken for broken rather than for a few mistakes: once more
+// rows than this, and more than the rows without errors, have errors, the
+// file is rejected whole (a report with rows of another format, or a value
+// filled down far below the reports). Reading stops there, so that such a
+// file costs neither the time nor the space of a million quarantined rows.
+const MaxQuarantinedRows = 10_000
+
+var errTooManyErrors = errors.New("too many rows with errors")
+
+// errorStats sums up a file's rows with errors, to say what is wrong with
+// a file that has too many.
+type errorStats struct {
+	byError  map[[2]string]int // rows by their first error's code and column
+	firstMsg map[[2]string]Message
+	single   map[int]int       // rows holding one non-blank cell, by its column
+	example  map[int][2]string // the first such row of each column: row, value
+	lastRow  int
+}
+
+func (e *errorStats) note(r *rowResult) {
+	if e.byError == nil {
+		e.byError, e.firstMsg = map[[2]string]int{}, map[[2]string]Message{}
+		e.single, e.example = map[int]int{}, map[int][2]string{}
+	}
+	if len(r.errs) > 0 {
+		k := [2]string{r.errs[0].Code, r.errs[0].Column}
+		if e.byError[k] == 0 {
+			e.firstMsg[k] = r.errs[0].Msg
+		}
+		e.byError[k]++
+	}
+	cells := r.cells
+	if cells == nil {
+		cells, _ = splitRecord(r.rec, nil)
+	}
+	col := -1
+	for i, c := range cells {
+		if trimCell(c) != "" {
+			if col >= 0 {
+				return
+			}
+			col = i
+		}
+	}
+	if col >= 0 {
+		if e.single[col] == 0 {
+			e.example[col] = [2]string{Thousands(int64(r.row)), Shown(cells[col])}
+		}
+		e.single[col]++
+	}
+}
+
+// tooManyErrors is the problem of a file with too many rows with errors.
+func (st *fileState) tooManyErrors() *Problem {
+	e := &st.errs
+	quarantined := st.res.RowsQuarantined
+	detailJa, detailEn := "", ""
+	// The column most rows with one cell have it in; ties go to the
+	// leftmost column, so that the message is the same every time.
+	best := -1
+	for col, n := range e.single {
+		if best < 0 || n > e.single[best] || n == e.single[best] && col < best {
+			best = col
+		}
+	}
+	if best >= 0 && 2*e.single[best] > quarantined {
+		name := columnLetter(best)
+		if h := trimCell(st.lay.header(best)); h != "" {
+			name += " (" + h + ")"
+		}
+		ex := e.example[best]
+		n := Thousands(int64(e.single[best]))
+		detailJa = fmt.Sprintf("誤りのある行のうち %s 行は、値が %s 列に一つあるだけです(例: %s 行目の「%s」)。報告の下に入力や数式が残っていないか確かめてください。",
+			n, name, ex[0], ex[1])
+		detailEn = fmt.Sprintf("%s of them hold a single value, in column %s (e.g. row %s: %q): is something typed or filled down below the reports? ",
+			n, name, ex[0], ex[1])
+	} else {
+		var top [2]string
+		for k, n := range e.byError {
+			if n > e.byError[top] || n == e.byError[top] && (k[0] < top[0] || k[0] == top[0] && k[1] < top[1]) {
+				top = k
+			}
+		}
+		if n := e.byError[top]; n > 0 {
+			m := e.firstMsg[top]
+			detailJa = fmt.Sprintf("最も多い誤り(%s 行): %s ", Thousands(int64(n)), m.Ja)
+			detailEn = fmt.Sprintf("The commonest error (%s rows): %s ", Thousands(int64(n)), m.En)
+		}
+	}
+	return &Problem{Row: e.lastRow, Code: CodeTooManyErrors, Msg: newMessage(CodeTooManyErrors, "file", st.file,
+		"row", Thousands(int64(e.lastRow)), "errors", Thousands(int64(quarantined)), "valid", Thousands(int64(st.res.RowsValid)),
+		"detail_ja", detailJa, "detail_en", detailEn)}
 }
 
 func (st *fileState) duplicate(r *rowResult, first int) Problem {
@@ -373,6 +492,7 @@ func Unreadable(path string, err error) *Problem {
 // Target is a file to read, or a path given that cannot be.
 type Target struct {
 	Path string
+	Size int64 // as the directory listed it (0 if unknown)
 	Err  error
 }
 
@@ -389,7 +509,7 @@ func Targets(paths []string) []Target {
 			continue
 		}
 		if !fi.IsDir() {
-			out = append(out, Target{Path: p})
+			out = append(out, Target{Path: p, Size: fi.Size()})
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -409,7 +529,11 @@ func Targets(paths []string) []Target {
 			}
 			switch strings.ToLower(filepath.Ext(name)) {
 			case ".csv", ".xlsx":
-				out = append(out, Target{Path: path})
+				t := Target{Path: path}
+				if fi, err := d.Info(); err == nil {
+					t.Size = fi.Size()
+				}
+				out = append(out, t)
 			}
 			return nil
 		})

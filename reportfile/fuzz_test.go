@@ -1,11 +1,16 @@
 package reportfile
 
 import (
+	"bytes"
+	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/internal/gen"
 )
 
 // FuzzParseDateTime: never panics; what it reads is a JST time that reads
@@ -85,10 +90,20 @@ func FuzzSheetXML(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	f.Add(`<sheetData><row r="3"><c r="B3" s="2" t="s"><v>1</v></c><c r="C3" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>` +
+		`<c r="D3" t="str"><v>_x000D_</v></c><c r="E3" t="inlineStr"><is><t>&lt;</t></is></c><c r="F3" t="b"><v>1</v></c></row></sheetData>`)
 	f.Fuzz(func(t *testing.T, sheet string) {
-		sc := newSheetScanner(strings.NewReader(sheet), []string{"s0"})
+		// The cells read by prefix (plainCell) are the cells the general
+		// path reads; and a buffer too small for the part grows.
+		sc := newSheetScanner(strings.NewReader(sheet), "xl/worksheets/sheet1.xml", []string{"s0", "s1"}, int64(len(sheet)/3))
+		general := newSheetScanner(strings.NewReader(sheet), "xl/worksheets/sheet1.xml", []string{"s0", "s1"}, 0)
+		general.generalOnly = true
 		for i := 0; i < 1000; i++ {
 			row, cells, ok, err := sc.next()
+			grow, gcells, gok, gerr := general.next()
+			if err == nil && gerr == nil && (row != grow || ok != gok || !slices.Equal(cells, gcells)) {
+				t.Fatalf("row %d %q, the general path reads row %d %q", row, cells, grow, gcells)
+			}
 			if err != nil || !ok {
 				return
 			}
@@ -97,4 +112,77 @@ func FuzzSheetXML(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzSharedStrings: the shared strings part is read without panicking,
+// never into more strings than it has <si> elements, and a plain string
+// (no markup, no control character) reads back as written.
+func FuzzSharedStrings(f *testing.F) {
+	for _, s := range []string{"x", "a&amp;b", "_x000D_", "<r><t>a</t></r>", "", "テレコム<rPh><t>テ</t></rPh>"} {
+		f.Add(`<sst><si><t>`+s+`</t></si><si/></sst>`, s)
+	}
+	f.Fuzz(func(t *testing.T, part, plain string) {
+		got, err := parseSharedStrings([]byte(part))
+		if err == nil && len(got) > strings.Count(part, "<si") {
+			t.Fatalf("%d strings from %d <si>", len(got), strings.Count(part, "<si"))
+		}
+		if strings.ContainsAny(plain, "<>&\r\n\t\x00") || strings.Contains(plain, "_x") || !utf8.ValidString(plain) {
+			return
+		}
+		for _, r := range plain {
+			if r < 0x20 {
+				return
+			}
+		}
+		got, err = parseSharedStrings([]byte(`<sst><si><t>` + plain + `</t></si></sst>`))
+		if err != nil || len(got) != 1 || got[0] != plain {
+			t.Fatalf("%q read back as %q, %v", plain, got, err)
+		}
+	})
+}
+
+// FuzzWorkbookParts: a workbook whose workbook.xml, its relationships and
+// its shared strings are anything is opened or refused without panicking.
+func FuzzWorkbookParts(f *testing.F) {
+	f.Add(`<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="報告" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		`<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/sharedStrings.xml"/></Relationships>`,
+		`<sst><si><t>報告事業者名</t></si></sst>`)
+	f.Add(`<workbook><sheets/></workbook>`, `<Relationships/>`, ``)
+	f.Add(`<workbook><sheets><sheet r:id="x"/></sheets>`, `<Relationships><Relationship Id="x" Target="../../../etc"/>`, `<sst>`)
+	f.Fuzz(func(t *testing.T, workbook, rels, shared string) {
+		data := zipOf(t, map[string]string{
+			"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels, "xl/sharedStrings.xml": shared,
+			"xl/worksheets/sheet1.xml": `<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`,
+		})
+		checkDoesNotPanic(t, "fuzz.xlsx", data)
+	})
+}
+
+// FuzzXLSXFile: any bytes named .xlsx are read or refused, never with an
+// internal error (a panic the reader caught).
+func FuzzXLSXFile(f *testing.F) {
+	var good bytes.Buffer
+	if err := gen.WriteXLSX(&good, 3, 1); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good.Bytes())
+	f.Add(good.Bytes()[:len(good.Bytes())/2])
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDoesNotPanic(t, "fuzz.xlsx", data)
+	})
+}
+
+// checkDoesNotPanic checks a file: it must give a result, not an error,
+// and no internal error.
+func checkDoesNotPanic(t *testing.T, name string, data []byte) {
+	t.Helper()
+	res, err := Open(name, data).Check(context.Background(), (&countSink{}).options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Problem != nil && res.Problem.Code == CodeInternalError {
+		t.Fatalf("internal error: %s", res.Problem.Msg.En)
+	}
 }

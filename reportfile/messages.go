@@ -17,6 +17,9 @@ const (
 	CodeNoHeader        = "no_header"
 	CodeMissingColumn   = "missing_column"
 	CodeDuplicateColumn = "duplicate_column"
+	CodePartTooLarge    = "part_too_large"
+	CodeTooManyErrors   = "too_many_errors"
+	CodeInternalError   = "internal_error"
 
 	// A row quarantined.
 	CodeMissingValue            = "missing_value"
@@ -69,6 +72,16 @@ var messageTemplates = map[string]struct{ ja, en string }{
 	CodeDuplicateColumn: {
 		"{file} の見出し({row}行目)に {col} が2回あります({first}列目と{second}列目)。どちらか一方を消してください。",
 		"{file}: the header (row {row}) has {col} twice (columns {first} and {second}); delete one of them."},
+
+	CodePartTooLarge: {
+		"{file} の {part} は展開すると {size} になり、上限 {limit} を超えるため、ファイル全体を読みませんでした。{advice}。",
+		"{file}: its part {part} is {size} once uncompressed, over the limit of {limit}, so the file was not read; {advice}."},
+	CodeInternalError: {
+		"{file} を確かめている途中で kensho の内部エラーが起きました({detail})。このファイルは取り込んでいません(ほかのファイルには影響しません)。ファイルを添えて kensho の保守担当に知らせてください。",
+		"kensho failed on {file} with an internal error ({detail}); this file was not loaded (the other files are not affected). Please report it to kensho's maintainers with the file."},
+	CodeTooManyErrors: {
+		"{file} は {row} 行目までに {errors} 行に誤りがあり、誤りのない行({valid} 行)より多いため、ファイル全体を取り込みませんでした。{detail_ja}ファイルを直してから、もう一度取り込んでください。",
+		"{file}: by row {row}, {errors} rows had errors, more than the {valid} rows without, so no row of the file was loaded. {detail_en}Fix the file and load it again."},
 
 	CodeMissingValue: {
 		"{col} が空です。必須の項目なので値を入力してください。",

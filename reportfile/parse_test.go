@@ -273,7 +273,7 @@ func TestSheetXMLPieces(t *testing.T) {
 		`<x:c r="D2" t="inlineStr"><x:is><x:t>in&lt;line</x:t></x:is></x:c><x:c r="E2"><x:f>1+1</x:f><x:v>2</x:v></x:c>` +
 		`<x:c r="F2" t="b"><x:v>1</x:v></x:c></x:row><x:row r="4"/><x:row><x:c><x:v>3.5</x:v></x:c><x:c/></x:row>` +
 		`</x:sheetData></x:worksheet>`
-	sc := newSheetScanner(strings.NewReader(sheet), shared)
+	sc := newSheetScanner(strings.NewReader(sheet), "xl/worksheets/sheet1.xml", shared, 0)
 	type row struct {
 		N     int
 		Cells []string
@@ -320,7 +320,7 @@ func TestSheetCells(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sheet := `<worksheet><sheetData><row r="1">` + tc.cells + `</row></sheetData></worksheet>`
-			sc := newSheetScanner(strings.NewReader(sheet), []string{"s0", "s1"})
+			sc := newSheetScanner(strings.NewReader(sheet), "xl/worksheets/sheet1.xml", []string{"s0", "s1"}, 0)
 			row, cells, ok, err := sc.next()
 			if err != nil || !ok || row != 1 {
 				t.Fatalf("row %d ok %v err %v", row, ok, err)

@@ -2,7 +2,9 @@ package reportfile
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/kensho-jp/kensho"
@@ -49,6 +51,24 @@ type batchOut struct {
 // batches to sink in file order (the order matters: the first of two rows
 // with one key wins, and outputs are deterministic).
 func validateAll(ctx context.Context, src rowSource, newV func() *validator, sink func(*batchOut) error) error {
+	// Most files are one batch (an operator's quarter is a few hundred
+	// rows): validated here, without handing rows between goroutines.
+	first, err := safeNext(src, make([]rawRow, 0, 256))
+	if err != nil {
+		return err
+	}
+	if len(first) < batchSize {
+		if len(first) > 0 {
+			b := safeBatch(newV(), first)
+			if b.err != nil {
+				return b.err
+			}
+			if err := sink(b); err != nil {
+				return err
+			}
+		}
+		return ctx.Err()
+	}
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
 		rows []rawRow
@@ -63,12 +83,7 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		for {
-			rows, err := src.next(make([]rawRow, 0, batchSize), batchSize)
-			if err != nil {
-				readErr = err
-				return
-			}
+		for rows := first; ; {
 			if len(rows) == 0 {
 				return
 			}
@@ -85,6 +100,11 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 			case <-ctx.Done():
 				return
 			}
+			var err error
+			if rows, err = safeNext(src, make([]rawRow, 0, batchSize)); err != nil {
+				readErr = err
+				return
+			}
 		}
 	}()
 	var wg sync.WaitGroup
@@ -94,7 +114,7 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 			defer wg.Done()
 			v := newV()
 			for j := range jobs {
-				j.out <- v.batch(j.rows)
+				j.out <- safeBatch(v, j.rows)
 			}
 		}()
 	}
@@ -120,6 +140,40 @@ func validateAll(ctx context.Context, src rowSource, newV func() *validator, sin
 	return ctx.Err()
 }
 
+// InternalError is a panic of a reader or of the validator on a file: a
+// bug of kensho's, which costs that file and not the others.
+type InternalError struct {
+	Value any
+	Stack []byte // of the goroutine that panicked
+}
+
+func (e *InternalError) Error() string { return fmt.Sprint("internal error: ", e.Value) }
+
+// Problem is the error of file that e stopped reading.
+func (e *InternalError) Problem(file string) *Problem {
+	return &Problem{Code: CodeInternalError, Msg: newMessage(CodeInternalError, "file", file, "detail", fmt.Sprint(e.Value))}
+}
+
+// safeNext is src.next(dst, batchSize), a panic returned as an error.
+func safeNext(src rowSource, dst []rawRow) (rows []rawRow, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rows, err = nil, &InternalError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return src.next(dst, batchSize)
+}
+
+// safeBatch is v.batch(rows), a panic returned as the batch's error.
+func safeBatch(v *validator, rows []rawRow) (b *batchOut) {
+	defer func() {
+		if r := recover(); r != nil {
+			b = &batchOut{err: &InternalError{Value: r, Stack: debug.Stack()}}
+		}
+	}()
+	return v.batch(rows)
+}
+
 // bufPool recycles the JSON buffers of batches: a million-row file would
 // otherwise allocate (and zero) its whole JSON once more.
 var bufPool sync.Pool
@@ -135,9 +189,14 @@ func putBuf(b []byte) {
 	bufPool.Put(&b)
 }
 
+// jsonLineGuess is about the length of a valid row's JSON line.
+const jsonLineGuess = 768
+
 // batch validates rows; blank rows are skipped (they are no accident).
 func (v *validator) batch(rows []rawRow) *batchOut {
-	out := &batchOut{results: make([]rowResult, 0, len(rows)), acc: getBuf(v.accCap)}
+	// A validator's first batch (a small file's only one) guesses the
+	// size of its JSON from its rows rather than growing it from nothing.
+	out := &batchOut{results: make([]rowResult, 0, len(rows)), acc: getBuf(max(v.accCap, len(rows)*jsonLineGuess))}
 	for i := range rows {
 		r := &rows[i]
 		cells := r.cells

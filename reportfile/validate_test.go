@@ -16,7 +16,8 @@ func TestMessagesComplete(t *testing.T) {
 		"cols_en", "c", "col_ja", "列", "col_en", "col", "first", "A", "second", "B", "value", "v", "choices_ja", "x",
 		"choices_en", "x", "group", "g", "fy", "2024", "q", "1", "start_ja", "s", "end_ja", "e", "start_en", "s",
 		"end_en", "e", "occurred", "o", "computed", "1", "unknown", "u", "operator", "o", "report_no", "r",
-		"n", "3", "width", "2", "users", "1", "minutes", "1", "min_users", "1", "min_minutes", "1", "col", "c", "date", "2024-01-01"}
+		"n", "3", "width", "2", "users", "1", "minutes", "1", "min_users", "1", "min_minutes", "1", "col", "c",
+		"part", "p", "size", "1 GiB", "limit", "128 MiB", "advice", "a", "errors", "10001", "valid", "5", "date", "2024-01-01"}
 	codes := messageCodes()
 	if !sort.StringsAreSorted(codes) || len(codes) < 25 {
 		t.Fatalf("codes %v", codes)

@@ -81,6 +81,9 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 		return nil, nil, "", notSheet("古い Excel 形式(.xls)か、パスワードで保護されています",
 			"it is a legacy .xls workbook or is password-protected")
 	}
+	if p := checkParts(file, data); p != nil {
+		return nil, nil, "", p
+	}
 	var src *xlsxSource
 	var sheet string
 	if !slow {
@@ -88,14 +91,14 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 			rc, err := wb.part.Open()
 			if err == nil {
 				sheet = wb.sheet
-				src = &xlsxSource{closeFn: rc.Close, partSize: int64(wb.part.UncompressedSize64)}
-				src.fast = newSheetScanner(&src.partRead, wb.shared)
+				src = &xlsxSource{closeFn: rc.Close, partSize: int64(min(wb.part.UncompressedSize64, 1<<62))}
+				src.fast = newSheetScanner(&src.partRead, wb.part.Name, wb.shared, src.partSize)
 				src.partRead.r = rc
 			}
 		}
 	}
 	if src == nil {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
+		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxWorkbook})
 		if err != nil {
 			return nil, nil, "", notSheet("xlsx として開けません: "+err.Error(), "not an XLSX workbook: "+err.Error())
 		}
@@ -125,6 +128,9 @@ func openXLSX(file string, data []byte, slow bool) (*layout, *xlsxSource, string
 		c, ok, err := src.read()
 		if err != nil {
 			src.close()
+			if tl := (*TooLargeError)(nil); errors.As(err, &tl) {
+				return nil, nil, "", tl.problem(file)
+			}
 			if src.fast != nil && errors.Is(err, errNotPlain) {
 				return openXLSX(file, data, true)
 			}

@@ -18,52 +18,87 @@ import (
 // two directories are swapped with one atomic rename, so a reader sees the
 // old site or the new one, never a mixture; elsewhere the old site is moved
 // aside first. stagingDir must be on the same file system as outDir (make it
-// beside outDir).
+// beside outDir). The old site is then removed (RemoveSite).
 func Publish(stagingDir, outDir string) error {
+	old, err := Swap(stagingDir, outDir)
+	if err != nil || old == "" {
+		return err
+	}
+	if err := RemoveSite(old, nil); err != nil {
+		return fmt.Errorf("publish %s: the new site is in place; removing the old one in %s: %w", outDir, old, err)
+	}
+	return nil
+}
+
+// Swap does what Publish does but remove the old site: it returns the
+// directory that now holds it ("" when there was none), for the caller to
+// remove with RemoveSite.
+func Swap(stagingDir, outDir string) (old string, err error) {
 	if _, err := os.Stat(filepath.Join(stagingDir, MarkerFile)); err != nil {
-		return fmt.Errorf("publish %s: the staging directory holds no rendered site: %w", outDir, err)
+		return "", fmt.Errorf("publish %s: the staging directory holds no rendered site: %w", outDir, err)
 	}
 	if err := CheckOut(outDir); err != nil {
-		return fmt.Errorf("publish: %w", err)
+		return "", fmt.Errorf("publish: %w", err)
 	}
 	// MkdirTemp makes the staging directory owner-only; a site is public.
 	if err := os.Chmod(stagingDir, 0o755); err != nil {
-		return fmt.Errorf("publish %s: %w", outDir, err)
+		return "", fmt.Errorf("publish %s: %w", outDir, err)
 	}
 	fi, err := os.Stat(outDir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := os.Rename(stagingDir, outDir); err != nil {
-			return fmt.Errorf("publish %s: %w", outDir, err)
+			return "", fmt.Errorf("publish %s: %w", outDir, err)
 		}
-		return nil
+		return "", nil
 	case err != nil:
-		return fmt.Errorf("publish %s: %w", outDir, err)
+		return "", fmt.Errorf("publish %s: %w", outDir, err)
 	case !fi.IsDir():
-		return fmt.Errorf("publish %s: not a directory", outDir)
+		return "", fmt.Errorf("publish %s: not a directory", outDir)
 	}
 	if err := exchange(stagingDir, outDir); err == nil {
 		// stagingDir now holds the old site.
-		if err := os.RemoveAll(stagingDir); err != nil {
-			return fmt.Errorf("publish %s: the new site is in place; removing the old one: %w", outDir, err)
-		}
-		return nil
+		return stagingDir, nil
 	}
-	old := outDir + ".old-" + filepath.Base(stagingDir)
+	old = outDir + ".old-" + filepath.Base(stagingDir)
 	if err := os.Rename(outDir, old); err != nil {
-		return fmt.Errorf("publish %s: %w", outDir, err)
+		return "", fmt.Errorf("publish %s: %w", outDir, err)
 	}
 	if err := os.Rename(stagingDir, outDir); err != nil {
 		// Put the old site back: better the old one than none.
 		if rerr := os.Rename(old, outDir); rerr != nil {
-			return fmt.Errorf("publish %s: %w; the previous site is in %s", outDir, err, old)
+			return "", fmt.Errorf("publish %s: %w; the previous site is in %s", outDir, err, old)
 		}
-		return fmt.Errorf("publish %s: %w", outDir, err)
+		return "", fmt.Errorf("publish %s: %w", outDir, err)
 	}
-	if err := os.RemoveAll(old); err != nil {
-		return fmt.Errorf("publish %s: the new site is in place; removing the old one in %s: %w", outDir, old, err)
+	return old, nil
+}
+
+// RemoveSite removes a site directory with its MarkerFile last, so that a
+// removal cut short (a killed process) leaves a directory that still shows
+// it was kensho's and may be removed later. removed, if set, is called
+// after each entry of dir is removed.
+func RemoveSite(dir string, removed func(path string)) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
 	}
-	return nil
+	for _, e := range entries {
+		if e.Name() == MarkerFile {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.RemoveAll(p); err != nil {
+			return err
+		}
+		if removed != nil {
+			removed(p)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, MarkerFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.Remove(dir)
 }
 
 // Handler serves a rendered site from dir: static files only, directory

@@ -203,7 +203,7 @@ type builder struct {
 	summary  buildSummary
 	computed *analytics.Result
 	release  *kensho.Release
-	staging  string
+	staging  *staging
 }
 
 func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) error {
@@ -217,6 +217,7 @@ func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) er
 	if err := site.CheckOut(cfg.Out); err != nil {
 		return err
 	}
+	cleanStaging(cfg.Out, stderr)
 	tempDir := cfg.TempDir
 	if tempDir == "" {
 		tempDir = cfg.DB + ".tmp"
@@ -262,9 +263,7 @@ func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) er
 }
 
 func (b *builder) cleanup() {
-	if b.staging != "" {
-		os.RemoveAll(b.staging)
-	}
+	b.staging.close()
 }
 
 func (b *builder) ingest(ctx context.Context) (string, error) {
@@ -378,25 +377,26 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 }
 
 func (b *builder) site(ctx context.Context) (string, error) {
-	// Staging beside --out keeps the final rename on one file system.
-	parent := filepath.Dir(filepath.Clean(b.cfg.Out))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("site: %w", err)
-	}
-	staging, err := os.MkdirTemp(parent, ".kensho-staging-")
+	staging, err := newStaging(b.cfg.Out)
 	if err != nil {
 		return "", fmt.Errorf("site: %w", err)
 	}
 	b.staging = staging
-	st, err := site.Render(ctx, b.release, staging, b.cfg.Site.apply(site.Options{EChartsJS: b.cfg.EChartsJS, CheckBundle: b.cfg.CheckBundle, BaseURL: b.cfg.BaseURL, Records: exportRecords(b.cfg.DB)}))
+	st, err := site.Render(ctx, b.release, staging.dir, b.cfg.Site.apply(site.Options{EChartsJS: b.cfg.EChartsJS, CheckBundle: b.cfg.CheckBundle, BaseURL: b.cfg.BaseURL, Records: exportRecords(b.cfg.DB)}))
 	if err != nil {
 		return "", err
 	}
 	testPause("publish")
-	if err := site.Publish(staging, b.cfg.Out); err != nil {
+	// The crash test kills the build while it removes the old site.
+	paused := false
+	if err := staging.publish(b.cfg.Out, func(string) {
+		if !paused {
+			paused = true
+			testPause("remove-old-site")
+		}
+	}); err != nil {
 		return "", err
 	}
-	b.staging = ""
 	b.summary.Pages = st.Pages
 	return fmt.Sprintf("%d pages, %.1f MB; the check page and its WebAssembly weigh %.1f MB gzip", st.Pages, float64(st.Bytes)/1e6,
 		float64(st.Weight(site.CheckPageSlug+"/index.html"))/1e6), nil

@@ -156,20 +156,23 @@ func TestBuildRefusesUnsafePaths(t *testing.T) {
 	}
 }
 
-// TestBuildSurvivesSIGKILL kills a build at a pause point during ingest and
-// during rendering: the database must open and be consistent, and the
-// previous site must be untouched.
+// TestBuildSurvivesSIGKILL kills a build at a pause point during ingest
+// (inside a transaction), just before publishing, and while it removes the
+// previous site after publishing: the database must open and be
+// consistent, the site must be whole (the previous one, or the new one,
+// which is the same), and the next build completes and removes the
+// staging directory the killed one left.
 func TestBuildSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs several builds")
 	}
 	in := testInput(t)
-	for _, point := range []string{"ingest-file", "publish"} {
+	for _, point := range []string{"ingest-file", "publish", "remove-old-site"} {
 		t.Run(point, func(t *testing.T) {
 			tmp := t.TempDir()
 			out, db := filepath.Join(tmp, "public"), filepath.Join(tmp, "k.duckdb")
 			var before map[string]string
-			if point == "publish" {
+			if point != "ingest-file" {
 				mustBuild(t, in, out, db)
 				before = treeHashes(t, out)
 			}
@@ -200,7 +203,11 @@ func TestBuildSurvivesSIGKILL(t *testing.T) {
 			}
 			checkIngestConsistent(t, h)
 			h.Close()
-			if point == "publish" {
+			left := stagingLeft(t, tmp)
+			if point != "ingest-file" && len(left) == 0 {
+				t.Errorf("the killed build left no staging directory beside %s, so the cleanup is not tested", out)
+			}
+			if point != "ingest-file" {
 				after := treeHashes(t, out)
 				if len(after) != len(before) {
 					t.Errorf("site has %d files after the crash, %d before", len(after), len(before))
@@ -213,10 +220,30 @@ func TestBuildSurvivesSIGKILL(t *testing.T) {
 			} else if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("a build killed during ingest left %s", out)
 			}
-			// And a build after the crash completes.
+			// And a build after the crash completes and removes what the
+			// killed one left.
 			mustBuild(t, in, out, db)
+			if left := stagingLeft(t, tmp); len(left) > 0 {
+				t.Errorf("staging directories left after the next build: %v", left)
+			}
 		})
 	}
+}
+
+// stagingLeft lists the staging directories in dir.
+func stagingLeft(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.Contains(e.Name(), stagingPrefix) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
 
 // checkIngestConsistent: every loaded file's counts add up and match the

@@ -31,12 +31,21 @@ column missing) is rejected whole, and the other files still load.
 
 A row whose 登録・届出番号 and 事業者整理番号 were loaded before replaces the
 earlier version (a correction); the earlier one is kept in accident_history.
-A file already loaded (same bytes) changes nothing. Each file loads in one
-transaction.
+A file already loaded (same bytes) changes nothing. Each file loads whole or
+not at all: small files share a transaction, and if it fails each is loaded
+again on its own, so that a file the database refuses is rejected (with the
+database's reason) and the others load.
+
+A file is rejected whole, before it is read, when a part of an XLSX workbook
+is larger than its limit once uncompressed (shared strings 128 MiB, a
+worksheet 3 GiB, any other part 64 MiB, all parts 4 GiB, one row of a sheet
+64 MiB), and as soon as more than 10,000 of its rows, and more than the rows
+without, have errors: reading any file takes bounded memory.
 
 The summary lists per file the rows read, loaded, quarantined and warned
-about, and the first errors; --json prints one JSON object with every error
-instead. Exit status: 0 when the load ran, even with quarantined rows; 1
+about, and the first 10 errors; --json prints one JSON object with the first
+1,000 errors of each file and every file's count instead. The table
+quarantine_error of the database holds every error. Exit status: 0 when the load ran, even with quarantined rows; 1
 when a file was rejected whole or the database failed.`,
 	Examples: `  # Load one operator's quarter
   kensho ingest reports/2024Q1_operatorA.xlsx

@@ -76,7 +76,7 @@ The command prints the weight of the overview page and of the check page
 			if err := site.CheckBaseURL(cfg.BaseURL); err != nil {
 				return usagef("site: --base-url: %v", err)
 			}
-			return runSite(ctx, cfg, stdout)
+			return runSite(ctx, cfg, stdout, stderr)
 		}
 	},
 }
@@ -118,7 +118,7 @@ func bilingual(s string) kensho.Text {
 	return kensho.Text{Ja: strings.TrimSpace(ja), En: strings.TrimSpace(en)}
 }
 
-func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
+func runSite(ctx context.Context, cfg siteConfig, stdout, stderr io.Writer) error {
 	if err := site.CheckOut(cfg.Out); err != nil {
 		return err
 	}
@@ -141,30 +141,19 @@ func runSite(ctx context.Context, cfg siteConfig, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	parent := filepath.Dir(filepath.Clean(cfg.Out))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("site: %w", err)
-	}
-	// The staging directory sits beside --out so that the final rename
-	// stays on one file system.
-	staging, err := os.MkdirTemp(parent, ".kensho-staging-")
+	cleanStaging(cfg.Out, stderr)
+	staging, err := newStaging(cfg.Out)
 	if err != nil {
 		return fmt.Errorf("site: %w", err)
 	}
-	published := false
-	defer func() {
-		if !published {
-			os.RemoveAll(staging)
-		}
-	}()
-	st, err := site.Render(ctx, rel, staging, cfg.Site.apply(site.Options{EChartsJS: cfg.EChartsJS, CheckBundle: cfg.CheckBundle, BaseURL: cfg.BaseURL, Records: exportRecords(cfg.DB)}))
+	defer staging.close()
+	st, err := site.Render(ctx, rel, staging.dir, cfg.Site.apply(site.Options{EChartsJS: cfg.EChartsJS, CheckBundle: cfg.CheckBundle, BaseURL: cfg.BaseURL, Records: exportRecords(cfg.DB)}))
 	if err != nil {
 		return err
 	}
-	if err := site.Publish(staging, cfg.Out); err != nil {
+	if err := staging.publish(cfg.Out, nil); err != nil {
 		return err
 	}
-	published = true
 	w := st.Weight("index.html")
 	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB); "+
 		"the check page with its WebAssembly %.1f MB gzip\n",

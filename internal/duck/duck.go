@@ -14,7 +14,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -90,7 +92,41 @@ func Open(ctx context.Context, path string, opt Options) (*sql.DB, error) {
 			return nil, err
 		}
 	}
+	opened.Store(db, opt.MemoryLimit)
 	return db, nil
+}
+
+// opened holds the memory limit each database was opened with.
+var opened sync.Map // *sql.DB -> string
+
+// OpenedMemoryLimit returns the memory limit db was opened with ("" for
+// DuckDB's default), and false when Open did not open it. DuckDB shows
+// its memory limit rounded, so a stage that lowers it for a while sets it
+// back from this value (or with RESET, for the default), exactly.
+func OpenedMemoryLimit(db *sql.DB) (string, bool) {
+	v, ok := opened.Load(db)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
+}
+
+// ParseBytes reads a size as DuckDB writes one ("512.0 MiB", "18.8 GiB",
+// "0 bytes"): binary units. ok is false for anything else.
+func ParseBytes(s string) (int64, bool) {
+	num, unit, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 {
+		return 0, false
+	}
+	scale := map[string]float64{"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40, "PiB": 1 << 50}[unit]
+	if scale == 0 {
+		return 0, false
+	}
+	return int64(v * scale), true
 }
 
 // checkTarget refuses a path that exists and is not a DuckDB database, so a

@@ -74,3 +74,41 @@ func TestIsConversionError(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenedMemoryLimit: Open remembers the memory limit it was given,
+// which sets DuckDB's limit back exactly (DuckDB shows it rounded), and
+// ParseBytes reads what DuckDB shows.
+func TestOpenedMemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	for _, limit := range []string{"", "3GB"} {
+		db, err := Open(ctx, "", Options{MemoryLimit: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := OpenedMemoryLimit(db)
+		if !ok || got != limit {
+			t.Errorf("OpenedMemoryLimit = %q, %v; want %q", got, ok, limit)
+		}
+		var shown string
+		if err := db.QueryRow("SELECT current_setting('memory_limit')::VARCHAR").Scan(&shown); err != nil {
+			t.Fatal(err)
+		}
+		if n, ok := ParseBytes(shown); !ok || n <= 0 {
+			t.Errorf("ParseBytes(%q) = %d, %v", shown, n, ok)
+		}
+		db.Close()
+	}
+	if _, ok := OpenedMemoryLimit(nil); ok {
+		t.Error("a database Open did not open has a limit")
+	}
+	for s, want := range map[string]int64{"512.0 MiB": 512 << 20, "18.5 GiB": 37 << 29, "0 bytes": 0, "1.0 KiB": 1024} {
+		if got, ok := ParseBytes(s); !ok || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"", "512MiB", "x MiB", "-1 GiB", "3 GB"} {
+		if _, ok := ParseBytes(s); ok {
+			t.Errorf("ParseBytes(%q) read a size", s)
+		}
+	}
+}

@@ -19,9 +19,14 @@ type Bounder struct {
 	// Programmes counts the linear programmes solved (branch-and-bound
 	// nodes included).
 	Programmes int
-	std        []*lp.Solver
-	dev        []*devSolver
-	insider    *Insider
+	// Quick: a target no small whole move from the truth reaches is
+	// answered "not reached" without branch and bound on the whole
+	// programme. Protection sets it: a no costs a partner that may not
+	// have been needed, never safety. The audit leaves it off.
+	Quick   bool
+	std     []*lp.Solver
+	dev     []*devSolver
+	insider *Insider
 }
 
 // devSolver is a block's programme in the deviations p, q ≥ 0 from the
@@ -211,7 +216,7 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			return r, err
 		}
 		r.Status = st
-		if st == lp.Unbounded || (st == lp.Optimal && v >= target-1e-6*math.Max(1, math.Abs(target))) {
+		if !b.Quick && (st == lp.Unbounded || (st == lp.Optimal && v >= target-1e-6*math.Max(1, math.Abs(target)))) {
 			// The relaxation reaches it but no whole point near the truth
 			// was found: decide by branch and bound on the whole programme.
 			res, err := s.MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: target, IntegralObjective: integral, MaxNodes: searchNodes})
@@ -229,7 +234,7 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			}
 			r.Bound = sign * math.Min(res.Bound, target)
 		} else if st == lp.Optimal {
-			r.Bound = sign * v
+			r.Bound = sign * math.Min(v, target)
 		}
 		b.bindingRows(blk, parts[blk], &r)
 		return r, nil

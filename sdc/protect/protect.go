@@ -151,7 +151,12 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 	if err != nil {
 		return 0, 0, err
 	}
+	// Questions are answered quickly (no branch and bound beyond a small
+	// move from the truth) until a shortfall finds no partner: then the
+	// component is asked again exactly.
+	quick := true
 	b := pr.NewBounder()
+	b.Quick = quick
 	var pool witnesses
 	// What passed stays passed: suppressing more only removes constraints.
 	done := map[question]bool{}
@@ -181,15 +186,21 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 				return rounds, programmes, err
 			}
 			b = pr.NewBounder()
+			b.Quick = quick
 			pool, done, fresh = nil, map[question]bool{}, true
 			continue
 		}
 		fresh = false
 		added := map[int]bool{}
+		exact := false
 		for _, f := range fails {
 			id, covered := partner(res, pr, f, added)
 			if covered {
 				continue // a partner chosen this round for another shortfall lifts this bound too
+			}
+			if id < 0 && quick {
+				exact = true // perhaps no shortfall at all: ask again exactly
+				break
 			}
 			if id < 0 {
 				debugShortfall(pr, f, res)
@@ -201,6 +212,10 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 					f.col.Label(), res.Truth[f.col.ID].Value, map[bool]string{true: "upper", false: "lower"}[f.upper], who)
 			}
 			added[id] = true
+		}
+		if exact {
+			quick, b.Quick = false, false
+			continue
 		}
 		ids := make([]int, 0, len(added))
 		for id := range added {
