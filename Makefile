@@ -8,7 +8,7 @@ DB      ?= .build/kensho.duckdb
 # into the module cache).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test bench data serve clean npm echarts wasm report-pdf
+.PHONY: run build test property bench data serve clean npm echarts wasm report-pdf
 
 # kensho embeds ECharts (site/assets/echarts/, committed), so building it
 # needs Go alone: 'go install ./cmd/kensho' works from a fresh clone.
@@ -46,7 +46,12 @@ serve: build
 test: npm wasm
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
+
+# The property and attack tests at full size, and the demo site checked on the whole sample
+# (make test runs each at a small size; see README).
+property: npm wasm
+	KENSHO_FULL=1 $(GO) test -count=1 -timeout 180m ./anonymize ./cmd/kensho
 
 bench: build
 	$(GO) run ./internal/bench
