@@ -1,0 +1,227 @@
+// Package attack is kensho's independent attacker: it reads only what a
+// release publishes (the table CSVs, the record-level extracts and the code
+// lists under data/), builds its own model of the accidents behind them,
+// and bounds every withheld figure by linear and integer programming — as
+// a reader outside, and as an operator that adds what it knows of its own
+// accidents.
+//
+// It must never import a kensho package: it checks the disclosure control
+// (anonymize, sdc/*) and shares no code, model or relation with it. Every
+// relation it uses is derived from the published files (a test enforces the
+// imports). The solver is HiGHS through SciPy, run as a python3 subprocess.
+package attack
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// Attacker holds the model of every fiscal year of a release.
+type Attacker struct {
+	Pub    *Publication
+	Years  []string
+	Models map[string]*yearModel
+	// Zeros are the structural zeros derived from the code lists.
+	Zeros []zeroRule
+	// Parallel is how many years are solved at once.
+	Parallel int
+	// TimeLimit bounds each integer programme (seconds); the solver's dual
+	// bound is used, so a stopped search still gives a valid interval.
+	TimeLimit float64
+}
+
+// New builds the attacker's model of a publication.
+func New(pub *Publication) (*Attacker, error) {
+	a := &Attacker{Pub: pub, Models: map[string]*yearModel{}, Parallel: 2, TimeLimit: 20}
+	a.Zeros = pub.Codes.implications(pub.boolDims())
+	byYear := map[string][]*Figure{}
+	for _, f := range pub.figures() {
+		if f.Year != "" {
+			byYear[f.Year] = append(byYear[f.Year], f)
+		}
+	}
+	for y := range byYear {
+		a.Years = append(a.Years, y)
+	}
+	sort.Strings(a.Years)
+	for _, y := range a.Years {
+		m, err := pub.buildYear(y, byYear[y], a.Zeros)
+		if err != nil {
+			return nil, fmt.Errorf("attack: fiscal year %s: %w", y, err)
+		}
+		a.Models[y] = m
+	}
+	return a, nil
+}
+
+// Bound is the attacker's interval for one withheld figure.
+type Bound struct {
+	Fig *Figure
+	Interval
+}
+
+// View is what a reader knows beyond the publication: nothing (the
+// outsider, nil) or one operator's own accidents.
+type View struct {
+	Name    string
+	Records []OwnRecord
+}
+
+// OwnRecord is one of an operator's own accidents with the published
+// fields (fiscal_year, form, cause, service, equipment, region, ...), its
+// affected users and user-hours.
+type OwnRecord struct {
+	Fields map[string]string
+	Mags   map[string]float64
+}
+
+// Bounds bounds the withheld figures that keep selects (nil: all) for a
+// view, by linear programming or, with integer, integer programming.
+func (a *Attacker) Bounds(ctx context.Context, v *View, integer bool, keep func(*Figure) bool) ([]Bound, error) {
+	type job struct {
+		year string
+		tg   []target
+	}
+	var jobs []job
+	for _, y := range a.Years {
+		var tg []target
+		for _, t := range a.Models[y].targets {
+			if keep == nil || keep(t.fig) {
+				tg = append(tg, t)
+			}
+		}
+		if len(tg) > 0 {
+			jobs = append(jobs, job{y, tg})
+		}
+	}
+	results := make([][]Bound, len(jobs))
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, max(1, a.Parallel))
+	var wg sync.WaitGroup
+	for ji, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			m := a.Models[j.year]
+			sc := scenario{}
+			if v != nil {
+				sc.RaiseI, sc.RaiseV = m.own(a.Pub.Codes, v.Records)
+			}
+			for _, t := range j.tg {
+				sc.Objectives = append(sc.Objectives, objective{I: t.idx, A: ones(len(t.idx))})
+			}
+			res, err := m.solve(ctx, []scenario{sc}, integer, a.TimeLimit)
+			if err != nil {
+				errs[ji] = err
+				return
+			}
+			for i, t := range j.tg {
+				iv := res[0][i]
+				if t.fig.Measure == "accidents" {
+					// A count is whole: its bounds round inward.
+					iv.Lo, iv.Hi = math.Ceil(iv.Lo-1e-6), math.Floor(iv.Hi+1e-6)
+				}
+				results[ji] = append(results[ji], Bound{Fig: t.fig, Interval: iv})
+			}
+		}()
+	}
+	wg.Wait()
+	var out []Bound
+	for ji := range jobs {
+		if errs[ji] != nil {
+			return nil, errs[ji]
+		}
+		out = append(out, results[ji]...)
+	}
+	return out, nil
+}
+
+// own returns the lower bounds an operator's own accidents put on the
+// variables: its count in every atom, its magnitudes in every atom of the
+// magnitude clique.
+func (m *yearModel) own(codes *Codes, recs []OwnRecord) ([]int, []float64) {
+	c := m.component
+	low := map[int]float64{}
+	for _, r := range recs {
+		if r.Fields["fiscal_year"] != c.year {
+			continue
+		}
+		sel := map[string]string{}
+		for k, v := range r.Fields {
+			if k == "fiscal_year" {
+				continue
+			}
+			b, _ := codes.base(k)
+			if _, ok := c.dimIdx[b]; !ok {
+				continue
+			}
+			if k == "disaster" && v == "" {
+				v = noDisaster
+			}
+			sel[k] = v
+		}
+		s, ok, err := c.specOf(codes, sel)
+		if err != nil || !ok {
+			continue // a record the year's model cannot place adds nothing
+		}
+		for qi, q := range c.cliques {
+			a := 0
+			for p, d := range q.dims {
+				code := -1
+				for x := range s[d] {
+					code = x
+				}
+				if code < 0 {
+					a = -1
+					break
+				}
+				a = a*q.radix[p] + code
+			}
+			if a < 0 {
+				continue
+			}
+			low[q.off+a]++
+			if qi == c.magC {
+				for mag, off := range c.magOff {
+					low[off+a] += r.Mags[mag]
+				}
+			}
+		}
+	}
+	idx := make([]int, 0, len(low))
+	for i := range low {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	vals := make([]float64, len(idx))
+	for k, i := range idx {
+		vals[k] = low[i]
+	}
+	return idx, vals
+}
+
+// Summary describes the model for a report.
+func (a *Attacker) Summary() string {
+	vars, rows, cliques, zeros, targets := 0, 0, 0, 0, 0
+	for _, m := range a.Models {
+		vars += m.nvar
+		rows += len(m.rows)
+		cliques += len(m.cliques)
+		zeros += m.zeros
+		targets += len(m.targets)
+	}
+	return "fiscal years " + strconv.Itoa(len(a.Years)) + ", cliques " + strconv.Itoa(cliques) +
+		", variables " + strconv.Itoa(vars) + ", rows " + strconv.Itoa(rows) +
+		", structural-zero atoms " + strconv.Itoa(zeros) + ", structural rules " + strconv.Itoa(len(a.Zeros)) +
+		", withheld figures " + strconv.Itoa(targets)
+}
+
+// Sel returns the figure's published keys by dimension (fiscal_year left
+// out, a table's filter included; "total" for a margin).
+func (f *Figure) Sel() map[string]string { return f.sel }
