@@ -360,4 +360,3 @@ func DurationBand(minutes int64) string { return band(DurationBands, "min_minute
 
 // UsersBand returns the published band of a number of affected users.
 func UsersBand(users int64) string { return band(UsersBands, "min_users", users) }
-

@@ -253,4 +253,3 @@ func (c *Codes) bands(dim, minCol string) map[string]band {
 	}
 	return out
 }
-

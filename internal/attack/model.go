@@ -103,12 +103,12 @@ type component struct {
 // Figure is one published or withheld additive figure of a table or an
 // extract's class.
 type Figure struct {
-	Table   string
-	Row     int
-	Measure string
-	Year    string   // "" when it spans years
-	Key     []string // the row's keys as printed
-	Value   float64  // when Published
+	Table     string
+	Row       int
+	Measure   string
+	Year      string   // "" when it spans years
+	Key       []string // the row's keys as printed
+	Value     float64  // when Published
 	Published bool
 	// keys by published dimension (fiscal_year left out) and the filter.
 	sel map[string]string
