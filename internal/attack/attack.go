@@ -123,6 +123,9 @@ func (a *Attacker) Bounds(ctx context.Context, v *View, integer bool, keep func(
 			}
 			for i, t := range j.tg {
 				iv := res[0][i]
+				if t.fig.magnitude() != "" {
+					iv.Lo, iv.Hi = iv.Lo*magScale, iv.Hi*magScale
+				}
 				if t.fig.Measure == "accidents" {
 					// A count is whole: its bounds round inward.
 					iv.Lo, iv.Hi = math.Ceil(iv.Lo-1e-6), math.Floor(iv.Hi+1e-6)
@@ -189,7 +192,7 @@ func (m *yearModel) own(codes *Codes, recs []OwnRecord) ([]int, []float64) {
 			low[q.off+a]++
 			if qi == c.magC {
 				for mag, off := range c.magOff {
-					low[off+a] += r.Mags[mag]
+					low[off+a] += r.Mags[mag] / magScale
 				}
 			}
 		}

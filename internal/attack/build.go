@@ -14,6 +14,11 @@ import (
 // the intervals of magnitudes may be wider, never narrower.
 var Bands = os.Getenv("KENSHO_ATTACK_BANDS") != "0"
 
+// magScale is the unit of the magnitude variables (thousands of users or
+// user-hours), so that a programme's coefficients stay within a few orders
+// of magnitude of each other: HiGHS gives up on rows of 1 and 1e8.
+const magScale = 1000
+
 // target is a withheld figure of a component with its linear form.
 type target struct {
 	fig *Figure
@@ -224,8 +229,11 @@ func (p *Publication) buildYear(year string, figs []*Figure, zr []zeroRule) (*ye
 			ym.targets = append(ym.targets, target{fig: f, idx: idx})
 			continue
 		}
-		h := roundedHalf[f.Measure]
-		c.rows = append(c.rows, lrow{idx: idx, coef: ones(len(idx)), lo: f.Value - h, hi: f.Value + h})
+		h, sc := roundedHalf[f.Measure], 1.0
+		if f.magnitude() != "" {
+			sc = magScale
+		}
+		c.rows = append(c.rows, lrow{idx: idx, coef: ones(len(idx)), lo: (f.Value - h) / sc, hi: (f.Value + h) / sc})
 	}
 	if err := ym.addExtracts(p); err != nil {
 		return nil, err
@@ -416,10 +424,10 @@ func (ym *yearModel) addMagnitudes(p *Publication, magDims []int, figs []*Figure
 				continue
 			}
 			if per.lo > 0 {
-				c.rows = append(c.rows, lrow{idx: []int{v, n}, coef: []float64{1, -per.lo}, lo: 0, hi: math.Inf(1)})
+				c.rows = append(c.rows, lrow{idx: []int{v, n}, coef: []float64{1, -per.lo / magScale}, lo: 0, hi: math.Inf(1)})
 			}
 			if per.hi >= 0 {
-				c.rows = append(c.rows, lrow{idx: []int{v, n}, coef: []float64{1, -per.hi}, lo: math.Inf(-1), hi: 0})
+				c.rows = append(c.rows, lrow{idx: []int{v, n}, coef: []float64{1, -per.hi / magScale}, lo: math.Inf(-1), hi: 0})
 			}
 		}
 	}

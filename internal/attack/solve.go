@@ -52,7 +52,11 @@ func Python() (string, error) {
 
 // Interval is the smallest and largest value of a figure a reader can
 // reach.
-type Interval struct{ Lo, Hi float64 }
+type Interval struct {
+	Lo, Hi float64
+	// Unsolved: the solver gave no bound on a side, left open.
+	Unsolved bool
+}
 
 type scenario struct {
 	RaiseI     []int       `json:"raise_i,omitempty"`
@@ -146,11 +150,21 @@ func (c *component) solve(ctx context.Context, scs []scenario, integer bool, tim
 		if len(r) != len(scs[s].Objectives) {
 			return nil, fmt.Errorf("year %s: solver answered %d objectives of %d", c.year, len(r), len(scs[s].Objectives))
 		}
-		for o, pair := range r {
-			if pair[0] == nil || pair[1] == nil {
-				return nil, fmt.Errorf("year %s: scenario %d objective %d: the solver found no bound (infeasible model?): %s", c.year, s, o, stderr.String())
+		for _, pair := range r {
+			// A side the solver could not bound stays open: the attacker
+			// claims nothing there (Unsolved counts them).
+			iv := Interval{Lo: 0, Hi: math.Inf(1)}
+			if pair[0] != nil {
+				iv.Lo = *pair[0]
+			} else {
+				iv.Unsolved = true
 			}
-			all[s] = append(all[s], Interval{Lo: *pair[0], Hi: *pair[1]})
+			if pair[1] != nil {
+				iv.Hi = *pair[1]
+			} else {
+				iv.Unsolved = true
+			}
+			all[s] = append(all[s], iv)
 		}
 	}
 	return all, nil

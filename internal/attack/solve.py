@@ -59,6 +59,10 @@ def main():
             for sign in (1.0, -1.0):
                 r = milp(sign * c, constraints=cons, integrality=integrality,
                          bounds=Bounds(lb, ub0), options=opts)
+                if r.status not in (0, 1):
+                    # A numerical failure: once more without presolve.
+                    r = milp(sign * c, constraints=cons, integrality=integrality,
+                             bounds=Bounds(lb, ub0), options=dict(opts, presolve=False))
                 if r.status == 0 and not integer:
                     pair.append(sign * r.fun)
                 elif r.status in (0, 1) and integer and getattr(r, "mip_dual_bound", None) is not None:
@@ -68,6 +72,8 @@ def main():
                 elif r.status == 0:
                     pair.append(sign * r.fun)
                 else:
+                    # No bound: the reader learns nothing the attacker can
+                    # vouch for, so the side stays open (counted by Go).
                     pair.append(None)
                     sys.stderr.write("objective %d: status %d %s\n" % (len(res), r.status, r.message))
             res.append(pair)
