@@ -1,12 +1,14 @@
 package attack
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -211,14 +213,8 @@ func attackRelease(t *testing.T, out, dbPath string, p ruleParams) harnessResult
 	t.Helper()
 	ctx := context.Background()
 	start := time.Now()
-	pub, err := Load(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustAttacker(t, out)
+	pub := a.Pub
 	if ys := os.Getenv("KENSHO_ATTACK_YEARS"); ys != "" {
 		a.Years = strings.Split(ys, ",") // a quicker look at some years
 	}
@@ -470,4 +466,46 @@ func TestAttackRelease(t *testing.T) {
 	}
 	res := attackRelease(t, filepath.Clean(out), filepath.Clean(db), defaultRules)
 	reportFailures(t, res)
+}
+
+// TestAttackSynthetic builds synthetic releases with the kensho of this
+// checkout (a subprocess: nothing imported) and attacks each: the seeds of
+// KENSHO_ATTACK_SEEDS (default 7,11) at KENSHO_ATTACK_SCALE (default 0.05)
+// over FY2022–FY2024. It runs with KENSHO_ATTACK_FULL=1 (make attack): the
+// build's protection takes too long for CI at present.
+func TestAttackSynthetic(t *testing.T) {
+	if os.Getenv("KENSHO_ATTACK_FULL") != "1" {
+		t.Skip("set KENSHO_ATTACK_FULL=1 (make attack)")
+	}
+	if _, err := Python(); err != nil {
+		t.Fatal(err)
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kensho")
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, b)
+		}
+	}
+	run("go", "build", "-o", bin, "./cmd/kensho")
+	seeds := strings.Split(cmp.Or(os.Getenv("KENSHO_ATTACK_SEEDS"), "7,11"), ",")
+	scale := cmp.Or(os.Getenv("KENSHO_ATTACK_SCALE"), "0.05")
+	for _, seed := range seeds {
+		t.Run("seed"+seed, func(t *testing.T) {
+			in := filepath.Join(dir, "in"+seed)
+			out := filepath.Join(dir, "out"+seed)
+			db := filepath.Join(dir, "s"+seed+".duckdb")
+			run(bin, "synth", "--seed", seed, "--from", "2022", "--to", "2024", "--scale", scale, "--out", in)
+			run(bin, "build", "--in", in, "--out", out, "--db", db)
+			res := attackRelease(t, out, db, defaultRules)
+			reportFailures(t, res)
+		})
+	}
 }
