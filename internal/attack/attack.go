@@ -80,25 +80,44 @@ type OwnRecord struct {
 }
 
 // Bounds bounds the withheld figures that keep selects (nil: all) for a
-// view, by linear programming or, with integer, integer programming.
+// view (nil: the outsider), by linear programming or, with integer,
+// integer programming.
 func (a *Attacker) Bounds(ctx context.Context, v *View, integer bool, keep func(*Figure) bool) ([]Bound, error) {
+	all, err := a.BoundsViews(ctx, []*View{v}, integer, func(_ int, f *Figure) bool { return keep == nil || keep(f) })
+	if err != nil {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+// BoundsViews bounds, for each view, the withheld figures keep selects
+// for it: one solver process per fiscal year serves every view.
+func (a *Attacker) BoundsViews(ctx context.Context, views []*View, integer bool, keep func(view int, f *Figure) bool) ([][]Bound, error) {
 	type job struct {
-		year string
-		tg   []target
+		year  string
+		views []int
+		tgs   [][]target
 	}
 	var jobs []job
 	for _, y := range a.Years {
-		var tg []target
-		for _, t := range a.Models[y].targets {
-			if keep == nil || keep(t.fig) {
-				tg = append(tg, t)
+		j := job{year: y}
+		for vi := range views {
+			var tg []target
+			for _, t := range a.Models[y].targets {
+				if keep(vi, t.fig) {
+					tg = append(tg, t)
+				}
+			}
+			if len(tg) > 0 {
+				j.views = append(j.views, vi)
+				j.tgs = append(j.tgs, tg)
 			}
 		}
-		if len(tg) > 0 {
-			jobs = append(jobs, job{y, tg})
+		if len(j.views) > 0 {
+			jobs = append(jobs, j)
 		}
 	}
-	results := make([][]Bound, len(jobs))
+	results := make([][][]Bound, len(jobs))
 	errs := make([]error, len(jobs))
 	sem := make(chan struct{}, max(1, a.Parallel))
 	var wg sync.WaitGroup
@@ -109,38 +128,45 @@ func (a *Attacker) Bounds(ctx context.Context, v *View, integer bool, keep func(
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			m := a.Models[j.year]
-			sc := scenario{}
-			if v != nil {
-				sc.RaiseI, sc.RaiseV = m.own(a.Pub.Codes, v.Records)
+			scs := make([]scenario, len(j.views))
+			for k, vi := range j.views {
+				if v := views[vi]; v != nil {
+					scs[k].RaiseI, scs[k].RaiseV = m.own(a.Pub.Codes, v.Records)
+				}
+				for _, t := range j.tgs[k] {
+					scs[k].Objectives = append(scs[k].Objectives, objective{I: t.idx, A: ones(len(t.idx))})
+				}
 			}
-			for _, t := range j.tg {
-				sc.Objectives = append(sc.Objectives, objective{I: t.idx, A: ones(len(t.idx))})
-			}
-			res, err := m.solve(ctx, []scenario{sc}, integer, a.TimeLimit)
+			res, err := m.solve(ctx, scs, integer, a.TimeLimit)
 			if err != nil {
 				errs[ji] = err
 				return
 			}
-			for i, t := range j.tg {
-				iv := res[0][i]
-				if t.fig.magnitude() != "" {
-					iv.Lo, iv.Hi = iv.Lo*magScale, iv.Hi*magScale
+			results[ji] = make([][]Bound, len(j.views))
+			for k := range j.views {
+				for i, t := range j.tgs[k] {
+					iv := res[k][i]
+					if t.fig.magnitude() != "" {
+						iv.Lo, iv.Hi = iv.Lo*magScale, iv.Hi*magScale
+					}
+					if t.fig.Measure == "accidents" {
+						// A count is whole: its bounds round inward.
+						iv.Lo, iv.Hi = math.Ceil(iv.Lo-1e-6), math.Floor(iv.Hi+1e-6)
+					}
+					results[ji][k] = append(results[ji][k], Bound{Fig: t.fig, Interval: iv})
 				}
-				if t.fig.Measure == "accidents" {
-					// A count is whole: its bounds round inward.
-					iv.Lo, iv.Hi = math.Ceil(iv.Lo-1e-6), math.Floor(iv.Hi+1e-6)
-				}
-				results[ji] = append(results[ji], Bound{Fig: t.fig, Interval: iv})
 			}
 		}()
 	}
 	wg.Wait()
-	var out []Bound
-	for ji := range jobs {
+	out := make([][]Bound, len(views))
+	for ji, j := range jobs {
 		if errs[ji] != nil {
 			return nil, errs[ji]
 		}
-		out = append(out, results[ji]...)
+		for k, vi := range j.views {
+			out[vi] = append(out[vi], results[ji][k]...)
+		}
 	}
 	return out, nil
 }
