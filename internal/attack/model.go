@@ -97,7 +97,6 @@ type component struct {
 	integer []bool
 	rows    []lrow
 	zeros   int // structural-zero atoms
-	links   int // rows derived from figures spanning years
 }
 
 // Figure is one published or withheld additive figure of a table or an
