@@ -438,6 +438,12 @@ func auditRatios(dbPath string) (string, string, bool) {
 
 func reportFailures(t *testing.T, res harnessResult) {
 	t.Helper()
+	if p := os.Getenv("KENSHO_ATTACK_FAILURES"); p != "" {
+		// Every failure, for a report; the log shows the first 40.
+		if err := os.WriteFile(p, []byte(strings.Join(res.Failures, "\n")+"\n"), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
 	for _, w := range res.Worst {
 		t.Log("lowest: " + w)
 	}
