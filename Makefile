@@ -8,7 +8,7 @@ DB      ?= .build/kensho.duckdb
 # into the module cache).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test property bench data serve clean npm echarts wasm report-pdf
+.PHONY: run build test property bench data serve clean npm echarts wasm report-pdf attack
 
 # kensho embeds ECharts (site/assets/echarts/, committed), so building it
 # needs Go alone: 'go install ./cmd/kensho' works from a fresh clone.
@@ -55,6 +55,20 @@ property: npm wasm
 
 bench: build
 	$(GO) run ./internal/bench
+
+# The independent attacker (internal/attack, docs/attack.md) on the full
+# sample and on synthetic releases: every withheld figure bounded by HiGHS
+# from the published files alone, as an outsider and as each operator.
+# Needs python3-scipy. ATTACK_SEEDS and ATTACK_SCALE choose the synthetic runs.
+ATTACK_SEEDS ?= 7,11
+ATTACK_SCALE ?= 0.05
+attack: build
+	mkdir -p .build/attack
+	$(BIN) build --in data --out .build/attack/sample --db .build/attack/sample.duckdb
+	KENSHO_ATTACK_OUT=$(CURDIR)/.build/attack/sample KENSHO_ATTACK_DB=$(CURDIR)/.build/attack/sample.duckdb \
+	  $(GO) test -count=1 -timeout 0 -v -run '^TestAttackRelease$$' ./internal/attack
+	KENSHO_ATTACK_FULL=1 KENSHO_ATTACK_SEEDS=$(ATTACK_SEEDS) KENSHO_ATTACK_SCALE=$(ATTACK_SCALE) \
+	  $(GO) test -count=1 -timeout 0 -v -run '^TestAttackSynthetic$$' ./internal/attack
 
 # Regenerates the sample in data/ byte-identically (the seed is recorded in data/README.md).
 # synth never overwrites, so the generated FY directories go first (data/README.md stays).

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/csv"
 	"fmt"
+	"io/fs"
 	"math"
 	"slices"
 	"sort"
@@ -15,6 +16,17 @@ import (
 
 //go:embed codes/*.csv
 var codeFiles embed.FS
+
+// CodeFiles returns the code lists byte for byte as shipped (codes/*.csv,
+// hierarchy.csv included), for publication beside the data: a reader
+// derives the rollups and the structural zeros from them.
+func CodeFiles() fs.FS {
+	sub, err := fs.Sub(codeFiles, "codes")
+	if err != nil {
+		panic(err) // "codes" is a valid path in every build
+	}
+	return sub
+}
 
 // Code is one entry of a code list: a stable ASCII code, its Japanese and
 // English labels, and the attributes some lists carry.

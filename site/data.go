@@ -100,8 +100,48 @@ func (r *renderer) writeTables() error {
 	if err := r.write("data/"+TablesParquet, pq); err != nil {
 		return err
 	}
+	if err := r.writeCodes(); err != nil {
+		return err
+	}
 	r.dict = r.dictionary()
 	return r.write("data/dictionary.csv", dictionaryCSV(r.dict))
+}
+
+// codeFiles lists the code lists published under data/codes/, by name
+// (fs.ReadDir sorts them, so the order is deterministic).
+func codeFiles() ([]string, error) {
+	ents, err := fs.ReadDir(kensho.CodeFiles(), ".")
+	if err != nil {
+		return nil, fmt.Errorf("code lists: %w", err)
+	}
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".csv") {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// writeCodes copies the code lists byte for byte to data/codes/: every code
+// of every dimension, the rollups (hierarchy.csv) and the attributes that
+// imply structural zeros are what a reader combines with the tables, so
+// they are published with them.
+func (r *renderer) writeCodes() error {
+	names, err := codeFiles()
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		b, err := fs.ReadFile(kensho.CodeFiles(), n)
+		if err != nil {
+			return fmt.Errorf("code list %s: %w", n, err)
+		}
+		if err := r.write("data/codes/"+n, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // describeData hashes every download, the record-level files included (so
@@ -121,6 +161,15 @@ func (r *renderer) describeData() error {
 	for _, t := range r.ordered {
 		files = append(files, dataFile{Path: "tables/" + t.Name + ".csv", Format: "CSV",
 			What: kensho.Text{Ja: Tf("ja", "file.table", t.Title.Ja), En: Tf("en", "file.table", t.Title.In("en"))}})
+	}
+	codes, err := codeFiles()
+	if err != nil {
+		return err
+	}
+	for _, n := range codes {
+		name := strings.TrimSuffix(n, ".csv")
+		files = append(files, dataFile{Path: "codes/" + n, Format: "CSV",
+			What: kensho.Text{Ja: Tf("ja", "file.codes", name), En: Tf("en", "file.codes", name)}})
 	}
 	for i := range files {
 		if err := r.hashFile(&files[i]); err != nil {
@@ -530,6 +579,8 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 		case f.Path == "dictionary.csv":
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
 			item["schema"] = map[string]any{"fields": fields("dictionary.csv", nil)}
+		case strings.HasPrefix(f.Path, "codes/"):
+			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
 		case strings.HasPrefix(f.Path, "tables/"):
 			name := strings.TrimSuffix(strings.TrimPrefix(f.Path, "tables/"), ".csv")
 			t := r.rel.Table(name)

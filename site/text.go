@@ -143,6 +143,7 @@ var ui = map[string]kensho.Text{
 	"file.datapackage":  {Ja: "Frictionless Data Package v2 の記述", En: "Frictionless Data Package v2 descriptor"},
 	"file.sums":         {Ja: "全ファイルのSHA-256", En: "SHA-256 of every file"},
 	"file.table":        {Ja: "統計表 %s", En: "Table %s"},
+	"file.codes":        {Ja: "コード表 %s(階層と属性を含む)", En: "Code list %s (with its rollups and attributes)"},
 	"feed.title":        {Ja: "公表の履歴(Atom)", En: "Releases (Atom)"},
 
 	"anchor.section":  {Ja: "このグラフと表へのリンク", En: "Link to this chart and table"},
