@@ -58,7 +58,7 @@ func testInput(t *testing.T) string {
 			return
 		}
 		_, inputErr = synth.Generate(context.Background(), synth.Config{
-			Seed: 7, From: 2016, To: 2017, Scale: 0.03, Format: "mixed", Layout: "mixed",
+			Seed: 7, From: 2017, To: 2017, Scale: 0.03, Format: "mixed", Layout: "mixed",
 		}, dir)
 		inputDir = dir
 	})
@@ -320,7 +320,7 @@ func TestBuildCanary(t *testing.T) {
 		t.Fatal(err)
 	}
 	gen := filepath.Join(tmp, "gen")
-	sum, err := synth.Generate(context.Background(), synth.Config{Seed: 11, From: 2022, To: 2024, Scale: 0.03, Format: "csv", Layout: "export"}, gen)
+	sum, err := synth.Generate(context.Background(), synth.Config{Seed: 11, From: 2024, To: 2024, Scale: 0.03, Format: "csv", Layout: "export"}, gen)
 	if err != nil {
 		t.Fatal(err)
 	}
