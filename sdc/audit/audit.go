@@ -207,6 +207,9 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 	}
 	// Insiders: every operator with accidents in the component.
 	for _, op := range data.Operators() {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, 0, 0, err
+		}
 		in1 := pr.Insider(op)
 		applied := false
 		for i := range figs {
