@@ -167,7 +167,14 @@ func TestBuildSurvivesSIGKILL(t *testing.T) {
 		t.Skip("runs several builds")
 	}
 	in := testInput(t)
-	for _, point := range []string{"ingest-file", "publish", "remove-old-site"} {
+	points := []string{"ingest-file", "publish", "remove-old-site"}
+	if os.Getenv("KENSHO_FULL") != "1" {
+		// The two points after the disclosure control take five whole
+		// builds; make test and CI kill one during ingest, make property
+		// all three.
+		points = points[:1]
+	}
+	for _, point := range points {
 		t.Run(point, func(t *testing.T) {
 			tmp := t.TempDir()
 			out, db := filepath.Join(tmp, "public"), filepath.Join(tmp, "k.duckdb")
@@ -182,7 +189,7 @@ func TestBuildSurvivesSIGKILL(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			deadline := time.Now().Add(2 * time.Minute)
+			deadline := time.Now().Add(10 * time.Minute)
 			for {
 				if _, err := os.Stat(pauseFile); err == nil {
 					break
