@@ -17,8 +17,11 @@ func TestProtectAnalyticsTables(t *testing.T) {
 		{operators: 15, perYear: 250, years: []int{2014, 2015}, seed: 42, skew: 1.5},
 	}
 	if !fullRun() {
-		cases = cases[:1]
-		cases[0].years = []int{2024} // one year in make test and CI; all with KENSHO_FULL=1
+		// Every table analytics builds with the three extracts costs
+		// minutes of CPU per fiscal year in protect and the audit: this
+		// test runs with KENSHO_FULL=1 (make property); make test builds
+		// the real tables end to end in cmd/kensho's tests.
+		t.Skip("KENSHO_FULL=1 runs the analytics tables with their extracts (make property)")
 	}
 	for _, spec := range cases {
 		t.Run(fmt.Sprintf("seed%d", spec.seed), func(t *testing.T) {
