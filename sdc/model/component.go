@@ -36,9 +36,6 @@ type MagSpace struct {
 	Classes int
 	// UsersBand and DurBand give each atom's band indexes.
 	UsersBand, DurBand []int
-	// Year gives each atom's fiscal year ("" when the clique does not
-	// hold the year: a component of one year).
-	Year []string
 }
 
 func (c *Component) active(g *Group, v int) bool {
@@ -189,9 +186,6 @@ func (c *Component) buildMag(ci int, dims []string) error {
 	ms := &MagSpace{Clique: ci, ClassOf: make([]int, len(cl.Atoms)), UsersBand: make([]int, len(cl.Atoms)), DurBand: make([]int, len(cl.Atoms))}
 	ub, db := m.reg.MustDim("users_band"), m.reg.MustDim("duration_band")
 	up, dp := cl.partOf(ub.Group), cl.partOf(db.Group)
-	fy := m.reg.MustDim("fiscal_year")
-	yp := cl.partOf(fy.Group)
-	ms.Year = make([]string, len(cl.Atoms))
 	var ds []*Dim
 	for _, n := range dims {
 		ds = append(ds, m.reg.MustDim(n))
@@ -212,9 +206,6 @@ func (c *Component) buildMag(ci int, dims []string) error {
 		ms.ClassOf[a] = k
 		ms.UsersBand[a] = ub.Of[cl.Parts[up].Blocks[at.Blocks[up]][0]]
 		ms.DurBand[a] = db.Of[cl.Parts[dp].Blocks[at.Blocks[dp]][0]]
-		if yp >= 0 && len(cl.Parts[yp].Blocks[at.Blocks[yp]]) == 1 {
-			ms.Year[a] = fy.Values[fy.Of[cl.Parts[yp].Blocks[at.Blocks[yp]][0]]]
-		}
 	}
 	ms.Classes = len(keys)
 	c.Mag = ms

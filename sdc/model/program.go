@@ -422,44 +422,25 @@ func (pr *Program) addSupport() error {
 	c := pr.Comp
 	ulo, uhi := kensho.BandLimits("affected_users")
 	dlo, dhi := kensho.BandLimits("duration_min")
-	// Caps known to every reader: no accident has more users than a
-	// published users figure that holds every accident of its year (the
-	// year's total), or of the whole component; a partial figure bounds
-	// only its own accidents. An accident lasts no longer than from the
-	// start of its year to the release. Without such a figure, users
-	// have no cap.
-	capYear := map[string]float64{}
-	capAll := math.Inf(1)
-	for _, col := range c.Columns {
-		if col.Mag != kensho.MagAffectedUsers || pr.pattern.Status[col.ID] != Published {
-			continue
-		}
-		if len(col.Cond.Dims) > 1 || (len(col.Cond.Dims) == 1 && col.Cond.Dims[0] != "fiscal_year") {
-			continue
-		}
-		v := pr.pattern.Value[col.ID] + col.Step/2
-		if len(col.Years) == 1 {
-			y := strconv.Itoa(col.Years[0])
-			if old, ok := capYear[y]; !ok || v < old {
-				capYear[y] = v
+	// Caps known to every reader: no accident has more users than its
+	// year's published users total (a figure that holds every accident of
+	// the year; a partial figure bounds only its own), nor lasts longer
+	// than from the start of its year to the release. Without a published
+	// total for each year of the component, users have no cap.
+	capUsers := 0.0
+	for _, y := range c.Years {
+		total := math.Inf(1)
+		for _, col := range c.Columns {
+			if col.Mag == kensho.MagAffectedUsers && pr.pattern.Status[col.ID] == Published &&
+				slices.Equal(col.Cond.Dims, []string{"fiscal_year"}) && slices.Equal(col.Years, []int{y}) {
+				total = pr.pattern.Value[col.ID] + col.Step/2
+				break
 			}
 		}
-		if len(col.Cond.Dims) == 0 || coversYears(col.Years, c.Years) {
-			if coversYears(col.Years, c.Years) {
-				capAll = math.Min(capAll, v)
-			}
-		}
+		capUsers = math.Max(capUsers, total)
 	}
-	if len(c.Years) == 1 {
-		if v, ok := capYear[strconv.Itoa(c.Years[0])]; ok {
-			capAll = math.Min(capAll, v)
-		}
-	}
-	capOf := func(a int) float64 {
-		if v, ok := capYear[c.Mag.Year[a]]; ok && c.Mag.Year[a] != "" {
-			return math.Min(v, capAll)
-		}
-		return capAll
+	if math.IsInf(capUsers, 1) {
+		capUsers = 0 // none
 	}
 	capDur := math.Inf(1)
 	if len(pr.pattern.MaxDurationMin) > 0 {
@@ -498,7 +479,10 @@ func (pr *Program) addSupport() error {
 				ub, db := c.Mag.UsersBand[a], c.Mag.DurBand[a]
 				uh, dh := uhi[ub]-1, dhi[db]-1
 				if math.IsInf(uhi[ub], 1) {
-					uh = capOf(a)
+					uh = capUsers
+					if capUsers == 0 {
+						uh = math.Inf(1)
+					}
 				}
 				if math.IsInf(dhi[db], 1) {
 					dh = capDur
@@ -815,15 +799,4 @@ rows:
 		worst = math.Max(worst, math.Max(r.Lo-sum, sum-r.Hi))
 	}
 	return worst
-}
-
-// coversYears reports whether a figure's years hold every year of the
-// component.
-func coversYears(have, want []int) bool {
-	for _, y := range want {
-		if !slices.Contains(have, y) {
-			return false
-		}
-	}
-	return true
 }
