@@ -17,6 +17,7 @@ import (
 // every table shows, which the identifier scan must catch), it exits 1,
 // prints the reasons and leaves the previous release byte for byte.
 func TestAnonymizeCommand(t *testing.T) {
+	needFull(t)
 	in := testInput(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "kensho.duckdb")
