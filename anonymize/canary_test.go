@@ -43,6 +43,7 @@ func canaryTokens() []string {
 }
 
 func TestCanary(t *testing.T) {
+	needFull(t)
 	ctx := context.Background()
 	db := duck.MustOpenMemory(t)
 	ops, acc := fxGenerate(fxSpec{operators: 24, perYear: 350, years: []int{2023, 2024}, seed: 21, skew: 0.9})

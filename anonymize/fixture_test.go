@@ -490,6 +490,15 @@ func fxDB(tb testing.TB, spec fxSpec) (*sql.DB, []fxOperator, []fxAccident) {
 // CI, each runs its first case only.
 func fullRun() bool { return os.Getenv("KENSHO_FULL") == "1" }
 
+// needFull skips a test whose protection and audit take minutes of CPU
+// on the new model unless KENSHO_FULL=1 (make property).
+func needFull(t *testing.T) {
+	t.Helper()
+	if !fullRun() {
+		t.Skip("minutes of CPU in protect and the audit; KENSHO_FULL=1 (make property) runs it")
+	}
+}
+
 // protectFx runs Protect as a build would on the fixture, released at
 // the end of FY2025's first half.
 func protectFx(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extracts []kensho.Extract, cfg Config) (*Protected, error) {

@@ -33,6 +33,7 @@ func golden(t *testing.T, name string, got []byte) {
 // fixture: a change in what is suppressed, or in how it is reported, shows
 // up as a diff to review.
 func TestRiskReportGolden(t *testing.T) {
+	needFull(t)
 	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 400, years: []int{2022, 2023}, seed: 1, skew: 1.1})
 	tables := buildTables(t, db, reportSpecs)
 	p, err := protectFx(context.Background(), db, tables, nil, DefaultConfig())

@@ -27,6 +27,7 @@ import (
 // Protect refuses with a message naming the year; the build withholds such
 // a year before it gets here (WithholdUnsafeYears).
 func TestPartialYearOneOperator(t *testing.T) {
+	needFull(t)
 	spec := fxSpec{operators: 30, perYear: 400, years: []int{2023, 2024}, seed: 51, skew: 1.1}
 	spec.partial.n, spec.partial.ops = 40, 1
 	db, _, _ := fxDB(t, spec)
@@ -51,6 +52,7 @@ func TestPartialYearOneOperator(t *testing.T) {
 // suppression can then hide. Half the cases protect the tables analytics
 // really builds.
 func TestPropertyPartialYear(t *testing.T) {
+	needFull(t)
 	rng := rand.New(rand.NewPCG(2025, 6))
 	n := 4
 	if !fullRun() {

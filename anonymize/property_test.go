@@ -67,6 +67,7 @@ func buildOutputs(t testing.TB, db *sql.DB, tables []kensho.StatTable, extracts 
 }
 
 func TestPropertyRandomData(t *testing.T) {
+	needFull(t)
 	cases := []fxSpec{
 		{operators: 25, perYear: 300, years: []int{2023, 2024}, seed: 11, skew: 1.3},
 		{operators: 60, perYear: 500, years: []int{2024}, seed: 12, skew: 0.8},

@@ -176,6 +176,7 @@ func TestReleaseRoundTrip(t *testing.T) {
 
 // TestDeterministicOutputs: the same input gives byte-identical outputs.
 func TestDeterministicOutputs(t *testing.T) {
+	needFull(t)
 	spec := fxSpec{operators: 25, perYear: 300, years: []int{2023, 2024}, seed: 34, skew: 1.2}
 	var runs [][]string
 	for i := 0; i < 2; i++ {
