@@ -21,7 +21,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/sdc/lp"
 	"github.com/kensho-jp/kensho/sdc/model"
 	"github.com/kensho-jp/kensho/sdc/rules"
@@ -259,13 +258,7 @@ func bound(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Co
 		// The farthest a whole point already found reaches (and this
 		// reader admits): the search starts there.
 		from := math.NaN()
-		// Admits checks an insider's own counts and public places, not its
-		// shifted support rows: an insider's magnitude starts afresh.
-		usePool := in == nil || col.Mag == kensho.MagAccidents
 		for _, p := range *pool {
-			if !usePool {
-				break
-			}
 			v, ok := valueAt(b.Pr, col, p)
 			if !ok || (in != nil && !in.Admits(b.Pr, p)) {
 				continue

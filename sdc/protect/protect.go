@@ -378,9 +378,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 				continue
 			}
 			tg := target(col, t.Value, need, s.upper)
-			// Admits checks an insider's own counts and public places, not
-			// its shifted support rows: a magnitude is asked afresh.
-			if col.Mag == kensho.MagAccidents && pool.find(b.Pr, col, tg, s.upper, in1) != nil {
+			if pool.find(b.Pr, col, tg, s.upper, in1) != nil {
 				done[question{col.ID, s.upper, op}] = true
 				continue
 			}
