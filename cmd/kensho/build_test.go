@@ -71,8 +71,7 @@ func testInput(t *testing.T) string {
 // needFull skips a test that runs several whole builds unless
 // KENSHO_FULL=1 (make property): with the disclosure model each build
 // costs about a minute of CPU per fiscal year, and make test keeps to the
-// builds of TestBuildIsReproducible, TestBuildWithholdsPartialYear and
-// TestDemoSite.
+// builds of TestBuildWithholdsPartialYear and TestDemoSite.
 func needFull(t *testing.T) {
 	t.Helper()
 	if os.Getenv("KENSHO_FULL") != "1" {
@@ -118,6 +117,7 @@ func treeHashes(t *testing.T, dir string) map[string]string {
 }
 
 func TestBuildIsReproducible(t *testing.T) {
+	needFull(t)
 	in := testInput(t)
 	tmp := t.TempDir()
 	out1, out2 := filepath.Join(tmp, "a", "public"), filepath.Join(tmp, "b", "public")
