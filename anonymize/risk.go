@@ -386,8 +386,16 @@ func (r *RiskReport) Public() kensho.Text {
 		fmt.Fprintf(&ja, "秘匿したセルの事故件数は、表の事故件数の合計の %s にあたります。", pct(v))
 		fmt.Fprintf(&en, " The withheld cells hold %s of the accidents counted in the tables.", pct(v))
 	}
-	fmt.Fprintf(&ja, "年度と様式の合計は %s を公表しています。\n\n", pct(o.TotalsKept))
-	fmt.Fprintf(&en, " %s of the totals by fiscal year and form are published.\n\n", pct(o.TotalsKept))
+	fmt.Fprintf(&ja, "年度と様式の合計は %s を公表しています。", pct(o.TotalsKept))
+	fmt.Fprintf(&en, " %s of the totals by fiscal year and form are published.", pct(o.TotalsKept))
+	// Years left out whole are named, never the rule they failed (it
+	// would tell how few operators reported them).
+	for _, w := range r.WithheldYears {
+		fmt.Fprintf(&ja, "FY%d(%d年度)は、年度全体の事故件数が基準を満たさないため、まるごと公表を見送りました。", w.FiscalYear, w.FiscalYear)
+		fmt.Fprintf(&en, " FY%d is withheld whole: its accident count as a whole fails the rules.", w.FiscalYear)
+	}
+	ja.WriteString("\n\n")
+	en.WriteString("\n\n")
 	ja.WriteString("| 表 | セル | 秘匿 | 割合 | 件数の秘匿割合 |\n|---|---:|---:|---:|---:|\n")
 	en.WriteString("| table | cells | withheld | share | share of accidents withheld |\n|---|---:|---:|---:|---:|\n")
 	for _, t := range r.Tables {
