@@ -19,7 +19,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"sync"
 
 	"github.com/kensho-jp/kensho/sdc/lp"
 	"github.com/kensho-jp/kensho/sdc/model"
@@ -86,10 +85,6 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 			res.Failures = append(res.Failures, fmt.Sprintf("%s is published but fails the %s rule", col.Label(), r.Rule))
 		}
 	}
-	workers := in.Workers
-	if workers <= 0 {
-		workers = 2
-	}
 	type out struct {
 		figs       []Figure
 		fails      []string
@@ -98,19 +93,10 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		err        error
 	}
 	outs := make([]out, len(m.Components))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
-	for ci, c := range m.Components {
-		wg.Add(1)
-		go func(ci int, c *model.Component) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			o := &outs[ci]
-			o.figs, o.fails, o.programmes, o.insiders, o.err = auditComponent(ctx, in, c)
-		}(ci, c)
-	}
-	wg.Wait()
+	m.EachComponent(in.Workers, func(ci int, c *model.Component) {
+		o := &outs[ci]
+		o.figs, o.fails, o.programmes, o.insiders, o.err = auditComponent(ctx, in, c)
+	})
 	for ci, o := range outs {
 		if o.err != nil {
 			return nil, fmt.Errorf("audit %s: %w", m.Components[ci].YearLabel(), o.err)

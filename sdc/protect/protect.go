@@ -23,7 +23,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"sync"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/sdc/model"
@@ -89,30 +88,17 @@ func Protect(ctx context.Context, in Input) (*Result, error) {
 			res.Pattern.Status[col.ID] = st
 		}
 	}
-	workers := in.Workers
-	if workers <= 0 {
-		workers = 2
-	}
 	type outcome struct {
 		rounds, programmes int
 		err                error
 	}
 	outs := make([]outcome, len(m.Components))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
-	// Components share no column: each goroutine writes only its own
+	// Components share no column: each call writes only its own
 	// columns' statuses.
-	for ci, c := range m.Components {
-		wg.Add(1)
-		go func(ci int, c *model.Component) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			r, p, err := protectComponent(ctx, in, res, c)
-			outs[ci] = outcome{r, p, err}
-		}(ci, c)
-	}
-	wg.Wait()
+	m.EachComponent(in.Workers, func(ci int, c *model.Component) {
+		r, p, err := protectComponent(ctx, in, res, c)
+		outs[ci] = outcome{r, p, err}
+	})
 	for ci, o := range outs {
 		if o.err != nil {
 			return nil, fmt.Errorf("protect %s: %w", m.Components[ci].YearLabel(), o.err)
