@@ -37,11 +37,16 @@ const (
 const CheckCSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'none'; worker-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'"
 
+// CheckBundleHint says how to give a site the check page's bundle.
+const CheckBundleHint = "run 'make build' (or 'go run ./internal/wasmbundle -out bin/check' at the repository root), or pass its directory with --check-bundle"
+
 // FindCheckBundle returns the directory of the check bundle: the given
-// one, or the first bin/check upward from the working directory that
-// holds it. The error says how to build it.
+// one (an error if it lacks a file of the bundle), or the first bin/check
+// upward from the working directory that holds it, or "" when there is
+// none (a binary installed with go install, run outside the repository):
+// the site is then built with a check page that tells operators to use
+// kensho check, and Render's Stats say so.
 func FindCheckBundle(dir string) (string, error) {
-	const hint = "run 'make build' (or 'go run ./internal/wasmbundle -out bin/check' at the repository root), or pass its directory with --check-bundle"
 	has := func(d string) bool {
 		for _, f := range []string{checkPayload, checkExec, checkLicense} {
 			if _, err := os.Stat(filepath.Join(d, f)); err != nil {
@@ -52,7 +57,7 @@ func FindCheckBundle(dir string) (string, error) {
 	}
 	if dir != "" {
 		if !has(dir) {
-			return "", fmt.Errorf("check bundle: %s lacks %s, %s or %s; %s", dir, checkPayload, checkExec, checkLicense, hint)
+			return "", fmt.Errorf("check bundle: %s lacks %s, %s or %s; %s", dir, checkPayload, checkExec, checkLicense, CheckBundleHint)
 		}
 		return dir, nil
 	}
@@ -65,14 +70,17 @@ func FindCheckBundle(dir string) (string, error) {
 			return p, nil
 		}
 		if filepath.Dir(d) == d {
-			break
+			return "", nil
 		}
 	}
-	return "", fmt.Errorf("check bundle: bin/check not found in %s or above; %s", wd, hint)
 }
 
-// writeCheckAssets copies the bundle and the page's own script and style.
+// writeCheckAssets copies the bundle (when the build has one) and the
+// page's own script and style.
 func (r *renderer) writeCheckAssets() error {
+	if r.checkBundle == "" {
+		return nil
+	}
 	for _, f := range []string{checkPayload, checkExec, checkLicense} {
 		b, err := os.ReadFile(filepath.Join(r.checkBundle, f))
 		if err != nil {
@@ -96,9 +104,12 @@ func (r *renderer) writeCheckAssets() error {
 
 // checkView is the check page's content.
 type checkView struct {
-	Limit int
-	Forms []formLink
-	Text  template.JS // the script's messages in the page's language, as JSON
+	// Offline: the site was built without the WebAssembly bundle; the
+	// page says to use kensho check and lists the report forms.
+	Offline bool
+	Limit   int
+	Forms   []formLink
+	Text    template.JS // the script's messages in the page's language, as JSON
 }
 
 // checkText are the messages the page's script shows.
@@ -144,6 +155,10 @@ func (r *renderer) writeCheckPage(lang string) error {
 	}
 	p.Check = &checkView{Limit: checkLimit, Forms: r.operatorsView(p).Forms, Text: template.JS(js)}
 	p.CSP = CheckCSP
+	if r.checkBundle == "" {
+		p.Check.Offline = true
+		return r.emit(p, "check")
+	}
 	p.Styles = []string{checkAssets + "check.css"}
 	p.Scripts = []string{checkAssets + checkExec, checkAssets + checkPayload, checkAssets + "check.js"}
 	return r.emit(p, "check")

@@ -103,7 +103,11 @@ func (r *renderer) writeTables() error {
 	if err := r.writeCodes(); err != nil {
 		return err
 	}
-	r.dict = r.dictionary()
+	codes, err := codesDictionary()
+	if err != nil {
+		return err
+	}
+	r.dict = append(r.dictionary(), codes...)
 	return r.write("data/dictionary.csv", dictionaryCSV(r.dict))
 }
 

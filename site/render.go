@@ -143,7 +143,7 @@ func (r *renderer) write(rel string, b []byte) error {
 }
 
 func (r *renderer) stats() (*Stats, error) {
-	st := &Stats{}
+	st := &Stats{CheckOffline: r.checkBundle == ""}
 	// Count what is on disk under data/ too (the microdata came from the caller).
 	err := filepath.WalkDir(r.dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -56,7 +56,8 @@ type Options struct {
 	Records func(ctx context.Context, dataDir string) error
 	// CheckBundle is the directory of the browser check's WebAssembly
 	// bundle (internal/wasmbundle); "" searches upward from the working
-	// directory for bin/check.
+	// directory for bin/check, and builds the check page without the
+	// in-browser check when there is none (Stats.CheckOffline).
 	CheckBundle string
 }
 
@@ -65,6 +66,9 @@ type Stats struct {
 	Pages int   // HTML pages, both languages
 	Files int   // every file written, downloads and assets included
 	Bytes int64 // their total size
+	// CheckOffline: no check bundle was found, so the check page tells
+	// operators to run kensho check instead of checking in the browser.
+	CheckOffline bool
 	// Weights is what a browser downloads for each page (HTML, scripts and
 	// CSS, each gzip-compressed as a web server would send it), by path,
 	// sorted by path.

@@ -141,8 +141,8 @@ func (c *buildConfig) validate() error {
 	if inside {
 		return usagef("build: --db %s lies inside --out %s; the restricted database must never be published", c.DB, c.Out)
 	}
-	// The site stage needs the check page's bundle: say so before the
-	// other stages run.
+	// A --check-bundle that lacks the bundle is an error before the
+	// other stages run (none found is not: see site.FindCheckBundle).
 	if _, err := site.FindCheckBundle(c.CheckBundle); err != nil {
 		return err
 	}
@@ -398,8 +398,7 @@ func (b *builder) site(ctx context.Context) (string, error) {
 		return "", err
 	}
 	b.summary.Pages = st.Pages
-	return fmt.Sprintf("%d pages, %.1f MB; the check page and its WebAssembly weigh %.1f MB gzip", st.Pages, float64(st.Bytes)/1e6,
-		float64(st.Weight(site.CheckPageSlug+"/index.html"))/1e6), nil
+	return fmt.Sprintf("%d pages, %.1f MB; %s", st.Pages, float64(st.Bytes)/1e6, checkPageNote(st)), nil
 }
 
 // newRelease assembles what the site may show from the protected tables;

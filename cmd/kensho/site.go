@@ -155,11 +155,18 @@ func runSite(ctx context.Context, cfg siteConfig, stdout, stderr io.Writer) erro
 		return err
 	}
 	w := st.Weight("index.html")
-	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB); "+
-		"the check page with its WebAssembly %.1f MB gzip\n",
-		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10,
-		float64(st.Weight(site.CheckPageSlug+"/index.html"))/1e6)
+	fmt.Fprintf(stdout, "kensho: %d pages, %d files, %.1f MB in %s; the overview weighs %.0f KB gzip (HTML, scripts, CSS; target %d KB); %s\n",
+		st.Pages, st.Files, float64(st.Bytes)/1e6, cfg.Out, float64(w)/1024, site.OverviewWeightTarget>>10, checkPageNote(st))
 	return nil
+}
+
+// checkPageNote says what the check page weighs, or that it was built
+// without its in-browser check and how to add it.
+func checkPageNote(st *site.Stats) string {
+	if st.CheckOffline {
+		return "the check page has no in-browser check (bin/check not found: " + site.CheckBundleHint + "); it tells operators to run kensho check"
+	}
+	return fmt.Sprintf("the check page with its WebAssembly weighs %.1f MB gzip", float64(st.Weight(site.CheckPageSlug+"/index.html"))/1e6)
 }
 
 // exportRecords writes the record-level files of the release beside db
