@@ -274,8 +274,8 @@ func (s *summarizer) trends() (string, string) {
 	return strings.Join(ja, ""), strings.Join(en, " ")
 }
 
-// serious states how many serious accidents were reported in the year (a
-// figure the ministry announces, never withheld).
+// serious states how many serious accidents were reported in the year,
+// when the release publishes that count (nothing when it is withheld).
 func (s *summarizer) serious() (string, string) {
 	n, ok := s.published("serious_by_year_category", "accidents", s.year, kensho.Total)
 	if !ok {

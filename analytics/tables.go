@@ -274,8 +274,8 @@ func specs() []tableSpec {
 			name: "serious_by_year_category", page: "serious", chart: "bar", query: "serious_by_year_category",
 			title: kensho.Text{Ja: "重大な事故の件数", En: "Serious accidents"},
 			desc: join(kensho.Text{
-				Ja: "重大な事故(電気通信事業法第28条により報告され、総務省が公表する事故)の件数を、電気通信事業法施行規則第58条の役務区分別に示します。重大な事故はすべて公表されているため、この表の値は秘匿しません。2015年4月1日に重大な事故の基準が役務区分別に改められ、それより前は全役務に一つの基準でした(基準は方法の説明のページを参照)。",
-				En: "Serious accidents — those reported under Article 28 of the Telecommunications Business Act, which the ministry announces — by the service category of Article 58 of the Ordinance for Enforcement of the Act. Every serious accident is public, so no value of this table is withheld. On 1 April 2015 the criteria were set per service category; before, one rule held for every service (the methodology page lists the criteria).",
+				Ja: "重大な事故(電気通信事業法第28条により報告され、総務省が公表する事故)の件数を、電気通信事業法施行規則第58条の役務区分別に示します。重大な事故は総務省が個別に公表していますが、この表も他の表と同じ秘匿処理を受けるため、値が X(秘匿)となることがあります。2015年4月1日に重大な事故の基準が役務区分別に改められ、それより前は全役務に一つの基準でした(基準は方法の説明のページを参照)。",
+				En: "Serious accidents — those reported under Article 28 of the Telecommunications Business Act, which the ministry announces — by the service category of Article 58 of the Ordinance for Enforcement of the Act. The ministry announces each serious accident, but this table goes through the same disclosure control as every other table, so a value may be withheld (X). On 1 April 2015 the criteria were set per service category; before, one rule held for every service (the methodology page lists the criteria).",
 			}, noteYear, noteAccidents),
 			filter:   map[string]string{"report_type": "serious"},
 			dims:     []dimSpec{{"fiscal_year", false}, {"service_category", true}},

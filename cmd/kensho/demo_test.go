@@ -98,8 +98,42 @@ func TestDemoSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	sort.Strings(pages) // a stable order for the log
-	if len(pages) < 40 && *demoPages == "" {
-		t.Fatalf("only %d pages in the demo site", len(pages))
+	if *demoPages == "" {
+		// Every page of the site in both languages, and an annual report
+		// for each fiscal year built.
+		have := map[string]bool{}
+		for _, p := range pages {
+			have[p] = true
+		}
+		want := []string{"index.html", "report/index.html"}
+		for _, slug := range []string{"causes", "services", "equipment", "regions", "impact", "serious", "disasters", "trends",
+			"downloads", "methodology", "about", "check", "dictionary"} {
+			want = append(want, slug+"/index.html")
+		}
+		years, err := filepath.Glob(filepath.Join(out, "report", "[0-9][0-9][0-9][0-9]", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(years) < 2 {
+			t.Errorf("annual reports for %d fiscal years, want at least the 2 built", len(years))
+		}
+		for _, p := range append([]string(nil), want...) {
+			want = append(want, "en/"+p)
+		}
+		for _, p := range want {
+			if !have[p] {
+				t.Errorf("the demo site has no %s", p)
+			}
+		}
+		for _, y := range years {
+			rel, _ := filepath.Rel(out, y)
+			if p := "en/" + filepath.ToSlash(rel); !have[p] {
+				t.Errorf("the demo site has no %s", p)
+			}
+		}
+		if t.Failed() {
+			t.FailNow()
+		}
 	}
 
 	t.Run("static", func(t *testing.T) {
@@ -167,12 +201,29 @@ func TestDemoSite(t *testing.T) {
 	})
 
 	t.Run("paper", func(t *testing.T) {
-		for _, c := range []struct {
+		// The first and the last fiscal year's annual reports, in both
+		// languages.
+		type printed struct {
 			page     string
 			maxPages int // the FY2024 report printed as 22 pages before it was laid out for paper
-		}{
-			{"report/2024/index.html", 17}, {"en/report/2024/index.html", 17}, {"report/2018/index.html", 17}, {"en/report/2018/index.html", 17},
-		} {
+		}
+		var reports []printed
+		var years []string
+		for _, p := range pages {
+			if m := regexp.MustCompile(`^report/(\d{4})/index\.html$`).FindStringSubmatch(p); m != nil {
+				years = append(years, m[1])
+			}
+		}
+		if len(years) == 0 && *demoPages == "" {
+			t.Fatal("no annual report in the demo site")
+		}
+		if len(years) > 1 {
+			years = []string{years[0], years[len(years)-1]}
+		}
+		for _, y := range years {
+			reports = append(reports, printed{"report/" + y + "/index.html", 17}, printed{"en/report/" + y + "/index.html", 17})
+		}
+		for _, c := range reports {
 			if !only.MatchString(c.page) {
 				continue
 			}
@@ -257,6 +308,14 @@ func seriousAgree(out string) error {
 	year := regexp.MustCompile(`<h2 id="headline-h">(\d{4})年度`).FindSubmatch(overview)
 	card := regexp.MustCompile(`<span class="figure-label">うち重大な事故</span>\s*<span class="figure-value">([0-9,X]+)`).FindSubmatch(overview)
 	said := regexp.MustCompile(`重大な事故は([0-9,]+)件でした`).FindSubmatch(trends)
+	if year != nil && card != nil && string(card[1]) == "X" {
+		// Withheld by the disclosure control: the summary must not state
+		// it, nor the table hold it.
+		if said != nil {
+			return fmt.Errorf("the overview withholds FY%s's serious accidents, but the summary says %s", year[1], said[1])
+		}
+		said = [][]byte{nil, []byte("X")}
+	}
 	if year == nil || card == nil || said == nil {
 		return fmt.Errorf("the overview's key figures (year %q, serious accidents %q) or the summary's serious accidents (%q) are missing", last(year), last(card), last(said))
 	}
@@ -278,6 +337,12 @@ func seriousAgree(out string) error {
 		if r[col["fiscal_year"]] == string(year[1]) && r[col["service_category"]] == "total" {
 			total = r[col["accidents"]]
 		}
+	}
+	if string(card[1]) == "X" {
+		if total != "X" {
+			return fmt.Errorf("the overview withholds FY%s's serious accidents, but serious_by_year_category holds %q", year[1], total)
+		}
+		return nil
 	}
 	if n, err := strconv.ParseInt(total, 10, 64); err != nil {
 		return fmt.Errorf("serious_by_year_category holds %q for FY%s in all service categories, not a published count", total, year[1])
