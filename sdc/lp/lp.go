@@ -107,6 +107,9 @@ type Solver struct {
 	// Scaling: x_internal = x / colScale[j]; row i multiplied by rowScale[i].
 	colScale []float64
 	rowScale []float64
+	// colMax is each structural's largest coefficient in the problem's
+	// units: how far a row moves when it moves by one.
+	colMax   []float64
 	lo, hi   []float64 // bounds of all n+m variables, internal units
 	x        []float64 // values of all variables
 	basis    []int     // basic variable of each row position
@@ -159,6 +162,12 @@ func NewSolver(p *Problem) *Solver {
 		s.colRow[k], s.colVal[k] = i, -1
 	}
 	s.scale()
+	s.colMax = make([]float64, n)
+	for j := 0; j < n; j++ {
+		for k := s.colStart[j]; k < s.colStart[j+1]; k++ {
+			s.colMax[j] = math.Max(s.colMax[j], math.Abs(s.colVal[k]/(s.rowScale[s.colRow[k]]*s.colScale[j])))
+		}
+	}
 	s.lo = make([]float64, n+m)
 	s.hi = make([]float64, n+m)
 	for j := 0; j < n; j++ {
@@ -205,26 +214,52 @@ func (s *Solver) scale() {
 	for j := range s.colScale {
 		s.colScale[j] = 1
 	}
-	for pass := 0; pass < 2; pass++ {
+	// Geometric passes first (each row and column scaled by
+	// 1/√(largest·smallest)): a row whose coefficients span 1 to 10¹² —
+	// a support row of the magnitudes — scaled by its largest alone would
+	// leave its small terms far below the tolerance. Then the largest
+	// coefficient of each row and column is brought near 1.
+	for pass := 0; pass < 6; pass++ {
+		geometric := pass < 4
 		rmax := make([]float64, m)
+		rmin := make([]float64, m)
+		for i := range rmin {
+			rmin[i] = math.Inf(1)
+		}
 		for j := 0; j < n; j++ {
 			for k := s.colStart[j]; k < s.colStart[j+1]; k++ {
 				v := math.Abs(s.colVal[k] * s.rowScale[s.colRow[k]] * s.colScale[j])
+				if v == 0 {
+					continue
+				}
 				rmax[s.colRow[k]] = math.Max(rmax[s.colRow[k]], v)
+				rmin[s.colRow[k]] = math.Min(rmin[s.colRow[k]], v)
 			}
 		}
 		for i := range rmax {
 			if rmax[i] > 0 {
-				s.rowScale[i] *= pow2(1 / rmax[i])
+				if geometric {
+					s.rowScale[i] *= pow2(1 / math.Sqrt(rmax[i]*rmin[i]))
+				} else {
+					s.rowScale[i] *= pow2(1 / rmax[i])
+				}
 			}
 		}
 		for j := 0; j < n; j++ {
-			cmax := 0.0
+			cmax, cmin := 0.0, math.Inf(1)
 			for k := s.colStart[j]; k < s.colStart[j+1]; k++ {
-				cmax = math.Max(cmax, math.Abs(s.colVal[k]*s.rowScale[s.colRow[k]]*s.colScale[j]))
+				v := math.Abs(s.colVal[k] * s.rowScale[s.colRow[k]] * s.colScale[j])
+				if v == 0 {
+					continue
+				}
+				cmax, cmin = math.Max(cmax, v), math.Min(cmin, v)
 			}
 			if cmax > 0 {
-				s.colScale[j] *= pow2(1 / cmax)
+				if geometric {
+					s.colScale[j] *= pow2(1 / math.Sqrt(cmax*cmin))
+				} else {
+					s.colScale[j] *= pow2(1 / cmax)
+				}
 			}
 		}
 	}

@@ -226,11 +226,16 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			}
 			r.Status = res.Status
 			if res.Found && Reaches(res.Best, target) {
-				r.Ok, r.Bound = true, sign*res.Best
 				for k, x := range res.Point {
 					r.Witness[b.Pr.blocks[blk].vars[k]] = x
 				}
-				return r, nil
+				if b.settle(r.Witness) {
+					r.Ok, r.Bound = true, sign*res.Best
+					return r, nil
+				}
+				for i := range r.Witness {
+					r.Witness[i] = math.NaN()
+				}
 			}
 			r.Bound = sign * math.Min(res.Bound, target)
 		} else if st == lp.Optimal {
@@ -259,9 +264,21 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			r.Bound = sign * res.Bound
 			return r, nil
 		case res.Found:
-			total += res.Best
+			w := make([]float64, len(r.Witness))
+			for i := range w {
+				w[i] = math.NaN()
+			}
 			for k, v := range res.Point {
-				r.Witness[b.Pr.blocks[blk].vars[k]] = v
+				w[b.Pr.blocks[blk].vars[k]] = v
+			}
+			if !b.settle(w) {
+				total = math.Inf(-1) // nothing shown: not reached
+				continue
+			}
+			total += res.Best
+			for k := range res.Point {
+				v := b.Pr.blocks[blk].vars[k]
+				r.Witness[v] = w[v]
 			}
 		default:
 			total = math.Inf(-1)
@@ -358,13 +375,15 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 	}
 	var best []float64
 	if res.Found && res.Best > lo {
-		lo = math.Min(res.Best, lim)
-		best = make([]float64, len(b.Pr.LP.Lower))
-		for i := range best {
-			best[i] = math.NaN()
+		w := make([]float64, len(b.Pr.LP.Lower))
+		for i := range w {
+			w[i] = math.NaN()
 		}
 		for k, v := range res.Point {
-			best[b.Pr.blocks[blk].vars[k]] = v
+			w[b.Pr.blocks[blk].vars[k]] = v
+		}
+		if b.settle(w) {
+			lo, best = math.Min(res.Best, lim), w
 		}
 	}
 	// Between what is reached and the bound, a few small moves from the
@@ -526,6 +545,9 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 	for k, v := range pr.blocks[blk].vars {
 		w[v] = d.xs[k] + res.Point[2*k] - res.Point[2*k+1]
 	}
+	if !b.settle(w) {
+		return false, nil, res.Nodes, nil
+	}
 	return true, w, res.Nodes, nil
 }
 
@@ -536,3 +558,68 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 func Reaches(v, target float64) bool {
 	return v >= target-1e-9*math.Max(1, math.Abs(target))
 }
+
+// settle makes a witness whole and checks it: the integer unknowns of its
+// blocks (those not NaN) are rounded to whole numbers, then every bound
+// and every row of those blocks — with the insider's knowledge, when one
+// is set — must hold within witnessTol. A solver's point holds its rows
+// within a tolerance relative to the row's terms; the support rows of the
+// magnitudes have coefficients up to 10¹² (a year's users times the
+// minutes to the release), where that tolerance is thousands of users:
+// such a point shows nothing, and the answer falls back to the search.
+func (b *Bounder) settle(w []float64) bool {
+	pr := b.Pr
+	for v, x := range w {
+		if math.IsNaN(x) {
+			continue
+		}
+		if pr.Integer[v] {
+			x = math.Round(x)
+			w[v] = x
+		}
+		lo, hi := pr.LP.Lower[v], pr.LP.Upper[v]
+		if in := b.insider; in != nil {
+			if l, ok := in.nLower[v]; ok {
+				lo = math.Min(l, hi)
+			}
+			if f, ok := in.pFixed[v]; ok {
+				lo, hi = f, f
+			}
+		}
+		if x < lo-witnessTol || x > hi+witnessTol {
+			return false
+		}
+	}
+rows:
+	for r, row := range pr.LP.Rows {
+		act, scale := 0.0, 0.0
+		for _, t := range row.Terms {
+			x := w[t.Var]
+			if math.IsNaN(x) {
+				continue rows
+			}
+			act += t.Coef * x
+			scale = math.Max(scale, math.Abs(t.Coef*x))
+		}
+		hi := row.Hi
+		if in := b.insider; in != nil {
+			if h, ok := in.support[r]; ok {
+				hi = h
+			}
+		}
+		tol := witnessTol + witnessRel*scale
+		if act < row.Lo-tol || act > hi+tol {
+			return false
+		}
+	}
+	return true
+}
+
+// witnessTol is how far a settled witness may break a bound or a row: far
+// below any unit kensho publishes (a user, a user-hour at 0.1, an
+// accident); witnessRel more in proportion to the row's largest term (the
+// solver's own relative tolerance).
+const (
+	witnessTol = 1e-6
+	witnessRel = 1e-9
+)

@@ -189,32 +189,55 @@ func NewProgram(c *Component, d *Data, pat *Pattern) (*Program, error) {
 // refreshDead fixes at zero the unknowns a published zero count settles
 // and frees those it no longer does (a zero suppressed as a partner), in
 // the programme and in the solvers of b.
+//
+// A magnitude class all of whose atoms are dead has no accident, and so no
+// users and no user-hours: its U and H are fixed at 0 too. (The support
+// rows cannot say so when an atom lies in the open top users band and no
+// cap is known: they bound U by a multiple of the counts only where the
+// multiple is finite.)
 func (pr *Program) refreshDead(b *Bounder) {
-	deadAtoms := pr.Comp.deadAtoms(pr.pattern)
-	for ci := range pr.Comp.Cliques {
+	c := pr.Comp
+	deadAtoms := c.deadAtoms(pr.pattern)
+	set := func(v int, dead bool) {
+		if pr.dead[v] == dead && (dead || pr.LP.Upper[v] == pr.natural[v]) {
+			return
+		}
+		pr.dead[v] = dead
+		hi := pr.natural[v]
+		if dead {
+			hi = 0
+		}
+		pr.LP.Upper[v] = hi
+		pr.blocks[pr.varBlock[v]].prob.Upper[pr.varLocal[v]] = hi
+		if b != nil {
+			b.setVarBounds(v)
+		}
+	}
+	for ci := range c.Cliques {
 		for a, dead := range deadAtoms[ci] {
-			vars := []int{pr.N[ci][a]}
+			set(pr.N[ci][a], dead)
 			for ri := range pr.P {
 				if v := pr.P[ri][ci][a]; v >= 0 {
-					vars = append(vars, v)
-				}
-			}
-			for _, v := range vars {
-				if pr.dead[v] == dead && (dead || pr.LP.Upper[v] == pr.natural[v]) {
-					continue
-				}
-				pr.dead[v] = dead
-				hi := pr.natural[v]
-				if dead {
-					hi = 0
-				}
-				pr.LP.Upper[v] = hi
-				pr.blocks[pr.varBlock[v]].prob.Upper[pr.varLocal[v]] = hi
-				if b != nil {
-					b.setVarBounds(v)
+					set(v, dead)
 				}
 			}
 		}
+	}
+	if c.Mag == nil {
+		return
+	}
+	empty := make([]bool, c.Mag.Classes)
+	for k := range empty {
+		empty[k] = true
+	}
+	for a, k := range c.Mag.ClassOf {
+		if !deadAtoms[c.Mag.Clique][a] {
+			empty[k] = false
+		}
+	}
+	for k, e := range empty {
+		set(pr.U[k], e)
+		set(pr.H[k], e)
 	}
 }
 
@@ -799,4 +822,17 @@ rows:
 		worst = math.Max(worst, math.Max(r.Lo-sum, sum-r.Hi))
 	}
 	return worst
+}
+
+// KnownZero reports whether every reader knows the column is 0 whatever
+// is suppressed: each of its unknowns is fixed at 0 (a published zero
+// count, a relation, or a class without accidents). Hiding such a column
+// hides nothing, and it protects no other.
+func (pr *Program) KnownZero(col *Column) bool {
+	for _, t := range pr.Terms(col) {
+		if pr.LP.Upper[t.Var] != 0 || pr.LP.Lower[t.Var] != 0 {
+			return false
+		}
+	}
+	return true
 }

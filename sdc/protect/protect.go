@@ -283,7 +283,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 		col   *model.Column
 		upper bool
 	}
-	var passed []side
+	var primary []*model.Column
 	for _, col := range c.Columns {
 		st := res.Pattern.Status[col.ID]
 		if st == model.Published {
@@ -300,6 +300,13 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 			}
 			// A partner must not be pinned exactly: one side is enough.
 			if done[question{col.ID, true, 0}] {
+				continue
+			}
+			if b.Pr.KnownZero(col) {
+				// Every reader knows it is 0 (its class has no
+				// accident): hidden, it protects nothing and misleads.
+				// Publishing it adds no constraint a reader lacks.
+				b.Pr.SetStatus(col.ID, model.Published, b)
 				continue
 			}
 			d := unit(col, x)
@@ -320,6 +327,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 			done[question{col.ID, true, 0}] = true
 			continue
 		}
+		primary = append(primary, col)
 		for _, upper := range []bool{true, false} {
 			need := req.Upper
 			if !upper {
@@ -328,7 +336,6 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 			if need <= 0 {
 				continue
 			}
-			passed = append(passed, side{col, upper})
 			if done[question{col.ID, upper, 0}] {
 				continue
 			}
@@ -348,11 +355,17 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 	}
 	// Insiders: an operator's own accidents are lower bounds on the atoms,
 	// its public accidents' places are known. A witness it admits answers
-	// for it too.
+	// for it too. Every side of every primary column is asked whatever the
+	// outsider needs of it (as the audit asks): an insider's requirement
+	// may be on a side where the outsider's is none.
+	var sides []side
+	for _, col := range primary {
+		sides = append(sides, side{col, true}, side{col, false})
+	}
 	for _, op := range ops {
 		in1 := b.Pr.Insider(op)
 		applied := false
-		for _, s := range passed {
+		for _, s := range sides {
 			col := s.col
 			t := res.Truth[col.ID]
 			up, lo := rules.Insider(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public}, res.Req[col.ID], op)
@@ -438,6 +451,9 @@ func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool) (i
 			return
 		}
 		col := pr.Comp.ModelColumn(id)
+		if pr.KnownZero(col) {
+			return // known to every reader: hiding it widens nothing
+		}
 		if c := cost(col, res.Truth[id].Value); c < bestCost || (c == bestCost && id < best) {
 			best, bestCost = id, c
 		}
