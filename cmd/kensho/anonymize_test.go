@@ -29,7 +29,7 @@ func TestAnonymizeCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("anonymize: %v\n%s", err, stderr)
 	}
-	for _, want := range []string{"audit passed", "suppressed", "microdata"} {
+	for _, want := range []string{"audit passed", "suppressed", "extract"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}

@@ -79,7 +79,6 @@ var feedbackCleanup = func() {}
 // those two; or a fiscal year. A national cell the release withheld shows
 // no number, also where the operator itself contributed to it.
 func TestFeedbackFigures(t *testing.T) {
-	needFull(t)
 	_, db, rel := feedbackDB(t)
 	year := rel.LatestYear
 	ops := queryStrings(t, db, "SELECT DISTINCT operator_id FROM accident WHERE fiscal_year = ? ORDER BY 1", year)
@@ -377,7 +376,6 @@ func near(v, want float64, shown string) bool {
 // and every error of theirs and nobody else's; and it refuses to write
 // into a site.
 func TestFeedbackCommand(t *testing.T) {
-	needFull(t)
 	path, db, _ := feedbackDB(t)
 	out := filepath.Join(t.TempDir(), "fb")
 	if _, stderr, err := runKensho(t, "feedback", "--db", path, "--operator", "M-0009", "--year", "2024", "--out", out); err != nil {
