@@ -26,24 +26,15 @@ func TestInstalledBinaryBuildsAnywhere(t *testing.T) {
 	}
 	exe := filepath.Join(gobin, "kensho")
 	work := filepath.Join(tmp, "work")
-	data := filepath.Join(work, "reports")
-	if err := os.MkdirAll(data, 0o755); err != nil {
+	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// Three operators' quarterly files: enough for a site, small enough
-	// to protect in seconds.
-	for _, f := range []string{"05-1031_FY2024Q1_full.csv", "07-7889_FY2024Q1_full.csv", "14-8299_FY2024Q1_full.csv"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "data", "FY2024", "Q1", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(data, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// One fiscal year of synthetic reports in mixed formats (the input
+	// the other build tests share), given by its absolute path.
+	data := testInput(t)
 	for i, args := range [][]string{
-		{"build", "--in", "reports", "--out", "site1", "--db", "k1.duckdb"},
-		{"build", "reports", "--out", "site2", "--db", "k2.duckdb"},
+		{"build", "--in", data, "--out", "site1", "--db", "k1.duckdb"},
+		{"build", data, "--out", "site2", "--db", "k2.duckdb"},
 	} {
 		cmd := exec.Command(exe, args...)
 		cmd.Dir = work
