@@ -121,7 +121,16 @@ func (s *Solver) infeasibilityCosts(cb []float64) bool {
 }
 
 func tol(bound float64) float64 {
-	return feasTol * math.Max(1, math.Abs(bound))
+	// Plain comparisons: math.Max's NaN and signed-zero cases cost more
+	// than the rest of this function, which runs for every basic variable
+	// at every pivot.
+	if bound < 0 {
+		bound = -bound
+	}
+	if bound < 1 {
+		return feasTol
+	}
+	return feasTol * bound
 }
 
 // dualValues sets y = cbᵀ·B⁻¹.
@@ -244,12 +253,12 @@ func (s *Solver) ratio(q int, dir float64, phase1, bland bool) (float64, int, fl
 			if math.IsInf(hi, 1) {
 				return 0, 0, false
 			}
-			return math.Max(0, hi-x+slack) / rate, hi, true
+			return nonneg(hi-x+slack) / rate, hi, true
 		}
 		if math.IsInf(lo, -1) {
 			return 0, 0, false
 		}
-		return math.Max(0, x-lo+slack) / -rate, lo, true
+		return nonneg(x-lo+slack) / -rate, lo, true
 	}
 	bound := tMax
 	for i := range s.basis {
@@ -431,4 +440,12 @@ func (s *Solver) MaxViolation() float64 {
 		}
 	}
 	return worst
+}
+
+// nonneg is max(0, v) for the values of the ratio test (never NaN).
+func nonneg(v float64) float64 {
+	if v < 0 {
+		return 0
+	}
+	return v
 }

@@ -445,22 +445,22 @@ func (in *Insider) Admits(pr *Program, point []float64) bool {
 	if point == nil {
 		return false
 	}
-	for v, lo := range in.nLower {
-		if x := point[v]; !math.IsNaN(x) && x < lo-1e-9 {
+	for _, e := range in.nLowerList {
+		if x := point[e.i]; !math.IsNaN(x) && x < e.v-1e-9 {
 			return false
 		}
 	}
-	for v, want := range in.pFixed {
-		if x := point[v]; !math.IsNaN(x) && math.Abs(x-want) > 1e-9 {
+	for _, e := range in.pFixedList {
+		if x := point[e.i]; !math.IsNaN(x) && math.Abs(x-e.v) > 1e-9 {
 			return false
 		}
 	}
-	for r, hi := range in.support {
+	for _, e := range in.supportList {
 		act := 0.0
-		for _, t := range pr.LP.Rows[r].Terms {
+		for _, t := range pr.LP.Rows[e.i].Terms {
 			act += t.Coef * point[t.Var]
 		}
-		if !math.IsNaN(act) && act > hi+1e-6*math.Max(1, math.Abs(hi)) {
+		if !math.IsNaN(act) && act > e.v+1e-6*math.Max(1, math.Abs(e.v)) {
 			return false
 		}
 	}

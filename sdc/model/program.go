@@ -576,6 +576,29 @@ type Insider struct {
 	nLower  map[int]float64
 	pFixed  map[int]float64 // placement variable → 0 or 1
 	support map[int]float64 // support row → new upper bound
+	// The same as lists, for Admits (which runs for every witness of the
+	// pool against every insider: ranging over a map costs more than the
+	// checks).
+	nLowerList, pFixedList, supportList []indexValue
+}
+
+// indexValue is a variable or row and a value.
+type indexValue struct {
+	i int
+	v float64
+}
+
+// lists fills the lists from the maps, in index order.
+func (in *Insider) lists() {
+	list := func(m map[int]float64) []indexValue {
+		out := make([]indexValue, 0, len(m))
+		for i, v := range m {
+			out = append(out, indexValue{i, v})
+		}
+		slices.SortFunc(out, func(a, b indexValue) int { return a.i - b.i })
+		return out
+	}
+	in.nLowerList, in.pFixedList, in.supportList = list(in.nLower), list(in.pFixed), list(in.support)
 }
 
 // Insider computes what operator op knows, as changes to the programme's
@@ -636,6 +659,7 @@ func (pr *Program) Insider(op int32) *Insider {
 			}
 		}
 	}
+	in.lists()
 	return in
 }
 
