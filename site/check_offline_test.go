@@ -43,6 +43,15 @@ func TestCheckPageWithoutBundle(t *testing.T) {
 			t.Errorf("%s lists no report form", p)
 		}
 	}
+	for _, p := range []string{"downloads/index.html", "en/downloads/index.html"} {
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(b); strings.Contains(s, "ブラウザの中でできます") || strings.Contains(s, "runs the same check in your browser") {
+			t.Errorf("%s offers the in-browser check the site does not have", p)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(dir, "assets", "check")); !os.IsNotExist(err) {
 		t.Errorf("assets/check/ written without a bundle (%v)", err)
 	}

@@ -244,6 +244,9 @@ type page struct {
 	JSONLD          template.JS
 	Words           template.JS // the words assets/tools.js shows, in the page's language
 	HasCharts       bool
+	// NoBrowserCheck: the site was built without the check page's
+	// WebAssembly; the operators' sections do not offer it.
+	NoBrowserCheck bool
 
 	Headline  *headlineView
 	Summary   template.HTML
@@ -320,7 +323,7 @@ func (r *renderer) newPage(lang, key, slug, title, lead string) *page {
 		Lang: lang, OtherLang: other, Key: key, File: file, Root: root,
 		LangRoot: root + langPrefix(lang), Title: title, Lead: lead,
 		SwitchHref: root + langPrefix(other) + pageFile(slug), Release: r.rel,
-		FeedHref:  root + langPrefix(lang) + feedFile,
+		FeedHref: root + langPrefix(lang) + feedFile, NoBrowserCheck: r.checkBundle == "",
 		Publisher: r.publisherText().In(lang), Contact: r.contact.In(lang), Synthetic: r.synthetic,
 	}
 	if r.base != "" {
