@@ -432,8 +432,22 @@ func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int
 			return 0, res.Status, nil
 		}
 		// A search out of nodes still has a whole point: its value is
-		// reached, perhaps not the largest.
-		total += res.Best
+		// reached, perhaps not the largest. A point that does not hold
+		// shows only what the truth does in this block.
+		w := make([]float64, len(b.Pr.LP.Lower))
+		for i := range w {
+			w[i] = math.NaN()
+		}
+		for k, v := range res.Point {
+			w[b.Pr.blocks[blk].vars[k]] = v
+		}
+		if b.settle(w) {
+			total += res.Best
+			continue
+		}
+		for _, t := range parts[blk] {
+			total += t.Coef * b.Pr.truth[b.Pr.blocks[blk].vars[t.Var]]
+		}
 	}
 	return math.Min(total, limit), lp.Optimal, nil
 }
