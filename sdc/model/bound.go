@@ -226,15 +226,9 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			}
 			r.Status = res.Status
 			if res.Found && Reaches(res.Best, target) {
-				for k, x := range res.Point {
-					r.Witness[b.Pr.blocks[blk].vars[k]] = x
-				}
-				if b.settle(r.Witness) {
-					r.Ok, r.Bound = true, sign*res.Best
+				if w := b.blockPoint(blk, res.Point); w != nil {
+					r.Ok, r.Witness, r.Bound = true, w, sign*res.Best
 					return r, nil
-				}
-				for i := range r.Witness {
-					r.Witness[i] = math.NaN()
 				}
 			}
 			r.Bound = sign * math.Min(res.Bound, target)
@@ -264,14 +258,8 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			r.Bound = sign * res.Bound
 			return r, nil
 		case res.Found:
-			w := make([]float64, len(r.Witness))
-			for i := range w {
-				w[i] = math.NaN()
-			}
-			for k, v := range res.Point {
-				w[b.Pr.blocks[blk].vars[k]] = v
-			}
-			if !b.settle(w) {
+			w := b.blockPoint(blk, res.Point)
+			if w == nil {
 				total = math.Inf(-1) // nothing shown: not reached
 				continue
 			}
@@ -375,14 +363,7 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 	}
 	var best []float64
 	if res.Found && res.Best > lo {
-		w := make([]float64, len(b.Pr.LP.Lower))
-		for i := range w {
-			w[i] = math.NaN()
-		}
-		for k, v := range res.Point {
-			w[b.Pr.blocks[blk].vars[k]] = v
-		}
-		if b.settle(w) {
+		if w := b.blockPoint(blk, res.Point); w != nil {
 			lo, best = math.Min(res.Best, lim), w
 		}
 	}
@@ -434,14 +415,7 @@ func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int
 		// A search out of nodes still has a whole point: its value is
 		// reached, perhaps not the largest. A point that does not hold
 		// shows only what the truth does in this block.
-		w := make([]float64, len(b.Pr.LP.Lower))
-		for i := range w {
-			w[i] = math.NaN()
-		}
-		for k, v := range res.Point {
-			w[b.Pr.blocks[blk].vars[k]] = v
-		}
-		if b.settle(w) {
+		if b.blockPoint(blk, res.Point) != nil {
 			total += res.Best
 			continue
 		}
@@ -571,6 +545,23 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 // not there on a figure of 15 million).
 func Reaches(v, target float64) bool {
 	return v >= target-1e-9*math.Max(1, math.Abs(target))
+}
+
+// blockPoint turns a solver's point of block blk into a witness of the
+// whole programme (NaN outside the block), settled; nil when it does not
+// hold.
+func (b *Bounder) blockPoint(blk int, point []float64) []float64 {
+	w := make([]float64, len(b.Pr.LP.Lower))
+	for i := range w {
+		w[i] = math.NaN()
+	}
+	for k, v := range point {
+		w[b.Pr.blocks[blk].vars[k]] = v
+	}
+	if !b.settle(w) {
+		return nil
+	}
+	return w
 }
 
 // settle makes a witness whole and checks it: the integer unknowns of its
