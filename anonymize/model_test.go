@@ -3,6 +3,7 @@ package anonymize
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -127,4 +128,36 @@ func TestProtectOnModel(t *testing.T) {
 			t.Error(f)
 		}
 	}
+	// Protect's whole points are certificates the audit may credit: each
+	// must hold on a programme built afresh from the final pattern, and a
+	// point moved off the publication must not.
+	hints := 0
+	for _, c := range m.Components {
+		pat := *out.Pattern
+		pat.Status = slices.Clone(out.Pattern.Status)
+		pr, err := model.NewProgram(c, data[c.Index], &pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := pr.NewBounder()
+		for _, w := range out.Witnesses[c.Index] {
+			hints++
+			if !b.Holds(w) {
+				t.Fatalf("%s: a witness of protect does not hold on the final programme", c.YearLabel())
+			}
+			moved := slices.Clone(w)
+			for v, x := range moved {
+				if !math.IsNaN(x) {
+					moved[v] = x + 7
+				}
+			}
+			if b.Holds(moved) {
+				t.Fatalf("%s: a point 7 accidents off every atom holds", c.YearLabel())
+			}
+		}
+	}
+	if hints == 0 {
+		t.Fatal("protect returned no witness")
+	}
+	t.Logf("%d witnesses of protect hold on the audit's programme", hints)
 }

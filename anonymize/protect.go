@@ -118,7 +118,7 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 		return nil, fmt.Errorf("protect: %w", err)
 	}
 	clock.lap("extracts")
-	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: cfg.rules(), Pattern: pr.Pattern, Workers: opt.Workers})
+	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: cfg.rules(), Pattern: pr.Pattern, Workers: opt.Workers, Hints: pr.Witnesses})
 	if err != nil {
 		return nil, fmt.Errorf("protect: audit: %w", err)
 	}

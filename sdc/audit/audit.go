@@ -3,7 +3,9 @@
 // chose and nothing else of protect's work: it evaluates every figure on
 // the data again, applies the rules again, and bounds every hidden figure
 // exactly — whole numbers for counts, by branch and bound — for a reader
-// outside and for each operator that knows its own accidents.
+// outside and for each operator that knows its own accidents. Protect's
+// whole points may be given as hints: a point is a certificate, checked
+// here on the audit's own programme before it shows anything.
 //
 // Its figure of merit is the ratio of the interval a reader reaches to the
 // protection the rules require (below 1 a figure is disclosed), reported
@@ -33,6 +35,10 @@ type Input struct {
 	Pattern *model.Pattern
 	// Workers: components audited at once (0: 2).
 	Workers int
+	// Hints per component (may be nil): whole points protect found. Each
+	// is checked on the audit's own programme before it counts, as a
+	// point the audit found itself is; one that does not hold is dropped.
+	Hints [][][]float64
 }
 
 // Figure is the audit's verdict on one hidden figure.
@@ -139,6 +145,13 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 	b := pr.NewBounder()
 	defer func() { programmes = b.Programmes }()
 	var pool [][]float64 // whole points found so far
+	if c.Index < len(in.Hints) {
+		for _, w := range in.Hints[c.Index] {
+			if b.Holds(w) {
+				pool = append(pool, w)
+			}
+		}
+	}
 	truth := map[int]model.Truth{}
 	reqs := map[int]rules.Requirement{}
 	for _, col := range hidden {
@@ -170,13 +183,13 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 			}
 			f.Lo, f.Hi, f.Ratio = lo, hi, math.Inf(1)
 			if st != lp.Optimal || st2 != lp.Optimal {
-				fails = append(fails, fmt.Sprintf("%s: the audit could not bound it (%v, %v)", col.Label(), st, st2))
+				fails = append(fails, fmt.Sprintf("%s %s: the audit could not bound it (%v, %v)", c.YearLabel(), col.Label(), st, st2))
 			} else if hi-lo < 1e-6 {
 				if os.Getenv("KENSHO_DEBUG") != "" {
 					v, frac, n := b.DebugFractional(col)
 					fmt.Printf("audit: %s pinned; relaxation max %v (truth %v), %d of %d fractional; status %v\n", col.Label(), v, t.Value, frac, n, pat.Status[col.ID])
 				}
-				fails = append(fails, fmt.Sprintf("%s (a partner) is pinned exactly at %v", col.Label(), t.Value))
+				fails = append(fails, fmt.Sprintf("%s %s (a partner) is pinned exactly at %v", c.YearLabel(), col.Label(), t.Value))
 			}
 			figs = append(figs, f)
 			continue
@@ -187,7 +200,7 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 		}
 		f.Lo, f.Hi, f.Ratio = lo, hi, ratio
 		if failure != "" {
-			fails = append(fails, fmt.Sprintf("%s: %s", col.Label(), failure))
+			fails = append(fails, fmt.Sprintf("%s %s: %s", c.YearLabel(), col.Label(), failure))
 		}
 		figs = append(figs, f)
 	}
@@ -219,7 +232,7 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 			}
 			f.InsiderRatio = math.Min(f.InsiderRatio, ratio)
 			if failure != "" {
-				fails = append(fails, fmt.Sprintf("%s, against an operator that knows its own accidents: %s", f.Column.Label(), failure))
+				fails = append(fails, fmt.Sprintf("%s %s, against an operator that knows its own accidents: %s", c.YearLabel(), f.Column.Label(), failure))
 			}
 		}
 		if applied {

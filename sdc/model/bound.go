@@ -226,8 +226,8 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			}
 			r.Status = res.Status
 			if res.Found && Reaches(res.Best, target) {
-				if w := b.blockPoint(blk, res.Point); w != nil {
-					r.Ok, r.Witness, r.Bound = true, w, sign*res.Best
+				if w, val := b.blockPoint(blk, res.Point, parts[blk]); w != nil && Reaches(val, target) {
+					r.Ok, r.Witness, r.Bound = true, w, sign*val
 					return r, nil
 				}
 			}
@@ -258,12 +258,12 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			r.Bound = sign * res.Bound
 			return r, nil
 		case res.Found:
-			w := b.blockPoint(blk, res.Point)
+			w, val := b.blockPoint(blk, res.Point, parts[blk])
 			if w == nil {
 				total = math.Inf(-1) // nothing shown: not reached
 				continue
 			}
-			total += res.Best
+			total += val
 			for k := range res.Point {
 				v := b.Pr.blocks[blk].vars[k]
 				r.Witness[v] = w[v]
@@ -363,8 +363,8 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 	}
 	var best []float64
 	if res.Found && res.Best > lo {
-		if w := b.blockPoint(blk, res.Point); w != nil {
-			lo, best = math.Min(res.Best, lim), w
+		if w, val := b.blockPoint(blk, res.Point, parts[blk]); w != nil && val > lo {
+			lo, best = math.Min(val, lim), w
 		}
 	}
 	// Between what is reached and the bound, a few small moves from the
@@ -415,8 +415,8 @@ func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int
 		// A search out of nodes still has a whole point: its value is
 		// reached, perhaps not the largest. A point that does not hold
 		// shows only what the truth does in this block.
-		if b.blockPoint(blk, res.Point) != nil {
-			total += res.Best
+		if w, val := b.blockPoint(blk, res.Point, parts[blk]); w != nil {
+			total += val
 			continue
 		}
 		for _, t := range parts[blk] {
@@ -533,7 +533,12 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 	for k, v := range pr.blocks[blk].vars {
 		w[v] = d.xs[k] + res.Point[2*k] - res.Point[2*k+1]
 	}
-	if !b.settle(w) {
+	sign := 1.0
+	if !upper {
+		sign = -1
+	}
+	obj := pr.Terms(col)
+	if !b.settle(w, obj, sign) || !Reaches(sign*value(obj, w), sign*target) {
 		return false, nil, res.Nodes, nil
 	}
 	return true, w, res.Nodes, nil
@@ -547,50 +552,112 @@ func Reaches(v, target float64) bool {
 	return v >= target-1e-9*math.Max(1, math.Abs(target))
 }
 
-// blockPoint turns a solver's point of block blk into a witness of the
-// whole programme (NaN outside the block), settled; nil when it does not
-// hold.
-func (b *Bounder) blockPoint(blk int, point []float64) []float64 {
+// blockPoint turns a solver's point of block blk, found maximizing obj
+// (local terms), into a witness of the whole programme (NaN outside the
+// block), settled, and obj's value there; nil when it does not hold.
+func (b *Bounder) blockPoint(blk int, point []float64, obj []lp.Term) ([]float64, float64) {
+	vars := b.Pr.blocks[blk].vars
 	w := make([]float64, len(b.Pr.LP.Lower))
 	for i := range w {
 		w[i] = math.NaN()
 	}
 	for k, v := range point {
-		w[b.Pr.blocks[blk].vars[k]] = v
+		w[vars[k]] = v
 	}
-	if !b.settle(w) {
-		return nil
+	global := make([]lp.Term, len(obj))
+	for i, t := range obj {
+		global[i] = lp.Term{Var: vars[t.Var], Coef: t.Coef}
 	}
-	return w
+	if !b.settle(w, global, 1) {
+		return nil, 0
+	}
+	return w, value(global, w)
 }
 
-// settle makes a witness whole and checks it: the integer unknowns of its
-// blocks (those not NaN) are rounded to whole numbers, then every bound
-// and every row of those blocks — with the insider's knowledge, when one
-// is set — must hold within witnessTol. A solver's point holds its rows
-// within a tolerance relative to the row's terms; the support rows of the
-// magnitudes have coefficients up to 10¹² (a year's users times the
-// minutes to the release), where that tolerance is thousands of users:
-// such a point shows nothing, and the answer falls back to the search.
-func (b *Bounder) settle(w []float64) bool {
+// value is Σ coef·x of terms at point w.
+func value(terms []lp.Term, w []float64) float64 {
+	v := 0.0
+	for _, t := range terms {
+		v += t.Coef * w[t.Var]
+	}
+	return v
+}
+
+// settle makes a witness whole and exact, and checks it: the integer
+// unknowns of its blocks (those not NaN) are rounded to whole numbers, then
+// every bound and every row of those blocks — with the insider's
+// knowledge, when one is set — must hold within witnessTol.
+//
+// A solver's point holds its rows within a tolerance relative to the
+// row's terms, and the support rows of the magnitudes have coefficients up
+// to 10¹³ (a year's users times the minutes to the release): a point can
+// then be whole in its counts and yet dozens of users off a published
+// total. Such a point is polished: with its counts fixed, the users and
+// user-hours are solved again on their own, where every row is a sum of
+// them against a constant (well scaled), maximizing sign·obj, the
+// direction the point was sought in. A point that still does not hold
+// shows nothing, and the answer falls back to the search.
+func (b *Bounder) settle(w []float64, obj []lp.Term, sign float64) bool {
+	pr := b.Pr
+	for v, x := range w {
+		if !math.IsNaN(x) && pr.Integer[v] {
+			w[v] = math.Round(x)
+		}
+	}
+	if b.holds(w) {
+		return true
+	}
+	return b.polish(w, obj, sign) && b.holds(w)
+}
+
+// bounds are variable v's bounds with the insider's knowledge.
+func (b *Bounder) bounds(v int) (float64, float64) {
+	pr := b.Pr
+	lo, hi := pr.LP.Lower[v], pr.LP.Upper[v]
+	if in := b.insider; in != nil {
+		if l, ok := in.nLower[v]; ok {
+			lo = math.Min(l, hi)
+		}
+		if f, ok := in.pFixed[v]; ok {
+			lo, hi = f, f
+		}
+	}
+	return lo, hi
+}
+
+// rowHi is row r's upper bound with the insider's knowledge.
+func (b *Bounder) rowHi(r int) float64 {
+	if in := b.insider; in != nil {
+		if h, ok := in.support[r]; ok {
+			return h
+		}
+	}
+	return b.Pr.LP.Rows[r].Hi
+}
+
+// Holds reports whether a point found elsewhere (NaN outside its blocks)
+// is a whole point of this programme: counts whole, every bound and row
+// of its blocks held, with the insider's knowledge when one is set.
+func (b *Bounder) Holds(w []float64) bool {
+	if len(w) != len(b.Pr.LP.Lower) {
+		return false
+	}
+	for v, x := range w {
+		if !math.IsNaN(x) && b.Pr.Integer[v] && x != math.Round(x) {
+			return false
+		}
+	}
+	return b.holds(w)
+}
+
+// holds checks a whole witness against every bound and row of its blocks.
+func (b *Bounder) holds(w []float64) bool {
 	pr := b.Pr
 	for v, x := range w {
 		if math.IsNaN(x) {
 			continue
 		}
-		if pr.Integer[v] {
-			x = math.Round(x)
-			w[v] = x
-		}
-		lo, hi := pr.LP.Lower[v], pr.LP.Upper[v]
-		if in := b.insider; in != nil {
-			if l, ok := in.nLower[v]; ok {
-				lo = math.Min(l, hi)
-			}
-			if f, ok := in.pFixed[v]; ok {
-				lo, hi = f, f
-			}
-		}
+		lo, hi := b.bounds(v)
 		if x < lo-witnessTol || x > hi+witnessTol {
 			return false
 		}
@@ -606,16 +673,75 @@ rows:
 			act += t.Coef * x
 			scale = math.Max(scale, math.Abs(t.Coef*x))
 		}
-		hi := row.Hi
-		if in := b.insider; in != nil {
-			if h, ok := in.support[r]; ok {
-				hi = h
-			}
-		}
 		tol := witnessTol + witnessRel*scale
-		if act < row.Lo-tol || act > hi+tol {
+		if act < row.Lo-tol || act > b.rowHi(r)+tol {
 			return false
 		}
+	}
+	return true
+}
+
+// polish solves the continuous unknowns of witness w again with its whole
+// ones fixed, maximizing sign·obj; false when that programme has no point
+// (or no continuous unknown to move).
+func (b *Bounder) polish(w []float64, obj []lp.Term, sign float64) bool {
+	pr := b.Pr
+	local := map[int]int{}
+	var prob lp.Problem
+	for v, x := range w {
+		if math.IsNaN(x) || pr.Integer[v] {
+			continue
+		}
+		lo, hi := b.bounds(v)
+		local[v] = prob.AddVar(lo, hi)
+	}
+	if len(local) == 0 {
+		return false
+	}
+rows:
+	for r, row := range pr.LP.Rows {
+		fixed := 0.0
+		var terms []lp.Term
+		for _, t := range row.Terms {
+			x := w[t.Var]
+			if math.IsNaN(x) {
+				continue rows
+			}
+			if j, ok := local[t.Var]; ok {
+				terms = append(terms, lp.Term{Var: j, Coef: t.Coef})
+			} else {
+				fixed += t.Coef * x
+			}
+		}
+		if len(terms) > 0 {
+			prob.AddRow(terms, row.Lo-fixed, b.rowHi(r)-fixed)
+		}
+	}
+	var o []lp.Term
+	for _, t := range obj {
+		if j, ok := local[t.Var]; ok {
+			o = append(o, lp.Term{Var: j, Coef: sign * t.Coef})
+		}
+	}
+	s := lp.NewSolver(&prob)
+	st, _, err := s.Maximize(o)
+	if err == nil && st == lp.Unbounded {
+		// Unbounded that way: as far as the point went is enough.
+		at := 0.0
+		for _, t := range obj {
+			if _, ok := local[t.Var]; ok {
+				at += sign * t.Coef * w[t.Var]
+			}
+		}
+		prob.AddRow(o, math.Inf(-1), at)
+		s = lp.NewSolver(&prob)
+		st, _, err = s.Maximize(o)
+	}
+	if err != nil || st != lp.Optimal {
+		return false
+	}
+	for v, j := range local {
+		w[v] = s.Value(j)
 	}
 	return true
 }

@@ -59,6 +59,11 @@ type Result struct {
 	Primary []bool
 	// Rounds, Programmes: the work done.
 	Rounds, Programmes int
+	// Witnesses per component: the whole points of the final programme
+	// that answered protect's questions. The audit may check them on its
+	// own programme and credit what they show (a point is a certificate:
+	// it holds or it does not, whoever found it).
+	Witnesses [][][]float64
 }
 
 // Protect chooses the statuses.
@@ -90,21 +95,24 @@ func Protect(ctx context.Context, in Input) (*Result, error) {
 	}
 	type outcome struct {
 		rounds, programmes int
+		witnesses          [][]float64
 		err                error
 	}
 	outs := make([]outcome, len(m.Components))
 	// Components share no column: each call writes only its own
 	// columns' statuses.
 	m.EachComponent(in.Workers, func(ci int, c *model.Component) {
-		r, p, err := protectComponent(ctx, in, res, c)
-		outs[ci] = outcome{r, p, err}
+		r, p, w, err := protectComponent(ctx, in, res, c)
+		outs[ci] = outcome{r, p, w, err}
 	})
+	res.Witnesses = make([][][]float64, len(m.Components))
 	for ci, o := range outs {
 		if o.err != nil {
 			return nil, fmt.Errorf("protect %s: %w", m.Components[ci].YearLabel(), o.err)
 		}
 		res.Rounds = max(res.Rounds, o.rounds)
 		res.Programmes += o.programmes
+		res.Witnesses[ci] = o.witnesses
 	}
 	return res, nil
 }
@@ -130,12 +138,12 @@ type shortfall struct {
 // protectComponent runs the rounds for one component. The programme is
 // built once: a partner only changes its row's bounds, and the solvers and
 // the witnesses found so far carry over to the next round.
-func protectComponent(ctx context.Context, in Input, res *Result, c *model.Component) (rounds, programmes int, err error) {
+func protectComponent(ctx context.Context, in Input, res *Result, c *model.Component) (rounds, programmes int, final [][]float64, err error) {
 	data := in.Data[c.Index]
 	ops := data.Operators()
 	pr, err := model.NewProgram(c, data, res.Pattern)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	// Questions are answered quickly (no branch and bound beyond a small
 	// move from the truth) until a shortfall finds no partner: then the
@@ -150,18 +158,18 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 	defer func() { programmes += b.Programmes }()
 	for rounds = 1; ; rounds++ {
 		if err := ctx.Err(); err != nil {
-			return rounds, programmes, err
+			return rounds, programmes, nil, err
 		}
 		if os.Getenv("KENSHO_DEBUG") != "" {
 			fmt.Println("round", rounds, c.YearLabel(), pr.Describe(), "blocks", pr.BlockSizes(), "witnesses", len(pool), "programmes", b.Programmes)
 		}
 		fails, err := check(ctx, in, res, c, b, ops, &pool, done)
 		if err != nil {
-			return rounds, programmes, err
+			return rounds, programmes, nil, err
 		}
 		if len(fails) == 0 {
 			if fresh {
-				return rounds, programmes, nil
+				return rounds, programmes, pool, nil
 			}
 			// Some of what a reader knows follows from the pattern as a
 			// whole (the users cap is the year's published total): the
@@ -169,7 +177,7 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 			// from the final pattern, as the audit will build it.
 			programmes += b.Programmes
 			if pr, err = model.NewProgram(c, data, res.Pattern); err != nil {
-				return rounds, programmes, err
+				return rounds, programmes, nil, err
 			}
 			b = pr.NewBounder()
 			b.Quick = quick
@@ -194,7 +202,7 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 				if f.op != 0 {
 					who = "an operator that knows its own accidents"
 				}
-				return rounds, programmes, fmt.Errorf("%s (value %v, %s side) cannot be protected against %s: no published figure is left to suppress beside it",
+				return rounds, programmes, nil, fmt.Errorf("%s (value %v, %s side) cannot be protected against %s: no published figure is left to suppress beside it",
 					f.col.Label(), res.Truth[f.col.ID].Value, map[bool]string{true: "upper", false: "lower"}[f.upper], who)
 			}
 			added[id] = true
