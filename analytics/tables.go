@@ -295,10 +295,10 @@ func specs() []tableSpec {
 			name: "accidents_by_disaster", page: "disasters", chart: "table", query: "accidents_by_disaster",
 			title: kensho.Text{Ja: "災害別の事故件数", En: "Accidents per named disaster"},
 			desc: join(kensho.Text{
-				Ja: "報告に災害名が記載された事故を災害ごとに数えます。災害は災害の一覧(気象庁の名称または台風の番号、発生の古い順)のものだけを示し、一覧にない災害名は「その他の災害」にまとめます。報告に書かれた災害名そのものは公表しません。年度の合計はその災害によるすべての年度の計です。単位は件。",
-				En: "Accidents whose report names a natural disaster, per disaster. Disasters come from the list of named disasters (the Japan Meteorological Agency's name or the typhoon's number, oldest first); a name not on the list counts as \"other named disaster\", and no name as an operator typed it is published. The fiscal-year total counts the disaster's accidents in every year. Unit: accidents.",
+				Ja: "報告に災害名が記載された事故を災害ごとに数えます。災害は災害の一覧(気象庁の名称または台風の番号、発生の古い順)のものだけを示し、一覧にない災害名は「その他の災害」にまとめます。報告に書かれた災害名そのものは公表しません。年度をまたぐ災害は年度ごとに示します(すべての年度の合計は示しません。秘匿処理を年度ごとに行うためです)。単位は件。",
+				En: "Accidents whose report names a natural disaster, per disaster and fiscal year. Disasters come from the list of named disasters (the Japan Meteorological Agency's name or the typhoon's number, oldest first); a name not on the list counts as \"other named disaster\", and no name as an operator typed it is published. A disaster whose accidents fall in two fiscal years is shown in each; there is no total over the years, so that the disclosure control works one fiscal year at a time. Unit: accidents.",
 			}, noteYear),
-			dims:     []dimSpec{{"disaster", false}, {"fiscal_year", true}},
+			dims:     []dimSpec{{"disaster", false}, {"fiscal_year", false}},
 			measures: []measureSpec{mAccidents},
 			sparse:   true,
 		},
