@@ -650,35 +650,63 @@ func (b *Bounder) Holds(w []float64) bool {
 	return b.holds(w)
 }
 
-// holds checks a whole witness against every bound and row of its blocks.
-func (b *Bounder) holds(w []float64) bool {
-	pr := b.Pr
-	for v, x := range w {
-		if math.IsNaN(x) {
-			continue
-		}
-		lo, hi := b.bounds(v)
-		if x < lo-witnessTol || x > hi+witnessTol {
+// HoldsAfter reports whether a whole point of the programme as it was
+// still holds now that the rows and variables listed have new bounds
+// (the only ones that changed).
+func (b *Bounder) HoldsAfter(w []float64, rows, vars []int) bool {
+	for _, v := range vars {
+		if !b.varHolds(w, v) {
 			return false
 		}
 	}
-rows:
-	for r, row := range pr.LP.Rows {
-		act, scale := 0.0, 0.0
-		for _, t := range row.Terms {
-			x := w[t.Var]
-			if math.IsNaN(x) {
-				continue rows
-			}
-			act += t.Coef * x
-			scale = math.Max(scale, math.Abs(t.Coef*x))
-		}
-		tol := witnessTol + witnessRel*scale
-		if act < row.Lo-tol || act > b.rowHi(r)+tol {
+	for _, r := range rows {
+		if !b.rowHolds(w, r) {
 			return false
 		}
 	}
 	return true
+}
+
+// holds checks a whole witness against every bound and row of its blocks.
+func (b *Bounder) holds(w []float64) bool {
+	for v := range w {
+		if !b.varHolds(w, v) {
+			return false
+		}
+	}
+	for r := range b.Pr.LP.Rows {
+		if !b.rowHolds(w, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// varHolds checks variable v's bounds at w (true outside w's blocks).
+func (b *Bounder) varHolds(w []float64, v int) bool {
+	x := w[v]
+	if math.IsNaN(x) {
+		return true
+	}
+	lo, hi := b.bounds(v)
+	return x >= lo-witnessTol && x <= hi+witnessTol
+}
+
+// rowHolds checks row r at w, within witnessTol and witnessRel of the
+// row's largest term (true outside w's blocks).
+func (b *Bounder) rowHolds(w []float64, r int) bool {
+	row := b.Pr.LP.Rows[r]
+	act, scale := 0.0, 0.0
+	for _, t := range row.Terms {
+		x := w[t.Var]
+		if math.IsNaN(x) {
+			return true
+		}
+		act += t.Coef * x
+		scale = math.Max(scale, math.Abs(t.Coef*x))
+	}
+	tol := witnessTol + witnessRel*scale
+	return act >= row.Lo-tol && act <= b.rowHi(r)+tol
 }
 
 // polish solves the continuous unknowns of witness w again with its whole

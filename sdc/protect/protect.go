@@ -10,7 +10,10 @@
 // whose interval falls short gets a partner — the cheapest published figure
 // whose constraint holds the bound where it is — until every figure passes.
 // Suppressing more only widens intervals, so a figure that passed stays
-// passed.
+// passed. Partners chosen one shortfall at a time are often more than the
+// pattern needs: once every figure passes, each partner is published again
+// on trial, the most valuable first, and stays published when every figure
+// still passes (lighten).
 //
 // protect chooses a pattern; it does not vouch for it. The audit
 // (sdc/audit) bounds every figure again, exactly, and the build publishes
@@ -153,7 +156,8 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 	b.Quick = quick
 	var pool witnesses
 	// What passed stays passed: suppressing more only removes constraints.
-	done := map[question]bool{}
+	done := answers{}
+	lightened := false
 	fresh := true // the programme is built from the current pattern
 	defer func() { programmes += b.Programmes }()
 	for rounds = 1; ; rounds++ {
@@ -163,11 +167,22 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 		if os.Getenv("KENSHO_DEBUG") != "" {
 			fmt.Println("round", rounds, c.YearLabel(), pr.Describe(), "blocks", pr.BlockSizes(), "witnesses", len(pool), "programmes", b.Programmes)
 		}
-		fails, err := check(ctx, in, res, c, b, ops, &pool, done)
+		fails, err := check(ctx, in, res, c, b, ops, &pool, done, false)
 		if err != nil {
 			return rounds, programmes, nil, err
 		}
 		if len(fails) == 0 {
+			if fresh && !lightened {
+				lightened = true
+				n, err := lighten(ctx, in, res, c, b, ops, &pool, done)
+				if err != nil {
+					return rounds, programmes, nil, err
+				}
+				if n > 0 {
+					fresh = false // the pattern changed: asked afresh below
+					continue
+				}
+			}
 			if fresh {
 				return rounds, programmes, pool, nil
 			}
@@ -181,7 +196,7 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 			}
 			b = pr.NewBounder()
 			b.Quick = quick
-			pool, done, fresh = nil, map[question]bool{}, true
+			pool, done, fresh = nil, answers{}, true
 			continue
 		}
 		fresh = false
@@ -222,20 +237,124 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 	}
 }
 
+// lighten takes back the partners the pattern turns out not to need, the
+// most valuable first (the reverse of the order partners are chosen in):
+// each is published again on trial, and kept published when every
+// question still has a yes. The answers whose witnesses still hold on the
+// programme with the figure published stay answered (a whole point that
+// holds is proof, whoever found it), so a trial asks only what the
+// figure's row took away. Partners are chosen one shortfall at a time, and
+// a later partner often protects what an earlier one was chosen for: this
+// pass is what makes the pattern close to least cost. It returns how many
+// figures it published again.
+func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers) (int, error) {
+	pr := b.Pr
+	var cands []*model.Column
+	for _, col := range c.Columns {
+		if res.Pattern.Status[col.ID] == model.Suppressed && !res.Primary[col.ID] && !pr.KnownZero(col) {
+			cands = append(cands, col)
+		}
+	}
+	costOf := func(col *model.Column) float64 { return cost(col, res.Truth[col.ID].Value) }
+	slices.SortStableFunc(cands, func(x, y *model.Column) int {
+		if cx, cy := costOf(x), costOf(y); cx != cy {
+			if cx > cy {
+				return -1
+			}
+			return 1
+		}
+		return x.ID - y.ID
+	})
+	published := 0
+	for _, col := range cands {
+		if err := ctx.Err(); err != nil {
+			return published, err
+		}
+		rows, vars := changes(pr, func() { pr.SetStatus(col.ID, model.Published, b) })
+		// The witnesses that still hold, and the answers they carry.
+		var trial witnesses
+		index := make([]int, len(*pool))
+		for i, w := range *pool {
+			index[i] = -1
+			if b.HoldsAfter(w, rows, vars) {
+				index[i] = len(trial)
+				trial = append(trial, w)
+			}
+		}
+		kept := answers{}
+		for q, i := range done {
+			if i >= 0 && index[i] >= 0 {
+				kept[q] = index[i]
+			}
+		}
+		fails, err := check(ctx, in, res, c, b, ops, &trial, kept, true)
+		if err != nil {
+			return published, err
+		}
+		if os.Getenv("KENSHO_DEBUG") != "" {
+			fmt.Printf("lighten %s %s cost %.1f dims %v: %v (%d fails, %d of %d witnesses, %d of %d answers kept)\n", c.YearLabel(), col.Label(), costOf(col), col.Cond.Dims, len(fails) == 0, len(fails), len(trial), len(*pool), len(kept), len(done))
+		}
+		if len(fails) > 0 {
+			pr.SetStatus(col.ID, model.Suppressed, b)
+			continue
+		}
+		published++
+		*pool = trial
+		clear(done)
+		for q, i := range kept {
+			done[q] = i
+		}
+	}
+	return published, nil
+}
+
+// changes runs f and lists the rows and variables of the programme whose
+// bounds it changed.
+func changes(pr *model.Program, f func()) (rows, vars []int) {
+	lower, upper := slices.Clone(pr.LP.Lower), slices.Clone(pr.LP.Upper)
+	bounds := make([][2]float64, len(pr.LP.Rows))
+	for r, row := range pr.LP.Rows {
+		bounds[r] = [2]float64{row.Lo, row.Hi}
+	}
+	f()
+	for v := range lower {
+		if pr.LP.Lower[v] != lower[v] || pr.LP.Upper[v] != upper[v] {
+			vars = append(vars, v)
+		}
+	}
+	for r, row := range pr.LP.Rows {
+		if row.Lo != bounds[r][0] || row.Hi != bounds[r][1] {
+			rows = append(rows, r)
+		}
+	}
+	return rows, vars
+}
+
 // witnesses are whole points of the programme found so far: each shows
 // some columns reaching some values, and stays a valid point as more is
 // suppressed (suppressing only removes constraints).
 type witnesses [][]float64
 
-// find returns a witness that reaches the target (and that insider in,
-// when set, admits).
-func (w witnesses) find(pr *model.Program, col *model.Column, target float64, upper bool, in *model.Insider) []float64 {
-	for _, p := range w {
+// find returns the index of a witness that reaches the target (and that
+// insider in, when set, admits), −1 when none does.
+func (w witnesses) find(pr *model.Program, col *model.Column, target float64, upper bool, in *model.Insider) int {
+	for i, p := range w {
 		if v, known := value(pr, col, p); known && beyond(v, target, upper) && (in == nil || in.Admits(pr, p)) {
-			return p
+			return i
 		}
 	}
-	return nil
+	return -1
+}
+
+// answers are the questions answered yes, each with the witness in the
+// pool that shows it (−1: an answer without a point, such as a figure no
+// reader can bound). A witness that no longer holds takes its answers
+// with it.
+type answers map[question]int
+
+func (a answers) has(q question) bool {
+	_, ok := a[q]
+	return ok
 }
 
 // value evaluates a column at a point; known is false when the point does
@@ -262,15 +381,17 @@ func beyond(v, target float64, upper bool) bool {
 // ask answers one question: can the column reach the target (for insider
 // in, when set)? A witness already found answers it when it can;
 // otherwise the bounder does, and its witness joins the pool.
-func ask(b *model.Bounder, pool *witnesses, col *model.Column, upper bool, target float64, in *model.Insider) (model.Reach, error) {
-	if p := pool.find(b.Pr, col, target, upper, in); p != nil {
-		return model.Reach{Ok: true, Witness: p}, nil
+// The answer's int is the witness's index in the pool (−1: none).
+func ask(b *model.Bounder, pool *witnesses, col *model.Column, upper bool, target float64, in *model.Insider) (model.Reach, int, error) {
+	if i := pool.find(b.Pr, col, target, upper, in); i >= 0 {
+		return model.Reach{Ok: true, Witness: (*pool)[i]}, i, nil
 	}
 	r, err := b.Reach(col, upper, target)
 	if err == nil && r.Ok && r.Witness != nil {
 		*pool = append(*pool, r.Witness)
+		return r, len(*pool) - 1, nil
 	}
-	return r, err
+	return r, -1, err
 }
 
 // question is one side of one hidden column for one reader (op 0: the
@@ -284,8 +405,9 @@ type question struct {
 // check bounds every hidden column of the component and lists those that
 // fall short: primary ones against their protection (outside and for each
 // operator), partners against being pinned exactly. done holds the
-// questions already answered yes.
-func check(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done map[question]bool) ([]shortfall, error) {
+// questions already answered yes. With first, it stops at the first
+// shortfall (a trial needs only to know whether there is one).
+func check(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers, first bool) ([]shortfall, error) {
 	var fails []shortfall
 	type side struct {
 		col   *model.Column
@@ -307,7 +429,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 				continue // a withheld partner reads as a possibly empty class: nothing to pin
 			}
 			// A partner must not be pinned exactly: one side is enough.
-			if done[question{col.ID, true, 0}] {
+			if done.has(question{col.ID, true, 0}) {
 				continue
 			}
 			if b.Pr.KnownZero(col) {
@@ -318,21 +440,25 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 				continue
 			}
 			d := unit(col, x)
-			up, err := ask(b, pool, col, true, x+d, nil)
+			up, wi, err := ask(b, pool, col, true, x+d, nil)
 			if err != nil {
 				return nil, err
 			}
 			if !up.Ok {
-				down, err := ask(b, pool, col, false, x-d, nil)
+				var down model.Reach
+				down, wi, err = ask(b, pool, col, false, x-d, nil)
 				if err != nil {
 					return nil, err
 				}
 				if !down.Ok {
 					fails = append(fails, shortfall{col: col, upper: true, binding: up.Binding})
+					if first {
+						return fails, nil
+					}
 					continue
 				}
 			}
-			done[question{col.ID, true, 0}] = true
+			done[question{col.ID, true, 0}] = wi
 			continue
 		}
 		primary = append(primary, col)
@@ -344,18 +470,21 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 			if need <= 0 {
 				continue
 			}
-			if done[question{col.ID, upper, 0}] {
+			if done.has(question{col.ID, upper, 0}) {
 				continue
 			}
-			r, err := ask(b, pool, col, upper, target(col, x, need, upper), nil)
+			r, wi, err := ask(b, pool, col, upper, target(col, x, need, upper), nil)
 			if err != nil {
 				return nil, err
 			}
 			if !r.Ok {
 				fails = append(fails, shortfall{col: col, upper: upper, binding: r.Binding})
+				if first {
+					return fails, nil
+				}
 				continue
 			}
-			done[question{col.ID, upper, 0}] = true
+			done[question{col.ID, upper, 0}] = wi
 		}
 	}
 	if len(fails) > 0 {
@@ -381,12 +510,12 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 			if !s.upper {
 				need = lo
 			}
-			if need <= 0 || done[question{col.ID, s.upper, op}] {
+			if need <= 0 || done.has(question{col.ID, s.upper, op}) {
 				continue
 			}
 			tg := target(col, t.Value, need, s.upper)
-			if pool.find(b.Pr, col, tg, s.upper, in1) != nil {
-				done[question{col.ID, s.upper, op}] = true
+			if i := pool.find(b.Pr, col, tg, s.upper, in1); i >= 0 {
+				done[question{col.ID, s.upper, op}] = i
 				continue
 			}
 			if !applied {
@@ -399,12 +528,18 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 			}
 			if !r.Ok {
 				fails = append(fails, shortfall{col: col, upper: s.upper, op: op, binding: r.Binding})
+				if first {
+					b.SetInsider(nil)
+					return fails, nil
+				}
 				continue
 			}
-			done[question{col.ID, s.upper, op}] = true
+			wi := -1
 			if r.Witness != nil {
 				*pool = append(*pool, r.Witness)
+				wi = len(*pool) - 1
 			}
+			done[question{col.ID, s.upper, op}] = wi
 		}
 		if applied {
 			b.SetInsider(nil)
