@@ -194,3 +194,46 @@ func rowsNote(what string, rows []string) string {
 	}
 	return s
 }
+
+// PublicCases lists the accidents of deid_accident that the register of
+// public facts describes, as the register states them: the first entry
+// matched to the accident gives the facts, every entry matched to it a
+// source. register is false when no register was loaded. Accidents of a
+// withheld year are not in deid_accident and so not listed. Nothing here
+// names an operator; the sources do, as they are public.
+func PublicCases(ctx context.Context, db *sql.DB) (register bool, cases []kensho.PublicCase, err error) {
+	var pf publicFacts
+	if pf, err = loadPublicFacts(ctx, db); err != nil || !pf.present {
+		return false, nil, err
+	}
+	cases = []kensho.PublicCase{}
+	// Ordered by the accident's start (record_key), then register entry:
+	// the order of the page and the CSV.
+	rows, err := db.QueryContext(ctx, `SELECT d.record_key, strftime(r.occurred_on, '%Y-%m-%d'), d.fiscal_year,
+			CAST(r.service AS VARCHAR), r.affected_users, r.duration_min, CAST(r.cause AS VARCHAR), s.source_url
+		FROM deid_accident d
+		JOIN public_fact_register r ON r.entry = d.public_fact
+		JOIN public_fact_match m ON m.status = 'matched' AND m.operator_id IS NOT NULL
+		JOIN public_fact_match first ON first.entry = d.public_fact AND first.operator_id = m.operator_id AND first.report_no = m.report_no
+		JOIN public_fact_register s ON s.entry = m.entry
+		ORDER BY d.record_key, m.entry`)
+	if err != nil {
+		return false, nil, fmt.Errorf("public cases: %w", err)
+	}
+	defer rows.Close()
+	last := int64(-1)
+	for rows.Next() {
+		var key int64
+		var c kensho.PublicCase
+		var src string
+		if err := rows.Scan(&key, &c.OccurredOn, &c.FiscalYear, &c.Service, &c.AffectedUsers, &c.DurationMin, &c.Cause, &src); err != nil {
+			return false, nil, err
+		}
+		if key != last {
+			cases = append(cases, c)
+			last = key
+		}
+		cases[len(cases)-1].Sources = append(cases[len(cases)-1].Sources, src)
+	}
+	return true, cases, rows.Err()
+}

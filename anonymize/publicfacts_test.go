@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/ingest"
 	"github.com/kensho-jp/kensho/internal/duck"
 )
@@ -107,6 +108,22 @@ func TestMatchPublicFacts(t *testing.T) {
 		t.Errorf("deid_accident.public_fact (-want +got):\n%s", diff)
 	}
 
+	// The public cases: as the register states them, one per accident,
+	// every source of it; no operator.
+	registered, cases, err := PublicCases(ctx, db)
+	if err != nil || !registered {
+		t.Fatalf("public cases: %v %v", registered, err)
+	}
+	wantCases := []kensho.PublicCase{
+		{OccurredOn: "2024-06-01", FiscalYear: 2024, Service: "ftth", AffectedUsers: 30000, DurationMin: 121, Cause: "config_error",
+			Sources: []string{"https://example.jp/a", "https://www.soumu.go.jp/a"}},
+		{OccurredOn: "2024-07-10", FiscalYear: 2024, Service: "isp", AffectedUsers: 130000, DurationMin: 120, Cause: "sw_bug",
+			Sources: []string{"https://example.jp/c"}},
+	}
+	if diff := cmp.Diff(wantCases, cases); diff != "" {
+		t.Errorf("public cases (-want +got):\n%s", diff)
+	}
+
 	m, err := LoadPublicFactMatches(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -130,5 +147,8 @@ func TestMatchPublicFacts(t *testing.T) {
 	}
 	if m, err := LoadPublicFactMatches(ctx, db); m != nil || err != nil {
 		t.Errorf("matches without a register: %+v %v", m, err)
+	}
+	if reg, cases, err := PublicCases(ctx, db); reg || cases != nil || err != nil {
+		t.Errorf("public cases without a register: %v %+v %v", reg, cases, err)
 	}
 }

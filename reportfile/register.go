@@ -18,38 +18,6 @@ import (
 // encoding detection, RFC 4180 splitting, numbers, dates, code lists and
 // the one table of messages) and stays free of the database.
 
-// RegisterColumn is one column of the register of public facts.
-type RegisterColumn struct {
-	Field    string   // English alias, also the column name in DuckDB
-	HeaderJa string   // Japanese header
-	Aliases  []string // other headers accepted
-	Type     string   // text, date, code, int, url
-	Required bool
-	RuleJa   string // what to write, for docs and the template
-	RuleEn   string
-}
-
-// RegisterColumns is the one table of the register's columns, in the
-// order of docs/public-facts.md.
-var RegisterColumns = []RegisterColumn{
-	{Field: "operator_name", HeaderJa: "事業者名", Aliases: []string{"報告事業者名"}, Type: "text", Required: true,
-		RuleJa: "公表資料に書かれた事業者名。照合に使い、kensho は公表しない", RuleEn: "the operator as the source names it; used to match, never published by kensho"},
-	{Field: "operator_id", HeaderJa: "登録・届出番号", Type: "text",
-		RuleJa: "分かれば報告と同じ登録・届出番号。あれば事業者名より優先して照合する", RuleEn: "the operator's registration number as in the reports, if known; matched before the name"},
-	{Field: "occurred_on", HeaderJa: "発生日", Aliases: []string{"発生日時"}, Type: "date", Required: true,
-		RuleJa: "事故が発生した日(日本時間)。2024/05/03、令和6年5月3日。時刻があってもよい(日付だけを使う)", RuleEn: "the day the accident began (Japan time): 2024/05/03, 令和6年5月3日; a time may follow (only the date is used)"},
-	{Field: "service", HeaderJa: "役務区分", Type: "code", Required: true,
-		RuleJa: "報告様式の役務区分(コードまたは名称)", RuleEn: "a service of the report format (code or label)"},
-	{Field: "affected_users", HeaderJa: "影響利用者数", Type: "int", Required: true,
-		RuleJa: "公表された影響利用者数(0 以上の整数)", RuleEn: "the affected users as published (a whole number, 0 or more)"},
-	{Field: "duration_min", HeaderJa: "継続時間(分)", Type: "int", Required: true,
-		RuleJa: "公表された継続時間を分で(2時間30分なら 150)", RuleEn: "the published duration in minutes (2 h 30 min is 150)"},
-	{Field: "cause", HeaderJa: "発生要因(小分類)", Aliases: []string{"発生要因"}, Type: "code", Required: true,
-		RuleJa: "報告様式の発生要因(小分類)。公表資料にない場合は 不明", RuleEn: "a cause of the report format; unknown (不明) when the source gives none"},
-	{Field: "source_url", HeaderJa: "出典URL", Aliases: []string{"出典"}, Type: "url", Required: true,
-		RuleJa: "公表資料の URL(http:// または https://)。サイトの公表事例のページからリンクする", RuleEn: "the address of the public source (http:// or https://); the site's public-cases page links to it"},
-}
-
 // Register column positions, resolved once by name.
 var (
 	rOperatorName  = registerField("operator_name")
@@ -63,17 +31,17 @@ var (
 )
 
 func registerField(name string) int {
-	for i, c := range RegisterColumns {
+	for i, c := range kensho.PublicFactColumns {
 		if c.Field == name {
 			return i
 		}
 	}
-	panic("reportfile: RegisterColumns has no field " + name)
+	panic("reportfile: kensho.PublicFactColumns has no field " + name)
 }
 
 var registerIndex = func() map[string]int {
 	m := map[string]int{}
-	for i, c := range RegisterColumns {
+	for i, c := range kensho.PublicFactColumns {
 		for _, h := range append([]string{c.Field, c.HeaderJa}, c.Aliases...) {
 			m[kensho.NormalizeKey(h)] = i
 		}
@@ -176,7 +144,7 @@ func ReadRegister(name string, data []byte) *Register {
 // registerRequired lists the required columns for a message.
 func registerRequired(lang string) string {
 	var out []string
-	for _, c := range RegisterColumns {
+	for _, c := range kensho.PublicFactColumns {
 		if !c.Required {
 			continue
 		}
@@ -192,17 +160,17 @@ func registerRequired(lang string) string {
 	return strings.Join(out, ", ")
 }
 
-// registerLayout maps the register file's columns to RegisterColumns.
+// registerLayout maps the register file's columns to kensho.PublicFactColumns.
 type registerLayout struct {
 	headers  []string
 	keys     []string
-	fieldAt  []int // file column -> RegisterColumns index, or -1
-	colOf    []int // RegisterColumns index -> file column, or -1
+	fieldAt  []int // file column -> kensho.PublicFactColumns index, or -1
+	colOf    []int // kensho.PublicFactColumns index -> file column, or -1
 	warnings []Problem
 }
 
 func newRegisterLayout(file string, headerRow int, cells []string) (*registerLayout, *Problem) {
-	l := &registerLayout{colOf: make([]int, len(RegisterColumns))}
+	l := &registerLayout{colOf: make([]int, len(kensho.PublicFactColumns))}
 	for i := range l.colOf {
 		l.colOf[i] = -1
 	}
@@ -217,7 +185,7 @@ func newRegisterLayout(file string, headerRow int, cells []string) (*registerLay
 			}
 			continue
 		}
-		c := RegisterColumns[f]
+		c := kensho.PublicFactColumns[f]
 		if prev := l.colOf[f]; prev >= 0 {
 			return nil, &Problem{Row: headerRow, Column: h, Value: h, Code: CodeDuplicateColumn,
 				Msg: newMessage(CodeDuplicateColumn, "file", file, "row", strconv.Itoa(headerRow),
@@ -227,7 +195,7 @@ func newRegisterLayout(file string, headerRow int, cells []string) (*registerLay
 		l.fieldAt = append(l.fieldAt, f)
 	}
 	var missJa, missEn []string
-	for f, c := range RegisterColumns {
+	for f, c := range kensho.PublicFactColumns {
 		if c.Required && l.colOf[f] < 0 {
 			missJa = append(missJa, c.HeaderJa)
 			missEn = append(missEn, c.Field+" ("+c.HeaderJa+")")
@@ -267,14 +235,14 @@ func (l *registerLayout) row(rowNo int, cells []string) (PublicFact, []Problem) 
 		return trimCell(cells[i]), i
 	}
 	fail := func(field, col int, value, code string, args ...string) {
-		c := RegisterColumns[field]
+		c := kensho.PublicFactColumns[field]
 		errs = append(errs, Problem{Row: rowNo, Col: col, Column: l.headerOr(col, c.HeaderJa), Value: value, Code: code,
 			Msg: newMessage(code, append([]string{"col_ja", c.HeaderJa, "col_en", c.Field, "value", Shown(value)}, args...)...)})
 	}
 	get := func(field int) (string, int, bool) {
 		v, col := cell(field)
 		if v == "" {
-			if RegisterColumns[field].Required {
+			if kensho.PublicFactColumns[field].Required {
 				fail(field, col, "", CodeMissingValue)
 			}
 			return "", col, false

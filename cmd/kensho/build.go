@@ -390,6 +390,9 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 		return "", err
 	}
 	b.release = newRelease(b.computed, p, release, date)
+	if err := addPublicCases(ctx, b.db, b.release); err != nil {
+		return "", err
+	}
 	if err := anonymize.Publish(ctx, b.db, anonymize.ReleasePath(b.cfg.DB), b.release, p); err != nil {
 		return "", err
 	}
@@ -455,6 +458,17 @@ func newRelease(res *analytics.Result, p *anonymize.Protected, version, date str
 		Risk:         p.Risk.Public(),
 		Extracts:     p.Extracts,
 	}
+}
+
+// addPublicCases gives the release the public cases of the register of
+// public facts (the site's public-cases page).
+func addPublicCases(ctx context.Context, db *sql.DB, rel *kensho.Release) error {
+	registered, cases, err := anonymize.PublicCases(ctx, db)
+	if err != nil {
+		return err
+	}
+	rel.PublicRegister, rel.PublicCases = registered, cases
+	return nil
 }
 
 // testPause lets the crash-safety test stop the process at a named point:
