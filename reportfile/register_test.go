@@ -1,6 +1,7 @@
 package reportfile
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,41 @@ func TestReadRegisterCP932(t *testing.T) {
 	reg := ReadRegister("sjis.csv", enc)
 	if reg.Problem != nil || len(reg.Facts) != 1 || reg.Encoding != "cp932" || reg.Facts[0].OperatorName != "テスト通信" {
 		t.Fatalf("%+v", reg)
+	}
+}
+
+// TestRegisterDocumented holds docs/public-facts.md to
+// kensho.PublicFactColumns: every column's headers and whether it is
+// required, in one row of the table.
+func TestRegisterDocumented(t *testing.T) {
+	b, err := os.ReadFile("../docs/public-facts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) > 4 {
+			rows[strings.TrimSpace(cells[3])] = line
+		}
+	}
+	for _, c := range kensho.PublicFactColumns {
+		line, ok := rows[c.Field]
+		if !ok {
+			t.Errorf("docs/public-facts.md has no row for %s", c.Field)
+			continue
+		}
+		req := "| no |"
+		if c.Required {
+			req = "| yes |"
+		}
+		if !strings.Contains(line, "| "+c.HeaderJa+" |") || !strings.Contains(line, req) {
+			t.Errorf("docs/public-facts.md row of %s: %s", c.Field, line)
+		}
+		for _, a := range c.Aliases {
+			if !strings.Contains(line, a) {
+				t.Errorf("docs/public-facts.md row of %s lacks the alias %s", c.Field, a)
+			}
+		}
 	}
 }
