@@ -41,7 +41,7 @@ func LoadPublicFacts(ctx context.Context, db *sql.DB, paths []string, now func()
 		now = time.Now
 	}
 	loadedAt := now()
-	rep := &Report{Files: []FileReport{}, Errors: []Error{}}
+	rep := &Report{Files: []FileReport{}, Errors: []Error{}, errorTable: "public_fact_problem"}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("public facts: %w", err)

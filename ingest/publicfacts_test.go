@@ -83,3 +83,20 @@ func TestLoadPublicFacts(t *testing.T) {
 		t.Errorf("%d register tables left after a load without files", n)
 	}
 }
+
+// TestPublicFactsLongErrorList: the summary of a register with many errors
+// says where all of them are.
+func TestPublicFactsLongErrorList(t *testing.T) {
+	text := strings.Split(testRegister, "\n")[0] + "\n" + strings.Repeat("テスト通信,2024/05/04,fax,1,1,sw_bug,https://x.example/\n", 12)
+	rep, err := LoadPublicFacts(context.Background(), duck.MustOpenMemory(t), []string{writeRegister(t, "many.csv", text)}, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rep.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "... and 2 more errors (all are in the table public_fact_problem of the database)") {
+		t.Errorf("summary:\n%s", b.String())
+	}
+}
