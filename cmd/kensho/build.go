@@ -160,6 +160,15 @@ func (c *buildConfig) validate() error {
 	if inside {
 		return usagef("build: --db %s lies inside --out %s; the restricted database must never be published", c.DB, c.Out)
 	}
+	for _, p := range c.Public {
+		inside, err := isInside(p, c.Out)
+		if err != nil {
+			return err
+		}
+		if inside {
+			return usagef("build: --public %s lies inside --out %s; the register names operators and the site directory is replaced whole", p, c.Out)
+		}
+	}
 	// A --check-bundle that lacks the bundle is an error before the
 	// other stages run (none found is not: see site.FindCheckBundle).
 	if _, err := site.FindCheckBundle(c.CheckBundle); err != nil {
