@@ -164,3 +164,43 @@ func TestRegisterDocumented(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadRegister: any bytes are read or rejected without a panic; the
+// rows add up, every fact holds codes of its lists, a day, counts of 0 or
+// more and an http(s) address, and every error names its row.
+func FuzzReadRegister(f *testing.F) {
+	f.Add([]byte(registerHeader + "A,,2024/05/03,ftth,\"30,000\",121,sw_bug,https://x.example/a\n"))
+	f.Add([]byte(registerHeader + "A,,令和6年5月3日,携帯電話(データ通信),３００００,121,不明,http://x.example/\"\n,,\n"))
+	f.Add([]byte("operator_name,occurred_on,service,affected_users,duration_min,cause,source_url\r\nA,x,y,-1,z,w,ftp://\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := ReadRegister("f.csv", data)
+		if r.Problem != nil {
+			if len(r.Facts)+len(r.Rejected) != 0 {
+				t.Fatalf("rejected file with rows: %+v", r)
+			}
+			return
+		}
+		if r.RowsRead != len(r.Facts)+len(r.Rejected) {
+			t.Fatalf("%d rows read, %d facts, %d rejected", r.RowsRead, len(r.Facts), len(r.Rejected))
+		}
+		for _, x := range r.Facts {
+			if x.OperatorName == "" || x.OccurredOn.IsZero() || !kensho.Services.Has(x.Service) || !kensho.Causes.Has(x.Cause) ||
+				x.AffectedUsers < 0 || x.DurationMin < 0 {
+				t.Fatalf("fact %+v", x)
+			}
+			if _, ok := publicURL(x.SourceURL); !ok {
+				t.Fatalf("fact with address %q", x.SourceURL)
+			}
+		}
+		for _, q := range r.Rejected {
+			if len(q.Errs) == 0 {
+				t.Fatalf("row %d rejected without an error", q.Row)
+			}
+			for _, e := range q.Errs {
+				if e.Row != q.Row || e.Msg.Ja == "" || e.Msg.En == "" {
+					t.Fatalf("error %+v of row %d", e, q.Row)
+				}
+			}
+		}
+	})
+}
