@@ -194,6 +194,25 @@ type Release struct {
 	Risk Text `json:"risk"`
 	// Extracts describes the record-level files written beside the site.
 	Extracts []ExtractInfo `json:"extracts"`
+	// PublicRegister tells whether the release was built with a register
+	// of public facts (docs/public-facts.md); PublicCases are the
+	// accidents of the release it describes, as their sources state
+	// them, in the order they began.
+	PublicRegister bool         `json:"public_register"`
+	PublicCases    []PublicCase `json:"public_cases"`
+}
+
+// PublicCase is an accident already made public by the ministry or its
+// operator, as the register of public facts states it (not as the report
+// does). It never names the operator: the sources do.
+type PublicCase struct {
+	OccurredOn    string   `json:"occurred_on"` // YYYY-MM-DD, JST
+	FiscalYear    int      `json:"fiscal_year"`
+	Service       string   `json:"service"` // code
+	AffectedUsers int64    `json:"affected_users"`
+	DurationMin   int64    `json:"duration_min"`
+	Cause         string   `json:"cause"`   // code
+	Sources       []string `json:"sources"` // the register's source URLs, in register order
 }
 
 // FieldSchema documents one column of a released file (data dictionary).

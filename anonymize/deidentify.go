@@ -29,11 +29,20 @@ var deidentifySQL string
 // needs no rule of its own (the earlier "≥ minOperators distinct operators
 // typed it" rule is gone) and the disaster is protected as any coded
 // dimension is. minOperators is only checked here.
+//
+// When the register of public facts was loaded (ingest.LoadPublicFacts),
+// its entries are matched to the accidents first (public_fact_match) and
+// deid_accident gets the column public_fact: the first register entry
+// that describes the accident, NULL when none does (public.go reads it).
 func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 	if minOperators < 3 {
 		return fmt.Errorf("deidentify: min_operators %d is below 3, which is never accepted", minOperators)
 	}
-	q, err := deidentifyQuery()
+	public, err := matchPublicFacts(ctx, db)
+	if err != nil {
+		return fmt.Errorf("deidentify: %w", err)
+	}
+	q, err := deidentifyQuery(public)
 	if err != nil {
 		return fmt.Errorf("deidentify: %w", err)
 	}
@@ -86,7 +95,9 @@ func matchDisasters(ctx context.Context, db *sql.DB) (names, days, codes []strin
 	return names, days, codes, rows.Err()
 }
 
-func deidentifyQuery() (string, error) {
+// deidentifyQuery renders sql/deidentify.sql; with public, deid_accident
+// gets the public_fact column from public_fact_match.
+func deidentifyQuery(public bool) (string, error) {
 	t, err := template.New("deidentify").Funcs(template.FuncMap{"enum": kensho.SQLEnumOf}).Parse(deidentifySQL)
 	if err != nil {
 		return "", err
@@ -100,7 +111,8 @@ func deidentifyQuery() (string, error) {
 		eraCodes = append(eraCodes, d)
 	}
 	var buf bytes.Buffer
-	err = t.Execute(&buf, map[string]string{
+	err = t.Execute(&buf, map[string]any{
+		"Public":           public,
 		"EURootCause":      mapCase("cause", kensho.Causes, "eu_root_cause"),
 		"PrefectureRegion": mapCase("p", kensho.Prefectures, "region"),
 		"ServiceCategory":  mapCase("service", kensho.Services, "category"),

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/internal/duck"
@@ -65,6 +66,9 @@ func Publish(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Re
 			}
 		}
 	}
+	if err := checkPublicCases(rel.PublicCases); err != nil {
+		return err
+	}
 	ids, err := loadIdentifiers(ctx, db)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
@@ -79,6 +83,25 @@ func Publish(ctx context.Context, db *sql.DB, releasePath string, rel *kensho.Re
 	}
 	if err := writeRelease(ctx, db, releasePath, rel); err != nil {
 		return fmt.Errorf("publish %s: %w", releasePath, err)
+	}
+	return nil
+}
+
+// checkPublicCases holds the public cases to what the register's columns
+// allow: codes of their lists, a day, and http(s) addresses. Their source
+// addresses are not scanned for identifiers: they are the public sources
+// themselves, and an operator's own outage notice names the operator by
+// its address (docs/public-facts.md).
+func checkPublicCases(cases []kensho.PublicCase) error {
+	for i, c := range cases {
+		_, derr := time.Parse("2006-01-02", c.OccurredOn)
+		ok := derr == nil && kensho.Services.Has(c.Service) && kensho.Causes.Has(c.Cause) && len(c.Sources) > 0
+		for _, s := range c.Sources {
+			ok = ok && (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && !strings.ContainsAny(s, " \t\r\n\"<>")
+		}
+		if !ok {
+			return fmt.Errorf("publish: public case %d holds something other than the register's public facts; nothing is published", i+1)
+		}
 	}
 	return nil
 }

@@ -23,6 +23,9 @@
 // then loads them set-based, one statement per table, in one transaction
 // (sql/load.sql) for a file or a group of small files (group.go). The next
 // files are read and validated while the database loads (ahead.go).
+// LoadPublicFacts (publicfacts.go) loads the register of public facts
+// (docs/public-facts.md), which reportfile reads too, into tables of its
+// own, replacing the previous register.
 // Everything that reads a user's file is in
 // reportfile, which must stay free of the database so that kensho check
 // and the browser's check run the very same rules.

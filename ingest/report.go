@@ -32,6 +32,10 @@ type Report struct {
 	// it lists the first MaxListedErrors; FileReport.Errors counts them
 	// all, and the table quarantine_error holds them all.
 	Errors []Error `json:"errors"`
+
+	// errorTable is the table that holds every error (default
+	// quarantine_error), for the summary's last word on a long list.
+	errorTable string
 }
 
 // MaxListedErrors is how many errors of one file a Report lists: a file
@@ -115,7 +119,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		for i, e := range errs {
 			if i == maxTextErrors {
 				more := "kensho ingest --json lists them all"
-				if f.Errors > f.ErrorsListed {
+				if r.errorTable != "" {
+					more = "all are in the table " + r.errorTable + " of the database"
+				} else if f.Errors > f.ErrorsListed {
 					more = fmt.Sprintf("kensho ingest --json lists the first %s; all are in the table quarantine_error of the database",
 						reportfile.Thousands(int64(f.ErrorsListed)))
 				}

@@ -30,5 +30,6 @@
 // validates batches of rows on every core and hands them back in file
 // order; file.go runs a whole file (keys unique within it, warnings about
 // its columns) into a Sink; messages.go is the one table of codes and
-// their messages.
+// their messages. register.go reads the other input, the register of
+// public facts (docs/public-facts.md), with the same helpers and messages.
 package reportfile

@@ -118,23 +118,8 @@ func newLayout(file string, headerRow int, cells []string) (*layout, *Problem) {
 	for i := range l.colOf {
 		l.colOf[i] = -1
 	}
-	width := len(cells)
-	for width > 0 && trimCell(cells[width-1]) == "" {
-		width--
-	}
-	usedKeys := map[string]bool{}
-	for i := 0; i < width; i++ {
-		h := cells[i]
-		l.headers = append(l.headers, h)
-		key := strings.TrimSpace(h)
-		if key == "" {
-			key = "(" + columnLetter(i) + ")"
-		}
-		if usedKeys[key] {
-			key += " (" + columnLetter(i) + ")"
-		}
-		usedKeys[key] = true
-		l.keys = append(l.keys, key)
+	l.headers, l.keys = headerKeys(cells)
+	for i, h := range l.headers {
 		c, ok := kensho.ColumnByHeader(h)
 		if !ok {
 			l.fieldAt = append(l.fieldAt, -1)
@@ -166,6 +151,30 @@ func newLayout(file string, headerRow int, cells []string) (*layout, *Problem) {
 				"cols_ja", strings.Join(missJa, "、"), "cols_en", strings.Join(missEn, ", "))}
 	}
 	return l, nil
+}
+
+// headerKeys returns a header row's headers as written, up to its last
+// non-empty cell, and the key of each column in the raw and extra maps:
+// the header trimmed, made unique by its column letter ("(C)" when
+// empty).
+func headerKeys(cells []string) (headers, keys []string) {
+	width := len(cells)
+	for width > 0 && trimCell(cells[width-1]) == "" {
+		width--
+	}
+	used := map[string]bool{}
+	for i, h := range cells[:width] {
+		key := strings.TrimSpace(h)
+		if key == "" {
+			key = "(" + columnLetter(i) + ")"
+		}
+		if used[key] {
+			key += " (" + columnLetter(i) + ")"
+		}
+		used[key] = true
+		headers, keys = append(headers, h), append(keys, key)
+	}
+	return headers, keys
 }
 
 // key returns the raw-map key of file column i, also past the header's

@@ -46,6 +46,13 @@ const (
 	CodeSeriousAsQuarterly = "serious_as_quarterly"
 	CodeUnknownColumn      = "unknown_column"
 	CodeUnknownDisaster    = "unknown_disaster"
+
+	// The register of public facts (register.go, docs/public-facts.md).
+	CodeRegisterNotCSV        = "register_not_csv"
+	CodeRegisterMissingColumn = "register_missing_column"
+	CodeRegisterUnknownColumn = "register_unknown_column"
+	CodeBadDate               = "bad_date"
+	CodeBadURL                = "bad_url"
 )
 
 // messageTemplates is the one table of what each code tells the user, in
@@ -137,6 +144,22 @@ var messageTemplates = map[string]struct{ ja, en string }{
 	CodeUnclosedQuote: {
 		"引用符(\")が閉じられていません。値の中の \" は \"\" と書いてください。この行は1行目だけを読みました。",
 		"a quote (\") is never closed; write a quote inside a value as \"\". Only this row's first line was read."},
+
+	CodeRegisterNotCSV: {
+		"{file} は表計算ブックです。公表事実の台帳は CSV で渡してください(Excel なら「CSV UTF-8」で保存)。",
+		"{file} is a workbook; give the register of public facts as CSV (in Excel, save it as \"CSV UTF-8\")."},
+	CodeRegisterMissingColumn: {
+		"{file} の見出し({row}行目)に公表事実の台帳の必須の列がありません: {cols_ja}。docs/public-facts.md の見出しに合わせてください。",
+		"{file}: the header (row {row}) lacks required columns of the register of public facts: {cols_en}; make it follow docs/public-facts.md."},
+	CodeRegisterUnknownColumn: {
+		"見出し {col} は公表事実の台帳にない列です。値は読み込みますが照合にも公表にも使いません。見出しの書き誤りでないか確認してください。",
+		"column {col} is not a column of the register of public facts; it is kept but used neither to match nor to publish. Check the header for a typo."},
+	CodeBadDate: {
+		"{col} {value} は日付として読めません。2024/05/03 や 令和6年5月3日 のように書いてください。",
+		"{col} {value} is not a date; write it as 2024/05/03, 2024-05-03 or 令和6年5月3日."},
+	CodeBadURL: {
+		"{col} {value} は公表資料の URL として使えません。http:// か https:// で始まる、空白を含まないアドレスを書いてください。",
+		"{col} {value} is not the address of a public source; write an address that starts with http:// or https:// and has no spaces."},
 
 	CodeBelowThreshold: {
 		"影響利用者数 {users}・継続時間 {minutes} 分は四半期報告の基準({min_users} 人以上または {min_minutes} 分以上)を下回ります。読み込みましたが、報告が必要か確認してください。",

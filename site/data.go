@@ -103,11 +103,14 @@ func (r *renderer) writeTables() error {
 	if err := r.writeCodes(); err != nil {
 		return err
 	}
+	if err := r.write("data/"+PublicCasesFile, publicCasesCSV(r.rel.PublicCases)); err != nil {
+		return err
+	}
 	codes, err := codesDictionary()
 	if err != nil {
 		return err
 	}
-	r.dict = append(r.dictionary(), codes...)
+	r.dict = append(append(r.dictionary(), publicCasesDictionary()...), codes...)
 	return r.write("data/dictionary.csv", dictionaryCSV(r.dict))
 }
 
@@ -161,6 +164,7 @@ func (r *renderer) describeData() error {
 		{Path: "tables.xlsx", Format: "XLSX", What: ui["file.xlsx"]},
 		{Path: TablesParquet, Format: "Parquet", What: ui["file.tablesparq"]},
 		{Path: "dictionary.csv", Format: "CSV", What: ui["file.dictionary"]},
+		{Path: PublicCasesFile, Format: "CSV", What: ui["file.publiccases"]},
 	}...)
 	for _, t := range r.ordered {
 		files = append(files, dataFile{Path: "tables/" + t.Name + ".csv", Format: "CSV",

@@ -41,6 +41,13 @@ func fixture() *kensho.Release {
 		},
 		Extracts: []kensho.ExtractInfo{{Name: fixtureExtract, Title: kensho.Text{Ja: "個票データ", En: "record-level data"},
 			Rows: len(microRows()), Columns: microColumns}},
+		PublicRegister: true,
+		PublicCases: []kensho.PublicCase{
+			{OccurredOn: "2022-07-02", FiscalYear: 2022, Service: "voice_mobile", AffectedUsers: 39150000, DurationMin: 3666, Cause: "config_error",
+				Sources: []string{"https://www.soumu.go.jp/menu_news/s-news/01kiban05_02000300.html", "https://news.example/outage/20220702"}},
+			{OccurredOn: "2023-04-10", FiscalYear: 2023, Service: "free_internet", AffectedUsers: 1000000, DurationMin: 45, Cause: "sw_bug",
+				Sources: []string{"https://news.example/outage/20230410?a=1&b=<2>"}},
+		},
 	}
 	accidents := kensho.Measure{Name: "accidents", Title: kensho.Text{Ja: "事故件数", En: "accidents"}, Unit: kensho.Text{Ja: "件", En: "accidents"}, Magnitude: kensho.MagAccidents}
 	fy := kensho.Dim{Name: "fiscal_year", Title: kensho.Text{Ja: "年度", En: "fiscal year"}}

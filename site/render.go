@@ -265,8 +265,10 @@ type page struct {
 	Scripts []string
 	Method  *methodView
 	About   *aboutView
-	Dict    []dictFile
-	Release *kensho.Release
+	// PublicCases is the public-cases page.
+	PublicCases *publicCasesView
+	Dict        []dictFile
+	Release     *kensho.Release
 	// Publisher and Contact in the page's language ("" when not set), and
 	// whether the release was built from synthetic data.
 	Publisher, Contact string
@@ -330,7 +332,7 @@ func (r *renderer) newPage(lang, key, slug, title, lead string) *page {
 		p.Canonical = r.base + strings.TrimSuffix(file, "index.html")
 	}
 	p.Words = r.words[lang]
-	for _, k := range append(append([]string{}, topicPages...), "report", "downloads", "methodology", "about") {
+	for _, k := range navPages() {
 		s := k
 		if k == "overview" {
 			s = ""
@@ -390,6 +392,9 @@ func (r *renderer) writePages(lang string) error {
 		if err := r.emit(p, "topic"); err != nil {
 			return err
 		}
+	}
+	if err := r.writePublicCasesPage(lang); err != nil {
+		return err
 	}
 	if err := r.writeReports(lang); err != nil {
 		return err

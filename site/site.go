@@ -111,6 +111,13 @@ func isExtractFile(p string) bool { return strings.HasPrefix(p, "microdata_") }
 // verification report.
 var topicPages = []string{"overview", "causes", "services", "equipment", "regions", "impact", "serious", "disasters", "trends"}
 
+// navPages are the pages of the navigation, in its order: the topics, the
+// cases already public (beside them, as the serious accidents' own
+// figures), then the reports, the data, the methodology and the site.
+func navPages() []string {
+	return append(append([]string{}, topicPages...), "public-cases", "report", "downloads", "methodology", "about")
+}
+
 var tableName = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
 
 // Render writes the whole site into dir (a fresh staging directory made by

@@ -1,6 +1,7 @@
 package site_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -307,5 +308,88 @@ func TestEquipmentClasses(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("not listed: %v", want)
+	}
+}
+
+// TestPublicCasesPage: the public cases are listed in both languages as
+// the register states them, each linking to its sources, with the CSV and
+// its columns in the data dictionary; the navigation and the methodology
+// link to the page.
+func TestPublicCasesPage(t *testing.T) {
+	fixtureOnly(t)
+	for _, tc := range []struct {
+		page     string
+		cells    [][]string
+		nav, how string
+	}{
+		{"public-cases/index.html", [][]string{
+			{"2022年7月2日", "2022年度", "携帯電話・PHS(音声)", "39,150,000", "61時間6分", "設定誤り", "出典, 出典"},
+			{"2023年4月10日", "2023年度", "無料のインターネット関連サービス", "1,000,000", "45分", "ソフトウェア不具合", "出典"},
+		}, "公表済みの事例", "methodology/index.html"},
+		{"en/public-cases/index.html", [][]string{
+			{"2 July 2022", "FY2022", "mobile voice", "39,150,000", "61 h 6 min", "misconfiguration", "source, source"},
+			{"10 April 2023", "FY2023", "free internet service", "1,000,000", "45 min", "software bug", "source"},
+		}, "Public cases", "en/methodology/index.html"},
+	} {
+		doc, err := html.Parse(bytes.NewReader(readSite(t, tc.page)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables := find(doc, func(n *html.Node) bool { id, _ := attr(n, "id"); return id == "public-cases-table" })
+		if len(tables) != 1 {
+			t.Fatalf("%s: %d tables", tc.page, len(tables))
+		}
+		table := tables[0]
+		var got [][]string
+		var hrefs []string
+		walk(table, func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "tr" && n.Parent.Data == "tbody" {
+				var row []string
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode {
+						row = append(row, text(c))
+					}
+				}
+				got = append(got, row)
+			}
+			if n.Type == html.ElementNode && n.Data == "a" {
+				href, _ := attr(n, "href")
+				hrefs = append(hrefs, href)
+			}
+		})
+		if diff := cmp.Diff(tc.cells, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.page, diff)
+		}
+		wantHrefs := []string{"https://www.soumu.go.jp/menu_news/s-news/01kiban05_02000300.html", "https://news.example/outage/20220702",
+			"https://news.example/outage/20230410?a=1&b=%3c2%3e"} // html/template escapes what a URL may not hold
+		if diff := cmp.Diff(wantHrefs, hrefs); diff != "" {
+			t.Errorf("%s: source links (-want +got):\n%s", tc.page, diff)
+		}
+		nav := false
+		walk(doc, func(n *html.Node) {
+			href, _ := attr(n, "href")
+			if n.Data == "a" && strings.HasSuffix(href, "public-cases/index.html") && text(n) == tc.nav {
+				nav = true
+			}
+		})
+		if !nav {
+			t.Errorf("%s: no navigation link to the page", tc.page)
+		}
+		if !strings.Contains(string(readSite(t, tc.how)), `public-cases/index.html">`) {
+			t.Errorf("%s does not link to the public cases", tc.how)
+		}
+	}
+	csv := string(readSite(t, "data/public_cases.csv"))
+	want := "occurred_on,fiscal_year,service,affected_users,duration_min,cause,source_urls\n" +
+		"2022-07-02,2022,voice_mobile,39150000,3666,config_error,https://www.soumu.go.jp/menu_news/s-news/01kiban05_02000300.html https://news.example/outage/20220702\n" +
+		"2023-04-10,2023,free_internet,1000000,45,sw_bug,https://news.example/outage/20230410?a=1&b=<2>\n"
+	if csv != want {
+		t.Errorf("public_cases.csv:\n%s\nwant\n%s", csv, want)
+	}
+	dict := string(readSite(t, "data/dictionary.csv"))
+	for _, col := range []string{"occurred_on", "fiscal_year", "service", "affected_users", "duration_min", "cause", "source_urls"} {
+		if !strings.Contains(dict, "\npublic_cases.csv,"+col+",") {
+			t.Errorf("dictionary.csv does not describe public_cases.csv column %s", col)
+		}
 	}
 }

@@ -67,6 +67,12 @@ type Config struct {
 	// Corrections is the share of accidents re-reported in a later file
 	// (訂正報告) with a changed value; 0 = none.
 	Corrections float64
+	// PublicFacts, when set, is the path of a register of public facts
+	// to write for the data (docs/public-facts.md, public.go): every
+	// accident filed as serious, as the ministry would announce it. It
+	// must lie outside the output directory, where it would be read as a
+	// report.
+	PublicFacts string
 }
 
 // Defaults of Config.
@@ -254,6 +260,9 @@ type run struct {
 	seq   [][2]int
 	out   string
 	nrows int64
+	// public are the accidents of the register of public facts
+	// (Config.PublicFacts).
+	public []publicFact
 }
 
 func newRun(ctx context.Context, cfg Config, out string) *run {
@@ -294,6 +303,9 @@ func (r *run) process(a *accident, cols []kensho.InputColumn, st style, xlsx boo
 		final = corr
 	}
 	r.t.add(final, kind)
+	if kind == "" {
+		r.notePublic(final)
+	}
 	r.nrows++
 	return cells, corr
 }
@@ -318,6 +330,11 @@ func Generate(ctx context.Context, cfg Config, outDir string) (*Summary, error) 
 	if outDir == "" {
 		return nil, errors.New("synth: no output directory")
 	}
+	if cfg.PublicFacts != "" {
+		if rel, err := filepath.Rel(outDir, cfg.PublicFacts); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("synth: the register of public facts %s lies inside --out %s, where it would be read as a report; write it elsewhere", cfg.PublicFacts, outDir)
+		}
+	}
 	r := newRun(ctx, cfg, outDir)
 	for fy := cfg.From; fy <= cfg.To; fy++ {
 		p := r.g.plan(fy)
@@ -332,6 +349,11 @@ func Generate(ctx context.Context, cfg Config, outDir string) (*Summary, error) 
 			if err != nil {
 				return nil, fmt.Errorf("synth: %w", err)
 			}
+		}
+	}
+	if cfg.PublicFacts != "" {
+		if err := r.writePublicFacts(cfg.PublicFacts); err != nil {
+			return nil, fmt.Errorf("synth: %w", err)
 		}
 	}
 	return r.t.finish(), nil

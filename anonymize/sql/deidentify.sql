@@ -6,6 +6,8 @@
 -- column is an ENUM of its code list, in byte order (so it sorts and
 -- compares as the text it stands for): a table of one-byte codes is
 -- written, hashed and grouped several times faster than one of strings.
+-- With .Public (a register of public facts was loaded) it also has
+-- public_fact, the register entry the accident was matched to.
 CREATE OR REPLACE TABLE deid_accident AS
 WITH ops AS (
     SELECT operator_id, row_number() OVER (ORDER BY operator_id)::INTEGER AS op_key
@@ -31,9 +33,16 @@ base AS (
     SELECT a.*, o.op_key, k.record_key,
            {{.EURootCause}} AS eu_root_cause,
            list_distinct(list_transform(a.prefectures, p -> {{.PrefectureRegion}})) AS regions,
-           dm.disaster AS disaster_code
+           dm.disaster AS disaster_code{{if .Public}}, pf.public_fact{{end}}
     FROM accident a JOIN ops o USING (operator_id) JOIN keyed k ON k.rid = a.rowid
     LEFT JOIN disaster_match dm ON dm.disaster_name = a.disaster_name AND dm.day = CAST(a.occurred_at AS DATE)
+    {{- if .Public}}
+    -- The register entry that describes the accident (several sources
+    -- may publish one accident: the first entry stands for them).
+    LEFT JOIN (SELECT operator_id, report_no, min(entry) AS public_fact FROM public_fact_match
+               WHERE status = 'matched' GROUP BY operator_id, report_no) pf
+        ON pf.operator_id = a.operator_id AND pf.report_no = a.report_no
+    {{- end}}
 )
 SELECT
     record_key,
@@ -64,5 +73,8 @@ SELECT
     coalesce(critical_infra_users, 0) > 0 AS critical_infra,
     ({{.CriteriaEra}})::{{.CriteriaEraEnum}} AS criteria_era,
     disaster_code::{{enum "disaster"}} AS disaster
+    {{- if .Public}},
+    public_fact
+    {{- end}}
 FROM base
 ORDER BY record_key;

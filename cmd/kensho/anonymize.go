@@ -159,6 +159,9 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 		return err
 	}
 	rel := newRelease(res, p, release, date)
+	if err := addPublicCases(ctx, db, rel); err != nil {
+		return err
+	}
 	releasePath := anonymize.ReleasePath(c.DB)
 	if err := anonymize.Publish(ctx, db, releasePath, rel, p); err != nil {
 		if errors.As(err, &auditErr) {

@@ -25,7 +25,7 @@ import (
 var buildCmd = &command{
 	Name:    "build",
 	Summary: "run the whole pipeline: ingest, anonymize, analytics, protect, site",
-	Usage:   "kensho build [--in] PATH... --out DIR [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD] [--base-url URL] [--publisher JA|EN] [--contact JA|EN] [--synthetic]",
+	Usage:   "kensho build [--in] PATH... --out DIR [--public FILE]... [--db PATH] [--config FILE] [--release-version V] [--release-date YYYY-MM-DD] [--base-url URL] [--publisher JA|EN] [--contact JA|EN] [--synthetic]",
 	Help: `
 Runs every stage in order — ingest → anonymize (de-identify) → analytics →
 anonymize (protect and audit) → site — printing one line per stage and a
@@ -40,6 +40,17 @@ The restricted database (--db) holds operator names and free text; it is
 created readable by its owner only and may not lie inside --out. Nothing in
 --out comes from it except what the disclosure control released.
 
+--public gives the register of public facts (docs/public-facts.md): a CSV
+of the accidents the ministry or the operators have already published.
+Each entry is matched to the report it describes (same operator, day and
+service; users within 1 % and duration within 5 minutes of the published
+figures); the disclosure control then treats those accidents as known to
+every reader, and the site lists them on its public-cases page. A register
+with an error stops the build before anything is published; entries that
+match no report, or several, are counted on the deidentify line and listed
+in the table public_fact_match of --db. The register is an input of each
+build: a build without --public has no public facts.
+
 The same inputs, configuration, version and date give a byte-identical
 --out. The release date defaults to $SOURCE_DATE_EPOCH, else to the last
 day of the latest fiscal quarter in the data — never to the clock.`,
@@ -50,6 +61,9 @@ day of the latest fiscal quarter in the data — never to the clock.`,
   # Two directories of submissions, a stricter configuration, a named release
   kensho build --in 2024q1 --in 2024q2 --out public --config sdc.json --release-version 2025.1
 
+  # With the register of accidents already published
+  kensho build --in data --public public-facts.csv --out public
+
   # Who publishes it, and whom to ask (Japanese|English)
   kensho build --in data --out public --publisher '総務省 電気通信事故検証会議|Telecom Accident Verification Committee, MIC' \
       --contact 'jiko-toukei@example.go.jp'`,
@@ -57,6 +71,7 @@ day of the latest fiscal quarter in the data — never to the clock.`,
 		var cfg buildConfig
 		fs.Var((*stringList)(&cfg.In), "in", "a file or directory of quarterly reports (repeatable; arguments after the flags count too)")
 		fs.StringVar(&cfg.Out, "out", "", "the site `DIR` to create or replace")
+		fs.Var((*stringList)(&cfg.Public), "public", "the register of public facts, a CSV `FILE` (repeatable; docs/public-facts.md)")
 		fs.StringVar(&cfg.DB, "db", "kensho.duckdb", "the restricted database `PATH`")
 		fs.StringVar(&cfg.ConfigFile, "config", "", "disclosure-control configuration `FILE` (JSON); default: safe defaults")
 		fs.StringVar(&cfg.Version, "release-version", "", "release version shown on the site and in its citation (default: the latest fiscal quarter in the data, e.g. FY2024Q4)")
@@ -77,6 +92,7 @@ day of the latest fiscal quarter in the data — never to the clock.`,
 
 type buildConfig struct {
 	In          []string
+	Public      []string
 	Out         string
 	DB          string
 	ConfigFile  string
@@ -106,14 +122,17 @@ type buildSummary struct {
 	// WithheldYears are the fiscal years left out of this release because
 	// their accident count fails the disclosure rules (never null).
 	WithheldYears []anonymize.WithheldYear `json:"withheld_fiscal_years"`
-	Tables        int                      `json:"tables"`
-	Cells         int                      `json:"cells"`
-	Suppressed    int                      `json:"suppressed"`
-	MicrodataRows int                      `json:"microdata_rows"`
-	Pages         int                      `json:"pages"`
-	Out           string                   `json:"out"`
-	Stages        []stageTiming            `json:"stages"`
-	Seconds       float64                  `json:"seconds"`
+	// PublicFacts is how the register of public facts matched the
+	// reports; absent without --public.
+	PublicFacts   *anonymize.PublicFactMatches `json:"public_facts,omitempty"`
+	Tables        int                          `json:"tables"`
+	Cells         int                          `json:"cells"`
+	Suppressed    int                          `json:"suppressed"`
+	MicrodataRows int                          `json:"microdata_rows"`
+	Pages         int                          `json:"pages"`
+	Out           string                       `json:"out"`
+	Stages        []stageTiming                `json:"stages"`
+	Seconds       float64                      `json:"seconds"`
 }
 
 type stageTiming struct {
@@ -140,6 +159,15 @@ func (c *buildConfig) validate() error {
 	}
 	if inside {
 		return usagef("build: --db %s lies inside --out %s; the restricted database must never be published", c.DB, c.Out)
+	}
+	for _, p := range c.Public {
+		inside, err := isInside(p, c.Out)
+		if err != nil {
+			return err
+		}
+		if inside {
+			return usagef("build: --public %s lies inside --out %s; the register names operators and the site directory is replaced whole", p, c.Out)
+		}
 	}
 	// A --check-bundle that lacks the bundle is an error before the
 	// other stages run (none found is not: see site.FindCheckBundle).
@@ -284,7 +312,20 @@ func (b *builder) ingest(ctx context.Context) (string, error) {
 		return "", errors.New("a file was rejected whole, so nothing was published; fix or remove it (see above) and run again. " +
 			"ファイル全体が取り込めなかったため公開を中止しました。上の内容を確認してください。")
 	}
-	return fmt.Sprintf("%d rows read, %d loaded, %d quarantined", rep.RowsRead, rep.RowsLoaded, rep.RowsQuarantined), nil
+	pub, err := ingest.LoadPublicFacts(ctx, b.db, b.cfg.Public, nil)
+	if err != nil {
+		return "", err
+	}
+	if !pub.Clean() {
+		pub.WriteText(b.stderr)
+		return "", errors.New("the register of public facts has errors (see above), so nothing was published: a public fact left out would make the protection assume readers know less than they do; fix the register and run again. " +
+			"公表事実の台帳に誤りがあるため公開を中止しました。上の内容を確認して台帳を直してください。")
+	}
+	line := fmt.Sprintf("%d rows read, %d loaded, %d quarantined", rep.RowsRead, rep.RowsLoaded, rep.RowsQuarantined)
+	if len(b.cfg.Public) > 0 {
+		line += fmt.Sprintf("; register of public facts: %d entries", pub.RowsLoaded)
+	}
+	return line, nil
 }
 
 func (b *builder) deidentify(ctx context.Context) (string, error) {
@@ -307,6 +348,14 @@ func (b *builder) deidentify(ctx context.Context) (string, error) {
 	line := fmt.Sprintf("%d accidents", b.summary.Accidents)
 	for _, y := range b.summary.WithheldYears {
 		line += fmt.Sprintf("; FY%d withheld (%s)", y.FiscalYear, y.Rule)
+	}
+	pub, err := anonymize.LoadPublicFactMatches(ctx, b.db)
+	if err != nil {
+		return "", fmt.Errorf("deidentify: %w", err)
+	}
+	if pub != nil {
+		b.summary.PublicFacts = pub
+		line += "; " + pub.Line()
 	}
 	return line, nil
 }
@@ -350,6 +399,9 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 		return "", err
 	}
 	b.release = newRelease(b.computed, p, release, date)
+	if err := addPublicCases(ctx, b.db, b.release); err != nil {
+		return "", err
+	}
 	if err := anonymize.Publish(ctx, b.db, anonymize.ReleasePath(b.cfg.DB), b.release, p); err != nil {
 		return "", err
 	}
@@ -415,6 +467,17 @@ func newRelease(res *analytics.Result, p *anonymize.Protected, version, date str
 		Risk:         p.Risk.Public(),
 		Extracts:     p.Extracts,
 	}
+}
+
+// addPublicCases gives the release the public cases of the register of
+// public facts (the site's public-cases page).
+func addPublicCases(ctx context.Context, db *sql.DB, rel *kensho.Release) error {
+	registered, cases, err := anonymize.PublicCases(ctx, db)
+	if err != nil {
+		return err
+	}
+	rel.PublicRegister, rel.PublicCases = registered, cases
+	return nil
 }
 
 // testPause lets the crash-safety test stop the process at a named point:

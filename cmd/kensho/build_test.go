@@ -156,6 +156,11 @@ func TestBuildRefusesUnsafePaths(t *testing.T) {
 	if !errors.As(err, &ue) {
 		t.Errorf("--db inside --out: err = %v, want a usage error", err)
 	}
+	// --public inside --out.
+	_, _, err = runKensho(t, "build", "--in", in, "--out", out, "--public", filepath.Join(out, "public.csv"), "--db", filepath.Join(tmp, "k.duckdb"))
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--public") {
+		t.Errorf("--public inside --out: err = %v, want a usage error", err)
+	}
 	// An --out that kensho did not make.
 	foreign := filepath.Join(tmp, "home")
 	os.MkdirAll(foreign, 0o755)

@@ -107,7 +107,7 @@ func TestDemoSite(t *testing.T) {
 		}
 		want := []string{"index.html", "report/index.html"}
 		for _, slug := range []string{"causes", "services", "equipment", "regions", "impact", "serious", "disasters", "trends",
-			"downloads", "methodology", "about", "check", "dictionary"} {
+			"public-cases", "downloads", "methodology", "about", "check", "dictionary"} {
 			want = append(want, slug+"/index.html")
 		}
 		years, err := filepath.Glob(filepath.Join(out, "report", "[0-9][0-9][0-9][0-9]", "index.html"))

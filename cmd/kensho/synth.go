@@ -14,7 +14,7 @@ import (
 var synthCmd = &command{
 	Name:    "synth",
 	Summary: "generate synthetic quarterly reports (sample data, tests, benchmarks)",
-	Usage:   "kensho synth [--seed N] [--from FY] [--to FY] [--scale X] [--operators N] [--format csv|cp932|xlsx|mixed] [--layout operator|export|mixed] [--errors RATE] [--corrections RATE] --out DIR",
+	Usage:   "kensho synth [--seed N] [--from FY] [--to FY] [--scale X] [--operators N] [--format csv|cp932|xlsx|mixed] [--layout operator|export|mixed] [--errors RATE] [--corrections RATE] [--public FILE] --out DIR",
 	Help: `
 Synth writes synthetic quarterly accident reports in exactly the input
 contract (docs/report-format.md): per-operator quarterly submissions and/or
@@ -32,12 +32,23 @@ Without --errors every row is valid. --errors RATE gives that share of rows a
 realistic mistake (a mistyped code, swapped dates, a number typed in
 full-width with its unit, ...) for ingest demos and tests. --corrections RATE
 re-reports that share of accidents in a later file (..._teisei) with a
-changed value.`,
+changed value.
+
+--public FILE also writes a register of public facts for the data
+(docs/public-facts.md): every accident filed as serious, as the ministry
+would announce it (operator name, day, service, users rounded to three
+significant figures, minutes, cause, a link under the reserved .example
+domain). It is as synthetic as the reports; give it to kensho build
+--public. FILE must lie outside --out.`,
 	Examples: `  # the sample in data/ (what 'make data' runs)
   kensho synth --seed 20261124 --from 2013 --to 2024 --scale 0.06 --format mixed --layout mixed --corrections 0.005 --out data
 
   # ten years at ten times the national volume, one CSV per quarter
   kensho synth --scale 10 --layout export --out /tmp/big
+
+  # two years with the register of their serious accidents, then a build that uses it
+  kensho synth --from 2023 --to 2024 --scale 0.05 --public /tmp/s/public-facts.csv --out /tmp/s/reports
+  kensho build --in /tmp/s/reports --public /tmp/s/public-facts.csv --out /tmp/s/site
 
   # a small set with mistakes, for trying ingest's quarantine
   kensho synth --from 2024 --to 2024 --scale 0.01 --errors 0.05 --out /tmp/bad`,
@@ -54,6 +65,7 @@ changed value.`,
 		fs.Float64Var(&cfg.Errors, "errors", 0, "share of rows with a realistic mistake (0 to 1)")
 		fs.Float64Var(&cfg.Corrections, "corrections", 0, "share of accidents re-reported in a later file (0 to 1)")
 		fs.StringVar(&out, "out", "", "output `directory` (required)")
+		fs.StringVar(&cfg.PublicFacts, "public", "", "also write a register of public facts (the serious accidents, as announced) to `FILE`, outside --out")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if out == "" {
 				return usagef("synth: --out DIR is required")
