@@ -237,8 +237,9 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 	}
 }
 
-// lighten takes back the partners the pattern turns out not to need, the
-// most valuable first (the reverse of the order partners are chosen in):
+// lighten takes back the partners the pattern turns out not to need (table
+// cells and microdata classes), the most valuable first (the reverse of
+// the order partners are chosen in):
 // each is published again on trial, and kept published when every
 // question still has a yes. The answers whose witnesses still hold on the
 // programme with the figure published stay answered (a whole point that
@@ -251,7 +252,7 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 	pr := b.Pr
 	var cands []*model.Column
 	for _, col := range c.Columns {
-		if res.Pattern.Status[col.ID] == model.Suppressed && !res.Primary[col.ID] && !pr.KnownZero(col) {
+		if st := res.Pattern.Status[col.ID]; st != model.Published && !res.Primary[col.ID] && !pr.KnownZero(col) {
 			cands = append(cands, col)
 		}
 	}
@@ -295,7 +296,7 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 			fmt.Printf("lighten %s %s cost %.1f dims %v: %v (%d fails, %d of %d witnesses, %d of %d answers kept)\n", c.YearLabel(), col.Label(), costOf(col), col.Cond.Dims, len(fails) == 0, len(fails), len(trial), len(*pool), len(kept), len(done))
 		}
 		if len(fails) > 0 {
-			pr.SetStatus(col.ID, model.Suppressed, b)
+			pr.SetStatus(col.ID, hidden(col), b)
 			continue
 		}
 		published++
