@@ -106,6 +106,16 @@ func TestBuildWithPublicFacts(t *testing.T) {
 	if n := strings.Count(string(csv), "https://www.mic.example/"); n != public {
 		t.Errorf("public_cases.csv lists %d sources, want %d", n, public)
 	}
+	// synth's register lists every accident filed as serious, so every
+	// count of serious accidents is made of public facts only: none may be
+	// withheld (not as a rule's figure, not as a partner).
+	serious, err := os.ReadFile(filepath.Join(out, "data", "tables", "serious_by_year_category.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(serious), ",X") {
+		t.Errorf("serious_by_year_category withholds a count of public facts:\n%s", serious)
+	}
 	for _, page := range []string{"public-cases/index.html", "en/public-cases/index.html"} {
 		b, err := os.ReadFile(filepath.Join(out, page))
 		if err != nil {

@@ -598,6 +598,9 @@ func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool) (i
 		if pr.KnownZero(col) {
 			return // known to every reader: hiding it widens nothing
 		}
+		if allPublic(res.Truth[id]) {
+			return // made of public facts only: the ministry has printed it
+		}
 		if c := cost(col, res.Truth[id].Value); c < bestCost || (c == bestCost && id < best) {
 			best, bestCost = id, c
 		}
@@ -640,6 +643,17 @@ func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool) (i
 		return -1, true
 	}
 	return best, false
+}
+
+// allPublic reports whether a figure is made of public facts only (the
+// register's accidents): such a figure is published as it is, never
+// withheld as a partner, since readers have it from its sources.
+func allPublic(t model.Truth) bool {
+	pub := 0.0
+	for _, c := range t.Public {
+		pub += c.Value
+	}
+	return t.Value > 0 && pub >= t.Value-1e-9
 }
 
 // cost ranks the published columns as partners: a figure's value (a zero
