@@ -167,21 +167,20 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 		if os.Getenv("KENSHO_DEBUG") != "" {
 			fmt.Println("round", rounds, c.YearLabel(), pr.Describe(), "blocks", pr.BlockSizes(), "witnesses", len(pool), "programmes", b.Programmes)
 		}
-		fails, err := check(ctx, in, res, c, b, ops, &pool, done, false)
+		fails, err := check(ctx, in, res, c, b, ops, &pool, done, false, lightened)
 		if err != nil {
 			return rounds, programmes, nil, err
 		}
 		if len(fails) == 0 {
 			if fresh && !lightened {
 				lightened = true
-				n, err := lighten(ctx, in, res, c, b, ops, &pool, done)
-				if err != nil {
+				if _, err := lighten(ctx, in, res, c, b, ops, &pool, done); err != nil {
 					return rounds, programmes, nil, err
 				}
-				if n > 0 {
-					fresh = false // the pattern changed: asked afresh below
-					continue
-				}
+				// Now the partners too are asked (none may be pinned),
+				// and the final pattern afresh.
+				fresh = false
+				continue
 			}
 			if fresh {
 				return rounds, programmes, pool, nil
@@ -288,7 +287,7 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 				kept[q] = index[i]
 			}
 		}
-		fails, err := check(ctx, in, res, c, b, ops, &trial, kept, true)
+		fails, err := check(ctx, in, res, c, b, ops, &trial, kept, true, false)
 		if err != nil {
 			return published, err
 		}
@@ -407,8 +406,12 @@ type question struct {
 // fall short: primary ones against their protection (outside and for each
 // operator), partners against being pinned exactly. done holds the
 // questions already answered yes. With first, it stops at the first
-// shortfall (a trial needs only to know whether there is one).
-func check(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers, first bool) ([]shortfall, error) {
+// shortfall (a trial needs only to know whether there is one). Partners
+// are asked not to be pinned only with pinned: a partner chosen early is
+// often freed by one chosen later, and lighten publishes again one that
+// the tables pin (its value is no secret), so asking early chains partners
+// of partners the final pattern does not need.
+func check(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers, first, pinned bool) ([]shortfall, error) {
 	var fails []shortfall
 	type side struct {
 		col   *model.Column
@@ -439,6 +442,9 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 				// Publishing it adds no constraint a reader lacks.
 				b.Pr.SetStatus(col.ID, model.Published, b)
 				continue
+			}
+			if !pinned {
+				continue // asked once the primary figures pass and lighten has run
 			}
 			d := unit(col, x)
 			up, wi, err := ask(b, pool, col, true, x+d, nil)
