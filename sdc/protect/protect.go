@@ -174,7 +174,7 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 		if len(fails) == 0 {
 			if fresh && !lightened {
 				lightened = true
-				if _, err := lighten(ctx, in, res, c, b, ops, &pool, done); err != nil {
+				if err := lighten(ctx, in, res, c, b, ops, &pool, done); err != nil {
 					return rounds, programmes, nil, err
 				}
 				// Now the partners too are asked (none may be pinned),
@@ -238,16 +238,15 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 
 // lighten takes back the partners the pattern turns out not to need (table
 // cells and microdata classes), the most valuable first (the reverse of
-// the order partners are chosen in):
-// each is published again on trial, and kept published when every
-// question still has a yes. The answers whose witnesses still hold on the
+// the order partners are chosen in): each is published again on trial,
+// and kept published when every question still has a yes. The answers whose witnesses still hold on the
 // programme with the figure published stay answered (a whole point that
 // holds is proof, whoever found it), so a trial asks only what the
 // figure's row took away. Partners are chosen one shortfall at a time, and
-// a later partner often protects what an earlier one was chosen for: this
-// pass is what makes the pattern close to least cost. It returns how many
-// figures it published again.
-func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers) (int, error) {
+// a later partner often protects what an earlier one was chosen for; this
+// pass takes back what the order of choice left over (it is not a joint
+// least-cost choice).
+func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers) error {
 	pr := b.Pr
 	var cands []*model.Column
 	for _, col := range c.Columns {
@@ -265,10 +264,9 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 		}
 		return x.ID - y.ID
 	})
-	published := 0
 	for _, col := range cands {
 		if err := ctx.Err(); err != nil {
-			return published, err
+			return err
 		}
 		rows, vars := changes(pr, func() { pr.SetStatus(col.ID, model.Published, b) })
 		// The witnesses that still hold, and the answers they carry.
@@ -289,7 +287,7 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 		}
 		fails, err := check(ctx, in, res, c, b, ops, &trial, kept, true, false)
 		if err != nil {
-			return published, err
+			return err
 		}
 		if os.Getenv("KENSHO_DEBUG") != "" {
 			fmt.Printf("lighten %s %s cost %.1f dims %v: %v (%d fails, %d of %d witnesses, %d of %d answers kept)\n", c.YearLabel(), col.Label(), costOf(col), col.Cond.Dims, len(fails) == 0, len(fails), len(trial), len(*pool), len(kept), len(done))
@@ -298,14 +296,13 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 			pr.SetStatus(col.ID, hidden(col), b)
 			continue
 		}
-		published++
 		*pool = trial
 		clear(done)
 		for q, i := range kept {
 			done[q] = i
 		}
 	}
-	return published, nil
+	return nil
 }
 
 // changes runs f and lists the rows and variables of the programme whose
