@@ -36,7 +36,11 @@ echarts: npm
 # names a demo publisher and a contact under the reserved .example domain.
 DEMO_SITE := --synthetic --publisher 'kensho デモ(合成データ)|kensho demo (synthetic data)' --contact 'demo@kensho.example'
 
+# The demo starts from a new restricted database each time: the database keeps
+# the archive of releases, and the demo is one release of the sample, whatever
+# kensho version built the last one.
 run: build
+	rm -f $(DB) $(DB).wal
 	$(BIN) build --in data --out public --db $(DB) $(DEMO_SITE)
 	@echo "The site is in public/ — open public/index.html, or run 'make serve'."
 

@@ -142,6 +142,9 @@ type Cell struct {
 	// DependsOn: the additive cells a derived cell is computed from. A
 	// derived cell is published only if all of them are.
 	DependsOn []CellRef `json:"-"`
+	// Revised: the previous release published this figure with another
+	// value (e-Stat's mark r).
+	Revised bool `json:"revised,omitempty"`
 }
 
 // Row is one row of a table: a key per dimension (a code, a fiscal year as
@@ -200,6 +203,33 @@ type Release struct {
 	// them, in the order they began.
 	PublicRegister bool         `json:"public_register"`
 	PublicCases    []PublicCase `json:"public_cases"`
+	// Revision compares the release with the previous one (nil for the
+	// first release kensho archived).
+	Revision *Revision `json:"revision,omitempty"`
+}
+
+// Revision is what changed since the previous release, as a reader may
+// see it: the figures both releases publish with different values (each
+// change passed the disclosure rules as a figure of its own), and how many
+// figures one of the two withholds and the other publishes.
+type Revision struct {
+	Previous     string `json:"previous"`      // its version
+	PreviousDate string `json:"previous_date"` // YYYY-MM-DD
+	// Revised are the cells marked r, in table order.
+	Revised []RevisedCell `json:"revised"`
+	// NowSuppressed: cells published then and X now; NowPublished: X then
+	// and published now.
+	NowSuppressed int `json:"now_suppressed"`
+	NowPublished  int `json:"now_published"`
+}
+
+// RevisedCell is a cell of this release whose value the previous release
+// published otherwise.
+type RevisedCell struct {
+	Table    string  `json:"table"`
+	Row      int     `json:"row"`
+	Measure  int     `json:"measure"`
+	Previous float64 `json:"previous"`
 }
 
 // PublicCase is an accident already made public by the ministry or its

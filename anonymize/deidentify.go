@@ -50,6 +50,14 @@ func Deidentify(ctx context.Context, db *sql.DB, minOperators int) error {
 	if err != nil {
 		return fmt.Errorf("deidentify: %w", err)
 	}
+	// The operators' internal keys, kept in the restricted database: the
+	// archive of releases holds each operator's part of a figure under its
+	// operator_id, and reads it back under this build's keys.
+	if _, err := db.ExecContext(ctx, `CREATE OR REPLACE TABLE deid_operator AS
+		SELECT operator_id, row_number() OVER (ORDER BY operator_id)::INTEGER AS op_key
+		FROM (SELECT DISTINCT operator_id FROM accident)`); err != nil {
+		return fmt.Errorf("deidentify: %w", err)
+	}
 	if _, err := db.ExecContext(ctx, q, sql.Named("disaster_names", names), sql.Named("disaster_days", days), sql.Named("disaster_codes", codes)); err != nil {
 		if duck.IsConversionError(err) {
 			// A code that no list has: only a database written by hand or

@@ -26,8 +26,13 @@ type Protected struct {
 	// Timings lists how long each step took (for benchmarks and --verbose;
 	// never written to a file that must be reproducible).
 	Timings []Lap
+	// Revision compares the release with the latest earlier one in the
+	// archive (nil when there is none); revised cells carry Revised.
+	Revision *kensho.Revision
 	// passed is set only when the audit found nothing.
 	passed bool
+	// archive is what Archive writes (restricted: never published).
+	archive *archivePayload
 }
 
 // Passed reports whether the audit passed. Publish refuses a Protected
@@ -60,6 +65,9 @@ type Options struct {
 	ReleaseDate time.Time
 	// Workers: components worked on at once (0: 2).
 	Workers int
+	// Version names the release: the archive's other releases are the
+	// earlier ones every reader holds (releases.go).
+	Version string
 }
 
 // Protect decides the status of every table cell and every class of the
@@ -100,11 +108,22 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	if err := checkModelAgrees(m, data, tables); err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
+	// Every earlier release: the figures' changes since are checked by
+	// the rules, and what did not change keeps its status.
+	hist, err := loadHistory(ctx, db, opt.Version)
+	if err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
+	keys, err := operatorKeys(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
+	forced := hist.earlier(m, data, keys)
 	clock.lap("model")
 	q := quantileValues(m, tables)
 	maxDur := maxDurations(years, opt.ReleaseDate)
 	pr, err := protect.Protect(ctx, protect.Input{Model: m, Data: data, Rules: cfg.rules(), Quantile: q,
-		MaxDurationMin: maxDur, Workers: opt.Workers})
+		MaxDurationMin: maxDur, Workers: opt.Workers, Forced: forced})
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
@@ -127,10 +146,15 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 		return nil, fmt.Errorf("protect: audit: %w", err)
 	} else {
 		a.Failures = append(a.Failures, fails...)
-		slices.Sort(a.Failures)
 	}
+	a.Failures = append(a.Failures, checkForced(m, pr, forced, hist)...)
+	slices.Sort(a.Failures)
 	auditSeconds := clock.lap("audit")
 	p := &Protected{Tables: out, Extracts: infos}
+	p.Revision = markRevised(m, pr.Pattern, p.Tables, hist)
+	if p.archive, err = newArchivePayload(m, pr.Pattern, pr.Truth, pr.Req, keys, hist); err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
 	p.Risk = newRiskReport(cfg, m, data, tables, out, pr, a, ds, infos)
 	p.Risk.Audit.seconds = auditSeconds
 	if p.Risk.WithheldYears, err = withheldYears(ctx, db); err != nil {

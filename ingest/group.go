@@ -43,13 +43,15 @@ type groupLimits struct {
 
 // groups are the limits of every load. A group's transaction has a fixed
 // cost of about 35 ms here (five statements, each parsed and planned, and
-// a commit), so a group is worth loading from 20,000 rows or 128 files:
-// the 496 files of a fiscal year then load in four or five transactions.
+// a commit), so a group is worth loading from 40,000 rows or 256 files:
+// the 473 files of a fiscal year then load in two or three transactions.
 // Measured alternately on those files, against the same rows in 4 export
 // files (machine under load, medians of 7): minimums of 5,000 rows or 32
 // files, 4.06 s and 2.82 s of CPU against 2.65 s and 1.79 s; 10,000 or 64,
-// 3.47 s and 2.27 s; 20,000 or 128, 3.40 s and 2.22 s.
-var groups = groupLimits{minRows: 20_000, minFiles: 128, maxRows: 100_000, maxFiles: 512}
+// 3.47 s and 2.27 s; 20,000 or 128, 3.40 s and 2.22 s. On a quiet machine
+// (session 9, medians of 7): 20,000 or 128, 1.45 s against 1.13 s for the
+// export; 40,000 or 256, 1.37 s against 1.07 s.
+var groups = groupLimits{minRows: 40_000, minFiles: 256, maxRows: 100_000, maxFiles: 512}
 
 // CodeDatabaseRefused is the code of a file that was read and validated but
 // that the database would not store (it is rejected whole).

@@ -16,7 +16,7 @@ var assetFS embed.FS
 var contentFS embed.FS
 
 // pageKinds are the templates of the page kinds, each defining "content".
-var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about", "check", "dictionary", "publiccases"}
+var pageKinds = []string{"topic", "reports", "report", "downloads", "methodology", "about", "check", "dictionary", "publiccases", "changes"}
 
 var funcs = template.FuncMap{
 	"t":    T,

@@ -165,6 +165,20 @@ func TestBrowserTools(t *testing.T) {
 		problems("explorer")
 	})
 
+	t.Run("explorer marks a revised figure", func(t *testing.T) {
+		if err := open(ctx, srv.URL+"/downloads/index.html?table=accidents_by_year&fiscal_year=2023&form=full#explorer"); err != nil {
+			t.Fatal(err)
+		}
+		explorerState(t, ctx)
+		// FY2023, full form, quarterly: the one figure of the table the
+		// fixture revises, marked as the site's tables mark it.
+		got := js[[]string](t, ctx, `[...document.querySelectorAll('#explorer-result sup.mark')].map(m => m.title + ':' + m.closest('tr').firstChild.textContent)`)
+		if len(got) != 1 || !strings.HasPrefix(got[0], "訂正:") {
+			t.Errorf("the explorer marks %v, want the one revised figure titled 訂正", got)
+		}
+		problems("explorer marks")
+	})
+
 	t.Run("dark mode", func(t *testing.T) {
 		page := "index.html"
 		if err := open(ctx, srv.URL+"/"+page); err != nil {

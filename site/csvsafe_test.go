@@ -53,11 +53,15 @@ func TestTableCSVNeutralisesFormulas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"place", "change"}, {`'=HYPERLINK("http://evil.example/","x")`, "-3.2"}, {`"><img src=x onerror=alert(2)>`, "X"}, {"'@x", ""}}
+	want := [][]string{{"place", "change", "change_mark"}, {`'=HYPERLINK("http://evil.example/","x")`, "-3.2", ""}, {`"><img src=x onerror=alert(2)>`, "X", ""}, {"'@x", "", ""}}
 	if len(recs) != len(want) {
 		t.Fatalf("%d records, want %d: %q", len(recs), len(want), recs)
 	}
 	for i := range want {
+		if len(recs[i]) != len(want[i]) {
+			t.Errorf("record %d has %d cells, want %d: %q", i, len(recs[i]), len(want[i]), recs[i])
+			continue
+		}
 		for j := range want[i] {
 			if recs[i][j] != want[i][j] {
 				t.Errorf("record %d cell %d = %q, want %q", i, j, recs[i][j], want[i][j])

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +37,10 @@ type dictEntry struct {
 	// Codes lists the values with a meaning of their own (the codes of a
 	// coded column, the symbols of a measure), in order.
 	Codes []codeMeaning
+	// Values, when set, are the only values the column may hold ("" among
+	// them when an empty cell is a value of its own, not a missing one);
+	// datapackage.json declares them as the field's enum.
+	Values []string
 }
 
 // codeMeaning is a value of a column and what it means.
@@ -71,6 +76,56 @@ func symbolCodes() []codeMeaning {
 	}
 }
 
+// The marks of a figure in a table's CSV, e-Stat's symbols beside a value,
+// held in the column <measure>_mark after each measure's column.
+const (
+	// markProvisional: the row's fiscal year is still open (a partial
+	// year), so the figure will change as its quarters come in (速報).
+	markProvisional = "p"
+	// markRevised: the previous release published the figure with another
+	// value (訂正).
+	markRevised = "r"
+)
+
+// markValues are every value a marks column may hold, in the order the
+// data dictionary lists them.
+var markValues = []string{"", markProvisional, markRevised, markProvisional + " " + markRevised}
+
+// markColumn is the name of the marks column of a measure.
+func markColumn(measure string) string { return measure + "_mark" }
+
+// cellMarks are the marks of a cell: p when its row's fiscal year is
+// partial, r when it was revised, "p r" for both. A cell without a figure
+// (not applicable) has no mark; a withheld one may be provisional but is
+// never marked revised, since a mark on it would tell that its hidden
+// value changed.
+func cellMarks(c kensho.Cell, provisional bool) string {
+	var marks []string
+	if provisional && c.Status != kensho.NotApplicable {
+		marks = append(marks, markProvisional)
+	}
+	if c.Revised && c.Status == kensho.Published {
+		marks = append(marks, markRevised)
+	}
+	return strings.Join(marks, " ")
+}
+
+// markCodes are the values of a marks column and what each means.
+func markCodes() []codeMeaning {
+	return []codeMeaning{
+		{"(empty)", kensho.Text{Ja: "記号なし(数値のないセルは常に記号なし)", En: "no mark (always so for a cell without a figure)"}},
+		{markProvisional, ui["mark.provisional"]},
+		{markRevised, ui["mark.revisedlong"]},
+		{markProvisional + " " + markRevised, kensho.Text{Ja: "速報値かつ訂正値", En: "provisional and revised"}},
+	}
+}
+
+// markMeaning is the meaning of the marks column of a measure whose own
+// column means m; the marks themselves are its codes (markCodes).
+func markMeaning(m kensho.Text) kensho.Text {
+	return kensho.Text{Ja: m.Ja + "の表章記号(e-Statの記号)", En: "marks of " + m.In("en") + " (e-Stat's symbols)"}
+}
+
 // legendOfSymbol is a symbol's legend without the symbol.
 func legendOfSymbol(key, sym string) kensho.Text {
 	return kensho.Text{Ja: strings.TrimPrefix(T("ja", key), sym+" "), En: strings.TrimPrefix(T("en", key), sym+" ")}
@@ -82,7 +137,7 @@ func legendOfSymbol(key, sym string) kensho.Text {
 // written while those are still being exported.
 func (r *renderer) writeTables() error {
 	for _, t := range r.ordered {
-		if err := r.write("data/tables/"+t.Name+".csv", tableCSV(t)); err != nil {
+		if err := r.write("data/tables/"+t.Name+".csv", tableCSV(t, r.marks.partial)); err != nil {
 			return err
 		}
 	}
@@ -106,11 +161,14 @@ func (r *renderer) writeTables() error {
 	if err := r.write("data/"+PublicCasesFile, publicCasesCSV(r.rel.PublicCases)); err != nil {
 		return err
 	}
+	if err := r.write("data/"+RevisionsFile, r.revisionsCSV()); err != nil {
+		return err
+	}
 	codes, err := codesDictionary()
 	if err != nil {
 		return err
 	}
-	r.dict = append(append(r.dictionary(), publicCasesDictionary()...), codes...)
+	r.dict = append(append(append(r.dictionary(), publicCasesDictionary()...), revisionsDictionary()...), codes...)
 	return r.write("data/dictionary.csv", dictionaryCSV(r.dict))
 }
 
@@ -165,6 +223,7 @@ func (r *renderer) describeData() error {
 		{Path: TablesParquet, Format: "Parquet", What: ui["file.tablesparq"]},
 		{Path: "dictionary.csv", Format: "CSV", What: ui["file.dictionary"]},
 		{Path: PublicCasesFile, Format: "CSV", What: ui["file.publiccases"]},
+		{Path: RevisionsFile, Format: "CSV", What: ui["file.revisions"]},
 	}...)
 	for _, t := range r.ordered {
 		files = append(files, dataFile{Path: "tables/" + t.Name + ".csv", Format: "CSV",
@@ -241,14 +300,22 @@ func (r *renderer) hashData(rel string) (fileHash, error) {
 // TableCSV writes a whole table as published under data/tables/: one
 // column per dimension (codes; fiscal years as digits; "total" for a
 // margin), followed for a coded dimension by its <dim>_ja and <dim>_en
-// labels, then one column per measure (plain numbers, X for a suppressed
-// cell, empty when not applicable). It refuses a table with an unprotected
-// cell.
-func TableCSV(t *kensho.StatTable) ([]byte, error) {
+// labels, then per measure its column (plain numbers, X for a suppressed
+// cell, empty when not applicable) and its marks, <measure>_mark: p when
+// the row's fiscal year is one of partialYears, r when the cell was
+// revised since the previous release, "p r" for both (see cellMarks). A
+// caller that does not know the partial years (kensho stats) may leave
+// them out, and no figure is marked p. It refuses a table with an
+// unprotected cell.
+func TableCSV(t *kensho.StatTable, partialYears ...int) ([]byte, error) {
 	if err := checkRelease(&kensho.Release{Tables: []kensho.StatTable{*t}}); err != nil {
 		return nil, err
 	}
-	return tableCSV(t), nil
+	partial := map[int]bool{}
+	for _, y := range partialYears {
+		partial[y] = true
+	}
+	return tableCSV(t, partial), nil
 }
 
 // labelled reports whether a dimension's codes get _ja and _en label
@@ -265,9 +332,8 @@ func csvLabel(dim, key, lang string) string {
 	return keyLabel(dim, key, lang)
 }
 
-func tableCSV(t *kensho.StatTable) []byte {
-	var buf bytes.Buffer
-	w := newCSVWriter(&buf)
+// tableCSVHead is the header of a table's CSV (see TableCSV).
+func tableCSVHead(t *kensho.StatTable) []string {
 	var head []string
 	for _, d := range t.Dims {
 		head = append(head, d.Name)
@@ -276,9 +342,23 @@ func tableCSV(t *kensho.StatTable) []byte {
 		}
 	}
 	for _, m := range t.Measures {
-		head = append(head, m.Name)
+		head = append(head, m.Name, markColumn(m.Name))
 	}
-	w.Write(head)
+	return head
+}
+
+// tableCSV writes a table's CSV (see TableCSV); partial holds the partial
+// fiscal years.
+func tableCSV(t *kensho.StatTable, partial map[int]bool) []byte {
+	var buf bytes.Buffer
+	w := newCSVWriter(&buf)
+	w.Write(tableCSVHead(t))
+	fy := -1
+	for i, d := range t.Dims {
+		if d.Name == "fiscal_year" {
+			fy = i
+		}
+	}
 	for _, row := range t.Rows {
 		var rec []string
 		for i, k := range row.Key {
@@ -287,8 +367,15 @@ func tableCSV(t *kensho.StatTable) []byte {
 				rec = append(rec, csvLabel(d, k, "ja"), csvLabel(d, k, "en"))
 			}
 		}
+		// A row over a partial year is provisional; a margin over years
+		// ("total") and a table without years are not marked.
+		provisional := false
+		if fy >= 0 {
+			y, err := strconv.Atoi(row.Key[fy])
+			provisional = err == nil && partial[y]
+		}
 		for i, c := range row.Cells {
-			rec = append(rec, csvCell(c, t.Measures[i].Decimals))
+			rec = append(rec, csvCell(c, t.Measures[i].Decimals), cellMarks(c, provisional))
 		}
 		w.Write(rec)
 	}
@@ -422,7 +509,9 @@ func (r *renderer) dictionary() []dictEntry {
 			}
 			meaning := kensho.Text{Ja: measureTitle(m, "ja"), En: measureTitle(m, "en")}
 			out = append(out, dictEntry{File: file, Column: m.Name, Type: typ, Meaning: meaning,
-				Codes: symbolCodes()})
+				Codes: symbolCodes()},
+				dictEntry{File: file, Column: markColumn(m.Name), Type: "string", Meaning: markMeaning(meaning),
+					Codes: markCodes(), Values: markValues})
 		}
 	}
 	out = append(out, r.longDictionary()...)
@@ -557,6 +646,17 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 		var out []map[string]any
 		for _, e := range byFile[file] {
 			f := map[string]any{"name": e.Column, "type": e.Type, "title": e.Meaning.In("en"), "description": e.Meaning.Ja}
+			if e.Values != nil {
+				// A closed set of values (the marks): declared as an enum,
+				// described in both languages, since the marks are new to
+				// readers of either. "" is one of the values, not a missing
+				// one, so the field overrides the table's missing values.
+				f["constraints"] = map[string]any{"enum": e.Values}
+				f["description"] = e.Meaning.Ja + ": " + codesIn(e.Codes, "ja") + " / " + e.Meaning.In("en") + ": " + codesIn(e.Codes, "en")
+				if slices.Contains(e.Values, "") {
+					f["missingValues"] = []any{}
+				}
+			}
 			if t != nil {
 				if d, ok := r.idx[t.Name].dim[e.Column]; ok && kensho.ListByName(e.Column) != nil {
 					f["categories"] = categories(e.Column, r.idx[t.Name].keysOf(d, nil, false))
@@ -587,6 +687,9 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 		case f.Path == "dictionary.csv":
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
 			item["schema"] = map[string]any{"fields": fields("dictionary.csv", nil)}
+		case f.Path == RevisionsFile:
+			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
+			item["schema"] = map[string]any{"fields": fields(RevisionsFile, nil), "primaryKey": []string{"table_name", "key", "measure"}}
 		case strings.HasPrefix(f.Path, "codes/"):
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
 		case strings.HasPrefix(f.Path, "tables/"):

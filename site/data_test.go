@@ -222,6 +222,7 @@ func TestReadBack(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s (-release +DuckDB):\n%s", tb.Name, diff)
 		}
+		checkMarks(t, tb, readSite(t, "data/tables/"+tb.Name+".csv"))
 		for _, d := range tb.Dims {
 			if !kensho.Labelled(d.Name) {
 				continue
@@ -236,6 +237,43 @@ func TestReadBack(t *testing.T) {
 				if l, _ := kensho.KeyLabel(d.Name, r[0]); r[1] != l.Ja || r[2] != l.En {
 					t.Errorf("%s: %s %q labelled %q / %q", tb.Name, d.Name, r[0], r[1], r[2])
 				}
+			}
+		}
+	}
+}
+
+// checkMarks compares the marks columns of a table's CSV with the
+// release: p on every figure of the partial year, withheld ones included,
+// r on a published figure that was revised, "p r" for both, and nothing
+// on a cell without a figure or on a margin over years.
+func checkMarks(t *testing.T, tb kensho.StatTable, b []byte) {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	fy := slices.IndexFunc(tb.Dims, func(d kensho.Dim) bool { return d.Name == "fiscal_year" })
+	for ri, r := range tb.Rows {
+		for mi, c := range r.Cells {
+			var want []string
+			if fy >= 0 && r.Key[fy] == strconv.Itoa(fixturePartial) && c.Status != kensho.NotApplicable {
+				want = append(want, "p")
+			}
+			if c.Revised && c.Status == kensho.Published {
+				want = append(want, "r")
+			}
+			name := tb.Measures[mi].Name + "_mark"
+			i, ok := col[name]
+			if !ok {
+				t.Errorf("%s: no column %s", tb.Name, name)
+				return
+			}
+			if got := recs[ri+1][i]; got != strings.Join(want, " ") {
+				t.Errorf("%s row %v: %s = %q, want %q", tb.Name, r.Key, name, got, strings.Join(want, " "))
 			}
 		}
 	}
@@ -401,7 +439,20 @@ func TestTablesParquet(t *testing.T) {
 		for nKey < len(head) && slices.Contains(names, head[nKey]) {
 			nKey++
 		}
-		measures := head[nKey:]
+		// Then each measure and its marks (<measure>_mark), which
+		// tables.parquet does not hold.
+		var measures []string
+		var measureCol []int
+		for i, h := range head[nKey:] {
+			if i%2 == 1 {
+				if h != measures[len(measures)-1]+"_mark" {
+					t.Errorf("%s: column %s after measure %s, want its marks", name, h, measures[len(measures)-1])
+				}
+				continue
+			}
+			measures = append(measures, h)
+			measureCol = append(measureCol, nKey+i)
+		}
 		// The table's rows, its key columns as in the CSV, and every other
 		// dimension column, which must be NULL.
 		var others []string
@@ -428,7 +479,7 @@ func TestTablesParquet(t *testing.T) {
 				if g[0] != m || !slices.Equal(g[4:], rec[:nKey]) || g[3] != allNull {
 					t.Errorf("%s: measure %q keys %v (others %s), CSV has %q %v", where, g[0], g[4:], g[3], m, rec[:nKey])
 				}
-				switch cell := rec[nKey+j]; cell {
+				switch cell := rec[measureCol[j]]; cell {
 				case "X":
 					suppressed++
 					if g[1] != "NULL" || g[2] != "suppressed" {

@@ -82,14 +82,15 @@ func (r *renderer) writeExplorer() error {
 type explorerView struct {
 	Tables []tableRow
 	Root   string // the site root, relative to the page
-	// Words the script shows, in the page's language.
-	All, Rows, Shown, Empty, Loading string
+	// Words the script shows, in the page's language; Revised titles the
+	// mark r of a revised figure.
+	All, Rows, Shown, Empty, Loading, Revised string
 }
 
 func (r *renderer) explorer(p *page) *explorerView {
 	ev := &explorerView{Root: p.Root,
 		All: T(p.Lang, "explore.all"), Rows: T(p.Lang, "explore.rows"), Shown: T(p.Lang, "explore.shown"),
-		Empty: T(p.Lang, "explore.empty"), Loading: T(p.Lang, "explore.loading")}
+		Empty: T(p.Lang, "explore.empty"), Loading: T(p.Lang, "explore.loading"), Revised: T(p.Lang, "mark.revised")}
 	for _, t := range r.ordered {
 		ev.Tables = append(ev.Tables, tableRow{Name: t.Name, Title: t.Title.In(p.Lang)})
 	}

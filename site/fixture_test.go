@@ -3,6 +3,7 @@ package site_test
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/site"
@@ -140,6 +141,52 @@ func fixture() *kensho.Release {
 	// trends
 	add(trendTable())
 	add(seasonality())
+
+	// The previous release published three figures otherwise, listed here
+	// out of the site's order (disasters come after impact, which comes
+	// after the overview): one in a table without a chart, one of a form
+	// apart, one of the partial year (marked p and r in its CSV).
+	rel.Revision = &kensho.Revision{Previous: fixturePrevious, PreviousDate: "2024-12-20", NowSuppressed: 3, NowPublished: 1}
+	revise(rel, "accidents_by_disaster", []string{"quake_2024_noto", "2023"}, 1, +5000)
+	revise(rel, "accidents_by_year", []string{"2023", "full", "quarterly"}, 0, -3)
+	revise(rel, "user_hours_by_year_cause_group", []string{strconv.Itoa(fixturePartial), kensho.CauseGroups.Codes[0].Code}, 0, -12.5)
+	return rel
+}
+
+// fixturePrevious is the version of the release before the fixture's.
+const fixturePrevious = "2024.4-test"
+
+// revise marks a published figure of the fixture revised: the previous
+// release published it with its value plus delta.
+func revise(rel *kensho.Release, table string, key []string, measure int, delta float64) {
+	t := rel.Table(table)
+	for i, r := range t.Rows {
+		if strings.Join(r.Key, "/") != strings.Join(key, "/") {
+			continue
+		}
+		c := &t.Rows[i].Cells[measure]
+		if c.Status != kensho.Published {
+			panic("fixture: a revised figure must be published: " + table + " " + strings.Join(key, "/"))
+		}
+		c.Revised = true
+		rel.Revision.Revised = append(rel.Revision.Revised, kensho.RevisedCell{Table: table, Row: i, Measure: measure, Previous: c.Value + delta})
+		return
+	}
+	panic("fixture: no row " + strings.Join(key, "/") + " in " + table)
+}
+
+// firstRelease is the fixture as the first release kensho archived: no
+// previous release, no figure revised.
+func firstRelease() *kensho.Release {
+	rel := fixture()
+	rel.Revision = nil
+	for ti := range rel.Tables {
+		for ri := range rel.Tables[ti].Rows {
+			for ci := range rel.Tables[ti].Rows[ri].Cells {
+				rel.Tables[ti].Rows[ri].Cells[ci].Revised = false
+			}
+		}
+	}
 	return rel
 }
 

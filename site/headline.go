@@ -282,7 +282,7 @@ func yoyTable(s *chartShape, cur, prev, lang string) tableView {
 		}
 		tv.Rows = append(tv.Rows, row)
 	}
-	tv.Legend = sym.legend(lang)
+	sym.finish(&tv, lang)
 	return tv
 }
 

@@ -56,13 +56,9 @@ func (r *renderer) writeDownloadsPage(lang string) error {
 		}
 	}
 	for _, t := range r.ordered {
-		slug := t.Page
-		if slug == "overview" {
-			slug = ""
-		}
 		dv.Tables = append(dv.Tables, tableRow{
 			Name: t.Name, Title: t.Title.In(lang), CSVHref: p.Root + "data/tables/" + t.Name + ".csv",
-			PageHref: p.LangRoot + pageFile(slug) + "#" + t.Name, PageLabel: T(lang, "page."+t.Page),
+			PageHref: p.LangRoot + pageFile(topicSlug(t.Page)) + "#" + t.Name, PageLabel: T(lang, "page."+t.Page),
 		})
 		dist = append(dist, map[string]any{"@type": "DataDownload", "name": t.Title.In(lang), "encodingFormat": "text/csv", "contentUrl": r.siteURL(p, "data/tables/"+t.Name+".csv")})
 	}

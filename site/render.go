@@ -35,6 +35,7 @@ type renderer struct {
 	data    []dataFile          // files under data/, for the downloads page and datapackage.json
 	dict    []dictEntry         // every column of every download
 	long    []longColumn        // the columns of tables.parquet
+	revised []revisedFigure     // the figures revised since the previous release, in page order
 	// awaitRecords waits until the record-level files are written (see
 	// Options.Records) and says whether they were.
 	awaitRecords func() error
@@ -63,6 +64,7 @@ func newRenderer(ctx context.Context, rel *kensho.Release, dir, echarts, base st
 			}
 		}
 	}
+	r.revised = revisedFigures(rel, r.ordered)
 	var err error
 	if r.long, err = longColumns(r.ordered); err != nil {
 		return nil, err
@@ -265,6 +267,8 @@ type page struct {
 	Scripts []string
 	Method  *methodView
 	About   *aboutView
+	// Changes is the page of changes since the previous release.
+	Changes *changesView
 	// PublicCases is the public-cases page.
 	PublicCases *publicCasesView
 	Dict        []dictFile
@@ -387,6 +391,9 @@ func (r *renderer) writePages(lang string) error {
 		case "trends":
 			p.Summary = markdown(r.rel.Summary.In(lang), 3)
 			p.YoY = r.yoy(lang)
+			for i := range p.YoY.Tables {
+				linkChanges(&p.YoY.Tables[i], p.LangRoot)
+			}
 		}
 		p.JSONLD = r.datasetJSONLD(p, r.byPage[key])
 		if err := r.emit(p, "topic"); err != nil {
@@ -400,6 +407,9 @@ func (r *renderer) writePages(lang string) error {
 		return err
 	}
 	if err := r.writeMethodology(lang); err != nil {
+		return err
+	}
+	if err := r.writeChanges(lang); err != nil {
 		return err
 	}
 	return r.writeAbout(lang)
@@ -433,9 +443,11 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 				cv.Nothing, cv.Option, cv.Legend = T(p.Lang, "chart.nothing."+pl.nothing), "", nil
 			}
 			cv.Table.Lang = p.Lang
+			linkChanges(&cv.Table, p.LangRoot)
 			if needsFull(s) {
 				full := fullTable(t, ix, fixed, r.marks, t.Name+"-full", p.Lang)
 				full.Lang = p.Lang
+				linkChanges(&full, p.LangRoot)
 				cv.Full = &full
 			}
 			sec.Chart = cv
@@ -456,6 +468,7 @@ func (r *renderer) section(p *page, t *kensho.StatTable, fixed map[string]string
 	if note != "" {
 		tv.Notes = append(tv.Notes, note)
 	}
+	linkChanges(&tv, p.LangRoot)
 	sec.Table = &tv
 	return sec, nil
 }

@@ -1,10 +1,12 @@
 // Package site renders the public, bilingual (日本語 / English) statistics
 // site from a *kensho.Release: pages for the overview, causes, services,
 // equipment, regions, impact, serious accidents, natural disasters, trends,
-// one annual report per fiscal year, downloads, methodology and about; an
-// accessible table and a CSV under every chart; and the downloads in data/
-// (every table as CSV, all of them in one XLSX and in one Parquet file, the
-// data dictionary, a Frictionless Data Package and SHA256SUMS).
+// one annual report per fiscal year, downloads, methodology, the changes
+// since the previous release and about; an accessible table and a CSV under
+// every chart; and the downloads in data/ (every table as CSV with e-Stat's
+// marks p and r, all of them in one XLSX and in one Parquet file, the list
+// of revised figures, the data dictionary, a Frictionless Data Package and
+// SHA256SUMS).
 //
 // site only renders what the disclosure control released. It never imports
 // database/sql and never reads a database (an in-memory DuckDB serves only
@@ -113,9 +115,10 @@ var topicPages = []string{"overview", "causes", "services", "equipment", "region
 
 // navPages are the pages of the navigation, in its order: the topics, the
 // cases already public (beside them, as the serious accidents' own
-// figures), then the reports, the data, the methodology and the site.
+// figures), then the reports, the data, the methodology, the changes since
+// the previous release and the site.
 func navPages() []string {
-	return append(append([]string{}, topicPages...), "public-cases", "report", "downloads", "methodology", "about")
+	return append(append([]string{}, topicPages...), "public-cases", "report", "downloads", "methodology", changesSlug, "about")
 }
 
 var tableName = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
@@ -132,6 +135,9 @@ func Render(ctx context.Context, rel *kensho.Release, dir string, opt Options) (
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	if err := checkTables(rel); err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	if err := checkRevision(rel); err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	if opt.Records == nil {
@@ -219,6 +225,13 @@ func checkTables(rel *kensho.Release) error {
 		}
 		if len(t.Measures) == 0 {
 			return fmt.Errorf("table %s has no measure", t.Name)
+		}
+		cols := map[string]bool{}
+		for _, c := range tableCSVHead(&t) {
+			if cols[c] {
+				return fmt.Errorf("table %s: two columns of its CSV are named %s (a measure's marks are <measure>_mark, a dimension's labels <dim>_ja and <dim>_en); rename the measure or the dimension", t.Name, c)
+			}
+			cols[c] = true
 		}
 	}
 	return nil

@@ -122,7 +122,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	fixtureOnly(t)
 	var want []string
 	for _, slug := range []string{"", "causes/", "services/", "equipment/", "regions/", "impact/", "serious/", "disasters/", "trends/",
-		"public-cases/", "report/", "downloads/", "methodology/", "about/", "check/", "dictionary/"} {
+		"public-cases/", "report/", "downloads/", "methodology/", "changes/", "about/", "check/", "dictionary/"} {
 		want = append(want, slug+"index.html")
 	}
 	for _, y := range fixtureYears {
@@ -325,19 +325,40 @@ func checkShape(t *testing.T, page, id string, table *html.Node, csvFile string)
 	}
 }
 
-// tableRows is the text of every heading and cell of a table, by row.
+// tableRows is the text of every heading and cell of a table, by row,
+// without the mark r after a revised figure (see figureText).
 func tableRows(table *html.Node) [][]string {
 	var rows [][]string
 	for _, tr := range find(table, func(n *html.Node) bool { return n.DataAtom == atom.Tr }) {
 		var cells []string
 		for c := tr.FirstChild; c != nil; c = c.NextSibling {
 			if c.DataAtom == atom.Th || c.DataAtom == atom.Td {
-				cells = append(cells, strings.TrimSpace(text(c)))
+				cells = append(cells, figureText(c))
 			}
 		}
 		rows = append(rows, cells)
 	}
 	return rows
+}
+
+// figureText is the text of a table's cell without the mark of a revised
+// figure (<sup class="mark">), so that it reads as the CSV has it.
+func figureText(n *html.Node) string {
+	var b strings.Builder
+	var f func(*html.Node)
+	f = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Sup && hasClass(n, "mark") {
+			return
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			f(c)
+		}
+	}
+	f(n)
+	return strings.TrimSpace(b.String())
 }
 
 // chartSeries is a series of a chart's option as the checks read it.

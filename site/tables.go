@@ -18,6 +18,10 @@ type tableView struct {
 	Rows    []rowView
 	Legend  []string
 	Notes   []string
+	// ChangesHref links a table that shows revised figures to the page of
+	// changes since the previous release (linkChanges); "" for none.
+	ChangesHref string
+	revised     bool // some cell shows the mark r
 }
 
 // wideColumns is the number of columns from which a table is wide: on
@@ -51,13 +55,19 @@ type rowView struct {
 type tdView struct {
 	Text  string
 	Class string // num, zero, x, na
+	// Revised: the figure was revised since the previous release; it is
+	// followed by the mark r. Only a published figure is.
+	Revised bool
 }
 
 // symbols collects which symbols a table uses, for its legend.
-type symbols struct{ x, zero, na bool }
+type symbols struct{ x, zero, na, r bool }
 
 func (s *symbols) add(c kensho.Cell, decimals int) tdView {
 	td := tdView{Text: htmlCell(c, decimals), Class: "num"}
+	if c.Revised && c.Status == kensho.Published {
+		s.r, td.Revised = true, true
+	}
 	switch kindOf(c, decimals) {
 	case kindSuppressed:
 		s.x, td.Class = true, "num x"
@@ -80,7 +90,24 @@ func (s symbols) legend(lang string) []string {
 	if s.na {
 		out = append(out, T(lang, "legend.na"))
 	}
+	if s.r {
+		out = append(out, T(lang, "legend.r"))
+	}
 	return out
+}
+
+// finish gives a table the legend of the symbols it uses.
+func (s symbols) finish(tv *tableView, lang string) {
+	tv.Legend = s.legend(lang)
+	tv.revised = s.r
+}
+
+// linkChanges links a table that shows revised figures to the page of
+// changes, whose address below the page's language root is langRoot-relative.
+func linkChanges(tv *tableView, langRoot string) {
+	if tv != nil && tv.revised {
+		tv.ChangesHref = langRoot + pageFile(changesSlug)
+	}
 }
 
 // timeMarks are the partial years and series breaks a table or chart
@@ -255,7 +282,7 @@ func chartTable(s *chartShape, p plot, m timeMarks, id, lang string) tableView {
 		}
 		tv.Rows = append(tv.Rows, row)
 	}
-	tv.Legend = sym.legend(lang)
+	sym.finish(&tv, lang)
 	tv.Notes = m.notes(years, lang)
 	if p.nothing == "" {
 		for _, f := range p.fills() {
@@ -429,7 +456,7 @@ func fullTable(t *kensho.StatTable, ix *index, fixedByName map[string]string, m 
 		}
 		tv.Rows = append(tv.Rows, row)
 	}
-	tv.Legend = sym.legend(lang)
+	sym.finish(&tv, lang)
 	if y, ok := fixedByName["fiscal_year"]; ok {
 		n, _ := strconv.Atoi(y)
 		years = append(years, n)

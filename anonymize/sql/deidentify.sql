@@ -10,8 +10,8 @@
 -- public_fact, the register entry the accident was matched to.
 CREATE OR REPLACE TABLE deid_accident AS
 WITH ops AS (
-    SELECT operator_id, row_number() OVER (ORDER BY operator_id)::INTEGER AS op_key
-    FROM (SELECT DISTINCT operator_id FROM accident)
+    -- deid_operator: each operator's op_key, made just before (deidentify.go).
+    SELECT operator_id, op_key FROM deid_operator
 ),
 disaster_match AS (
     -- Each 災害名 as typed, the day it was reported for, and the code of

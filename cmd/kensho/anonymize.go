@@ -134,7 +134,11 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	p, err := anonymize.Protect(ctx, db, res.Tables, analytics.Extracts(), cfg, anonymize.Options{ReleaseDate: releaseTime(date)})
+	release, err := releaseVersion(ctx, c.Version, db)
+	if err != nil {
+		return err
+	}
+	p, err := anonymize.Protect(ctx, db, res.Tables, analytics.Extracts(), cfg, anonymize.Options{ReleaseDate: releaseTime(date), Version: release})
 	var auditErr *anonymize.AuditError
 	if errors.As(err, &auditErr) && p != nil {
 		if werr := writeRiskReport(reportDir, c.DB, p.Risk); werr != nil {
@@ -154,10 +158,6 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	}
 	lap("protect and audit")
 
-	release, err := releaseVersion(ctx, c.Version, db)
-	if err != nil {
-		return err
-	}
 	rel := newRelease(res, p, release, date)
 	if err := addPublicCases(ctx, db, rel); err != nil {
 		return err
@@ -169,6 +169,15 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 			fmt.Fprintln(stderr, "kensho: nothing was published; the previous release, if any, is unchanged.")
 			return silentError{err}
 		}
+		return err
+	}
+	// The release database is what the site is rendered from: archived
+	// now, and marked published (kensho site reads only the release
+	// database and cannot tell the archive it went out).
+	if err := anonymize.Archive(ctx, db, release, date, p); err != nil {
+		return err
+	}
+	if err := anonymize.MarkPublished(ctx, db, p); err != nil {
 		return err
 	}
 	lap("publish")

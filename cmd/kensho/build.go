@@ -231,7 +231,9 @@ type builder struct {
 	summary  buildSummary
 	computed *analytics.Result
 	release  *kensho.Release
-	staging  *staging
+	// protected is the release the archive holds, until the site is out.
+	protected *anonymize.Protected
+	staging   *staging
 }
 
 func runBuild(ctx context.Context, cfg buildConfig, stdout, stderr io.Writer) error {
@@ -381,7 +383,11 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p, err := anonymize.Protect(ctx, b.db, b.computed.Tables, analytics.Extracts(), b.sdc, anonymize.Options{ReleaseDate: releaseTime(date)})
+	release, err := releaseVersion(ctx, b.cfg.Version, b.db)
+	if err != nil {
+		return "", err
+	}
+	p, err := anonymize.Protect(ctx, b.db, b.computed.Tables, analytics.Extracts(), b.sdc, anonymize.Options{ReleaseDate: releaseTime(date), Version: release})
 	var auditErr *anonymize.AuditError
 	if errors.As(err, &auditErr) && p != nil {
 		// Fail closed, but keep the reasons where the operator of the
@@ -394,10 +400,6 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	release, err := releaseVersion(ctx, b.cfg.Version, b.db)
-	if err != nil {
-		return "", err
-	}
 	b.release = newRelease(b.computed, p, release, date)
 	if err := addPublicCases(ctx, b.db, b.release); err != nil {
 		return "", err
@@ -405,6 +407,13 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 	if err := anonymize.Publish(ctx, b.db, anonymize.ReleasePath(b.cfg.DB), b.release, p); err != nil {
 		return "", err
 	}
+	// Archived before the site goes out, so a build that stops after
+	// replacing the site never leaves a release the next one does not
+	// know; MarkPublished records that it went out.
+	if err := anonymize.Archive(ctx, b.db, release, date, p); err != nil {
+		return "", err
+	}
+	b.protected = p
 	// The internal risk report goes beside the restricted database, never
 	// into --out.
 	if err := writeRiskReport(filepath.Dir(b.cfg.DB), b.cfg.DB, p.Risk); err != nil {
@@ -449,6 +458,9 @@ func (b *builder) site(ctx context.Context) (string, error) {
 	}); err != nil {
 		return "", err
 	}
+	if err := anonymize.MarkPublished(ctx, b.db, b.protected); err != nil {
+		return "", fmt.Errorf("site: published, but %w; run the build again to record it", err)
+	}
 	b.summary.Pages = st.Pages
 	return fmt.Sprintf("%d pages, %.1f MB; %s", st.Pages, float64(st.Bytes)/1e6, checkPageNote(st)), nil
 }
@@ -466,6 +478,7 @@ func newRelease(res *analytics.Result, p *anonymize.Protected, version, date str
 		Summary:      analytics.Summarize(p.Tables, res.LatestYear),
 		Risk:         p.Risk.Public(),
 		Extracts:     p.Extracts,
+		Revision:     p.Revision,
 	}
 }
 

@@ -58,7 +58,7 @@ type command struct {
 // commands in the order the pipeline runs them; the order of the stages
 // themselves is written once, in build.go.
 func commands() []*command {
-	return []*command{buildCmd, ingestCmd, anonymizeCmd, statsCmd, siteCmd, serveCmd, synthCmd, checkCmd, templateCmd, feedbackCmd}
+	return []*command{buildCmd, ingestCmd, anonymizeCmd, statsCmd, siteCmd, releasesCmd, serveCmd, synthCmd, checkCmd, templateCmd, feedbackCmd}
 }
 
 // usageError is a mistake in the command line: exit 2.

@@ -78,7 +78,7 @@ func runStats(ctx context.Context, dbPath, out, configFile string, stdout io.Wri
 	}
 	for i := range p.Tables {
 		t := &p.Tables[i]
-		b, err := site.TableCSV(t)
+		b, err := site.TableCSV(t, res.PartialYears...)
 		if err != nil {
 			return fmt.Errorf("stats: %s: %w", t.Name, err)
 		}

@@ -145,8 +145,9 @@ func readCSV(path string) ([]string, [][]string, error) {
 }
 
 // readTable reads a table CSV: the key columns are the descriptor's
-// primaryKey; a column named <key>_ja or <key>_en is a label; every other
-// column is a measure.
+// primaryKey; a column named <key>_ja or <key>_en is a label, one named
+// <measure>_mark the marks of a measure's cells; every other column is a
+// measure.
 func readTable(path string, keys []string) (*Table, error) {
 	head, rows, err := readCSV(path)
 	if err != nil {
@@ -175,6 +176,12 @@ func readTable(path string, keys []string) (*Table, error) {
 		base := strings.TrimSuffix(strings.TrimSuffix(h, "_ja"), "_en")
 		if isKey[h] || (base != h && isKey[base]) {
 			continue
+		}
+		// <m>_mark holds the e-Stat marks (p, r) of measure <m>'s cells.
+		if m, ok := strings.CutSuffix(h, "_mark"); ok {
+			if _, isCol := col[m]; isCol {
+				continue
+			}
 		}
 		t.Measures = append(t.Measures, h)
 		measIdx = append(measIdx, i)

@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,12 +50,18 @@ func main() {
 		check    = flag.Bool("check", true, "time kensho check and the site's check page (headless chromium) on the ingest comparison's file")
 		repeats  = flag.Int("repeat", 3, "runs of each ingest measurement (the median is reported)")
 		bRepeats = flag.Int("build-repeat", 3, "runs of each build but the 10M one (the median run is reported, beside every wall)")
+		only     = flag.String("build-sizes", "100k,national,national-operator,1M,increment", "comma-separated `LIST` of the whole builds to run, of 100k, national, national-operator, 1M and increment (the quarter's increment; it needs national-operator's files, written when missing); -10m adds the 10M build")
 	)
 	flag.Parse()
 	ctx := context.Background()
 	sizes := ingestSizes{utf8: *rows, shapeScale: *shape, nationalScale: *national}
 	reps := repeatCounts{ingest: *repeats, builds: *bRepeats}
-	if err := run(ctx, *work, *bin, sizes, *big, reps, *doIngest, *builds, *check, os.Stdout); err != nil {
+	picked, err := buildSet(*only, *big)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if err := run(ctx, *work, *bin, sizes, picked, reps, *doIngest, *builds, *check, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -74,7 +81,27 @@ type ingestSizes struct {
 // (the 10M build runs once).
 type repeatCounts struct{ ingest, builds int }
 
-func run(ctx context.Context, work, bin string, sizes ingestSizes, big bool, reps repeatCounts, doIngest, builds, check bool, out io.Writer) error {
+// buildKeys are the whole builds the bench can run, in the order it runs them.
+var buildKeys = []string{"100k", "national", "national-operator", "1M", "10M", "increment"}
+
+// buildSet reads -build-sizes: the builds to run, by key.
+func buildSet(list string, big bool) (map[string]bool, error) {
+	set := map[string]bool{}
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if !slices.Contains(buildKeys, k) || k == "10M" {
+			return nil, fmt.Errorf("-build-sizes: %q is not a build; give some of 100k, national, national-operator, 1M, increment (the 10M build is -10m)", k)
+		}
+		set[k] = true
+	}
+	set["10M"] = big
+	return set, nil
+}
+
+func run(ctx context.Context, work, bin string, sizes ingestSizes, picked map[string]bool, reps repeatCounts, doIngest, builds, check bool, out io.Writer) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
@@ -94,7 +121,7 @@ func run(ctx context.Context, work, bin string, sizes ingestSizes, big bool, rep
 		}
 	}
 	if builds {
-		return benchBuilds(ctx, work, bin, big, reps.builds, out)
+		return benchBuilds(ctx, work, bin, picked, reps.builds, out)
 	}
 	return nil
 }
@@ -372,7 +399,7 @@ func incrementInputs(work, dir string) (*increment, error) {
 // kind of shared machine have varied by up to half, so the median run is
 // reported (with its stages) beside every wall, and the highest peak RSS
 // of the runs.
-func benchBuilds(ctx context.Context, work, bin string, big bool, repeats int, out io.Writer) error {
+func benchBuilds(ctx context.Context, work, bin string, picked map[string]bool, repeats int, out io.Writer) error {
 	type size struct {
 		name, key      string
 		scale          float64
@@ -388,9 +415,8 @@ func benchBuilds(ctx context.Context, work, bin string, big bool, repeats int, o
 		{"national, per-operator files (mixed formats)", "national-operator", 1, "mixed", "operator", "", "≤ 13 s, ≤ 1.5 GB", repeats},
 		{"1M", "1M", 1_000_000.0 / 580_000, "csv", "export", "", "", repeats},
 	}
-	if big {
-		sizes = append(sizes, size{"10M", "10M", 10_000_000.0 / 580_000, "csv", "export", "3.5GB", "≤ 180 s, ≤ 4 GB", 1})
-	}
+	sizes = append(sizes, size{"10M", "10M", 10_000_000.0 / 580_000, "csv", "export", "3.5GB", "≤ 180 s, ≤ 4 GB", 1})
+	sizes = slices.DeleteFunc(sizes, func(s size) bool { return !picked[s.key] })
 	results := map[string]*buildResult{}
 	fmt.Fprintf(out, "\n## Whole build (`kensho build`)\n\n| input | files | reports | runs | wall (median) | walls, sorted (s) | peak RSS (highest) | ingest | deidentify | analytics | protect | site | target |\n|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, s := range sizes {
@@ -413,7 +439,14 @@ func benchBuilds(ctx context.Context, work, bin string, big bool, repeats int, o
 	}
 	writeGrowth(out, results)
 	writeRSS(out, results)
-	return benchIncrement(ctx, work, bin, filepath.Join(work, "build-national-operator"), repeats, out)
+	if !picked["increment"] {
+		return nil
+	}
+	dir := filepath.Join(work, "build-national-operator")
+	if _, err := tenYears(ctx, dir, 1, "mixed", "operator"); err != nil {
+		return err
+	}
+	return benchIncrement(ctx, work, bin, dir, repeats, out)
 }
 
 // benchIncrement times the quarterly cycle: a database that holds nine and

@@ -86,8 +86,8 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		if st == model.Published && math.Abs(in.Pattern.Value[col.ID]-t.Value) > 1e-6*math.Max(1, t.Value) {
 			res.Failures = append(res.Failures, fmt.Sprintf("%s is published as %v but is %v", col.Label(), in.Pattern.Value[col.ID], t.Value))
 		}
-		r := rules.Check(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public})
-		if st == model.Published && r.Primary && t.Value != 0 {
+		r := rules.Check(in.Rules, t.Figure(col.Mag))
+		if st == model.Published && r.Primary && (t.Value != 0 || r.Rule == rules.Revision) {
 			res.Failures = append(res.Failures, fmt.Sprintf("%s is published but fails the %s rule", col.Label(), r.Rule))
 		}
 	}
@@ -157,7 +157,7 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 	for _, col := range hidden {
 		t := data.Truth(col)
 		truth[col.ID] = t
-		reqs[col.ID] = rules.Check(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public})
+		reqs[col.ID] = rules.Check(in.Rules, t.Figure(col.Mag))
 	}
 	// Outsider.
 	for _, col := range hidden {
@@ -165,7 +165,7 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 			return nil, nil, 0, 0, err
 		}
 		t, req := truth[col.ID], reqs[col.ID]
-		f := Figure{Column: col, Value: t.Value, Primary: req.Primary && t.Value != 0, Rule: req.Rule, InsiderRatio: math.Inf(1)}
+		f := Figure{Column: col, Value: t.Value, Primary: req.Primary && (t.Value != 0 || req.Rule == rules.Revision), Rule: req.Rule, InsiderRatio: math.Inf(1)}
 		if !f.Primary {
 			// A partner must not be pinned: its interval has some width.
 			if pat.Status[col.ID] == model.Withheld {
@@ -217,7 +217,7 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 				continue
 			}
 			t := truth[f.Column.ID]
-			up, lo := rules.Insider(in.Rules, rules.Figure{Mag: f.Column.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public}, reqs[f.Column.ID], op)
+			up, lo := rules.Insider(in.Rules, t.Figure(f.Column.Mag), reqs[f.Column.ID], op)
 			if up <= 0 && lo <= 0 {
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/kensho-jp/kensho"
+	"github.com/kensho-jp/kensho/sdc/rules"
 )
 
 // Part is one operator's accidents in an atom: how many, and their summed
@@ -39,6 +40,9 @@ type Data struct {
 	Comp   *Component
 	Parts  [][][]Part // [clique][atom], parts sorted by operator
 	Public []*PublicRecord
+	// Earlier holds, per column ID, the figure as earlier releases had
+	// it (the rules check its change; see rules.Earlier).
+	Earlier map[int][]rules.Earlier
 }
 
 // Need is an aggregate the model needs: the component's accidents that are
@@ -186,6 +190,13 @@ type Truth struct {
 	Contrib []kensho.Contribution // per operator, sorted, zeros left out
 	// Public is the part of Value made of public records, per operator.
 	Public []kensho.Contribution
+	// Earlier: the figure in earlier releases.
+	Earlier []rules.Earlier
+}
+
+// Figure is what the rules read of a column of magnitude mag.
+func (t Truth) Figure(mag kensho.Magnitude) rules.Figure {
+	return rules.Figure{Mag: mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public, Earlier: t.Earlier}
 }
 
 // Truth evaluates a column on the data.
@@ -213,7 +224,7 @@ func (d *Data) Truth(col *Column) Truth {
 			pub[r.Op] += v
 		}
 	}
-	t := Truth{Contrib: contribs(per), Public: contribs(pub)}
+	t := Truth{Contrib: Contribs(per), Public: Contribs(pub), Earlier: d.Earlier[col.ID]}
 	// Sum in operator order: the same float sum every time.
 	for _, c := range t.Contrib {
 		t.Value += c.Value
@@ -221,7 +232,8 @@ func (d *Data) Truth(col *Column) Truth {
 	return t
 }
 
-func contribs(m map[int32]float64) []kensho.Contribution {
+// Contribs lists the non-zero values of m by operator, sorted.
+func Contribs(m map[int32]float64) []kensho.Contribution {
 	var out []kensho.Contribution
 	for op, v := range m {
 		if v != 0 {

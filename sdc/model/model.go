@@ -25,6 +25,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/kensho-jp/kensho"
 )
@@ -498,4 +499,42 @@ func (c *Component) YearLabel() string {
 		s += "FY" + strconv.Itoa(y)
 	}
 	return s
+}
+
+// Identity names a column across releases: its magnitude, its fiscal
+// years and, for every other group its conditions name, the codes it
+// allows, spelled out and sorted. Groups the conditions do not name are
+// left out even where the code lists narrow them (the disasters of a
+// year): what they allow follows from the rest, and their domains may
+// differ between releases. The same figure in two releases has the same
+// identity however the model numbers its columns.
+func (m *Model) Identity(col *Column) string {
+	var b strings.Builder
+	b.WriteString(string(col.Mag))
+	years := make([]string, len(col.Years))
+	for i, y := range col.Years {
+		years[i] = strconv.Itoa(y)
+	}
+	b.WriteString("|fiscal_year=" + strings.Join(years, ","))
+	if col.Cond.Empty {
+		return b.String() + "|empty"
+	}
+	for g, s := range col.Cond.Sets {
+		if s == nil || g >= len(m.reg.Groups) || g >= len(col.Cond.raw) || col.Cond.raw[g] == nil {
+			continue
+		}
+		grp := m.reg.Groups[g]
+		if grp.Name == "fiscal_year" {
+			continue
+		}
+		var codes []string
+		for v, code := range grp.Values {
+			if s.Has(v) {
+				codes = append(codes, code)
+			}
+		}
+		slices.Sort(codes)
+		b.WriteString("|" + grp.Name + "=" + strings.Join(codes, ","))
+	}
+	return b.String()
 }

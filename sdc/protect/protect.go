@@ -44,8 +44,14 @@ type Input struct {
 	// fact every reader knows (the time from the start of the year to the
 	// release).
 	MaxDurationMin map[int]float64
-	// Forced gives columns whose status is fixed beforehand (a figure
-	// suppressed in an earlier release of the same year stays suppressed).
+	// Forced gives columns whose status is fixed beforehand: a figure an
+	// earlier release hid or published keeps its status (anonymize decides
+	// which: those unchanged since, and hidden ones changed by less than
+	// that release's protections). A primary figure is hidden whatever the
+	// earlier release did. A forced hidden column is never published again
+	// (by lighten, or as a known zero); a forced published one is chosen as
+	// a partner only when no other figure can be (a reader still has its
+	// earlier value), and lighten may publish it again.
 	Forced map[int]model.Status
 	// Workers is how many components are protected at once (0: 2).
 	Workers int
@@ -86,13 +92,15 @@ func Protect(ctx context.Context, in Input) (*Result, error) {
 		t := in.Data[col.Comp.Index].Truth(col)
 		res.Truth[col.ID] = t
 		res.Pattern.Value[col.ID] = t.Value
-		r := rules.Check(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public})
+		r := rules.Check(in.Rules, t.Figure(col.Mag))
 		res.Req[col.ID] = r
-		if r.Primary && t.Value != 0 {
+		if r.Primary && (t.Value != 0 || r.Rule == rules.Revision) {
 			res.Primary[col.ID] = true
 			res.Pattern.Status[col.ID] = hidden(col)
 		}
-		if st, ok := in.Forced[col.ID]; ok && t.Value != 0 {
+		// A figure an earlier release hid keeps hidden; one it published
+		// stays published unless a rule forbids it now.
+		if st, ok := in.Forced[col.ID]; ok && (st != model.Published || !res.Primary[col.ID]) {
 			res.Pattern.Status[col.ID] = st
 		}
 	}
@@ -202,7 +210,13 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 		added := map[int]bool{}
 		exact := false
 		for _, f := range fails {
-			id, covered := partner(res, pr, f, added)
+			id, covered := partner(res, pr, f, added, in.Forced)
+			if id < 0 && !covered && len(in.Forced) > 0 {
+				// Only figures an earlier release published are left:
+				// one is hidden now (its earlier value stays public, but
+				// the model of this release is no longer tied to it).
+				id, covered = partner(res, pr, f, added, nil)
+			}
 			if covered {
 				continue // a partner chosen this round for another shortfall lifts this bound too
 			}
@@ -250,6 +264,9 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 	pr := b.Pr
 	var cands []*model.Column
 	for _, col := range c.Columns {
+		if st, ok := in.Forced[col.ID]; ok && st != model.Published {
+			continue // hidden as an earlier release hid it
+		}
 		if st := res.Pattern.Status[col.ID]; st != model.Published && !res.Primary[col.ID] && !pr.KnownZero(col) {
 			cands = append(cands, col)
 		}
@@ -433,7 +450,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 			if done.has(question{col.ID, true, 0}) {
 				continue
 			}
-			if b.Pr.KnownZero(col) {
+			if _, ok := in.Forced[col.ID]; !ok && b.Pr.KnownZero(col) {
 				// Every reader knows it is 0 (its class has no
 				// accident): hidden, it protects nothing and misleads.
 				// Publishing it adds no constraint a reader lacks.
@@ -509,7 +526,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 		for _, s := range sides {
 			col := s.col
 			t := res.Truth[col.ID]
-			up, lo := rules.Insider(in.Rules, rules.Figure{Mag: col.Mag, Value: t.Value, Contrib: t.Contrib, Public: t.Public}, res.Req[col.ID], op)
+			up, lo := rules.Insider(in.Rules, t.Figure(col.Mag), res.Req[col.ID], op)
 			need := up
 			if !s.upper {
 				need = lo
@@ -583,7 +600,7 @@ func unit(col *model.Column, x float64) float64 {
 // each step the cheapest wins (a small figure in the body of a table
 // before a total). covered reports that a column chosen this round for
 // another shortfall already binds it.
-func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool) (id int, covered bool) {
+func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool, forced map[int]model.Status) (id int, covered bool) {
 	rowCol := pr.RowColumn()
 	best, bestCost := -1, math.Inf(1)
 	consider := func(id int) {
@@ -603,6 +620,9 @@ func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool) (i
 		}
 		if allPublic(res.Truth[id]) {
 			return // made of public facts only: the ministry has printed it
+		}
+		if _, ok := forced[id]; ok {
+			return // an earlier release published it: hiding it now hides little (asked last)
 		}
 		if c := cost(col, res.Truth[id].Value); c < bestCost || (c == bestCost && id < best) {
 			best, bestCost = id, c

@@ -43,16 +43,81 @@ const (
 	MinOperators = "min_operators"
 	PPercent     = "p_percent"
 	Dominance    = "dominance"
+	// Revision: the figure itself may be published, but not beside what
+	// an earlier release published of it (see Earlier).
+	Revision = "revision"
 )
 
 // Figure is what the rules read: the figure's magnitude, its true value,
-// each operator's part of it (sorted by operator, zeros left out) and the
-// public part of each operator's contribution.
+// each operator's part of it (sorted by operator, zeros left out), the
+// public part of each operator's contribution, and the figure as every
+// earlier release had it.
 type Figure struct {
 	Mag     kensho.Magnitude
 	Value   float64
 	Contrib []kensho.Contribution
 	Public  []kensho.Contribution
+	Earlier []Earlier
+}
+
+// Earlier is a figure as an earlier release had it: whether that release
+// published it, its true value then, each operator's part then (operators
+// numbered as in the figure's Contrib) and the public part then, and the
+// requirement it had then.
+//
+// A reader holds every release. Where an earlier release published the
+// figure, the change between the two is a figure of its own: its parts are
+// each operator's change (a correction, a late report), and the rules
+// apply to it as to any figure, on the operators' changes in absolute
+// value, so that one operator's correction is never shown by a difference
+// (and a change that nets out to nothing still is one for an operator who
+// knows its own part). Where an earlier release withheld the figure under
+// a rule, publishing it now shows the earlier value within the change: the
+// figure keeps the earlier protection while the change is smaller than it.
+type Earlier struct {
+	Published bool
+	Value     float64
+	Contrib   []kensho.Contribution
+	Public    []kensho.Contribution
+	Req       Requirement
+}
+
+// change is the figure of the change from e to f: each operator's change
+// in absolute value, its public part likewise. changed is false when no
+// operator's part differs.
+func change(f Figure, e Earlier) (c Figure, changed bool) {
+	diff := func(now, then []kensho.Contribution) []kensho.Contribution {
+		d := map[int32]float64{}
+		for _, x := range now {
+			d[x.Op] += x.Value
+		}
+		for _, x := range then {
+			d[x.Op] -= x.Value
+		}
+		var out []kensho.Contribution
+		for op, v := range d {
+			if math.Abs(v) > 1e-9*math.Max(1, math.Abs(f.Value)) {
+				out = append(out, kensho.Contribution{Op: op, Value: math.Abs(v)})
+			}
+		}
+		slices.SortFunc(out, func(a, b kensho.Contribution) int { return int(a.Op - b.Op) })
+		return out
+	}
+	c = Figure{Mag: f.Mag, Contrib: diff(f.Contrib, e.Contrib), Public: diff(f.Public, e.Public)}
+	for _, x := range c.Contrib {
+		c.Value += x.Value
+	}
+	return c, len(c.Contrib) > 0
+}
+
+// inherits reports whether a figure an earlier release withheld under a
+// rule still needs that protection: its change since is smaller than the
+// protection, so the value published now would show the earlier one.
+func inherits(f Figure, e Earlier) bool {
+	if e.Published || !e.Req.Primary {
+		return false
+	}
+	return math.Abs(f.Value-e.Value) < math.Max(e.Req.Upper, e.Req.Lower)
 }
 
 // unknown returns what readers do not already know of the figure: the value
@@ -86,8 +151,34 @@ type Requirement struct {
 	Upper, Lower float64
 }
 
-// Check applies the primary rules to a figure.
+// Check applies the primary rules to a figure, and to its change since
+// every earlier release (see Earlier).
 func Check(cfg Config, f Figure) Requirement {
+	r := check(cfg, f)
+	merge := func(o Requirement) {
+		if !o.Primary {
+			return
+		}
+		if !r.Primary {
+			r.Primary, r.Rule = true, Revision
+		}
+		r.Upper, r.Lower = math.Max(r.Upper, o.Upper), math.Max(r.Lower, o.Lower)
+	}
+	for _, e := range f.Earlier {
+		c, changed := change(f, e)
+		switch {
+		case !changed:
+		case e.Published:
+			merge(check(cfg, c))
+		case inherits(f, e):
+			merge(e.Req)
+		}
+	}
+	return r
+}
+
+// check applies the primary rules to a figure alone.
+func check(cfg Config, f Figure) Requirement {
 	x, contrib := f.unknown()
 	if x <= 0 {
 		return Requirement{} // nothing unknown: an empty cell, or public facts only
@@ -144,6 +235,31 @@ func lowerOf(mag kensho.Magnitude, x, upper float64) float64 {
 // for a figure of too few operators, the protection level on what op does
 // not know. A figure op holds alone needs nothing against op.
 func Insider(cfg Config, f Figure, req Requirement, op int32) (upper, lower float64) {
+	if !req.Primary {
+		return 0, 0
+	}
+	if len(f.Earlier) == 0 {
+		return insider(cfg, f, req, op)
+	}
+	// The figure's own requirement, and each change's, against op.
+	upper, lower = insider(cfg, f, check(cfg, f), op)
+	for _, e := range f.Earlier {
+		var u, l float64
+		c, changed := change(f, e)
+		switch {
+		case !changed:
+			continue
+		case e.Published:
+			u, l = insider(cfg, c, check(cfg, c), op)
+		case inherits(f, e):
+			u, l = insider(cfg, Figure{Mag: f.Mag, Value: e.Value, Contrib: e.Contrib, Public: e.Public}, e.Req, op)
+		}
+		upper, lower = math.Max(upper, u), math.Max(lower, l)
+	}
+	return upper, lower
+}
+
+func insider(cfg Config, f Figure, req Requirement, op int32) (upper, lower float64) {
 	if !req.Primary {
 		return 0, 0
 	}

@@ -96,3 +96,79 @@ func TestRatio(t *testing.T) {
 		t.Errorf("short above: %v", r)
 	}
 }
+
+// earlier is a figure of an earlier release with the given parts (by
+// operator 1, 2, …) and status.
+func earlierFig(published bool, req Requirement, parts ...float64) Earlier {
+	f := fig(kensho.MagAccidents, parts...)
+	return Earlier{Published: published, Value: f.Value, Contrib: f.Contrib, Req: req}
+}
+
+func TestRevision(t *testing.T) {
+	// Ten operators with 10 accidents each: safe on its own.
+	now := func(parts ...float64) Figure { return fig(kensho.MagAccidents, parts...) }
+	ten := []float64{10, 10, 10, 10, 10, 10, 10, 10, 10, 10}
+	for _, tc := range []struct {
+		name    string
+		f       Figure
+		e       Earlier
+		primary bool
+		upper   float64
+	}{
+		{"unchanged", now(ten...), earlierFig(true, Requirement{}, ten...), false, 0},
+		{"one operator's correction shows in the difference", now(12, 10, 10, 10, 10, 10, 10, 10, 10, 10), earlierFig(true, Requirement{}, ten...), true, 0.2},
+		{"two operators' corrections", now(12, 9, 10, 10, 10, 10, 10, 10, 10, 10), earlierFig(true, Requirement{}, ten...), true, 0.3},
+		{"four operators' changes", now(12, 12, 12, 12, 10, 10, 10, 10, 10, 10), earlierFig(true, Requirement{}, ten...), false, 0},
+		// Withheld before (and not a rule's: a partner): nothing to inherit.
+		{"a partner before", now(12, 10, 10, 10, 10, 10, 10, 10, 10, 10), earlierFig(false, Requirement{}, ten...), false, 0},
+		// Withheld before under a rule needing 5 either side: now 1 more
+		// would show it within 1.
+		{"a primary before, changed by less than its protection", now(11, 10, 10, 10, 10, 10, 10, 10, 10, 10),
+			earlierFig(false, Requirement{Primary: true, Rule: PPercent, Upper: 5, Lower: 5}, ten...), true, 5},
+		{"a primary before, changed by more", now(20, 20, 10, 10, 10, 10, 10, 10, 10, 10),
+			earlierFig(false, Requirement{Primary: true, Rule: PPercent, Upper: 5, Lower: 5}, ten...), false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.f
+			f.Earlier = []Earlier{tc.e}
+			r := Check(cfg, f)
+			if r.Primary != tc.primary || math.Abs(r.Upper-tc.upper) > 1e-9 {
+				t.Errorf("got %+v, want primary %v upper %v", r, tc.primary, tc.upper)
+			}
+			if r.Primary && r.Rule != Revision {
+				t.Errorf("rule %q, want %q (the figure alone is safe)", r.Rule, Revision)
+			}
+		})
+	}
+}
+
+func TestRevisionToZero(t *testing.T) {
+	// One operator's only accident moved elsewhere by its correction: the
+	// figure is 0 now, and publishing the 0 would show the correction.
+	f := fig(kensho.MagAccidents)
+	f.Earlier = []Earlier{earlierFig(true, Requirement{}, 1)}
+	if r := Check(cfg, f); !r.Primary || r.Rule != Revision {
+		t.Errorf("got %+v, want a revision requirement", r)
+	}
+}
+
+func TestRevisionInsider(t *testing.T) {
+	// Operators 1 and 2 correct by +5 and −5: the total does not move, but
+	// operator 1 knows its own +5 and so reads operator 2's −5.
+	f := fig(kensho.MagAccidents, 15, 5, 10, 10)
+	f.Earlier = []Earlier{earlierFig(true, Requirement{}, 10, 10, 10, 10)}
+	r := Check(cfg, f)
+	if !r.Primary {
+		t.Fatalf("got %+v, want primary", r)
+	}
+	up, _ := Insider(cfg, f, r, 1)
+	if up < cfg.P/100*5-1e-9 {
+		t.Errorf("operator 1 needs %v above, want at least p%% of operator 2's change (%v)", up, cfg.P/100*5)
+	}
+	// An operator that changed nothing knows no more of the change than a
+	// reader outside: two operators changed, so the protection level on
+	// the whole change (10% of 5 + 5).
+	if up, lo := Insider(cfg, f, r, 3); math.Abs(up-1) > 1e-9 || math.Abs(lo-1) > 1e-9 {
+		t.Errorf("operator 3: %v, %v; want 1, 1", up, lo)
+	}
+}

@@ -304,7 +304,8 @@
           cells.push('<td class="num na">…</td>');
         } else {
           var x = Number(v);
-          cells.push('<td class="num' + (x === 0 ? ' zero' : '') + '">' + (x === 0 ? '-' : esc(fixed(x, cols[k].decimals))) + '</td>');
+          cells.push('<td class="num' + (x === 0 ? ' zero' : '') + '">' + (x === 0 ? '-' : esc(fixed(x, cols[k].decimals))) +
+            (revised(t, rows[r], cols[k].name) ? revisedMark : '') + '</td>');
         }
       }
       html.push('<tr>' + cells.join('') + '</tr>');
@@ -313,6 +314,17 @@
     status.textContent = rows.length === 0 ? root.getAttribute('data-empty') :
       rows.length > n ? say('shown', rows.length, n) : say('rows', rows.length, n);
     current = { table: t, rows: rows };
+  }
+
+  // revised reports whether the figure of a measure in a row is marked r
+  // (revised since the previous release) in its column <measure>_mark,
+  // which holds the marks separated by spaces ("p r"). The mark follows
+  // the figure as in the site's tables.
+  var revisedWord = esc(root.getAttribute('data-revised') || 'r');
+  var revisedMark = '<sup class="mark" title="' + revisedWord + '"><span aria-hidden="true">r</span><span class="visually-hidden">' + revisedWord + '</span></sup>';
+  function revised(t, row, measure) {
+    var i = t.col[measure + '_mark'];
+    return i !== undefined && (' ' + row[i] + ' ').indexOf(' r ') >= 0;
   }
 
   // fixed formats a figure as the site's tables do; one formatter per
