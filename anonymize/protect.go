@@ -118,7 +118,8 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
-	forced := hist.earlier(m, data, keys)
+	ids := identities(m)
+	forced := hist.earlier(m, ids, data, keys)
 	clock.lap("model")
 	q := quantileValues(m, tables)
 	maxDur := maxDurations(years, opt.ReleaseDate)
@@ -151,10 +152,8 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	slices.Sort(a.Failures)
 	auditSeconds := clock.lap("audit")
 	p := &Protected{Tables: out, Extracts: infos}
-	p.Revision = markRevised(m, pr.Pattern, p.Tables, hist)
-	if p.archive, err = newArchivePayload(m, pr.Pattern, pr.Truth, pr.Req, keys, hist); err != nil {
-		return nil, fmt.Errorf("protect: %w", err)
-	}
+	p.Revision = markRevised(m, ids, pr.Pattern, p.Tables, hist)
+	p.archive = newArchivePayload(m, ids, pr.Pattern, pr.Truth, pr.Req, keys, hist)
 	p.Risk = newRiskReport(cfg, m, data, tables, out, pr, a, ds, infos)
 	p.Risk.Audit.seconds = auditSeconds
 	if p.Risk.WithheldYears, err = withheldYears(ctx, db); err != nil {

@@ -256,7 +256,7 @@ func operatorKeys(ctx context.Context, db *sql.DB) (map[string]int32, error) {
 // reader who takes the new value for the old one would then hold the
 // earlier pattern's partner within less than any protection it served
 // (a year still filling up changes by more, and is shown as it fills).
-func (h *history) earlier(m *model.Model, data []*model.Data, keys map[string]int32) map[int]model.Status {
+func (h *history) earlier(m *model.Model, ids map[int]string, data []*model.Data, keys map[string]int32) map[int]model.Status {
 	forced := map[int]model.Status{}
 	if len(h.releases) == 0 {
 		return forced
@@ -283,7 +283,6 @@ func (h *history) earlier(m *model.Model, data []*model.Data, keys map[string]in
 		keys[op] = next
 		return next
 	}
-	ids := identities(m)
 	for _, col := range m.Columns {
 		if col.Comp == nil {
 			continue
@@ -400,14 +399,13 @@ type archivePayload struct {
 	same *ArchivedRelease
 }
 
-func newArchivePayload(m *model.Model, pat *model.Pattern, truth []model.Truth, req []rules.Requirement, keys map[string]int32, h *history) (*archivePayload, error) {
+func newArchivePayload(m *model.Model, ids map[int]string, pat *model.Pattern, truth []model.Truth, req []rules.Requirement, keys map[string]int32, h *history) *archivePayload {
 	a := &archivePayload{operators: map[int32]string{}, same: h.same, inputs: h.inputs}
 	for id, k := range keys {
 		if k > 0 {
 			a.operators[k] = id
 		}
 	}
-	ids := identities(m)
 	for _, col := range m.Columns {
 		if col.Comp == nil {
 			continue
@@ -420,7 +418,7 @@ func newArchivePayload(m *model.Model, pat *model.Pattern, truth []model.Truth, 
 		}
 		a.figures = append(a.figures, f)
 	}
-	return a, nil
+	return a
 }
 
 // Archive appends the release to the archive in one transaction: its
@@ -599,7 +597,7 @@ func checkForced(m *model.Model, pr *protect.Result, forced map[int]model.Status
 // markRevised compares the release with the latest earlier one: a table
 // cell both publish with another value now is marked Revised (rounded as
 // published: user-hours to whole user-hours).
-func markRevised(m *model.Model, pat *model.Pattern, tables []kensho.StatTable, h *history) *kensho.Revision {
+func markRevised(m *model.Model, ids map[int]string, pat *model.Pattern, tables []kensho.StatTable, h *history) *kensho.Revision {
 	if len(h.releases) == 0 {
 		return nil
 	}
@@ -610,7 +608,6 @@ func markRevised(m *model.Model, pat *model.Pattern, tables []kensho.StatTable, 
 	for i, t := range tables {
 		byName[t.Name] = i
 	}
-	ids := identities(m)
 	for _, col := range m.Columns {
 		if col.Comp == nil {
 			continue
