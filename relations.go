@@ -23,6 +23,10 @@ func RollupOf(dim string) (Rollup, bool) {
 // dimension A and code b in dimension B. Every relation is a structural zero
 // of the published tables.
 type Relation struct {
+	// Name is the code list and the attribute column that state the rule
+	// (equipment.simplified_form), as a reader of the published lists
+	// finds it.
+	Name    string
 	A, B    string
 	Allowed func(a, b string) bool
 	// Text states the rule for the methodology page.
@@ -32,7 +36,8 @@ type Relation struct {
 // Relations lists the structural zeros the code lists imply.
 var Relations = []Relation{
 	{
-		A: "form", B: "equipment",
+		Name: "equipment.simplified_form",
+		A:    "form", B: "equipment",
 		Allowed: func(form, equipment string) bool {
 			return form != "simplified" || SimplifiedFormEquipment(equipment)
 		},
@@ -42,7 +47,8 @@ var Relations = []Relation{
 		},
 	},
 	{
-		A: "eu_root_cause", B: "third_party",
+		Name: "eu_root_causes.third_party",
+		A:    "eu_root_cause", B: "third_party",
 		Allowed: func(eu, thirdParty string) bool {
 			return thirdParty == "true" || !EURootCauseImpliesThirdParty(eu)
 		},

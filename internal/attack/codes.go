@@ -120,6 +120,9 @@ type zeroRule struct {
 	A, B       string
 	SetA, SetB map[string]bool
 	Why        string
+	// Source is the list and the column that state the rule
+	// (equipment.simplified_form).
+	Source string
 }
 
 // implications derives the structural zeros from the code lists'
@@ -169,7 +172,7 @@ func (c *Codes) implications(boolDims map[string]bool) []zeroRule {
 			}
 			if boolDims[col] {
 				out = append(out, zeroRule{A: bdim, SetA: toBase(trues), B: col, SetB: map[string]bool{"false": true},
-					Why: fmt.Sprintf("%s.%s: a %s marked true has %s = true", n, col, dim, col)})
+					Why: fmt.Sprintf("%s.%s: a %s marked true has %s = true", n, col, dim, col), Source: n + "." + col})
 				continue
 			}
 			for other, ol := range c.lists {
@@ -190,7 +193,7 @@ func (c *Codes) implications(boolDims map[string]bool) []zeroRule {
 					}
 				}
 				out = append(out, zeroRule{A: bdim, SetA: toBase(falses), B: obase, SetB: setB,
-					Why: fmt.Sprintf("%s.%s: %s %s only with the %s marked true", n, col, odim, code, dim)})
+					Why: fmt.Sprintf("%s.%s: %s %s only with the %s marked true", n, col, odim, code, dim), Source: n + "." + col})
 			}
 		}
 	}

@@ -212,6 +212,22 @@ type checked struct {
 // protection.
 func attackRelease(t *testing.T, out, dbPath string, p ruleParams) harnessResult {
 	t.Helper()
+	return attackReleaseWith(t, out, dbPath, p, attackOpts{})
+}
+
+// attackOpts narrow an attack for a test that only needs to know whether
+// the attacker gets in at all (TestEveryImplicationIsNeeded's small size).
+type attackOpts struct {
+	keep         func(*Figure) bool // the withheld figures to bound; nil: all
+	outsiderOnly bool               // no insiders
+	// untilFailure ends the attack at the first stage that finds a figure
+	// narrowed: the linear programme's interval contains the integer one,
+	// so what fails on it fails.
+	untilFailure bool
+}
+
+func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackOpts) harnessResult {
+	t.Helper()
 	ctx := context.Background()
 	start := time.Now()
 	a := mustAttacker(t, out)
@@ -268,7 +284,7 @@ func attackRelease(t *testing.T, out, dbPath string, p ruleParams) harnessResult
 		}
 	}
 	// The outsider: linear programme first, integer where it matters.
-	lp, err := a.Bounds(ctx, nil, false, nil)
+	lp, err := a.Bounds(ctx, nil, false, o.keep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,9 +299,22 @@ func attackRelease(t *testing.T, out, dbPath string, p ruleParams) harnessResult
 			if r < ratioCap {
 				needInt[b.Fig] = true
 			}
-		} else if b.Hi-b.Lo < 2 {
-			needInt[b.Fig] = true
+			if o.untilFailure && r < 1-1e-9 {
+				res.Failures = append(res.Failures, fmt.Sprintf("outsider LP: %s = %g (%s) reached [%g, %g], needs ±%.4g: ratio %.3f", b.Fig.ID(), ch.x, ch.rule, b.Lo, b.Hi, ch.req, r))
+			}
+		} else {
+			if b.Hi-b.Lo < 2 {
+				needInt[b.Fig] = true
+			}
+			if o.untilFailure && b.Hi-b.Lo < 1-1e-9 {
+				res.Failures = append(res.Failures, fmt.Sprintf("outsider LP: partner %s = %g pinned to [%g, %g]", b.Fig.ID(), ch.x, b.Lo, b.Hi))
+			}
 		}
+	}
+	if o.untilFailure && len(res.Failures) > 0 {
+		sort.Strings(res.Failures)
+		t.Logf("attack: %d withheld figures bounded, %d narrowed by the linear programme alone (%v)", len(lp), len(res.Failures), time.Since(start).Round(time.Second))
+		return res
 	}
 	final := map[*Figure]Interval{}
 	for _, b := range lp {
@@ -324,7 +353,7 @@ func attackRelease(t *testing.T, out, dbPath string, p ruleParams) harnessResult
 	// Each operator in a primary figure, knowing its own accidents.
 	ops := map[int]map[*Figure]bool{}
 	for f, ch := range checks {
-		if !ch.primary {
+		if !ch.primary || o.outsiderOnly || (o.keep != nil && !o.keep(f)) {
 			continue
 		}
 		for op, v := range ch.contrib {

@@ -90,6 +90,9 @@ type relation struct {
 func (r *Registry) relations() ([]relation, error) {
 	var out []relation
 	for _, kr := range kensho.Relations {
+		if omitted(kr.Name) {
+			continue
+		}
 		if r.groups[baseOf(kr.A)] == nil || r.groups[baseOf(kr.B)] == nil {
 			continue // a group no publication uses cannot be narrowed by it
 		}
@@ -116,7 +119,7 @@ func (r *Registry) relations() ([]relation, error) {
 
 // baseOf is the base dimension (group name) of a dimension name.
 func baseOf(dim string) string {
-	if h, ok := kensho.RollupOf(dim); ok {
+	if h, ok := rollupOf(dim); ok {
 		return h.Base
 	}
 	return dim

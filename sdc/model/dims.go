@@ -88,7 +88,7 @@ func (r *Registry) Dim(name string) (*Dim, error) {
 		return d, nil
 	}
 	var d *Dim
-	if h, ok := kensho.RollupOf(name); ok {
+	if h, ok := rollupOf(name); ok {
 		g, err := r.group(h.Base)
 		if err != nil {
 			return nil, err

@@ -122,6 +122,9 @@ type Options struct {
 
 // Build derives the model of a release from its tables and extracts.
 func Build(tables []kensho.StatTable, extracts []kensho.Extract, opt Options) (*Model, error) {
+	if err := checkOmit(); err != nil {
+		return nil, err
+	}
 	domains := map[string][]string{"fiscal_year": YearStrings(opt.Years)}
 	for k, v := range opt.Domains {
 		domains[k] = append([]string{Null}, v...)
