@@ -235,6 +235,7 @@ func (p *Publication) buildYear(year string, figs []*Figure, zr []zeroRule) (*ye
 		}
 		c.rows = append(c.rows, lrow{idx: idx, coef: ones(len(idx)), lo: (f.Value - h) / sc, hi: (f.Value + h) / sc})
 	}
+	ym.addPublic(p)
 	if err := ym.addExtracts(p); err != nil {
 		return nil, err
 	}

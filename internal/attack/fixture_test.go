@@ -338,3 +338,48 @@ func TestHarnessFindsInsiders(t *testing.T) {
 		t.Errorf("%d insiders attacked, want the remote-unit cell's two operators", res.Insiders)
 	}
 }
+
+// The public cases a release lists (data/public_cases.csv) are known to
+// every reader: a withheld cell holds at least the public accidents that
+// agree with it — here one public cyber attack of 2,000 users (rounded as
+// a source would print it) for 150 minutes.
+func TestPublicCasesAreKnown(t *testing.T) {
+	needPython(t)
+	var accs []fxAccident
+	add := func(op int, cause string, users float64) {
+		accs = append(accs, fxAccident{op: op, form: "full", cause: cause, equipment: "router", users: users, minutes: 150})
+	}
+	add(1, "cyber_attack", 2040)
+	add(2, "cyber_attack", 900)
+	for op := 3; op <= 7; op++ {
+		add(op, "hw_failure", 1000)
+	}
+	for op := 3; op <= 6; op++ {
+		add(op, "power_outage", 1200)
+	}
+	const id = "accidents_by_year_cause/2024/full/cyber_attack/accidents"
+	// Only accidents_by_year_cause is shown, with cyber attacks and
+	// hardware failures withheld: 7 accidents between them.
+	hide := func(s string) bool {
+		return !strings.HasPrefix(s, "accidents_by_year_cause/") || strings.Contains(s, "/cyber_attack/") || strings.Contains(s, "/hw_failure/")
+	}
+	out, _ := fxRelease(t, accs, hide, nil)
+	if got := boundOf(t, out, id, false); got.Lo != 0 {
+		t.Fatalf("%s without public cases: lower bound %g, want 0", id, got.Lo)
+	}
+	csvText := "occurred_on,fiscal_year,service,affected_users,duration_min,cause,source_urls\n" +
+		"2024-06-01,2024,ftth,2000,150,cyber_attack,https://www.mic.example/press/1.html\n"
+	if err := os.WriteFile(filepath.Join(out, "data", "public_cases.csv"), []byte(csvText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pub.Public) != 1 || pub.Public[0].UsersLo != 1500 || pub.Public[0].UsersHi != 2500 {
+		t.Fatalf("public cases read as %+v, want one of 2,000 users ± 500 (three zeros: rounded to the thousand)", pub.Public)
+	}
+	if got := boundOf(t, out, id, false); got.Lo != 1 {
+		t.Errorf("%s with the public case: lower bound %g, want 1", id, got.Lo)
+	}
+}

@@ -39,6 +39,7 @@ type truthRow struct {
 	fields         map[string]string
 	op             int
 	users, minutes float64
+	public         bool // matched to an entry of the register of public facts
 }
 
 var truthColumns = []string{"fiscal_year", "form", "report_type", "quarter", "cause", "cause_group", "eu_root_cause",
@@ -56,7 +57,17 @@ func loadTruth(t *testing.T, dbPath string) []truthRow {
 	for _, c := range truthColumns {
 		cols = append(cols, "coalesce("+c+"::VARCHAR, '')")
 	}
-	q := "SELECT op_key, affected_users::DOUBLE, duration_min::DOUBLE, " + strings.Join(cols, ", ") +
+	// public_fact exists when the build had a register of public facts.
+	var hasPublic int
+	if err := db.QueryRow(`SELECT count(*) FROM information_schema.columns
+		WHERE table_name = 'deid_accident' AND column_name = 'public_fact'`).Scan(&hasPublic); err != nil {
+		t.Fatal(err)
+	}
+	public := "false"
+	if hasPublic > 0 {
+		public = "public_fact IS NOT NULL"
+	}
+	q := "SELECT op_key, affected_users::DOUBLE, duration_min::DOUBLE, " + public + ", " + strings.Join(cols, ", ") +
 		" FROM deid_accident ORDER BY record_key"
 	rows, err := db.Query(q)
 	if err != nil {
@@ -67,7 +78,7 @@ func loadTruth(t *testing.T, dbPath string) []truthRow {
 	for rows.Next() {
 		var r truthRow
 		vals := make([]string, len(truthColumns))
-		dest := []any{&r.op, &r.users, &r.minutes}
+		dest := []any{&r.op, &r.users, &r.minutes, &r.public}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
@@ -100,7 +111,16 @@ func (r truthRow) measure(m string) float64 {
 
 // truthOf is a figure's true value and each operator's part.
 func truthOf(f *Figure, byYear map[string][]truthRow) (float64, map[int]float64) {
-	contrib := map[int]float64{}
+	x, c, _, _ := truthParts(f, byYear)
+	return x, c
+}
+
+// truthParts is truthOf with what readers do not already know: the value
+// and each operator's part less the public accidents (the rules apply to
+// these, docs/disclosure-model.md §3).
+func truthParts(f *Figure, byYear map[string][]truthRow) (float64, map[int]float64, float64, map[int]float64) {
+	contrib, unknown := map[int]float64{}, map[int]float64{}
+	xu := 0.0
 	total := 0.0
 	for _, r := range byYear[f.Year] {
 		ok := true
@@ -114,9 +134,13 @@ func truthOf(f *Figure, byYear map[string][]truthRow) (float64, map[int]float64)
 			v := r.measure(f.Measure)
 			contrib[r.op] += v
 			total += v
+			if !r.public {
+				unknown[r.op] += v
+				xu += v
+			}
 		}
 	}
-	return total, contrib
+	return total, contrib, xu, unknown
 }
 
 func sortedDesc(c map[int]float64, skip int) []float64 {
@@ -202,6 +226,9 @@ type checked struct {
 	fig     *Figure
 	x       float64
 	contrib map[int]float64
+	// xu and unknown: the value and the parts less the public accidents.
+	xu      float64
+	unknown map[int]float64
 	primary bool
 	rule    string
 	req     float64
@@ -263,9 +290,9 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 	checks := map[*Figure]*checked{}
 	for _, y := range a.Years {
 		for _, tg := range a.Models[y].targets {
-			x, c := truthOf(tg.fig, byYear)
-			primary, rule, req := requirement(p, tg.fig.Measure, x, c)
-			checks[tg.fig] = &checked{fig: tg.fig, x: x, contrib: c, primary: primary, rule: rule, req: req}
+			x, c, xu, cu := truthParts(tg.fig, byYear)
+			primary, rule, req := requirement(p, tg.fig.Measure, xu, cu)
+			checks[tg.fig] = &checked{fig: tg.fig, x: x, contrib: c, xu: xu, unknown: cu, primary: primary, rule: rule, req: req}
 			res.Targets++
 			if primary {
 				res.Primary++
@@ -341,7 +368,7 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 		if ch.primary {
 			r := ratio(iv, ch.x, ch.req)
 			res.MinRatio = math.Min(res.MinRatio, r)
-			txt := fmt.Sprintf("outsider: %s = %g (%s, %d operators) reached [%g, %g], needs ±%.4g: ratio %.3f", f.ID(), ch.x, ch.rule, len(sortedDesc(ch.contrib, -1)), iv.Lo, iv.Hi, ch.req, r)
+			txt := fmt.Sprintf("outsider: %s = %g (%s, %d operators) reached [%g, %g], needs ±%.4g: ratio %.3f", f.ID(), ch.x, ch.rule, len(sortedDesc(ch.unknown, -1)), iv.Lo, iv.Hi, ch.req, r)
 			ws = append(ws, worst{r, txt})
 			if r < 1-1e-9 {
 				res.Failures = append(res.Failures, txt)
@@ -356,8 +383,8 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 		if !ch.primary || o.outsiderOnly || (o.keep != nil && !o.keep(f)) {
 			continue
 		}
-		for op, v := range ch.contrib {
-			if v > 0 && insiderRequirement(p, ch.rule, ch.x, ch.contrib, op) > 0 {
+		for op, v := range ch.unknown {
+			if v > 0 && insiderRequirement(p, ch.rule, ch.xu, ch.unknown, op) > 0 {
 				if ops[op] == nil {
 					ops[op] = map[*Figure]bool{}
 				}
@@ -404,7 +431,7 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 			ch := checks[f]
 			own := ch.contrib[op]
 			rest := ch.x - own
-			req := insiderRequirement(p, ch.rule, ch.x, ch.contrib, op)
+			req := insiderRequirement(p, ch.rule, ch.xu, ch.unknown, op)
 			r := ratio(Interval{Lo: iv.Lo - own, Hi: iv.Hi - own}, rest, req)
 			res.InsiderFigures++
 			res.MinInsiderRatio = math.Min(res.MinInsiderRatio, r)

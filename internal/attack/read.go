@@ -25,6 +25,9 @@ type Publication struct {
 	Tables   []*Table
 	Extracts []*Extract
 	Codes    *Codes
+	// Public are the accidents the release lists as already public
+	// (data/public_cases.csv), known to every reader.
+	Public []PublicCase
 }
 
 // Table is one published table: its key columns (the datapackage's
@@ -85,6 +88,9 @@ func Load(dir string) (*Publication, error) {
 	}
 	if len(p.Tables) == 0 {
 		return nil, fmt.Errorf("%s: datapackage.json lists no table", data)
+	}
+	if p.Public, err = readPublicCases(data, p.Codes); err != nil {
+		return nil, err
 	}
 	// Deterministic order whatever the descriptor's.
 	sort.Slice(p.Tables, func(i, j int) bool { return p.Tables[i].Name < p.Tables[j].Name })
