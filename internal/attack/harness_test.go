@@ -220,6 +220,9 @@ type harnessResult struct {
 	Unsolved                   int // intervals with a side the solver left open
 	Failures                   []string
 	Worst                      []string
+	// Outsider is the outsider's final interval of every withheld figure
+	// bounded, by ID.
+	Outsider map[string]Interval
 }
 
 type checked struct {
@@ -357,6 +360,10 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 			final[b.Fig] = b.Interval
 		}
 		t.Logf("outsider MILP: %d figures (%v)", len(ip), time.Since(start).Round(time.Millisecond))
+	}
+	res.Outsider = map[string]Interval{}
+	for f, iv := range final {
+		res.Outsider[f.ID()] = iv
 	}
 	type worst struct {
 		r    float64
