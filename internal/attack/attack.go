@@ -39,7 +39,7 @@ func New(pub *Publication) (*Attacker, error) {
 	a := &Attacker{Pub: pub, Models: map[string]*yearModel{}, Parallel: 2, TimeLimit: 20}
 	a.Zeros = pub.Codes.implications(pub.boolDims())
 	byYear := map[string][]*Figure{}
-	for _, f := range pub.figures() {
+	for _, f := range append(pub.figures(), pub.Probes...) {
 		if f.Year != "" {
 			byYear[f.Year] = append(byYear[f.Year], f)
 		}

@@ -28,6 +28,11 @@ type Publication struct {
 	// Public are the accidents the release lists as already public
 	// (data/public_cases.csv), known to every reader.
 	Public []PublicCase
+	// Probes are figures to bound beyond the withheld cells, which the
+	// caller names: a microdata class it knows the release left out (the
+	// harness knows which from the truth; a reader would bound every
+	// class an extract could have).
+	Probes []*Figure
 }
 
 // Table is one published table: its key columns (the datapackage's
