@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -130,9 +131,71 @@ type AuditSummary struct {
 	Programmes      int      `json:"programmes"`
 	MinRatio        *float64 `json:"min_ratio,omitempty"`
 	MinInsiderRatio *float64 `json:"min_insider_ratio,omitempty"`
+	// Lowest are the primary figures with the smallest outsider ratios
+	// and those with the smallest insider ratios (up to lowestShown each),
+	// with their true values: where to look when the independent attacker
+	// (internal/attack) reports another minimum. Internal only.
+	Lowest []LowFigure `json:"lowest,omitempty"`
 	// seconds the audit took; kept out of the JSON, which must be
 	// byte-identical from run to run.
 	seconds float64
+}
+
+// LowFigure is one of the audit's lowest figures.
+type LowFigure struct {
+	// Figure names it as the attacker does: table/keys/measure, or an
+	// extract's class by its fields.
+	Figure       string   `json:"figure"`
+	Value        float64  `json:"value"`
+	Rule         string   `json:"rule"`
+	Lo           float64  `json:"lo"`
+	Hi           float64  `json:"hi"`
+	Ratio        float64  `json:"ratio"`
+	InsiderRatio *float64 `json:"insider_ratio,omitempty"`
+}
+
+// lowestShown is how many figures Lowest lists for each reader.
+const lowestShown = 10
+
+// lowestFigures picks the audit's lowest primary figures.
+func lowestFigures(a *audit.Result, in []kensho.StatTable) []LowFigure {
+	var prim []audit.Figure
+	for _, f := range a.Figures {
+		if f.Primary {
+			prim = append(prim, f)
+		}
+	}
+	byTable := map[string]kensho.StatTable{}
+	for _, t := range in {
+		byTable[t.Name] = t
+	}
+	name := func(col *model.Column) string {
+		for _, r := range col.Refs {
+			t, ok := byTable[r.Table]
+			if !ok || r.Row >= len(t.Rows) || r.Measure >= len(t.Measures) {
+				continue
+			}
+			return t.Name + "/" + strings.Join(t.Rows[r.Row].Key, "/") + "/" + t.Measures[r.Measure].Name
+		}
+		return col.Label()
+	}
+	seen := map[int]bool{}
+	var out []LowFigure
+	pick := func(less func(x, y audit.Figure) int) {
+		slices.SortStableFunc(prim, less)
+		for i := 0; i < len(prim) && i < lowestShown; i++ {
+			f := prim[i]
+			if seen[f.Column.ID] {
+				continue
+			}
+			seen[f.Column.ID] = true
+			out = append(out, LowFigure{Figure: name(f.Column), Value: f.Value, Rule: f.Rule, Lo: f.Lo, Hi: f.Hi,
+				Ratio: f.Ratio, InsiderRatio: finitePtr(f.InsiderRatio)})
+		}
+	}
+	pick(func(x, y audit.Figure) int { return cmp.Compare(x.Ratio, y.Ratio) })
+	pick(func(x, y audit.Figure) int { return cmp.Compare(x.InsiderRatio, y.InsiderRatio) })
+	return out
 }
 
 func finitePtr(v float64) *float64 {
@@ -245,7 +308,8 @@ func newRiskReport(cfg Config, m *model.Model, data []*model.Data, in, out []ken
 		r.Model.Relations = append(r.Model.Relations, t.En)
 	}
 	r.Audit = AuditSummary{Passed: a.Passed(), Failures: a.Failures, Hidden: len(a.Figures), Insiders: a.Insiders,
-		Programmes: a.Programmes, MinRatio: finitePtr(a.MinRatio), MinInsiderRatio: finitePtr(a.MinInsiderRatio)}
+		Programmes: a.Programmes, MinRatio: finitePtr(a.MinRatio), MinInsiderRatio: finitePtr(a.MinInsiderRatio),
+		Lowest: lowestFigures(a, in)}
 	for _, f := range a.Figures {
 		if f.Primary {
 			r.Audit.Primary++
