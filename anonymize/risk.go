@@ -143,8 +143,8 @@ type AuditSummary struct {
 
 // LowFigure is one of the audit's lowest figures.
 type LowFigure struct {
-	// Figure names it as the attacker does: table/keys/measure, or an
-	// extract's class by its fields.
+	// Figure names a table cell as the attacker does (table/keys/measure);
+	// an extract's class by the model's label (extract and class number).
 	Figure       string   `json:"figure"`
 	Value        float64  `json:"value"`
 	Rule         string   `json:"rule"`
