@@ -109,6 +109,15 @@ func (r truthRow) measure(m string) float64 {
 	panic("unknown measure " + m)
 }
 
+// byYearOf groups accidents by fiscal year.
+func byYearOf(rows []truthRow) map[string][]truthRow {
+	out := map[string][]truthRow{}
+	for _, r := range rows {
+		out[r.fields["fiscal_year"]] = append(out[r.fields["fiscal_year"]], r)
+	}
+	return out
+}
+
 // truthOf is a figure's true value and each operator's part.
 func truthOf(f *Figure, byYear map[string][]truthRow) (float64, map[int]float64) {
 	x, c, _, _ := truthParts(f, byYear)
@@ -223,6 +232,10 @@ type harnessResult struct {
 	// Outsider is the outsider's final interval of every withheld figure
 	// bounded, by ID.
 	Outsider map[string]Interval
+	// Pub and Truth are what the attack read: the release and the
+	// accidents by fiscal year.
+	Pub   *Publication
+	Truth map[string][]truthRow
 }
 
 type checked struct {
@@ -260,11 +273,7 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 	t.Helper()
 	ctx := context.Background()
 	start := time.Now()
-	truth := loadTruth(t, dbPath)
-	byYear := map[string][]truthRow{}
-	for _, r := range truth {
-		byYear[r.fields["fiscal_year"]] = append(byYear[r.fields["fiscal_year"]], r)
-	}
+	byYear := byYearOf(loadTruth(t, dbPath))
 	pub, err := Load(out)
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +305,7 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 			mismatch++
 		}
 	}
-	res := harnessResult{MinRatioLP: ratioCap, MinRatio: ratioCap, MinInsiderRatio: ratioCap}
+	res := harnessResult{MinRatioLP: ratioCap, MinRatio: ratioCap, MinInsiderRatio: ratioCap, Pub: pub, Truth: byYear}
 	checks := map[*Figure]*checked{}
 	for _, y := range a.Years {
 		for _, tg := range a.Models[y].targets {

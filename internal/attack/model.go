@@ -298,12 +298,7 @@ func indexOf(s []string, x string) int {
 // (a disaster of another year: the figure is a structural zero).
 func (c *component) specOf(codes *Codes, sel map[string]string) (spec, bool, error) {
 	s := spec{}
-	cols := make([]string, 0, len(sel))
-	for k := range sel {
-		cols = append(cols, k)
-	}
-	sort.Strings(cols)
-	for _, col := range cols {
+	for _, col := range sortedKeys(sel) {
 		v := sel[col]
 		if v == Total || v == "*" {
 			continue

@@ -73,6 +73,16 @@ func readPublicCases(dir string, codes *Codes) ([]PublicCase, error) {
 	return out, nil
 }
 
+// sortedKeys returns a map's keys in order, for a deterministic programme.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // bandOf returns the band that holds every whole value of [lo, hi], if one
 // does.
 func bandOf(bands map[string]band, lo, hi float64) (string, bool) {
@@ -127,12 +137,7 @@ func (ym *yearModel) addPublic(p *Publication) {
 			g.u += pc.UsersLo
 			g.uhours += pc.UsersLo * pc.Minutes / 60
 		}
-		keys := make([]string, 0, len(groups))
-		for k := range groups {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range sortedKeys(groups) {
 			g := groups[k]
 			at := c.atoms(qi, g.s)
 			idx := make([]int, len(at))
