@@ -5,7 +5,9 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Bands: magnitudes are bounded per accident by the users and duration
@@ -52,6 +54,10 @@ func (p *Publication) buildYear(year string, figs []*Figure, zr []zeroRule) (*ye
 	dom, err := p.domains(year, figs)
 	if err != nil {
 		return nil, err
+	}
+	qs := p.quantiles(year)
+	if l := p.Codes.list(durationBand); len(qs) > 0 && l != nil && dom[durationBand] == nil {
+		dom[durationBand] = l.codes
 	}
 	c := &component{year: year, dimIdx: map[string]int{}, magC: -1, magOff: map[string]int{}}
 	names := make([]string, 0, len(dom))
@@ -111,6 +117,13 @@ func (p *Publication) buildYear(year string, figs []*Figure, zr []zeroRule) (*ye
 		if hasUnstarred(e, year) {
 			addEdge(baseSet(cols))
 		}
+	}
+	for _, q := range qs {
+		cols := []string{durationBand}
+		for k := range q.sel {
+			cols = append(cols, k)
+		}
+		addEdge(baseSet(cols))
 	}
 	if len(mags) > 0 {
 		if Bands {
@@ -235,11 +248,32 @@ func (p *Publication) buildYear(year string, figs []*Figure, zr []zeroRule) (*ye
 		}
 		c.rows = append(c.rows, lrow{idx: idx, coef: ones(len(idx)), lo: (f.Value - h) / sc, hi: (f.Value + h) / sc})
 	}
+	if err := ym.addQuantiles(p, qs); err != nil {
+		return nil, err
+	}
 	ym.addPublic(p)
 	if err := ym.addExtracts(p); err != nil {
 		return nil, err
 	}
 	return ym, nil
+}
+
+// longestMinutes is the longest an accident of the fiscal year can have
+// lasted as every reader knows: from the year's start (1 April, JST) to the
+// end of the day the release was made; −1 when the release has no date.
+func (p *Publication) longestMinutes(year string) float64 {
+	y, err := strconv.Atoi(year)
+	if err != nil || p.Created.IsZero() {
+		return -1
+	}
+	jst := time.FixedZone("JST", 9*3600)
+	start := time.Date(y, time.April, 1, 0, 0, 0, 0, jst)
+	end := p.Created.In(jst)
+	end = time.Date(end.Year(), end.Month(), end.Day()+1, 0, 0, 0, 0, jst)
+	if !end.After(start) {
+		return -1
+	}
+	return math.Ceil(end.Sub(start).Minutes())
 }
 
 // hasUnstarred reports whether the extract has a record of the year with
@@ -386,6 +420,9 @@ func (ym *yearModel) addMagnitudes(p *Publication, magDims []int, figs []*Figure
 			total[m] = f.Value + roundedHalf[f.Measure]
 		}
 	}
+	// No accident of the year lasted longer than from the year's start to
+	// the end of the release's day: the top duration band ends there.
+	longest := p.longestMinutes(c.year)
 	ms := make([]string, 0, len(mags))
 	for m := range mags {
 		ms = append(ms, m)
@@ -398,9 +435,12 @@ func (ym *yearModel) addMagnitudes(p *Publication, magDims []int, figs []*Figure
 			if ub >= 0 && users != nil {
 				u = users[c.dims[q.dims[ub]].codes[q.code(a, ub)]]
 			}
-			d := band{lo: 0, hi: -1}
+			d := band{lo: 0, hi: longest}
 			if db >= 0 && minutes != nil {
 				d = minutes[c.dims[q.dims[db]].codes[q.code(a, db)]]
+				if d.hi < 0 {
+					d.hi = longest
+				}
 			}
 			per := u
 			if m == "user_hours" {
@@ -430,6 +470,32 @@ func (ym *yearModel) addMagnitudes(p *Publication, magDims []int, figs []*Figure
 			if per.hi >= 0 {
 				c.rows = append(c.rows, lrow{idx: []int{v, n}, coef: []float64{1, -per.hi / magScale}, lo: math.Inf(-1), hi: 0})
 			}
+		}
+	}
+	// Each accident's user-hours are its users times its duration: over
+	// a cell, user-hours lie between its users times the duration band's
+	// shortest and longest minutes (over 60) — tighter than the two
+	// magnitudes bounded apart when the users are known better than their
+	// band.
+	uo, okU := c.magOff["affected_users"]
+	ho, okH := c.magOff["user_hours"]
+	if !okU || !okH || db < 0 || minutes == nil {
+		return nil
+	}
+	for a := 0; a < q.size; a++ {
+		if c.ub[q.off+a] == 0 {
+			continue
+		}
+		d := minutes[c.dims[q.dims[db]].codes[q.code(a, db)]]
+		if d.hi < 0 {
+			d.hi = longest
+		}
+		u, h := uo+a, ho+a
+		if d.lo > 0 {
+			c.rows = append(c.rows, lrow{idx: []int{h, u}, coef: []float64{60, -d.lo}, lo: 0, hi: math.Inf(1)})
+		}
+		if d.hi >= 0 {
+			c.rows = append(c.rows, lrow{idx: []int{h, u}, coef: []float64{60, -d.hi}, lo: math.Inf(-1), hi: 0})
 		}
 	}
 	return nil

@@ -6,8 +6,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -43,7 +45,9 @@ var fxTables = []fxTable{
 
 // fxRelease writes the release and the database; hide says which figures
 // are withheld (table/keys/measure, keys joined by "/").
-func fxRelease(t *testing.T, accs []fxAccident, hide func(id string) bool, editCodes func(dir string)) (out, dbPath string) {
+// more are tables beyond fxTables (a quantile measure is computed as
+// kensho computes it, R's type 7, printed to 0.1).
+func fxRelease(t *testing.T, accs []fxAccident, hide func(id string) bool, editCodes func(dir string), more ...fxTable) (out, dbPath string) {
 	t.Helper()
 	out = t.TempDir()
 	data := filepath.Join(out, "data")
@@ -79,8 +83,15 @@ func fxRelease(t *testing.T, accs []fxAccident, hide func(id string) bool, editC
 	fields := func(a fxAccident) map[string]string {
 		eu := attr("cause", a.cause, "eu_root_cause")
 		tp := attr("eu_root_cause", eu, "third_party") == "true" || a.otherOp
+		band := ""
+		for code, b := range codes.bands(durationBand, "min_minutes") {
+			if a.minutes >= b.lo && (b.hi < 0 || a.minutes <= b.hi) {
+				band = code
+			}
+		}
 		return map[string]string{"fiscal_year": "2024", "form": a.form, "cause": a.cause, "equipment": a.equipment,
-			"cause_group": attr("cause", a.cause, "group"), "eu_root_cause": eu, "third_party": fmt.Sprint(tp)}
+			"cause_group": attr("cause", a.cause, "group"), "eu_root_cause": eu, "third_party": fmt.Sprint(tp),
+			durationBand: band}
 	}
 	type res struct {
 		Path   string `json:"path"`
@@ -90,7 +101,7 @@ func fxRelease(t *testing.T, accs []fxAccident, hide func(id string) bool, editC
 		} `json:"schema"`
 	}
 	var resources []res
-	for _, tb := range fxTables {
+	for _, tb := range append(slices.Clone(fxTables), more...) {
 		// Every combination of the codes that occur, and the totals.
 		vals := make([][]string, len(tb.keys))
 		for i, k := range tb.keys {
@@ -126,6 +137,7 @@ func fxRelease(t *testing.T, accs []fxAccident, hide func(id string) bool, editC
 			row := append([]string{}, k...)
 			for _, m := range tb.measures {
 				sum := 0.0
+				var minutes []float64
 				for _, a := range accs {
 					fa := fields(a)
 					ok := true
@@ -136,9 +148,23 @@ func fxRelease(t *testing.T, accs []fxAccident, hide func(id string) bool, editC
 					}
 					if ok {
 						sum += map[string]float64{"accidents": 1, "user_hours": a.users * a.minutes / 60, "affected_users": a.users}[m]
+						minutes = append(minutes, a.minutes)
 					}
 				}
 				v := fmt.Sprintf("%.0f", sum)
+				if p, ok := quantileOf(m); ok {
+					v = ""
+					if len(minutes) > 0 {
+						sort.Float64s(minutes)
+						h := float64(len(minutes)-1) * p
+						j := int(math.Floor(h))
+						q := minutes[j]
+						if j+1 < len(minutes) {
+							q += (h - float64(j)) * (minutes[j+1] - minutes[j])
+						}
+						v = fmt.Sprintf("%.1f", q)
+					}
+				}
 				if hide(tb.name + "/" + strings.Join(k, "/") + "/" + m) {
 					v = Suppressed
 				}
@@ -381,5 +407,32 @@ func TestPublicCasesAreKnown(t *testing.T) {
 	}
 	if got := boundOf(t, out, id, false); got.Lo != 1 {
 		t.Errorf("%s with the public case: lower bound %g, want 1", id, got.Lo)
+	}
+}
+
+// A published median says how many of a row's accidents lie on each side
+// of it: five equipment failures with a median of 50 minutes put three of
+// them under an hour, which the durations table withholds.
+func TestQuantilesAreRead(t *testing.T) {
+	needPython(t)
+	var accs []fxAccident
+	for i, m := range []float64{30, 40, 50, 200, 300} {
+		accs = append(accs, fxAccident{op: i + 1, form: "full", cause: "hw_failure", equipment: "router", users: 1000, minutes: m})
+	}
+	durations := fxTable{"accidents_by_year_duration_band", []string{"fiscal_year", "form", durationBand}, []string{"accidents"}}
+	quantiles := fxTable{"duration_by_year_cause_group", []string{"fiscal_year", "form", "cause_group"},
+		[]string{"median_duration_min", "p90_duration_min", "accidents"}}
+	const id = "accidents_by_year_duration_band/2024/full/<1h/accidents"
+	hide := func(s string) bool {
+		return strings.HasPrefix(s, "accidents_by_year_duration_band/") && strings.Contains(s, "h/") && !strings.Contains(s, "/2-6h/")
+	}
+	out, _ := fxRelease(t, accs, hide, nil, durations)
+	// Without the quantiles: under an hour and 1–2 h hold 3 between them.
+	if got := boundOf(t, out, id, true); got.Lo != 0 || got.Hi != 3 {
+		t.Fatalf("%s without quantiles: [%g, %g], want [0, 3]", id, got.Lo, got.Hi)
+	}
+	out, _ = fxRelease(t, accs, hide, nil, durations, quantiles)
+	if got := boundOf(t, out, id, true); got.Lo != 3 || got.Hi != 3 {
+		t.Errorf("%s with a median of 50.0 over 5 accidents: [%g, %g], want [3, 3]", id, got.Lo, got.Hi)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Total is the key of a margin in a published table.
@@ -33,6 +34,9 @@ type Publication struct {
 	// harness knows which from the truth; a reader would bound every
 	// class an extract could have).
 	Probes []*Figure
+	// Created is when the release was made (datapackage.json); zero when
+	// the descriptor does not say.
+	Created time.Time
 }
 
 // Table is one published table: its key columns (the datapackage's
@@ -71,6 +75,11 @@ func Load(dir string) (*Publication, error) {
 		return nil, err
 	}
 	p := &Publication{Dir: data}
+	if pkg.Created != "" {
+		if p.Created, err = time.Parse(time.RFC3339, pkg.Created); err != nil {
+			return nil, fmt.Errorf("%s: created %q: %w", filepath.Join(data, "datapackage.json"), pkg.Created, err)
+		}
+	}
 	p.Codes, err = loadCodes(filepath.Join(data, "codes"))
 	if err != nil {
 		return nil, err
@@ -104,6 +113,9 @@ func Load(dir string) (*Publication, error) {
 }
 
 type dataPackage struct {
+	// Created is the release's date (site/data.go: the build date at
+	// midnight JST).
+	Created   string `json:"created"`
 	Resources []struct {
 		Name   string `json:"name"`
 		Path   string `json:"path"`
