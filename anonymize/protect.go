@@ -138,7 +138,8 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 		return nil, fmt.Errorf("protect: %w", err)
 	}
 	clock.lap("extracts")
-	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: cfg.rules(), Pattern: pr.Pattern, Workers: opt.Workers, Hints: pr.Witnesses})
+	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: cfg.rules(), Pattern: pr.Pattern, Workers: opt.Workers, Hints: pr.Witnesses,
+		Forced: forcedHidden(forced)})
 	if err != nil {
 		return nil, fmt.Errorf("protect: audit: %w", err)
 	}
@@ -166,6 +167,17 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	}
 	p.passed = true
 	return p, nil
+}
+
+// forcedHidden is the set of figures the history keeps hidden.
+func forcedHidden(forced map[int]model.Status) map[int]bool {
+	out := map[int]bool{}
+	for id, st := range forced {
+		if st != model.Published {
+			out[id] = true
+		}
+	}
+	return out
 }
 
 // modelYears lists the fiscal years deid_accident holds.

@@ -39,6 +39,11 @@ type Input struct {
 	// is checked on the audit's own programme before it counts, as a
 	// point the audit found itself is; one that does not hold is dropped.
 	Hints [][][]float64
+	// Forced marks the hidden figures an earlier release hid too (their
+	// status fixed by the history): each must not be pinned, a withheld
+	// class as much as a suppressed cell, since its value would complete
+	// what that release hid.
+	Forced map[int]bool
 }
 
 // Figure is the audit's verdict on one hidden figure.
@@ -168,7 +173,7 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 		f := Figure{Column: col, Value: t.Value, Primary: req.Primary && (t.Value != 0 || req.Rule == rules.Revision), Rule: req.Rule, InsiderRatio: math.Inf(1)}
 		if !f.Primary {
 			// A partner must not be pinned: its interval has some width.
-			if pat.Status[col.ID] == model.Withheld {
+			if pat.Status[col.ID] == model.Withheld && !in.Forced[col.ID] {
 				figs = append(figs, f)
 				continue
 			}
@@ -189,10 +194,17 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 					v, frac, n := b.DebugFractional(col)
 					fmt.Printf("audit: %s pinned; relaxation max %v (truth %v), %d of %d fractional; status %v\n", col.Label(), v, t.Value, frac, n, pat.Status[col.ID])
 				}
-				fails = append(fails, fmt.Sprintf("%s %s (a partner) is pinned exactly at %v", c.YearLabel(), col.Label(), t.Value))
+				what := "a partner"
+				if in.Forced[col.ID] {
+					what = "hidden as an earlier release hid it"
+				}
+				fails = append(fails, fmt.Sprintf("%s %s (%s) is pinned exactly at %v", c.YearLabel(), col.Label(), what, t.Value))
 			}
 			figs = append(figs, f)
 			continue
+		}
+		if d := os.Getenv("KENSHO_DEBUG_FIGURE"); d != "" && col.Label() == d {
+			debugFigure(b, col, t.Value)
 		}
 		lo, hi, ratio, failure, err := bound(b, &pool, nil, col, t.Value, req.Upper, req.Lower)
 		if err != nil {
@@ -314,4 +326,21 @@ func valueAt(pr *model.Program, col *model.Column, p []float64) (float64, bool) 
 		v += t.Coef * x
 	}
 	return v, true
+}
+
+// debugFigure prints the rows that hold a figure's relaxation on each side
+// (KENSHO_DEBUG_FIGURE names it by its label: "<table> row <r> measure <m>
+// (<magnitude>)").
+func debugFigure(b *model.Bounder, col *model.Column, v float64) {
+	for _, upper := range []bool{true, false} {
+		target := v + 1e9
+		if !upper {
+			target = v - 1e9
+		}
+		r, err := b.Reach(col, upper, target)
+		fmt.Printf("audit: %s = %v, upper %v: bound %v, status %v, err %v, %d binding rows\n", col.Label(), v, upper, r.Bound, r.Status, err, len(r.Binding))
+		for _, row := range r.Binding {
+			fmt.Printf("  %s\n", b.Pr.DescribeRow(row))
+		}
+	}
 }

@@ -144,6 +144,7 @@ type shortfall struct {
 	upper   bool
 	op      int32 // 0: the outsider
 	binding []int // rows holding the bound
+	reach   model.Reach
 }
 
 // protectComponent runs the rounds for one component. The programme is
@@ -443,8 +444,12 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 		x := res.Truth[col.ID].Value
 		req := res.Req[col.ID]
 		if !res.Primary[col.ID] {
-			if st == model.Withheld {
-				continue // a withheld partner reads as a possibly empty class: nothing to pin
+			if _, forced := in.Forced[col.ID]; st == model.Withheld && !forced {
+				// A withheld partner reads as a possibly empty class:
+				// nothing to pin. One an earlier release withheld is
+				// asked as a table partner is: pinned now, it would give
+				// that release's readers a value it hid.
+				continue
 			}
 			// A partner must not be pinned exactly: one side is enough.
 			if done.has(question{col.ID, true, 0}) {
@@ -472,7 +477,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 					return nil, err
 				}
 				if !down.Ok {
-					fails = append(fails, shortfall{col: col, upper: true, binding: up.Binding})
+					fails = append(fails, shortfall{col: col, upper: true, binding: up.Binding, reach: up})
 					if first {
 						return fails, nil
 					}
@@ -499,7 +504,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 				return nil, err
 			}
 			if !r.Ok {
-				fails = append(fails, shortfall{col: col, upper: upper, binding: r.Binding})
+				fails = append(fails, shortfall{col: col, upper: upper, binding: r.Binding, reach: r})
 				if first {
 					return fails, nil
 				}
@@ -548,7 +553,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 				return nil, err
 			}
 			if !r.Ok {
-				fails = append(fails, shortfall{col: col, upper: s.upper, op: op, binding: r.Binding})
+				fails = append(fails, shortfall{col: col, upper: s.upper, op: op, binding: r.Binding, reach: r})
 				if first {
 					b.SetInsider(nil)
 					return fails, nil

@@ -1,0 +1,128 @@
+package anonymize
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kensho-jp/kensho/analytics"
+	"github.com/kensho-jp/kensho/sdc/audit"
+	"github.com/kensho-jp/kensho/sdc/lp"
+	"github.com/kensho-jp/kensho/sdc/model"
+	"github.com/kensho-jp/kensho/sdc/protect"
+)
+
+// A microdata class an earlier release withheld, and that has not changed
+// since, stays withheld (the history forces it). A withheld class no rule
+// needs may be pinned by the tables — a possibly empty class holds no
+// secret — but a forced one may not: its value would complete what the
+// earlier release hid. The audit fails such a pattern, and protect, told
+// which classes are forced, chooses partners so that none is pinned.
+// (About a minute and a half: two protections of 400 accidents.)
+func TestForcedWithheldClassIsNotPinned(t *testing.T) {
+	db, _, _ := fxDB(t, fxSpec{operators: 8, perYear: 1500, years: []int{2024}, seed: 7, skew: 0.6})
+	ctx := context.Background()
+	res, err := analytics.Compute(ctx, db, analytics.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := loadPublicFacts(ctx, db)
+	data, err := loadModelData(ctx, db, m, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := protect.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Quantile: quantileValues(m, res.Tables)}
+	first, err := protect.Protect(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A class this release publishes, as if an earlier release had
+	// withheld it with the same value: kept withheld without more, the
+	// tables pin it. The first such class in the model's order.
+	forced := map[int]model.Status{}
+	pat := *first.Pattern
+	pat.Status = slices.Clone(first.Pattern.Status)
+	tried := 0
+	for _, col := range m.Columns {
+		if col.Comp == nil || !col.Extract || pat.Status[col.ID] != model.Published || first.Truth[col.ID].Value == 0 || tried == 300 {
+			continue
+		}
+		tried++
+		pat.Status[col.ID] = model.Withheld
+		if pinnedAt(t, col, data[col.Comp.Index], &pat, first.Truth[col.ID].Value) {
+			forced[col.ID] = model.Withheld
+			break
+		}
+		pat.Status[col.ID] = model.Published
+	}
+	if len(forced) == 0 {
+		t.Fatalf("none of %d published classes is pinned when withheld on its own: the fixture shows nothing", tried)
+	}
+	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: in.Rules, Pattern: &pat, Forced: forcedHidden(forced)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := 0
+	for _, f := range a.Failures {
+		if strings.Contains(f, "(hidden as an earlier release hid it) is pinned exactly") {
+			pinned++
+		} else {
+			t.Errorf("unexpected failure: %s", f)
+		}
+	}
+	if pinned == 0 {
+		t.Fatalf("the audit lets %v be pinned", forced)
+	}
+	// Without Forced the audit lets them be pinned (a withheld class no
+	// rule needs holds no secret of this release).
+	if a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: in.Rules, Pattern: &pat}); err != nil {
+		t.Fatal(err)
+	} else if !a.Passed() {
+		t.Errorf("without history the audit fails: %q", a.Failures)
+	}
+	t.Logf("%d published classes tried; %s pinned when withheld", tried, m.Columns[slices.Collect(maps.Keys(forced))[0]].Label())
+
+	in.Forced = forced
+	second, err := protect.Protect(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range forced {
+		if second.Pattern.Status[id] != model.Withheld {
+			t.Errorf("%s: forced withheld, now %v", m.Columns[id].Label(), second.Pattern.Status[id])
+		}
+	}
+	a, err = audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: in.Rules, Pattern: second.Pattern, Forced: forcedHidden(forced)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a.Failures {
+		t.Error(f)
+	}
+}
+
+// pinnedAt reports whether no whole point of the programme moves the
+// column one unit from its value.
+func pinnedAt(t *testing.T, col *model.Column, data *model.Data, pat *model.Pattern, v float64) bool {
+	t.Helper()
+	pr, err := model.NewProgram(col.Comp, data, pat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := pr.NewBounder()
+	hi, _, st1, err := b.Extreme(col, true, v+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, _, st2, err := b.Extreme(col, false, v-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st1 == lp.Optimal && st2 == lp.Optimal && hi-lo < 1e-6
+}

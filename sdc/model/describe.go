@@ -1,0 +1,26 @@
+package model
+
+import "fmt"
+
+// DescribeRow says what row r of the programme states: a column's row
+// (its label, status and value), a support row of the magnitudes, a
+// quantile's row, or a row of the code lists and separators. For
+// diagnosis (KENSHO_DEBUG_FIGURE in the audit).
+func (pr *Program) DescribeRow(r int) string {
+	row := pr.LP.Rows[r]
+	if id := pr.rowCol[r]; id >= 0 {
+		col := pr.Comp.ModelColumn(id)
+		return fmt.Sprintf("%s (dims %v): status %d, value %v, row [%v, %v]", col.Label(), col.Cond.Dims, pr.pattern.Status[id], pr.pattern.Value[id], row.Lo, row.Hi)
+	}
+	for _, s := range pr.support {
+		if s.row == r {
+			return fmt.Sprintf("support of magnitude class %d in direction (users %v, user-hours %v), row [%v, %v]", s.class, s.wu, s.wh, row.Lo, row.Hi)
+		}
+	}
+	for q, rs := range pr.quantRows {
+		if rs[0] == r || rs[1] == r {
+			return fmt.Sprintf("quantile %d, row [%v, %v]", q, row.Lo, row.Hi)
+		}
+	}
+	return fmt.Sprintf("separator, public record or code-list row of %d terms, [%v, %v]", len(row.Terms), row.Lo, row.Hi)
+}
