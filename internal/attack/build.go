@@ -449,10 +449,10 @@ func (ym *yearModel) addMagnitudes(p *Publication, magDims []int, figs []*Figure
 					per.hi = u.hi * d.hi / 60
 				}
 			}
-			if per.hi < 0 {
-				if t, ok := total[m]; ok {
-					per.hi = t
-				}
+			// The year's total caps every accident (and keeps the
+			// coefficients within the solver's reach).
+			if t, ok := total[m]; ok && (per.hi < 0 || per.hi > t) {
+				per.hi = t
 			}
 			v := c.nvar
 			c.nvar++
@@ -486,10 +486,9 @@ func (ym *yearModel) addMagnitudes(p *Publication, magDims []int, figs []*Figure
 		if c.ub[q.off+a] == 0 {
 			continue
 		}
+		// The top band's longest duration (the release's date) is left
+		// to the caps above: a row with it would set 60 beside a million.
 		d := minutes[c.dims[q.dims[db]].codes[q.code(a, db)]]
-		if d.hi < 0 {
-			d.hi = longest
-		}
 		u, h := uo+a, ho+a
 		if d.lo > 0 {
 			c.rows = append(c.rows, lrow{idx: []int{h, u}, coef: []float64{60, -d.lo}, lo: 0, hi: math.Inf(1)})

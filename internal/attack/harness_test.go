@@ -283,6 +283,14 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s := os.Getenv("KENSHO_ATTACK_TIME_LIMIT"); s != "" {
+		if _, err := fmt.Sscan(s, &a.TimeLimit); err != nil {
+			t.Fatalf("KENSHO_ATTACK_TIME_LIMIT=%q: %v", s, err)
+		}
+	}
+	if only := os.Getenv("KENSHO_ATTACK_ONLY"); only != "" && o.keep == nil {
+		o.keep = func(f *Figure) bool { return strings.Contains(f.ID(), only) } // a closer look at some figures
+	}
 	if ys := os.Getenv("KENSHO_ATTACK_YEARS"); ys != "" {
 		a.Years = strings.Split(ys, ",") // a quicker look at some years
 	}
@@ -373,7 +381,10 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 		}
 		for _, b := range ip {
 			inside(b.Interval, checks[b.Fig].x, "outsider MILP", b.Fig)
-			final[b.Fig] = b.Interval
+			// Both are valid bounds: a side the integer search left open
+			// (its time limit) keeps the linear programme's.
+			lp := final[b.Fig]
+			final[b.Fig] = Interval{Lo: math.Max(lp.Lo, b.Lo), Hi: math.Min(lp.Hi, b.Hi), Unsolved: lp.Unsolved && b.Unsolved}
 		}
 		t.Logf("outsider MILP: %d figures (%v)", len(ip), time.Since(start).Round(time.Millisecond))
 	}
