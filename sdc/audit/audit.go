@@ -342,5 +342,37 @@ func debugFigure(b *model.Bounder, col *model.Column, v float64) {
 		for _, row := range r.Binding {
 			fmt.Printf("  %s\n", b.Pr.DescribeRow(row))
 		}
+		// Each publication left out in turn: which of them hold the bound.
+		groups := map[string][]int{}
+		var names []string
+		for _, c := range b.Pr.Comp.Columns {
+			if len(c.Refs) == 0 || c.ID == col.ID {
+				continue
+			}
+			g := c.Refs[0].Table
+			if c.Refs[0].Extract != "" {
+				g = "extract " + c.Refs[0].Extract
+			}
+			if groups[g] == nil {
+				names = append(names, g)
+			}
+			groups[g] = append(groups[g], c.ID)
+		}
+		slices.Sort(names)
+		for _, g := range names {
+			restore := b.FreeColumns(groups[g])
+			r, err := b.Reach(col, upper, target)
+			restore()
+			fmt.Printf("  without %s: bound %v (%v, %v)\n", g, r.Bound, r.Status, err)
+		}
+		if base := os.Getenv("KENSHO_DEBUG_WITHOUT"); base != "" {
+			// Pairs: the named publication and each other one.
+			for _, g := range names {
+				restore := b.FreeColumns(append(slices.Clone(groups[base]), groups[g]...))
+				r, err := b.Reach(col, upper, target)
+				restore()
+				fmt.Printf("  without %s and %s: bound %v (%v, %v)\n", base, g, r.Bound, r.Status, err)
+			}
+		}
 	}
 }

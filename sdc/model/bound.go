@@ -216,7 +216,19 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 			return r, err
 		}
 		r.Status = st
-		if !b.Quick && (st == lp.Unbounded || (st == lp.Optimal && v >= target-1e-6*math.Max(1, math.Abs(target)))) {
+		if st == lp.Unbounded {
+			// The programme holds a whole point (the truth, which every
+			// reader's knowledge admits) and its data are rational: an
+			// unbounded relaxation makes the integer programme unbounded
+			// too (Meyer 1974), so any target is reached — as the
+			// audit's ExtremeFrom and the several-block case below take
+			// it. (Before, branch and bound answered "unbounded" here and
+			// the question read as a shortfall that no partner could
+			// lift: protect suppressed until nothing was left.)
+			r.Ok, r.Bound, r.Witness = true, sign*math.Inf(1), nil
+			return r, nil
+		}
+		if !b.Quick && st == lp.Optimal && v >= target-1e-6*math.Max(1, math.Abs(target)) {
 			// The relaxation reaches it but no whole point near the truth
 			// was found: decide by branch and bound on the whole programme.
 			res, err := s.MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer, Target: target, IntegralObjective: integral, MaxNodes: searchNodes})
@@ -251,7 +263,7 @@ func (b *Bounder) Reach(col *Column, upper bool, target float64) (Reach, error) 
 		r.Status = res.Status
 		switch {
 		case res.Status == lp.Unbounded:
-			r.Ok, r.Bound = true, sign*math.Inf(1)
+			r.Ok, r.Bound, r.Witness = true, sign*math.Inf(1), nil
 			return r, nil
 		case res.Status == lp.IterationLimit:
 			// Unknown: the caller treats the answer as a shortfall.

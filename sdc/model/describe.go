@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // DescribeRow says what row r of the programme states: a column's row
 // (its label, status and value), a support row of the magnitudes, a
@@ -23,4 +26,29 @@ func (pr *Program) DescribeRow(r int) string {
 		}
 	}
 	return fmt.Sprintf("separator, public record or code-list row of %d terms, [%v, %v]", len(row.Terms), row.Lo, row.Hi)
+}
+
+// FreeColumns lifts the rows of the given columns in the solvers (as if
+// they were not published) and returns a function that puts them back.
+// For diagnosis: which publication holds a bound.
+func (b *Bounder) FreeColumns(ids []int) (restore func()) {
+	type saved struct {
+		r      int
+		lo, hi float64
+	}
+	var back []saved
+	for _, id := range ids {
+		r, ok := b.Pr.rowOf[id]
+		if !ok {
+			continue
+		}
+		row := b.Pr.LP.Rows[r]
+		back = append(back, saved{r, row.Lo, row.Hi})
+		b.setRowBounds(r, math.Inf(-1), math.Inf(1))
+	}
+	return func() {
+		for _, s := range back {
+			b.setRowBounds(s.r, s.lo, s.hi)
+		}
+	}
 }
