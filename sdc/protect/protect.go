@@ -444,11 +444,12 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 		x := res.Truth[col.ID].Value
 		req := res.Req[col.ID]
 		if !res.Primary[col.ID] {
-			if _, forced := in.Forced[col.ID]; st == model.Withheld && !forced {
+			if _, forced := in.Forced[col.ID]; st == model.Withheld && (!forced || x == 0) {
 				// A withheld partner reads as a possibly empty class:
 				// nothing to pin. One an earlier release withheld is
 				// asked as a table partner is: pinned now, it would give
-				// that release's readers a value it hid.
+				// that release's readers a value it hid (unless it is
+				// empty, which a reader cannot tell from withheld).
 				continue
 			}
 			// A partner must not be pinned exactly: one side is enough.
