@@ -246,11 +246,6 @@ func (pr *Program) refreshDead(b *Bounder) {
 // suppressed as a partner, so a reader cannot tell a suppressed count
 // from zero.
 func (pr *Program) columnBounds(col *Column, st Status) (float64, float64) {
-	if st == Published && col.Extract && pr.pattern.Value[col.ID] == 0 {
-		// An empty class has no record in the file, as a withheld one
-		// has none: a reader cannot tell the two apart.
-		return math.Inf(-1), lp.Inf
-	}
 	if st == Published {
 		v := pr.pattern.Value[col.ID]
 		return v - col.Step/2, v + col.Step/2
@@ -349,8 +344,8 @@ func (c *Component) deadAtoms(pat *Pattern) [][]bool {
 		dead[i] = make([]bool, len(cl.Atoms))
 	}
 	for _, col := range c.Columns {
-		if col.Mag != kensho.MagAccidents || pat.Status[col.ID] != Published || pat.Value[col.ID] != 0 || col.Extract {
-			continue // an empty microdata class is not seen as one (columnBounds)
+		if col.Mag != kensho.MagAccidents || pat.Status[col.ID] != Published || pat.Value[col.ID] != 0 {
+			continue
 		}
 		for _, a := range col.Atoms {
 			dead[col.Clique][a] = true

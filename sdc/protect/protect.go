@@ -624,9 +624,6 @@ func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool, fo
 		if pr.KnownZero(col) {
 			return // known to every reader: hiding it widens nothing
 		}
-		if col.Extract && res.Truth[id].Value == 0 {
-			return // an empty class reads as a withheld one already
-		}
 		if allPublic(res.Truth[id]) {
 			return // made of public facts only: the ministry has printed it
 		}
