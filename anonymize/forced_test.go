@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kensho-jp/kensho/analytics"
 	"github.com/kensho-jp/kensho/sdc/audit"
 	"github.com/kensho-jp/kensho/sdc/lp"
 	"github.com/kensho-jp/kensho/sdc/model"
@@ -20,24 +19,12 @@ import (
 // secret — but a forced one may not: its value would complete what the
 // earlier release hid. The audit fails such a pattern, and protect, told
 // which classes are forced, chooses partners so that none is pinned.
-// (About a minute and a half: two protections of 400 accidents.)
+// (About a minute and a half: two protections of 1,500 accidents.)
 func TestForcedWithheldClassIsNotPinned(t *testing.T) {
 	db, _, _ := fxDB(t, fxSpec{operators: 8, perYear: 1500, years: []int{2024}, seed: 7, skew: 0.6})
 	ctx := context.Background()
-	res, err := analytics.Compute(ctx, db, analytics.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _ := loadPublicFacts(ctx, db)
-	data, err := loadModelData(ctx, db, m, pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := protect.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Quantile: quantileValues(m, res.Tables)}
+	tables, m, data := modelOfFx(t, db)
+	in := protect.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Quantile: quantileValues(m, tables)}
 	first, err := protect.Protect(ctx, in)
 	if err != nil {
 		t.Fatal(err)

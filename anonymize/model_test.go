@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"slices"
 	"testing"
@@ -85,20 +86,8 @@ func sameContrib(a, b []kensho.Contribution) bool {
 func TestProtectOnModel(t *testing.T) {
 	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: 7, skew: 1.2})
 	ctx := context.Background()
-	res, err := analytics.Compute(ctx, db, analytics.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _ := loadPublicFacts(ctx, db)
-	data, err := loadModelData(ctx, db, m, pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := quantileValues(m, res.Tables)
+	tables, m, data := modelOfFx(t, db)
+	q := quantileValues(m, tables)
 	start := time.Now()
 	out, err := protect.Protect(ctx, protect.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Quantile: q})
 	if err != nil {
@@ -160,4 +149,28 @@ func TestProtectOnModel(t *testing.T) {
 		t.Fatal("protect returned no witness")
 	}
 	t.Logf("%d witnesses of protect hold on the audit's programme", hints)
+}
+
+// modelOfFx computes the analytics of a fixture database and builds the
+// disclosure model with its data, as Protect does.
+func modelOfFx(t *testing.T, db *sql.DB) ([]kensho.StatTable, *model.Model, []*model.Data) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := analytics.Compute(ctx, db, analytics.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := loadPublicFacts(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := loadModelData(ctx, db, m, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Tables, m, data
 }

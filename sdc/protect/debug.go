@@ -11,7 +11,7 @@ func debugShortfall(pr *model.Program, f shortfall, res *Result) {
 	if os.Getenv("KENSHO_DEBUG") == "" {
 		return
 	}
-	fmt.Printf("shortfall %s upper %v op %d: status %v bound %v, %d binding rows, truth %v\n", f.col.Label(), f.upper, f.op, f.reach.Status, f.reach.Bound, len(f.binding), res.Truth[f.col.ID].Value)
+	fmt.Printf("shortfall %s upper %v op %d: status %v bound %v, %d binding rows, truth %v\n", f.col.Label(), f.upper, f.op, f.reach.Status, f.reach.Bound, len(f.reach.Binding), res.Truth[f.col.ID].Value)
 	pub, known, public := 0, 0, 0
 	for _, c := range pr.Comp.Columns {
 		if res.Pattern.Status[c.ID] == model.Published {
@@ -25,7 +25,7 @@ func debugShortfall(pr *model.Program, f shortfall, res *Result) {
 	}
 	fmt.Printf("  component: %d columns, %d published (%d known zeros, %d of public facts only)\n", len(pr.Comp.Columns), pub, known, public)
 	rc := pr.RowColumn()
-	for _, r := range f.binding {
+	for _, r := range f.reach.Binding {
 		row := pr.LP.Rows[r]
 		id := -1
 		if r < len(rc) {

@@ -140,11 +140,10 @@ func hidden(col *model.Column) model.Status {
 // shortfall is a suppressed column whose interval falls short on one side,
 // for one reader.
 type shortfall struct {
-	col     *model.Column
-	upper   bool
-	op      int32 // 0: the outsider
-	binding []int // rows holding the bound
-	reach   model.Reach
+	col   *model.Column
+	upper bool
+	op    int32       // 0: the outsider
+	reach model.Reach // the answer, with the rows holding the bound
 }
 
 // protectComponent runs the rounds for one component. The programme is
@@ -478,7 +477,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 					return nil, err
 				}
 				if !down.Ok {
-					fails = append(fails, shortfall{col: col, upper: true, binding: up.Binding, reach: up})
+					fails = append(fails, shortfall{col: col, upper: true, reach: up})
 					if first {
 						return fails, nil
 					}
@@ -505,7 +504,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 				return nil, err
 			}
 			if !r.Ok {
-				fails = append(fails, shortfall{col: col, upper: upper, binding: r.Binding, reach: r})
+				fails = append(fails, shortfall{col: col, upper: upper, reach: r})
 				if first {
 					return fails, nil
 				}
@@ -554,7 +553,7 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 				return nil, err
 			}
 			if !r.Ok {
-				fails = append(fails, shortfall{col: col, upper: s.upper, op: op, binding: r.Binding, reach: r})
+				fails = append(fails, shortfall{col: col, upper: s.upper, op: op, reach: r})
 				if first {
 					b.SetInsider(nil)
 					return fails, nil
@@ -635,7 +634,7 @@ func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool, fo
 		}
 	}
 	near := []*model.Column{f.col}
-	for _, r := range f.binding {
+	for _, r := range f.reach.Binding {
 		if r < len(rowCol) && rowCol[r] >= 0 {
 			consider(rowCol[r])
 			if res.Pattern.Status[rowCol[r]] != model.Published {
