@@ -110,10 +110,33 @@ func cellMarks(c kensho.Cell, provisional bool) string {
 	return strings.Join(marks, " ")
 }
 
-// markCodes are the values of a marks column and what each means.
-func markCodes() []codeMeaning {
+// tableMarks are the marks of every cell of a table, by row and measure,
+// given the partial fiscal years: the one reckoning of them that the
+// table's CSV, tables.xlsx and tables.parquet all write, so that the three
+// agree. A row over a partial year is provisional; a margin over years
+// ("total") and a table without years are not marked.
+func tableMarks(t *kensho.StatTable, partial map[int]bool) [][]string {
+	fy := slices.IndexFunc(t.Dims, func(d kensho.Dim) bool { return d.Name == "fiscal_year" })
+	out := make([][]string, len(t.Rows))
+	for i, row := range t.Rows {
+		provisional := false
+		if fy >= 0 {
+			y, err := strconv.Atoi(row.Key[fy])
+			provisional = err == nil && partial[y]
+		}
+		out[i] = make([]string, len(row.Cells))
+		for j, c := range row.Cells {
+			out[i][j] = cellMarks(c, provisional)
+		}
+	}
+	return out
+}
+
+// markCodes are the values of a marks column and what each means; none
+// names the value without a mark, "(empty)" in CSV, NULL in Parquet.
+func markCodes(none string) []codeMeaning {
 	return []codeMeaning{
-		{"(empty)", kensho.Text{Ja: "記号なし(数値のないセルは常に記号なし)", En: "no mark (always so for a cell without a figure)"}},
+		{none, kensho.Text{Ja: "記号なし(数値のないセルは常に記号なし)", En: "no mark (always so for a cell without a figure)"}},
 		{markProvisional, ui["mark.provisional"]},
 		{markRevised, ui["mark.revisedlong"]},
 		{markProvisional + " " + markRevised, kensho.Text{Ja: "速報値かつ訂正値", En: "provisional and revised"}},
@@ -353,13 +376,8 @@ func tableCSV(t *kensho.StatTable, partial map[int]bool) []byte {
 	var buf bytes.Buffer
 	w := newCSVWriter(&buf)
 	w.Write(tableCSVHead(t))
-	fy := -1
-	for i, d := range t.Dims {
-		if d.Name == "fiscal_year" {
-			fy = i
-		}
-	}
-	for _, row := range t.Rows {
+	marks := tableMarks(t, partial)
+	for ri, row := range t.Rows {
 		var rec []string
 		for i, k := range row.Key {
 			rec = append(rec, k)
@@ -367,15 +385,8 @@ func tableCSV(t *kensho.StatTable, partial map[int]bool) []byte {
 				rec = append(rec, csvLabel(d, k, "ja"), csvLabel(d, k, "en"))
 			}
 		}
-		// A row over a partial year is provisional; a margin over years
-		// ("total") and a table without years are not marked.
-		provisional := false
-		if fy >= 0 {
-			y, err := strconv.Atoi(row.Key[fy])
-			provisional = err == nil && partial[y]
-		}
 		for i, c := range row.Cells {
-			rec = append(rec, csvCell(c, t.Measures[i].Decimals), cellMarks(c, provisional))
+			rec = append(rec, csvCell(c, t.Measures[i].Decimals), marks[ri][i])
 		}
 		w.Write(rec)
 	}
@@ -384,7 +395,9 @@ func tableCSV(t *kensho.StatTable, partial map[int]bool) []byte {
 }
 
 // tablesXLSX writes every table in one workbook for Excel users: a contents
-// sheet, then one sheet per table with numbers as numbers and X as text.
+// sheet, then one sheet per table with numbers as numbers and X as text,
+// each measure followed by its marks (<measure>_mark) as the table's CSV
+// has them, a cell without a mark left blank.
 func (r *renderer) tablesXLSX() ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -418,12 +431,13 @@ func (r *renderer) tablesXLSX() ([]byte, error) {
 			head = append(head, d.Name)
 		}
 		for _, m := range t.Measures {
-			head = append(head, m.Name)
+			head = append(head, m.Name, markColumn(m.Name))
 		}
 		if err := f.SetSheetRow(name, "A1", &head); err != nil {
 			return nil, fmt.Errorf("tables.xlsx: %w", err)
 		}
 		f.SetRowStyle(name, 1, 1, bold)
+		marks := tableMarks(t, r.marks.partial)
 		for i, row := range t.Rows {
 			rec := make([]any, 0, len(head))
 			for _, k := range row.Key {
@@ -443,6 +457,11 @@ func (r *renderer) tablesXLSX() ([]byte, error) {
 				default:
 					rec = append(rec, nil)
 				}
+				if mk := marks[i][j]; mk != "" {
+					rec = append(rec, mk)
+				} else {
+					rec = append(rec, nil) // blank, as a cell without a figure is
+				}
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, i+2)
 			if err := f.SetSheetRow(name, cell, &rec); err != nil {
@@ -451,8 +470,14 @@ func (r *renderer) tablesXLSX() ([]byte, error) {
 		}
 		f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	}
-	rows = append(rows, []any{}, []any{"X = " + T("ja", "legend.X")}, []any{"X = " + T("en", "legend.X")},
-		[]any{T("ja", "footer.licence") + " / " + T("en", "footer.licence")})
+	rows = append(rows, []any{}, []any{"X = " + T("ja", "legend.X")}, []any{"X = " + T("en", "legend.X")})
+	// The marks, in the words the data dictionary gives them.
+	for _, c := range markCodes("") {
+		if c.Code == markProvisional || c.Code == markRevised {
+			rows = append(rows, []any{c.Code + " = " + c.Meaning.Ja}, []any{c.Code + " = " + c.Meaning.In("en")})
+		}
+	}
+	rows = append(rows, []any{T("ja", "footer.licence") + " / " + T("en", "footer.licence")})
 	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := f.SetSheetRow(contents, cell, &row); err != nil {
@@ -511,7 +536,7 @@ func (r *renderer) dictionary() []dictEntry {
 			out = append(out, dictEntry{File: file, Column: m.Name, Type: typ, Meaning: meaning,
 				Codes: symbolCodes()},
 				dictEntry{File: file, Column: markColumn(m.Name), Type: "string", Meaning: markMeaning(meaning),
-					Codes: markCodes(), Values: markValues})
+					Codes: markCodes("(empty)"), Values: markValues})
 		}
 	}
 	out = append(out, r.longDictionary()...)
@@ -590,6 +615,13 @@ func (r *renderer) longDictionary() []dictEntry {
 					{cellStatusName[kensho.Suppressed], legendOfSymbol("legend.X", symSuppressed)},
 					{cellStatusName[kensho.NotApplicable], legendOfSymbol("legend.na", symNA)},
 				}})
+		case c.Name == "mark":
+			// The marks of the table's CSV, but NULL where the CSV has ""
+			// (no mark), as every empty cell of this file reads: the
+			// values are the marks alone.
+			out = append(out, dictEntry{File: TablesParquet, Column: c.Name, Type: c.Type,
+				Meaning: kensho.Text{Ja: "セルの表章記号(e-Statの記号。表のCSVの <指標>_mark 列と同じ)", En: "the cell's marks (e-Stat's symbols, as in the <measure>_mark column of the table's CSV)"},
+				Codes:   markCodes("NULL"), Values: slices.DeleteFunc(slices.Clone(markValues), func(v string) bool { return v == "" })})
 		}
 	}
 	return out

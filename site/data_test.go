@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -319,24 +320,10 @@ func scanStrings(t *testing.T, rows *sql.Rows) [][]string {
 // numbers as numbers and X as text.
 func TestXLSX(t *testing.T) {
 	fixtureOnly(t)
-	f, err := excelize.OpenFile(filepath.Join(siteDir, "data", "tables.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f, _, sheetOf := openTablesXLSX(t)
 	sheets := f.GetSheetList()
 	if len(sheets) != len(fixture().Tables)+1 || sheets[0] != "contents" {
 		t.Fatalf("sheets %v", sheets)
-	}
-	contents, err := f.GetRows("contents")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sheetOf := map[string]string{} // table -> sheet
-	for _, r := range contents[1:] {
-		if len(r) >= 2 {
-			sheetOf[r[1]] = r[0]
-		}
 	}
 	rel := fixture()
 	for _, tb := range rel.Tables {
@@ -369,6 +356,29 @@ func TestXLSX(t *testing.T) {
 	if err != nil || typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("D2 is of type %v (%v), want a number", typ, err)
 	}
+}
+
+// openTablesXLSX opens the shared site's tables.xlsx (closed when the test
+// ends) and reads its contents sheet: its rows, and each table's sheet by
+// the table's name.
+func openTablesXLSX(t *testing.T) (*excelize.File, [][]string, map[string]string) {
+	t.Helper()
+	f, err := excelize.OpenFile(filepath.Join(siteDir, "data", "tables.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	contents, err := f.GetRows("contents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheetOf := map[string]string{}
+	for _, r := range contents[1:] {
+		if len(r) >= 2 {
+			sheetOf[r[1]] = r[0]
+		}
+	}
+	return f, contents, sheetOf
 }
 
 // TestDeterministic renders the fixture twice: every file is byte-identical.
@@ -407,8 +417,8 @@ func TestTablesParquet(t *testing.T) {
 		names = append(names, r[0])
 		types[r[0]] = r[1]
 	}
-	if len(names) < 5 || names[0] != "table_name" || !slices.Equal(names[len(names)-3:], []string{"measure", "value", "status"}) {
-		t.Fatalf("columns %v: want table_name, the dimensions, measure, value, status", names)
+	if len(names) < 6 || names[0] != "table_name" || !slices.Equal(names[len(names)-4:], []string{"measure", "value", "status", "mark"}) {
+		t.Fatalf("columns %v: want table_name, the dimensions, measure, value, status, mark", names)
 	}
 	for _, n := range names {
 		if want := map[bool]string{true: "DOUBLE", false: "VARCHAR"}[n == "value"]; types[n] != want {
@@ -440,7 +450,7 @@ func TestTablesParquet(t *testing.T) {
 			nKey++
 		}
 		// Then each measure and its marks (<measure>_mark), which
-		// tables.parquet does not hold.
+		// tables.parquet holds in its column mark (TestTablesParquetMarks).
 		var measures []string
 		var measureCol []int
 		for i, h := range head[nKey:] {
@@ -456,7 +466,7 @@ func TestTablesParquet(t *testing.T) {
 		// The table's rows, its key columns as in the CSV, and every other
 		// dimension column, which must be NULL.
 		var others []string
-		for _, n := range names[1 : len(names)-3] {
+		for _, n := range names[1 : len(names)-4] {
 			if !slices.Contains(head[:nKey], n) {
 				others = append(others, duck.QuoteIdent(n))
 			}
@@ -511,4 +521,217 @@ func mustQuery(t *testing.T, db *sql.DB, q string) *sql.Rows {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return rows
+}
+
+// csvMarks are the marks of a table as its CSV has them: the measures in
+// order, and per row (in the CSV's order) each measure's <measure>_mark
+// and whether the figure is withheld.
+type csvMarks struct {
+	measures []string
+	marks    [][]string
+	withheld [][]bool
+}
+
+// readCSVMarks reads the marks of every table's CSV of the shared site,
+// by table name. A withheld figure must never be marked r: the mark would
+// tell that its hidden value changed.
+func readCSVMarks(t *testing.T) map[string]csvMarks {
+	t.Helper()
+	out := map[string]csvMarks{}
+	for _, f := range siteFiles(t, siteDir) {
+		name, ok := strings.CutPrefix(f, "data/tables/")
+		if !ok {
+			continue
+		}
+		name = strings.TrimSuffix(name, ".csv")
+		recs := readCSVRecords(t, siteDir, f)
+		var tm csvMarks
+		var valueCol, markCol []int
+		for i, h := range recs[0] {
+			if i+1 < len(recs[0]) && recs[0][i+1] == h+"_mark" {
+				tm.measures = append(tm.measures, h)
+				valueCol, markCol = append(valueCol, i), append(markCol, i+1)
+			}
+		}
+		if len(tm.measures) == 0 {
+			t.Fatalf("%s: no measure followed by its marks in %v", f, recs[0])
+		}
+		for ri, r := range recs[1:] {
+			marks, withheld := make([]string, len(tm.measures)), make([]bool, len(tm.measures))
+			for j := range tm.measures {
+				marks[j], withheld[j] = r[markCol[j]], r[valueCol[j]] == "X"
+				if withheld[j] && slices.Contains(strings.Fields(marks[j]), "r") {
+					t.Errorf("%s row %d: withheld %s marked %q", f, ri+2, tm.measures[j], marks[j])
+				}
+			}
+			tm.marks, tm.withheld = append(tm.marks, marks), append(tm.withheld, withheld)
+		}
+		out[name] = tm
+	}
+	return out
+}
+
+// countMarks adds the p and r of marks to seen.
+func countMarks(seen map[string]int, marks string) {
+	for _, m := range strings.Fields(marks) {
+		seen[m]++
+	}
+}
+
+// TestXLSXMarks: every sheet of tables.xlsx follows each measure with its
+// marks, <measure>_mark, holding for every cell what the table's CSV
+// holds (a blank cell where the CSV's is empty), never r on a withheld
+// figure; the contents sheet explains p and r in both languages.
+func TestXLSXMarks(t *testing.T) {
+	want := readCSVMarks(t)
+	f, contents, sheetOf := openTablesXLSX(t)
+	var legend []string // the lines of one cell below the list of sheets
+	for _, r := range contents[1:] {
+		if len(r) == 1 {
+			legend = append(legend, r[0])
+		}
+	}
+	var missing []string
+	for _, w := range []string{"p = 速報値(集計途中の年度)", "r = 訂正値(前回公表から改訂)", "p = provisional (a fiscal year still open)", "r = revised since the previous release"} {
+		if !slices.Contains(legend, w) {
+			missing = append(missing, w)
+		}
+	}
+	if missing != nil {
+		t.Errorf("the contents sheet's legend %q does not say %q", legend, missing)
+	}
+	seen := map[string]int{}
+	for _, name := range slices.Sorted(maps.Keys(want)) { // sorted, so that failures read in order
+		tm := want[name]
+		sheet, ok := sheetOf[name]
+		if !ok {
+			t.Errorf("%s: no sheet in the contents", name)
+			continue
+		}
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(rows) != len(tm.marks)+1 {
+			t.Errorf("%s: %d rows in the sheet, %d in the CSV", name, len(rows)-1, len(tm.marks))
+			continue
+		}
+		var cols []int // each measure's column in the sheet
+		for _, m := range tm.measures {
+			i := slices.Index(rows[0], m)
+			if i < 0 || i+1 >= len(rows[0]) || rows[0][i+1] != m+"_mark" {
+				t.Fatalf("%s: header %v: want %s followed by %s_mark", name, rows[0], m, m)
+			}
+			cols = append(cols, i)
+		}
+		at := func(r []string, i int) string { // GetRows leaves out trailing blank cells
+			if i < len(r) {
+				return r[i]
+			}
+			return ""
+		}
+		for ri, r := range rows[1:] {
+			for j, m := range tm.measures {
+				got, value := at(r, cols[j]+1), at(r, cols[j])
+				countMarks(seen, got)
+				if got != tm.marks[ri][j] {
+					t.Errorf("%s row %d: %s_mark %q, the CSV has %q", name, ri+2, m, got, tm.marks[ri][j])
+				}
+				if (value == "X") != tm.withheld[ri][j] {
+					t.Errorf("%s row %d: %s reads %q, withheld in the CSV: %v", name, ri+2, m, value, tm.withheld[ri][j])
+				}
+				if value == "X" && slices.Contains(strings.Fields(got), "r") {
+					t.Errorf("%s row %d: withheld %s marked %q", name, ri+2, m, got)
+				}
+			}
+		}
+	}
+	if *external == "" && (seen["p"] == 0 || seen["r"] == 0) {
+		t.Errorf("marks seen %v: the fixture must have figures marked p and r", seen)
+	}
+}
+
+// TestTablesParquetMarks: tables.parquet's column mark holds every cell's
+// marks as the table's CSV has them in <measure>_mark, NULL where the CSV
+// has none (never ""), never r on a withheld figure; datapackage.json
+// declares the marks as its values.
+func TestTablesParquetMarks(t *testing.T) {
+	want := readCSVMarks(t)
+	db := duck.MustOpenMemory(t)
+	pq := "read_parquet(" + duck.QuoteString(filepath.Join(siteDir, "data", site.TablesParquet)) + ", file_row_number = true)"
+	got := map[string][][]string{} // table -> its cells in file order: measure, mark, status
+	for _, r := range scanStrings(t, mustQuery(t, db, "SELECT table_name, measure, mark, status FROM "+pq+" ORDER BY file_row_number")) {
+		got[r[0]] = append(got[r[0]], r[1:])
+	}
+	seen := map[string]int{}
+	for _, name := range slices.Sorted(maps.Keys(want)) { // sorted, so that failures read in order
+		tm := want[name]
+		cells := got[name]
+		if len(cells) != len(tm.marks)*len(tm.measures) {
+			t.Errorf("%s: %d cells in Parquet, %d in the CSV", name, len(cells), len(tm.marks)*len(tm.measures))
+			continue
+		}
+		for ri := range tm.marks {
+			for j, m := range tm.measures {
+				c := cells[ri*len(tm.measures)+j]
+				where := fmt.Sprintf("%s row %d %s", name, ri+2, m)
+				mark := c[1]
+				switch mark {
+				case "":
+					t.Errorf("%s: mark is \"\", want NULL for no mark", where)
+				case "NULL":
+					mark = ""
+				}
+				countMarks(seen, mark)
+				if c[0] != m || mark != tm.marks[ri][j] {
+					t.Errorf("%s: Parquet has %s marked %s, the CSV %q", where, c[0], c[1], tm.marks[ri][j])
+				}
+				if (c[2] == "suppressed") != tm.withheld[ri][j] {
+					t.Errorf("%s: status %s, withheld in the CSV: %v", where, c[2], tm.withheld[ri][j])
+				}
+				if c[2] != "published" && slices.Contains(strings.Fields(mark), "r") {
+					t.Errorf("%s: a %s cell marked %q", where, c[2], mark)
+				}
+			}
+		}
+	}
+	if *external == "" && (seen["p"] == 0 || seen["r"] == 0) {
+		t.Errorf("marks seen %v: the fixture must have figures marked p and r", seen)
+	}
+
+	var dp struct {
+		Resources []struct {
+			Path   string
+			Schema *struct {
+				Fields []struct {
+					Name, Type, Description string
+					Constraints             *struct{ Enum []string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(readSite(t, "data/datapackage.json"), &dp); err != nil {
+		t.Fatal(err)
+	}
+	declared := false
+	for _, r := range dp.Resources {
+		if r.Path != site.TablesParquet {
+			continue
+		}
+		for _, f := range r.Schema.Fields {
+			if f.Name != "mark" {
+				continue
+			}
+			declared = true
+			if f.Type != "string" || f.Constraints == nil || !slices.Equal(f.Constraints.Enum, []string{"p", "r", "p r"}) {
+				t.Errorf("%s: mark is %s with constraints %+v, want a string with the enum p, r, \"p r\"", r.Path, f.Type, f.Constraints)
+			}
+			if !strings.Contains(f.Description, "NULL = 記号なし") || !strings.Contains(f.Description, "NULL = no mark") {
+				t.Errorf("%s: mark's description %q does not say that NULL is no mark", r.Path, f.Description)
+			}
+		}
+	}
+	if !declared {
+		t.Errorf("datapackage.json does not declare %s's column mark", site.TablesParquet)
+	}
 }

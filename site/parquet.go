@@ -17,8 +17,10 @@ import (
 // (long format), so that Spark, Trino or DuckDB on object storage can
 // query all tables as one: table_name, every dimension of any table with
 // its _ja and _en labels (NULL where a table lacks the dimension), measure,
-// value and status. value is NULL unless the status is published, so a
-// withheld cell carries no value.
+// value, status and mark. value is NULL unless the status is published, so
+// a withheld cell carries no value; mark holds the cell's marks as the
+// table's CSV has them in <measure>_mark (p, r, "p r"), NULL where the CSV
+// has none, as every empty cell of the file reads.
 const TablesParquet = "tables.parquet"
 
 // cellStatusName is the status column of tables.parquet.
@@ -33,7 +35,7 @@ type longColumn struct {
 	Name string
 	Type string // dictionary type: string or number
 	// Dim is the dimension whose key (Lang "") or label (Lang "ja", "en")
-	// the column holds; nil for table_name, measure, value and status.
+	// the column holds; nil for table_name, measure, value, status and mark.
 	Dim  *kensho.Dim
 	Lang string
 }
@@ -57,7 +59,8 @@ func longColumns(tables []*kensho.StatTable) ([]longColumn, error) {
 			}
 		}
 	}
-	cols = append(cols, longColumn{Name: "measure", Type: "string"}, longColumn{Name: "value", Type: "number"}, longColumn{Name: "status", Type: "string"})
+	cols = append(cols, longColumn{Name: "measure", Type: "string"}, longColumn{Name: "value", Type: "number"}, longColumn{Name: "status", Type: "string"},
+		longColumn{Name: "mark", Type: "string"})
 	seen := map[string]bool{}
 	for _, c := range cols {
 		if seen[c.Name] {
@@ -80,7 +83,8 @@ func hasColumn(cols []longColumn, name string) bool {
 // longCells writes every cell of every table as CSV text in the columns of
 // tables.parquet, behind an ordinal that keeps the order of the tables'
 // CSV files: tables in page order, rows, then measures. A value is written
-// only for a published cell, exactly as the table's CSV has it.
+// only for a published cell, exactly as the table's CSV has it, and so are
+// the marks (the same tableMarks over the same partial years).
 func (r *renderer) longCells() []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -95,13 +99,14 @@ func (r *renderer) longCells() []byte {
 		for i, d := range t.Dims {
 			dimIndex[d.Name] = i
 		}
-		for _, row := range t.Rows {
+		marks := tableMarks(t, r.marks.partial)
+		for ri, row := range t.Rows {
 			for m := range row.Cells {
 				rec := make([]string, 0, len(head))
 				rec = append(rec, strconv.Itoa(ord))
 				ord++
 				for _, c := range r.long {
-					rec = append(rec, longCell(c, t, row, dimIndex, m))
+					rec = append(rec, longCell(c, t, row, dimIndex, m, marks[ri][m]))
 				}
 				w.Write(rec)
 			}
@@ -111,9 +116,9 @@ func (r *renderer) longCells() []byte {
 	return buf.Bytes()
 }
 
-// longCell is the value of column c for measure m of a row of table t; ""
-// reads back as NULL.
-func longCell(c longColumn, t *kensho.StatTable, row kensho.Row, dimIndex map[string]int, m int) string {
+// longCell is the value of column c for measure m of a row of table t,
+// whose marks are mark; "" reads back as NULL.
+func longCell(c longColumn, t *kensho.StatTable, row kensho.Row, dimIndex map[string]int, m int, mark string) string {
 	cell := row.Cells[m]
 	switch {
 	case c.Dim != nil:
@@ -136,6 +141,8 @@ func longCell(c longColumn, t *kensho.StatTable, row kensho.Row, dimIndex map[st
 		return csvCell(cell, t.Measures[m].Decimals)
 	case c.Name == "status":
 		return cellStatusName[cell.Status]
+	case c.Name == "mark":
+		return mark // no mark: NULL
 	}
 	return ""
 }

@@ -3,10 +3,10 @@
 // equipment, regions, impact, serious accidents, natural disasters, trends,
 // one annual report per fiscal year, downloads, methodology, the changes
 // since the previous release and about; an accessible table and a CSV under
-// every chart; and the downloads in data/ (every table as CSV with e-Stat's
-// marks p and r, all of them in one XLSX and in one Parquet file, the list
-// of revised figures, the data dictionary, a Frictionless Data Package and
-// SHA256SUMS).
+// every chart; and the downloads in data/ (every table as CSV, all of them
+// in one XLSX and in one Parquet file, each figure with e-Stat's marks p and
+// r in all three, the list of revised figures, the data dictionary, a
+// Frictionless Data Package and SHA256SUMS).
 //
 // site only renders what the disclosure control released. It never imports
 // database/sql and never reads a database (an in-memory DuckDB serves only
