@@ -174,3 +174,54 @@ func modelOfFx(t *testing.T, db *sql.DB) ([]kensho.StatTable, *model.Model, []*m
 	}
 	return res.Tables, m, data
 }
+
+// TestEmptyClassIsNotAKnownZero: a microdata class without a record is
+// absent from the file exactly as a withheld class is, so the audit's
+// programme (the real reader's) must leave its atoms free, while
+// protection's (model.EmptyClassesKnown, a stronger reader) fixes them at
+// 0 as it does a table's published zero. Both read a table's zero alike.
+func TestEmptyClassIsNotAKnownZero(t *testing.T) {
+	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: 7, skew: 1.2})
+	tables, m, data := modelOfFx(t, db)
+	pat := &model.Pattern{Status: make([]model.Status, len(m.Columns)), Value: make([]float64, len(m.Columns)),
+		Quantile: quantileValues(m, tables)}
+	for _, col := range m.Columns {
+		if col.Comp != nil {
+			pat.Value[col.ID] = data[col.Comp.Index].Truth(col).Value
+		}
+	}
+	empty, freed, tableZeros := 0, 0, 0
+	for _, c := range m.Components {
+		reader, err := model.NewProgram(c, data[c.Index], pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strong, err := model.NewProgram(c, data[c.Index], pat, model.EmptyClassesKnown())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, col := range c.Columns {
+			if col.Mag != kensho.MagAccidents || pat.Value[col.ID] != 0 || len(reader.Terms(col)) == 0 {
+				continue
+			}
+			if !col.Extract {
+				tableZeros++
+				if !reader.KnownZero(col) || !strong.KnownZero(col) {
+					t.Errorf("%s: a published zero in a table is not read as one", col.Label())
+				}
+				continue
+			}
+			empty++
+			if !strong.KnownZero(col) {
+				t.Errorf("%s: protection's reader does not take the empty class for a zero", col.Label())
+			}
+			if !reader.KnownZero(col) {
+				freed++
+			}
+		}
+	}
+	t.Logf("%d empty classes, %d of them not known to be empty by the real reader; %d zeros in tables", empty, freed, tableZeros)
+	if empty == 0 || freed == 0 || tableZeros == 0 {
+		t.Fatalf("the fixture shows nothing: %d empty classes, %d freed, %d table zeros", empty, freed, tableZeros)
+	}
+}

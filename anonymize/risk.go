@@ -131,6 +131,10 @@ type AuditSummary struct {
 	Programmes      int      `json:"programmes"`
 	MinRatio        *float64 `json:"min_ratio,omitempty"`
 	MinInsiderRatio *float64 `json:"min_insider_ratio,omitempty"`
+	// MinBoundRatio is the smallest ratio of the intervals the audit
+	// proves no outsider gets out of (min_ratio is that of the intervals
+	// whole points show; an exact attacker's lies between the two).
+	MinBoundRatio *float64 `json:"min_bound_ratio,omitempty"`
 	// Lowest are the primary figures with the smallest outsider ratios
 	// and those with the smallest insider ratios (up to lowestShown each),
 	// with their true values: where to look when the independent attacker
@@ -145,12 +149,17 @@ type AuditSummary struct {
 type LowFigure struct {
 	// Figure names a table cell as the attacker does (table/keys/measure);
 	// an extract's class by the model's label (extract and class number).
-	Figure       string   `json:"figure"`
-	Value        float64  `json:"value"`
-	Rule         string   `json:"rule"`
-	Lo           float64  `json:"lo"`
-	Hi           float64  `json:"hi"`
-	Ratio        float64  `json:"ratio"`
+	Figure string  `json:"figure"`
+	Value  float64 `json:"value"`
+	Rule   string  `json:"rule"`
+	Lo     float64 `json:"lo"`
+	Hi     float64 `json:"hi"`
+	Ratio  float64 `json:"ratio"`
+	// BoundLo, BoundHi and BoundRatio: the interval no outsider gets out
+	// of (audit.Figure); equal to lo and hi when the search settled them.
+	BoundLo      float64  `json:"bound_lo"`
+	BoundHi      float64  `json:"bound_hi"`
+	BoundRatio   float64  `json:"bound_ratio"`
 	InsiderRatio *float64 `json:"insider_ratio,omitempty"`
 }
 
@@ -190,7 +199,7 @@ func lowestFigures(a *audit.Result, in []kensho.StatTable) []LowFigure {
 			}
 			seen[f.Column.ID] = true
 			out = append(out, LowFigure{Figure: name(f.Column), Value: f.Value, Rule: f.Rule, Lo: f.Lo, Hi: f.Hi,
-				Ratio: f.Ratio, InsiderRatio: finitePtr(f.InsiderRatio)})
+				Ratio: f.Ratio, BoundLo: f.BoundLo, BoundHi: f.BoundHi, BoundRatio: f.BoundRatio, InsiderRatio: finitePtr(f.InsiderRatio)})
 		}
 	}
 	pick(func(x, y audit.Figure) int { return cmp.Compare(x.Ratio, y.Ratio) })
@@ -309,7 +318,8 @@ func newRiskReport(cfg Config, m *model.Model, data []*model.Data, in, out []ken
 	}
 	r.Audit = AuditSummary{Passed: a.Passed(), Failures: a.Failures, Hidden: len(a.Figures), Insiders: a.Insiders,
 		Programmes: a.Programmes, MinRatio: finitePtr(a.MinRatio), MinInsiderRatio: finitePtr(a.MinInsiderRatio),
-		Lowest: lowestFigures(a, in)}
+		MinBoundRatio: finitePtr(a.MinBoundRatio),
+		Lowest:        lowestFigures(a, in)}
 	for _, f := range a.Figures {
 		if f.Primary {
 			r.Audit.Primary++

@@ -484,8 +484,19 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 	sort.Strings(res.Failures)
 	t.Logf("attack: %d withheld figures (%d primary, %d partners), %d insiders over %d figures; min ratio outsider LP %.4f, outsider integer %.4f, insider %.4f; %d failures, %d intervals left open by the solver (%v)",
 		res.Targets, res.Primary, res.Partners, res.Insiders, res.InsiderFigures, res.MinRatioLP, res.MinRatio, res.MinInsiderRatio, len(res.Failures), res.Unsolved, time.Since(start).Round(time.Second))
-	if mr, mi, ok := auditRatios(dbPath); ok {
-		t.Logf("the build's audit (%s: audit.min_ratio, audit.min_insider_ratio): %s, %s", riskPath(dbPath), mr, mi)
+	if a, ok := auditRatios(dbPath); ok {
+		t.Logf("the build's audit (%s): min_ratio %s, min_bound_ratio %s, min_insider_ratio %s", riskPath(dbPath), ratioString(a.MinRatio), ratioString(a.MinBoundRatio), ratioString(a.MinInsiderRatio))
+		// The audit's min_ratio is shown by whole points it found: no
+		// reader, this one included, can be narrower. A minimum below it
+		// means the audit credited a point that is not there, or this
+		// harness reads more than the files say.
+		const tol = 1e-3
+		if a.MinRatio != nil && res.Primary > 0 && res.MinRatio < *a.MinRatio-tol {
+			t.Errorf("the attacker narrows a figure to ratio %.4f, below the %.4f the audit showed whole points for", res.MinRatio, *a.MinRatio)
+		}
+		if a.MinInsiderRatio != nil && res.Insiders > 0 && res.MinInsiderRatio < *a.MinInsiderRatio-tol {
+			t.Errorf("an insider narrows a figure to ratio %.4f, below the %.4f the audit showed whole points for", res.MinInsiderRatio, *a.MinInsiderRatio)
+		}
 	}
 	return res
 }
@@ -546,27 +557,33 @@ func riskPath(dbPath string) string {
 	return strings.TrimSuffix(dbPath, ".duckdb") + ".risk.json"
 }
 
-func auditRatios(dbPath string) (string, string, bool) {
+// auditReport is what the harness reads of the build's internal risk
+// report: only to compare, never to attack with.
+type auditReport struct {
+	MinRatio        *float64 `json:"min_ratio"`
+	MinBoundRatio   *float64 `json:"min_bound_ratio"`
+	MinInsiderRatio *float64 `json:"min_insider_ratio"`
+}
+
+func auditRatios(dbPath string) (auditReport, bool) {
 	b, err := os.ReadFile(riskPath(dbPath))
 	if err != nil {
-		return "", "", false
+		return auditReport{}, false
 	}
 	var r struct {
-		Audit struct {
-			MinRatio        *float64 `json:"min_ratio"`
-			MinInsiderRatio *float64 `json:"min_insider_ratio"`
-		} `json:"audit"`
+		Audit auditReport `json:"audit"`
 	}
 	if json.Unmarshal(b, &r) != nil {
-		return "", "", false
+		return auditReport{}, false
 	}
-	s := func(p *float64) string {
-		if p == nil {
-			return "none"
-		}
-		return fmt.Sprintf("%.4f", *p)
+	return r.Audit, true
+}
+
+func ratioString(p *float64) string {
+	if p == nil {
+		return "none"
 	}
-	return s(r.Audit.MinRatio), s(r.Audit.MinInsiderRatio), true
+	return fmt.Sprintf("%.4f", *p)
 }
 
 func reportFailures(t *testing.T, res harnessResult) {

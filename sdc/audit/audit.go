@@ -56,6 +56,13 @@ type Figure struct {
 	// its cap); Ratio the outsider's ratio.
 	Lo, Hi float64
 	Ratio  float64
+	// BoundLo and BoundHi: the interval no outsider gets out of (what
+	// branch and bound proves, capped as Lo and Hi are), and its ratio.
+	// [Lo, Hi] is what whole points show a reader cannot narrow; the
+	// truth lies between the two, and an exact attacker's interval too.
+	// Equal when the search settled both sides.
+	BoundLo, BoundHi float64
+	BoundRatio       float64
 	// InsiderRatio is the smallest over the operators (+Inf when no
 	// operator needs protection from it).
 	InsiderRatio float64
@@ -65,8 +72,10 @@ type Figure struct {
 type Result struct {
 	Figures []Figure
 	// MinRatio and MinInsiderRatio: the smallest ratios over all primary
-	// figures (+Inf when there is none).
-	MinRatio, MinInsiderRatio float64
+	// figures (+Inf when there is none). MinBoundRatio is the smallest of
+	// their BoundRatio: no outsider narrows a figure more than it says,
+	// and MinRatio shows none can narrow one below it.
+	MinRatio, MinInsiderRatio, MinBoundRatio float64
 	// Failures are the reasons the release must not be published, sorted.
 	Failures   []string
 	Programmes int
@@ -79,7 +88,7 @@ func (r *Result) Passed() bool { return len(r.Failures) == 0 }
 // Run audits every component.
 func Run(ctx context.Context, in Input) (*Result, error) {
 	m := in.Model
-	res := &Result{MinRatio: math.Inf(1), MinInsiderRatio: math.Inf(1)}
+	res := &Result{MinRatio: math.Inf(1), MinInsiderRatio: math.Inf(1), MinBoundRatio: math.Inf(1)}
 	// The published values must be the truth: the rest of the audit
 	// reasons on them.
 	for _, col := range m.Columns {
@@ -120,6 +129,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	for _, f := range res.Figures {
 		if f.Primary {
 			res.MinRatio = math.Min(res.MinRatio, f.Ratio)
+			res.MinBoundRatio = math.Min(res.MinBoundRatio, f.BoundRatio)
 			res.MinInsiderRatio = math.Min(res.MinInsiderRatio, f.InsiderRatio)
 		}
 	}
@@ -206,11 +216,12 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 		if d := os.Getenv("KENSHO_DEBUG_FIGURE"); d != "" && col.Label() == d {
 			debugFigure(b, col, t.Value)
 		}
-		lo, hi, ratio, failure, err := bound(b, &pool, nil, col, t.Value, req.Upper, req.Lower)
+		iv, failure, err := bound(b, &pool, nil, col, t.Value, req.Upper, req.Lower)
 		if err != nil {
 			return nil, nil, 0, 0, err
 		}
-		f.Lo, f.Hi, f.Ratio = lo, hi, ratio
+		f.Lo, f.Hi, f.Ratio = iv.lo, iv.hi, iv.ratio
+		f.BoundLo, f.BoundHi, f.BoundRatio = iv.boundLo, iv.boundHi, iv.boundRatio
 		if failure != "" {
 			fails = append(fails, fmt.Sprintf("%s %s: %s", c.YearLabel(), col.Label(), failure))
 		}
@@ -238,11 +249,11 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 				applied = true
 				insiders++
 			}
-			_, _, ratio, failure, err := bound(b, &pool, in1, f.Column, t.Value, up, lo)
+			iv, failure, err := bound(b, &pool, in1, f.Column, t.Value, up, lo)
 			if err != nil {
 				return nil, nil, 0, 0, err
 			}
-			f.InsiderRatio = math.Min(f.InsiderRatio, ratio)
+			f.InsiderRatio = math.Min(f.InsiderRatio, iv.ratio)
 			if failure != "" {
 				fails = append(fails, fmt.Sprintf("%s %s, against an operator that knows its own accidents: %s", c.YearLabel(), f.Column.Label(), failure))
 			}
@@ -254,14 +265,21 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 	return figs, fails, programmes, insiders, nil
 }
 
+// interval is a figure's interval for one reader: [lo, hi] reached by
+// whole points, [boundLo, boundHi] proved (see Figure), with their ratios.
+type interval struct {
+	lo, hi, ratio                float64
+	boundLo, boundHi, boundRatio float64
+}
+
 // bound computes a figure's interval up to twice its protection on each
 // side and the ratio; failure says why it falls short (or that the bound
 // could not be settled, which fails closed). A point already found that
 // reaches the cap (and that the reader's knowledge admits) settles a side
 // without solving.
-func bound(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Column, x, upper, lower float64) (lo, hi, ratio float64, failure string, err error) {
-	lo, hi = x, x
-	side := func(up bool, need float64) (float64, string, error) {
+func bound(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Column, x, upper, lower float64) (iv interval, failure string, err error) {
+	iv = interval{lo: x, hi: x, boundLo: x, boundHi: x}
+	side := func(up bool, need float64) (model.Extent, string, error) {
 		limit := x + rules.RatioCap*need
 		if !up {
 			limit = x - rules.RatioCap*need
@@ -275,43 +293,44 @@ func bound(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Co
 				continue
 			}
 			if (up && v >= limit-1e-9) || (!up && v <= limit+1e-9) {
-				return limit, "", nil
+				return model.Extent{Reached: limit, Bound: limit}, "", nil
 			}
 			if math.IsNaN(from) || (up && v > from) || (!up && v < from) {
 				from = v
 			}
 		}
-		v, w, st, err := b.ExtremeFrom(col, up, limit, from)
+		e, err := b.ExtremeFrom(col, up, limit, from)
 		if err != nil {
-			return 0, "", err
+			return e, "", err
 		}
-		if st != lp.Optimal {
-			return 0, fmt.Sprintf("a bound could not be settled (%v)", st), nil
+		if e.Status != lp.Optimal {
+			return e, fmt.Sprintf("a bound could not be settled (%v)", e.Status), nil
 		}
-		if w != nil {
-			*pool = append(*pool, w)
+		if e.Witness != nil {
+			*pool = append(*pool, e.Witness)
 		}
-		return v, "", nil
+		return e, "", nil
 	}
 	if upper > 0 {
-		v, f, err := side(true, upper)
+		e, f, err := side(true, upper)
 		if err != nil || f != "" {
-			return 0, 0, 0, f, err
+			return interval{}, f, err
 		}
-		hi = v
+		iv.hi, iv.boundHi = e.Reached, e.Bound
 	}
 	if lower > 0 {
-		v, f, err := side(false, lower)
+		e, f, err := side(false, lower)
 		if err != nil || f != "" {
-			return 0, 0, 0, f, err
+			return interval{}, f, err
 		}
-		lo = v
+		iv.lo, iv.boundLo = e.Reached, e.Bound
 	}
-	ratio = rules.Ratio(x, lo, hi, upper, lower)
-	if ratio < 1-1e-9 {
-		failure = fmt.Sprintf("a reader narrows it to [%v, %v] around %v; it needs %v above and %v below", lo, hi, x, upper, lower)
+	iv.ratio = rules.Ratio(x, iv.lo, iv.hi, upper, lower)
+	iv.boundRatio = rules.Ratio(x, iv.boundLo, iv.boundHi, upper, lower)
+	if iv.ratio < 1-1e-9 {
+		failure = fmt.Sprintf("a reader narrows it to [%v, %v] around %v; it needs %v above and %v below", iv.lo, iv.hi, x, upper, lower)
 	}
-	return lo, hi, ratio, failure, nil
+	return iv, failure, nil
 }
 
 // valueAt evaluates a column at a point; ok is false when the point does

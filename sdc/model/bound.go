@@ -321,15 +321,30 @@ func (b *Bounder) bindingRows(blk int, obj []lp.Term, r *Reach) {
 // returns the point that reaches the value (NaN outside its block), nil
 // when the value is the truth's own.
 func (b *Bounder) Extreme(col *Column, upper bool, limit float64) (float64, []float64, lp.Status, error) {
-	return b.ExtremeFrom(col, upper, limit, math.NaN())
+	e, err := b.ExtremeFrom(col, upper, limit, math.NaN())
+	return e.Reached, e.Witness, e.Status, err
+}
+
+// Extent is how far a reader can take a column on one side: Reached is
+// a value a whole point (Witness; nil when it is the truth's own or not
+// known) shows a reader cannot exclude; Bound a value no reader goes
+// beyond (the relaxation's, tightened by branch and bound). Both are
+// capped at the limit asked for. Reached = Bound when the search settled
+// the extreme; between them lie values neither shown reachable nor shown
+// out of reach.
+type Extent struct {
+	Reached, Bound float64
+	Witness        []float64
+	Status         lp.Status
 }
 
 // ExtremeFrom is Extreme when a whole point reaching from is already known
 // (NaN: none beyond the truth): the search starts there. A magnitude's
 // search stops within 0.2 % of the way from the truth to the limit (a
 // ratio to the protection required known to 0.004), or a unit; the value
-// returned is always one a witness reaches.
-func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (float64, []float64, lp.Status, error) {
+// returned is always one a witness reaches; the extent's Bound is one no
+// whole point of the programme passes.
+func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (Extent, error) {
 	sign := 1.0
 	if !upper {
 		sign = -1
@@ -341,8 +356,8 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 		x += t.Coef * b.Pr.truth[t.Var]
 	}
 	if len(blocks) != 1 {
-		v, st, err := b.sumOfMaxima(col, parts, blocks, sign*limit)
-		return sign * v, nil, st, err
+		v, bound, st, err := b.sumOfMaxima(col, parts, blocks, sign*limit)
+		return Extent{Reached: sign * v, Bound: sign * bound, Status: st}, err
 	}
 	blk := blocks[0]
 	lim := sign * limit // in the maximizing direction
@@ -354,7 +369,7 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 	}
 	// The limit first: few pivots from the truth, and usually yes.
 	if ok, w, err := near(lim); err != nil || ok {
-		return sign * lim, w, lp.Optimal, err
+		return Extent{Reached: sign * lim, Bound: sign * lim, Witness: w, Status: lp.Optimal}, err
 	}
 	// One branch and bound for the largest whole value (stopping at the
 	// limit): its best point is reached; its bound, when the search ends
@@ -364,10 +379,10 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 		Target: lim, IntegralObjective: integral, MaxNodes: searchNodes})
 	b.Programmes += res.Nodes
 	if err != nil {
-		return 0, nil, res.Status, err
+		return Extent{Status: res.Status}, err
 	}
 	if res.Status == lp.Unbounded {
-		return sign * lim, nil, lp.Optimal, nil
+		return Extent{Reached: sign * lim, Bound: sign * lim, Status: lp.Optimal}, nil
 	}
 	lo, hi := sign*x, math.Min(lim, res.Bound)
 	if !math.IsNaN(from) {
@@ -387,6 +402,9 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 		hi = math.Floor(hi + 1e-6)
 		precision = 0.5
 	}
+	// What no reader passes: the search's bound (a probe below that no
+	// small move reaches proves nothing, so the probes leave it).
+	bound := math.Max(hi, lo)
 	for probes := 0; hi-lo > precision && probes < 12; probes++ {
 		mid := (lo + hi) / 2
 		if integral {
@@ -394,7 +412,7 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 		}
 		ok, w, err := near(mid)
 		if err != nil {
-			return 0, nil, lp.Optimal, err
+			return Extent{Status: lp.Optimal}, err
 		}
 		if ok {
 			lo, best = mid, w
@@ -404,26 +422,28 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (flo
 			hi = mid
 		}
 	}
-	return sign * lo, best, lp.Optimal, nil
+	return Extent{Reached: sign * lo, Bound: sign * bound, Witness: best, Status: lp.Optimal}, nil
 }
 
 // sumOfMaxima bounds a column spread over several blocks: the largest sum
-// of independent parts is the sum of their largest values.
-func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int, limit float64) (float64, lp.Status, error) {
-	total := 0.0
+// of independent parts is the sum of their largest values. It returns the
+// sum reached and the sum of the blocks' bounds, both capped at limit.
+func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int, limit float64) (float64, float64, lp.Status, error) {
+	total, bound := 0.0, 0.0
 	for _, blk := range blocks {
 		res, err := b.solver(blk).MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer,
 			Target: math.Inf(1), IntegralObjective: col.Mag == kensho.MagAccidents, MaxNodes: searchNodes})
 		b.Programmes += res.Nodes
 		if err != nil {
-			return 0, res.Status, err
+			return 0, 0, res.Status, err
 		}
 		switch {
 		case res.Status == lp.Unbounded:
-			return limit, lp.Optimal, nil
+			return limit, limit, lp.Optimal, nil
 		case !res.Found:
-			return 0, res.Status, nil
+			return 0, 0, res.Status, nil
 		}
+		bound += res.Bound
 		// A search out of nodes still has a whole point: its value is
 		// reached, perhaps not the largest. A point that does not hold
 		// shows only what the truth does in this block.
@@ -435,7 +455,7 @@ func (b *Bounder) sumOfMaxima(col *Column, parts map[int][]lp.Term, blocks []int
 			total += t.Coef * b.Pr.truth[b.Pr.blocks[blk].vars[t.Var]]
 		}
 	}
-	return math.Min(total, limit), lp.Optimal, nil
+	return math.Min(total, limit), math.Min(math.Max(bound, total), limit), lp.Optimal, nil
 }
 
 // Admits reports whether a witness of the outsider's programme (its

@@ -152,7 +152,7 @@ type shortfall struct {
 func protectComponent(ctx context.Context, in Input, res *Result, c *model.Component) (rounds, programmes int, final [][]float64, err error) {
 	data := in.Data[c.Index]
 	ops := data.Operators()
-	pr, err := model.NewProgram(c, data, res.Pattern)
+	pr, err := model.NewProgram(c, data, res.Pattern, model.EmptyClassesKnown())
 	if err != nil {
 		return 0, 0, nil, err
 	}
@@ -198,7 +198,7 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 			// last round is asked again on the programme built afresh
 			// from the final pattern, as the audit will build it.
 			programmes += b.Programmes
-			if pr, err = model.NewProgram(c, data, res.Pattern); err != nil {
+			if pr, err = model.NewProgram(c, data, res.Pattern, model.EmptyClassesKnown()); err != nil {
 				return rounds, programmes, nil, err
 			}
 			b = pr.NewBounder()
