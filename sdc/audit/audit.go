@@ -187,15 +187,20 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 				figs = append(figs, f)
 				continue
 			}
+			// The points already found (protect's among them, which hold
+			// on this programme) answer first: protect's reader knows
+			// more (an empty class), so its points are this reader's too,
+			// but this search need not find them again.
 			d := 1 + col.Step/2
-			hi, _, st, err := b.Extreme(col, true, t.Value+d)
+			up, err := extent(b, &pool, nil, col, true, t.Value+d)
 			if err != nil {
 				return nil, nil, 0, 0, err
 			}
-			lo, _, st2, err := b.Extreme(col, false, t.Value-d)
+			down, err := extent(b, &pool, nil, col, false, t.Value-d)
 			if err != nil {
 				return nil, nil, 0, 0, err
 			}
+			hi, st, lo, st2 := up.Reached, up.Status, down.Reached, down.Status
 			f.Lo, f.Hi, f.Ratio = lo, hi, math.Inf(1)
 			if st != lp.Optimal || st2 != lp.Optimal {
 				fails = append(fails, fmt.Sprintf("%s %s: the audit could not bound it (%v, %v)", c.YearLabel(), col.Label(), st, st2))
@@ -284,30 +289,12 @@ func bound(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Co
 		if !up {
 			limit = x - rules.RatioCap*need
 		}
-		// The farthest a whole point already found reaches (and this
-		// reader admits): the search starts there.
-		from := math.NaN()
-		for _, p := range *pool {
-			v, ok := valueAt(b.Pr, col, p)
-			if !ok || (in != nil && !in.Admits(b.Pr, p)) {
-				continue
-			}
-			if (up && v >= limit-1e-9) || (!up && v <= limit+1e-9) {
-				return model.Extent{Reached: limit, Bound: limit}, "", nil
-			}
-			if math.IsNaN(from) || (up && v > from) || (!up && v < from) {
-				from = v
-			}
-		}
-		e, err := b.ExtremeFrom(col, up, limit, from)
+		e, err := extent(b, pool, in, col, up, limit)
 		if err != nil {
 			return e, "", err
 		}
 		if e.Status != lp.Optimal {
 			return e, fmt.Sprintf("a bound could not be settled (%v)", e.Status), nil
-		}
-		if e.Witness != nil {
-			*pool = append(*pool, e.Witness)
 		}
 		return e, "", nil
 	}
@@ -331,6 +318,32 @@ func bound(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Co
 		failure = fmt.Sprintf("a reader narrows it to [%v, %v] around %v; it needs %v above and %v below", iv.lo, iv.hi, x, upper, lower)
 	}
 	return iv, failure, nil
+}
+
+// extent is how far reader in (nil: the outsider) takes col on one side,
+// up to limit. A whole point already found that reaches the limit (and
+// that the reader admits) settles it without solving; otherwise the
+// search starts from the farthest such point, and the point it finds
+// joins the pool.
+func extent(b *model.Bounder, pool *[][]float64, in *model.Insider, col *model.Column, up bool, limit float64) (model.Extent, error) {
+	from := math.NaN()
+	for _, p := range *pool {
+		v, ok := valueAt(b.Pr, col, p)
+		if !ok || (in != nil && !in.Admits(b.Pr, p)) {
+			continue
+		}
+		if (up && v >= limit-1e-9) || (!up && v <= limit+1e-9) {
+			return model.Extent{Reached: limit, Bound: limit, Status: lp.Optimal}, nil
+		}
+		if math.IsNaN(from) || (up && v > from) || (!up && v < from) {
+			from = v
+		}
+	}
+	e, err := b.ExtremeFrom(col, up, limit, from)
+	if err == nil && e.Status == lp.Optimal && e.Witness != nil {
+		*pool = append(*pool, e.Witness)
+	}
+	return e, err
 }
 
 // valueAt evaluates a column at a point; ok is false when the point does
