@@ -384,6 +384,26 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (Ext
 	if res.Status == lp.Unbounded {
 		return Extent{Reached: sign * lim, Bound: sign * lim, Status: lp.Optimal}, nil
 	}
+	if math.IsInf(res.Bound, 1) {
+		// The search stopped before its root was solved (the simplex's
+		// iteration limit, from the basis the last question left): the
+		// relaxation alone, asked again, still bounds every reader.
+		// (National seed 11's lowest figure: the cap reported where the
+		// relaxation gives 2,746, the attacker's own bound.)
+		s := b.solver(blk)
+		st, v, err := s.Maximize(parts[blk])
+		if err == nil && st != lp.Optimal {
+			s.Reset()
+			st, v, err = s.Maximize(parts[blk])
+		}
+		b.Programmes++
+		if err != nil {
+			return Extent{Status: st}, err
+		}
+		if st == lp.Optimal {
+			res.Bound = v
+		}
+	}
 	lo, hi := sign*x, math.Min(lim, res.Bound)
 	if !math.IsNaN(from) {
 		lo = math.Max(lo, math.Min(sign*from, hi))
