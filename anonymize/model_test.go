@@ -23,26 +23,10 @@ import (
 // is published, cell for cell.
 func TestModelRecomputesEveryCell(t *testing.T) {
 	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2022, 2023, 2024}, seed: 7, skew: 1.2})
-	ctx := context.Background()
-	res, err := analytics.Compute(ctx, db, analytics.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := buildModel(res.Tables, analytics.Extracts(), res.FiscalYears)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := loadPublicFacts(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := loadModelData(ctx, db, m, pub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tables, m, data := modelOfFx(t, db)
 	idx := m.Index()
 	checked := 0
-	for _, tb := range res.Tables {
+	for _, tb := range tables {
 		for ri, r := range tb.Rows {
 			for mi, c := range r.Cells {
 				if !tb.Measures[mi].Additive() {

@@ -107,7 +107,7 @@ type Option func(*Program)
 // real one (it knows more, so its intervals are narrower), and its
 // programmes are far smaller and nearly integral, where the real reader's
 // leave branch and bound undecided on even a small release (over 300
-// rounds on 1,854 accidents, session 11). The audit leaves it off and
+// rounds on 1,854 accidents, session 12). The audit leaves it off and
 // measures the real reader; the price is utility (national seed 7: 541
 // cells suppressed against 119 when protection asked the real reader).
 func EmptyClassesKnown() Option { return func(pr *Program) { pr.emptyKnown = true } }
