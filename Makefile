@@ -38,10 +38,13 @@ DEMO_SITE := --synthetic --publisher 'kensho デモ(合成データ)|kensho demo
 
 # The demo starts from a new restricted database each time: the database keeps
 # the archive of releases, and the demo is one release of the sample, whatever
-# kensho version built the last one.
+# kensho version built the last one. register/public-facts.csv is the sample's
+# register of public facts (its serious accidents as the ministry would
+# announce them; data/README.md).
+SAMPLE := --in data --public register/public-facts.csv
 run: build
 	rm -f $(DB) $(DB).wal
-	$(BIN) build --in data --out public --db $(DB) $(DEMO_SITE)
+	$(BIN) build $(SAMPLE) --out public --db $(DB) $(DEMO_SITE)
 	@echo "The site is in public/ — open public/index.html, or run 'make serve'."
 
 serve: build
@@ -70,17 +73,19 @@ ATTACK_SEEDS ?= 7,11
 ATTACK_SCALE ?= 0.05
 attack: build
 	mkdir -p .build/attack
-	$(BIN) build --in data --out .build/attack/sample --db .build/attack/sample.duckdb
+	rm -f .build/attack/sample.duckdb .build/attack/sample.duckdb.wal
+	$(BIN) build $(SAMPLE) --out .build/attack/sample --db .build/attack/sample.duckdb
 	KENSHO_ATTACK_OUT=$(CURDIR)/.build/attack/sample KENSHO_ATTACK_DB=$(CURDIR)/.build/attack/sample.duckdb \
 	  $(GO) test -count=1 -timeout 0 -v -run '^TestAttackRelease$$' ./internal/attack
 	KENSHO_ATTACK_FULL=1 KENSHO_ATTACK_SEEDS=$(ATTACK_SEEDS) KENSHO_ATTACK_SCALE=$(ATTACK_SCALE) \
 	  $(GO) test -count=1 -timeout 0 -v -run '^(TestAttackSynthetic|TestEveryImplicationIsNeeded|TestAttackReleaseChanges)$$' ./internal/attack
 
-# Regenerates the sample in data/ byte-identically (the seed is recorded in data/README.md).
-# synth never overwrites, so the generated FY directories go first (data/README.md stays).
+# Regenerates the sample in data/ and its register of public facts byte-identically (the seed
+# is recorded in data/README.md). synth never overwrites, so the generated files go first
+# (data/README.md stays).
 data:
-	rm -rf data/FY[0-9][0-9][0-9][0-9]
-	$(GO) run ./cmd/kensho synth --seed 20261124 --from 2013 --to 2024 --scale 0.06 --format mixed --layout mixed --corrections 0.005 --out data
+	rm -rf data/FY[0-9][0-9][0-9][0-9] register/public-facts.csv
+	$(GO) run ./cmd/kensho synth --seed 20261124 --from 2013 --to 2024 --scale 0.06 --format mixed --layout mixed --corrections 0.005 --public register/public-facts.csv --out data
 
 clean:
 	rm -rf bin .build public

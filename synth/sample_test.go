@@ -9,10 +9,12 @@ import (
 	"testing"
 )
 
-// sampleDir is the committed sample; makefile records how it is made.
+// sampleDir is the committed sample and sampleRegister its register of
+// public facts; makefile records how both are made.
 const (
-	sampleDir = "../data"
-	makefile  = "../Makefile"
+	sampleDir      = "../data"
+	sampleRegister = "../register/public-facts.csv"
+	makefile       = "../Makefile"
 )
 
 // sampleConfig reads the synth flags of the Makefile's data target, so the
@@ -51,12 +53,16 @@ func sampleConfig(t *testing.T) Config {
 	fs.StringVar(&cfg.Layout, "layout", "operator", "")
 	fs.Float64Var(&cfg.Errors, "errors", 0, "")
 	fs.Float64Var(&cfg.Corrections, "corrections", 0, "")
+	fs.StringVar(&cfg.PublicFacts, "public", "", "")
 	fs.StringVar(&out, "out", "", "")
 	if err := fs.Parse(args); err != nil {
 		t.Fatalf("Makefile data target: %v", err)
 	}
 	if out != "data" {
 		t.Fatalf("Makefile data target writes to %q, want data", out)
+	}
+	if cfg.PublicFacts != "register/public-facts.csv" {
+		t.Fatalf("Makefile data target writes its register to %q, want register/public-facts.csv", cfg.PublicFacts)
 	}
 	return cfg
 }
@@ -68,11 +74,24 @@ func TestSample(t *testing.T) {
 		t.Skip("no sample in ../data")
 	}
 	cfg := sampleConfig(t)
+	reg := filepath.Join(t.TempDir(), "public-facts.csv")
+	cfg.PublicFacts = reg
 	dir, sum := generate(t, cfg)
+
+	// The register too, byte for byte.
+	a, err := os.ReadFile(sampleRegister)
+	if err != nil {
+		t.Fatalf("the sample's register: %v (regenerate with make data)", err)
+	}
+	if b, err := os.ReadFile(reg); err != nil {
+		t.Fatal(err)
+	} else if !bytes.Equal(a, b) {
+		t.Error("register/public-facts.csv differs from what make data writes: regenerate with make data")
+	}
 
 	// Byte-identical to the committed files, and no file missing or extra.
 	var committed []string
-	err := filepath.WalkDir(sampleDir, func(p string, d os.DirEntry, err error) error {
+	err = filepath.WalkDir(sampleDir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
