@@ -13,6 +13,7 @@ import (
 	"github.com/kensho-jp/kensho/sdc/audit"
 	"github.com/kensho-jp/kensho/sdc/model"
 	"github.com/kensho-jp/kensho/sdc/protect"
+	"github.com/kensho-jp/kensho/sdc/rules"
 )
 
 // RiskReport is the disclosure-risk report of one run. The internal JSON
@@ -502,6 +503,18 @@ func (r *RiskReport) Public() kensho.Text {
 			*r.Audit.MinRatio, ratioText(r.Audit.MinInsiderRatio))
 		fmt.Fprintf(&en, "\nThe audit bounded every protected withheld cell by integer programming over everything published: the smallest ratio of a reader's interval to the protection required is %.2f (%s for an operator that knows its own accidents); 1 or more is protected, 2 means at least 2.\n",
 			*r.Audit.MinRatio, ratioText(r.Audit.MinInsiderRatio))
+		if b := r.Audit.MinBoundRatio; b != nil && *r.Audit.MinRatio < rules.RatioCap {
+			// min_ratio is what whole points reach (every reader is left at
+			// least that); min_bound_ratio what the audit proves a reader who
+			// solves exactly gets to. The true minimum lies between.
+			if *b-*r.Audit.MinRatio < 0.005 {
+				ja.WriteString("この値は、読者が式を厳密に解いて到達できる限界として監査が証明した値と一致しており、厳密です。\n")
+				en.WriteString("It is exact: the audit also proves that a reader who solves the equations exactly gets no further.\n")
+			} else {
+				fmt.Fprintf(&ja, "この値は、区間の両端を整数解で確かめた下限(どの読者にも少なくともこの幅が残る)です。読者が式を厳密に解いて到達できる限界として監査が証明した区間では最小値は %.2f で、真の最小値はこの二つの間にあります。\n", *b)
+				fmt.Fprintf(&en, "That is a floor, each end backed by a whole-number solution: every reader is left at least that much. The intervals the audit proves a reader who solves the equations exactly can reach give a smallest ratio of %.2f; the true smallest ratio lies between the two.\n", *b)
+			}
+		}
 	}
 	return kensho.Text{Ja: ja.String(), En: en.String()}
 }
