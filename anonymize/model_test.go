@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"math"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -207,5 +208,75 @@ func TestEmptyClassIsNotAKnownZero(t *testing.T) {
 	t.Logf("%d empty classes, %d of them not known to be empty by the real reader; %d zeros in tables", empty, freed, tableZeros)
 	if empty == 0 || freed == 0 || tableZeros == 0 {
 		t.Fatalf("the fixture shows nothing: %d empty classes, %d freed, %d table zeros", empty, freed, tableZeros)
+	}
+}
+
+// TestRoundedFigureIsReadAsPrinted: a figure published rounded (user-hours
+// to the unit) tells a reader that the truth lies within half a unit of the
+// number printed — so the model's row for it is centred on that number, as
+// the table CSV prints it, not on the truth the reader never sees.
+func TestRoundedFigureIsReadAsPrinted(t *testing.T) {
+	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: 7, skew: 1.2})
+	tables, m, data := modelOfFx(t, db)
+	pat := &model.Pattern{Status: make([]model.Status, len(m.Columns)), Value: make([]float64, len(m.Columns)),
+		Quantile: quantileValues(m, tables)}
+	for _, col := range m.Columns {
+		if col.Comp != nil {
+			pat.Value[col.ID] = data[col.Comp.Index].Truth(col).Value
+		}
+	}
+	// What each rounded cell prints, read from the tables as the site
+	// writes them (strconv's fixed notation with the measure's decimals).
+	printed := map[model.Ref]string{}
+	for _, tb := range tables {
+		for ri, r := range tb.Rows {
+			for mi, ms := range tb.Measures {
+				if ms.Magnitude == kensho.MagUserHours && mi < len(r.Cells) {
+					printed[model.Ref{Table: tb.Name, Row: ri, Measure: mi}] = strconv.FormatFloat(r.Cells[mi].Value, 'f', ms.Decimals, 64)
+				}
+			}
+		}
+	}
+	checked, offCentre := 0, 0
+	for _, c := range m.Components {
+		pr, err := model.NewProgram(c, data[c.Index], pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r, id := range pr.RowColumn() {
+			if id < 0 {
+				continue
+			}
+			col := m.Columns[id]
+			if col.Step == 0 || col.Mag != kensho.MagUserHours {
+				continue
+			}
+			var p string
+			for _, ref := range col.Refs {
+				if s, ok := printed[ref]; ok {
+					p = s
+					break
+				}
+			}
+			if p == "" {
+				continue
+			}
+			shown, err := strconv.ParseFloat(p, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := pr.LP.Rows[r]
+			if row.Lo != shown-col.Step/2 || row.Hi != shown+col.Step/2 {
+				t.Errorf("%s prints %s but its row is [%v, %v]", col.Label(), p, row.Lo, row.Hi)
+			}
+			checked++
+			if v := pat.Value[id]; shown != v {
+				offCentre++
+			}
+		}
+	}
+	t.Logf("%d rounded figures, %d of them printed other than their truth", checked, offCentre)
+	if checked == 0 || offCentre == 0 {
+		t.Fatalf("the fixture shows nothing: %d rounded figures, %d printed other than their truth", checked, offCentre)
 	}
 }

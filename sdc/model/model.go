@@ -22,6 +22,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -287,6 +288,27 @@ func (m *Model) yearsOf(c Cond) []int {
 		}
 	}
 	return out
+}
+
+// Shown is what readers see of the column when its truth is v: v itself,
+// or, for a figure published rounded (Step > 0), v rounded as the site
+// prints it (strconv's correctly rounded decimal, site/format.go). A
+// reader knows the truth lies within Step/2 of what it sees — not of the
+// truth, which it does not see: the row of a published figure is centred
+// here.
+func (c *Column) Shown(v float64) float64 { return shown(v, c.Step) }
+
+// shown is v as printed to the rounding step (a power of ten; 0: exact).
+func shown(v, step float64) float64 {
+	if step <= 0 {
+		return v
+	}
+	d := max(0, int(math.Round(-math.Log10(step))))
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'f', d, 64), 64)
+	if err != nil {
+		return v // unreachable: FormatFloat writes a number
+	}
+	return r
 }
 
 // roundingStep is the step a value published with d decimals is rounded to.

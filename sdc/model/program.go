@@ -273,7 +273,7 @@ func (pr *Program) columnBounds(col *Column, st Status) (float64, float64) {
 		return math.Inf(-1), lp.Inf
 	}
 	if st == Published {
-		v := pr.pattern.Value[col.ID]
+		v := col.Shown(pr.pattern.Value[col.ID])
 		return v - col.Step/2, v + col.Step/2
 	}
 	return math.Inf(-1), lp.Inf
@@ -483,7 +483,7 @@ func (pr *Program) addSupport() error {
 		for _, col := range c.Columns {
 			if col.Mag == kensho.MagAffectedUsers && pr.pattern.Status[col.ID] == Published &&
 				slices.Equal(col.Cond.Dims, []string{"fiscal_year"}) && slices.Equal(col.Years, []int{y}) {
-				total = pr.pattern.Value[col.ID] + col.Step/2
+				total = col.Shown(pr.pattern.Value[col.ID]) + col.Step/2
 				break
 			}
 		}
@@ -563,8 +563,9 @@ func (pr *Program) addSupport() error {
 // duration bands and widened by the value's rounding.
 func (pr *Program) addQuantile(q *QuantileFigure, n, v float64) [2]int {
 	lo, hi := kensho.BandLimits(q.Of)
-	half := roundingStep(q.Decimals) / 2
-	vlo, vhi := v-half, v+half
+	step := roundingStep(q.Decimals)
+	v = shown(v, step) // what the reader sees, within half a step of the truth
+	vlo, vhi := v-step/2, v+step/2
 	h := (n - 1) * q.P
 	below := math.Floor(h+1e-9) + 1
 	above := n - math.Ceil(h-1e-9)
