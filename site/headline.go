@@ -144,10 +144,13 @@ func (r *renderer) headline(lang string, y int, langRoot string) *headlineView {
 		case c.Status != kensho.Published || prev.Status != kensho.Published:
 			it.Change = T(lang, "headline.nochange")
 		default:
-			diff := c.Value - prev.Value
+			// From the figures as printed: the change tells a reader nothing
+			// the two figures do not (a rounded figure's truth stays unseen).
+			cur, was := published(c, ms.Decimals), published(prev, ms.Decimals)
+			diff := cur - was
 			pct := "…"
-			if prev.Value != 0 {
-				pct = signed(diff/prev.Value*100, 1) + "%"
+			if was != 0 {
+				pct = signed(diff/was*100, 1) + "%"
 			}
 			it.Change = Tf(lang, "headline.change", signed(diff, ms.Decimals), pct)
 			switch d := fixed(diff, ms.Decimals, false); {
@@ -266,10 +269,11 @@ func yoyTable(s *chartShape, cur, prev, lang string) tableView {
 		row := rowView{Heads: []thView{{Text: label, Scope: "row"}}}
 		row.Cells = append(row.Cells, sym.add(pc, ms.Decimals), sym.add(cc, ms.Decimals))
 		if pc.Status == kensho.Published && cc.Status == kensho.Published {
-			d := cc.Value - pc.Value
+			was := published(pc, ms.Decimals) // from the figures as printed, as a reader would
+			d := published(cc, ms.Decimals) - was
 			row.Cells = append(row.Cells, tdView{Text: signed(d, ms.Decimals), Class: "num"})
-			if pc.Value != 0 {
-				row.Cells = append(row.Cells, tdView{Text: signed(d/pc.Value*100, 1), Class: "num"})
+			if was != 0 {
+				row.Cells = append(row.Cells, tdView{Text: signed(d/was*100, 1), Class: "num"})
 			} else {
 				row.Cells = append(row.Cells, sym.add(kensho.Cell{Status: kensho.NotApplicable}, 0))
 			}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -331,5 +332,37 @@ func TestDescribe(t *testing.T) {
 				t.Errorf("%s %v: the description says %q:\n%s", tt.lang, tt.fixed, bad, got)
 			}
 		}
+	}
+}
+
+// TestYoYFromPrintedFigures: the year-on-year change is the difference of
+// the two figures as printed — what a reader computes from them — not of
+// their unrounded values, which would tell a rounded figure's hidden
+// fraction.
+func TestYoYFromPrintedFigures(t *testing.T) {
+	tb := &kensho.StatTable{Name: "uh", Chart: "line", Page: "overview",
+		Title: kensho.Text{Ja: "利用者時間", En: "user-hours"},
+		Dims:  []kensho.Dim{{Name: "fiscal_year"}},
+		Measures: []kensho.Measure{{Name: "user_hours", Title: kensho.Text{Ja: "利用者時間", En: "user-hours"},
+			Unit: kensho.Text{Ja: "利用者時間", En: "user-hours"}, Magnitude: kensho.MagUserHours}},
+		Rows: []kensho.Row{
+			{Key: []string{"2023"}, Cells: []kensho.Cell{pub(100.4)}}, // printed 100
+			{Key: []string{"2024"}, Cells: []kensho.Cell{pub(201.6)}}, // printed 202
+		},
+	}
+	s, ok := newChartShape(tb, newIndex(tb), nil)
+	if !ok {
+		t.Fatal("no chart")
+	}
+	tv := yoyTable(s, "2024", "2023", "en")
+	if len(tv.Rows) != 1 || len(tv.Rows[0].Cells) != 4 {
+		t.Fatalf("rows %+v", tv.Rows)
+	}
+	var got []string
+	for _, c := range tv.Rows[0].Cells {
+		got = append(got, c.Text)
+	}
+	if want := []string{"100", "202", "+102", "+102.0"}; !slices.Equal(got, want) {
+		t.Errorf("year on year %q, want %q", got, want)
 	}
 }
