@@ -160,6 +160,18 @@ func modelOfFx(t *testing.T, db *sql.DB) ([]kensho.StatTable, *model.Model, []*m
 	return res.Tables, m, data
 }
 
+// publishAll is the pattern that publishes every figure of m at its truth.
+func publishAll(m *model.Model, tables []kensho.StatTable, data []*model.Data) *model.Pattern {
+	pat := &model.Pattern{Status: make([]model.Status, len(m.Columns)), Value: make([]float64, len(m.Columns)),
+		Quantile: quantileValues(m, tables)}
+	for _, col := range m.Columns {
+		if col.Comp != nil {
+			pat.Value[col.ID] = data[col.Comp.Index].Truth(col).Value
+		}
+	}
+	return pat
+}
+
 // TestEmptyClassIsNotAKnownZero: a microdata class without a record is
 // absent from the file exactly as a withheld class is, so the audit's
 // programme (the real reader's) must leave its atoms free, while
@@ -168,13 +180,7 @@ func modelOfFx(t *testing.T, db *sql.DB) ([]kensho.StatTable, *model.Model, []*m
 func TestEmptyClassIsNotAKnownZero(t *testing.T) {
 	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: 7, skew: 1.2})
 	tables, m, data := modelOfFx(t, db)
-	pat := &model.Pattern{Status: make([]model.Status, len(m.Columns)), Value: make([]float64, len(m.Columns)),
-		Quantile: quantileValues(m, tables)}
-	for _, col := range m.Columns {
-		if col.Comp != nil {
-			pat.Value[col.ID] = data[col.Comp.Index].Truth(col).Value
-		}
-	}
+	pat := publishAll(m, tables, data)
 	empty, freed, tableZeros := 0, 0, 0
 	for _, c := range m.Components {
 		reader, err := model.NewProgram(c, data[c.Index], pat)
@@ -218,13 +224,7 @@ func TestEmptyClassIsNotAKnownZero(t *testing.T) {
 func TestRoundedFigureIsReadAsPrinted(t *testing.T) {
 	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: 7, skew: 1.2})
 	tables, m, data := modelOfFx(t, db)
-	pat := &model.Pattern{Status: make([]model.Status, len(m.Columns)), Value: make([]float64, len(m.Columns)),
-		Quantile: quantileValues(m, tables)}
-	for _, col := range m.Columns {
-		if col.Comp != nil {
-			pat.Value[col.ID] = data[col.Comp.Index].Truth(col).Value
-		}
-	}
+	pat := publishAll(m, tables, data)
 	// What each rounded cell prints, read from the tables as the site
 	// writes them (strconv's fixed notation with the measure's decimals).
 	printed := map[model.Ref]string{}
