@@ -8,10 +8,12 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/sdc/audit"
+	"github.com/kensho-jp/kensho/sdc/lp"
 	"github.com/kensho-jp/kensho/sdc/model"
 	"github.com/kensho-jp/kensho/sdc/protect"
 )
@@ -138,8 +140,10 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 		return nil, fmt.Errorf("protect: %w", err)
 	}
 	clock.lap("extracts")
+	var exactCalls atomic.Int64
+	exact, exactName := exactSolver(ctx, &exactCalls)
 	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: cfg.rules(), Pattern: pr.Pattern, Workers: opt.Workers, Hints: pr.Witnesses,
-		Forced: forcedHidden(forced)})
+		Forced: forcedHidden(forced), Exact: exact})
 	if err != nil {
 		return nil, fmt.Errorf("protect: audit: %w", err)
 	}
@@ -157,6 +161,7 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	p.archive = newArchivePayload(m, ids, pr.Pattern, pr.Truth, pr.Req, keys, hist)
 	p.Risk = newRiskReport(cfg, m, data, tables, out, pr, a, ds, infos)
 	p.Risk.Audit.seconds = auditSeconds
+	p.Risk.Audit.ExactSolver, p.Risk.Audit.ExactQuestions = exactName, int(exactCalls.Load())
 	if p.Risk.WithheldYears, err = withheldYears(ctx, db); err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
@@ -167,6 +172,28 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	}
 	p.passed = true
 	return p, nil
+}
+
+// exactSolver is the integer solver the audit asks where its own search
+// leaves an extreme open: CBC when the cbc program is installed (Debian's
+// coinor-cbc; KENSHO_CBC names another path, KENSHO_CBC=off none), and its
+// name for the risk report; calls counts the questions asked. Without it
+// the audit is as sound — what it says is reached, whole points reach —
+// but it may credit a reader with less than an exact solver finds
+// (min_ratio below min_bound_ratio).
+func exactSolver(ctx context.Context, calls *atomic.Int64) (model.ExactSolver, string) {
+	c := lp.FindCBC()
+	if c == nil {
+		return nil, ""
+	}
+	return func(p *lp.Problem, integer []bool, terms []lp.Term) (lp.IntResult, error) {
+		calls.Add(1)
+		res, err := c.MaximizeInteger(ctx, p, integer, terms)
+		if err != nil && ctx.Err() == nil {
+			err = fmt.Errorf("%w (the audit's exact solver; KENSHO_CBC=off audits without it, as soundly but perhaps below an exact reader)", err)
+		}
+		return res, err
+	}, c.Version()
 }
 
 // forcedHidden is the set of figures the history keeps hidden.

@@ -136,6 +136,12 @@ type AuditSummary struct {
 	// proves no outsider gets out of (min_ratio is that of the intervals
 	// whole points show; an exact attacker's lies between the two).
 	MinBoundRatio *float64 `json:"min_bound_ratio,omitempty"`
+	// ExactSolver names the integer solver the audit asked where its own
+	// search left an extreme open ("cbc 2.10.8"); empty when none was
+	// installed (min_ratio may then sit below min_bound_ratio).
+	ExactSolver string `json:"exact_solver,omitempty"`
+	// ExactQuestions is how many extremes the audit asked it.
+	ExactQuestions int `json:"exact_questions,omitempty"`
 	// Lowest are the primary figures with the smallest outsider ratios
 	// and those with the smallest insider ratios (up to lowestShown each),
 	// with their true values: where to look when the independent attacker

@@ -494,6 +494,14 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 		if a.MinRatio != nil && res.Primary > 0 && res.MinRatio < *a.MinRatio-tol {
 			t.Errorf("the attacker narrows a figure to ratio %.4f, below the %.4f the audit showed whole points for", res.MinRatio, *a.MinRatio)
 		}
+		// Its min_bound_ratio is what it proves no reader passes: an
+		// attacker with every interval solved that reads wider intervals
+		// found points the audit says are not there (or reads less than
+		// the files say). With both exact (the audit's exact solver
+		// closed every gap, this solver left none open) the two agree.
+		if a.MinBoundRatio != nil && res.Primary > 0 && res.Unsolved == 0 && res.MinRatio > *a.MinBoundRatio+tol {
+			t.Errorf("the attacker's smallest ratio %.4f is above the %.4f the audit proves no reader passes", res.MinRatio, *a.MinBoundRatio)
+		}
 		if a.MinInsiderRatio != nil && res.Insiders > 0 && res.MinInsiderRatio < *a.MinInsiderRatio-tol {
 			t.Errorf("an insider narrows a figure to ratio %.4f, below the %.4f the audit showed whole points for", res.MinInsiderRatio, *a.MinInsiderRatio)
 		}

@@ -44,6 +44,11 @@ type Input struct {
 	// class as much as a suppressed cell, since its value would complete
 	// what that release hid.
 	Forced map[int]bool
+	// Exact (may be nil) is an integer solver of long standing (lp.CBC)
+	// asked where the audit's own search leaves a side's extreme open
+	// (model.Bounder's Exact). Its point counts once it holds on the
+	// audit's programme; its bound only when it proved its optimum.
+	Exact model.ExactSolver
 }
 
 // Figure is the audit's verdict on one hidden figure.
@@ -158,6 +163,7 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 		return nil, nil, 0, 0, err
 	}
 	b := pr.NewBounder()
+	b.Exact = in.Exact
 	defer func() { programmes = b.Programmes }()
 	var pool [][]float64 // whole points found so far
 	if c.Index < len(in.Hints) {

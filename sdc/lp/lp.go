@@ -8,8 +8,10 @@
 // revised simplex with a dense basis inverse, warm-started from the last
 // basis, with a branch and bound on top for integer variables. It is written
 // here rather than bound from C (CBC, GLPK) so that the kensho binary stays
-// self-contained (go install, no system libraries); the independent attacker
-// in the test suite checks it against HiGHS.
+// self-contained (go install, no system libraries) and keeps its basis from
+// question to question; the independent attacker in the test suite checks it
+// against HiGHS. Where its branch and bound leaves an integer extreme open,
+// the audit may ask COIN-OR's CBC, run as a program when installed (CBC).
 //
 // This package knows nothing of cells, tables or operators; it must never
 // import the model or anything that reads data.

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -23,10 +24,41 @@ type Bounder struct {
 	// answered "not reached" without branch and bound on the whole
 	// programme. Protection sets it: a no costs a partner that may not
 	// have been needed, never safety. The audit leaves it off.
-	Quick   bool
-	std     []*lp.Solver
-	dev     []*devSolver
-	insider *Insider
+	Quick bool
+	// Exact, when set, is an integer solver of long standing (lp.CBC) that
+	// ExtremeFrom asks where its own search leaves a gap between what whole
+	// points reach and what its bound proves. Its point counts only once
+	// settled and checked on this programme, as every witness is; its
+	// bound only when it proved its optimum.
+	Exact ExactSolver
+	// SearchNodes, when positive, replaces the node budgets of
+	// ExtremeFrom's own searches (searchNodes for its branch and bound,
+	// nearNodes for each small move). Only tests set it: low, it leaves
+	// the gaps Exact is asked to close.
+	SearchNodes int
+	std         []*lp.Solver
+	dev         []*devSolver
+	insider     *Insider
+}
+
+// ExactSolver maximizes Σ terms over a programme, the marked variables
+// whole (lp.CBC's MaximizeInteger).
+type ExactSolver func(p *lp.Problem, integer []bool, terms []lp.Term) (lp.IntResult, error)
+
+// currentBlock is block blk's programme as the bounder holds it now: the
+// rows and bounds of the present pattern, the insider's knowledge applied.
+func (b *Bounder) currentBlock(blk int) *lp.Problem {
+	s := b.solver(blk)
+	src := &b.Pr.blocks[blk].prob
+	p := &lp.Problem{Lower: make([]float64, len(src.Lower)), Upper: make([]float64, len(src.Upper)), Rows: make([]lp.Row, len(src.Rows))}
+	for j := range src.Lower {
+		p.Lower[j], p.Upper[j] = s.Bounds(j)
+	}
+	for i, r := range src.Rows {
+		lo, hi := s.RowBounds(i)
+		p.Rows[i] = lp.Row{Terms: r.Terms, Lo: lo, Hi: hi}
+	}
+	return p
 }
 
 // devSolver is a block's programme in the deviations p, q ≥ 0 from the
@@ -376,7 +408,7 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (Ext
 	// within its budget, is exact.
 	integral := col.Mag == kensho.MagAccidents
 	res, err := b.solver(blk).MaximizeInteger(parts[blk], lp.IntOptions{Integer: b.Pr.blocks[blk].integer,
-		Target: lim, IntegralObjective: integral, MaxNodes: searchNodes})
+		Target: lim, IntegralObjective: integral, MaxNodes: cmp.Or(b.SearchNodes, searchNodes)})
 	b.Programmes += res.Nodes
 	if err != nil {
 		return Extent{Status: res.Status}, err
@@ -442,7 +474,43 @@ func (b *Bounder) ExtremeFrom(col *Column, upper bool, limit, from float64) (Ext
 			hi = mid
 		}
 	}
+	if b.Exact != nil && bound-lo > precision {
+		var err error
+		if lo, bound, best, err = b.exact(blk, parts[blk], lim, lo, bound, best, integral); err != nil {
+			return Extent{Status: lp.Optimal}, err
+		}
+	}
 	return Extent{Reached: sign * lo, Bound: sign * bound, Witness: best, Status: lp.Optimal}, nil
+}
+
+// exact asks the exact solver for the largest whole value of obj over
+// block blk, capped at lim (a row), where the bounder's own search left
+// [lo, bound] open. A point it returns moves lo once it holds on this
+// programme (settled and checked as any witness); a proved optimum moves
+// bound, rounded outward by the solver's tolerance.
+func (b *Bounder) exact(blk int, obj []lp.Term, lim, lo, bound float64, best []float64, integral bool) (float64, float64, []float64, error) {
+	p := b.currentBlock(blk)
+	p.Rows = append(p.Rows, lp.Row{Terms: obj, Lo: math.Inf(-1), Hi: lim})
+	res, err := b.Exact(p, b.Pr.blocks[blk].integer, obj)
+	b.Programmes++
+	if err != nil {
+		return lo, bound, best, err
+	}
+	if res.Found {
+		if w, val := b.blockPoint(blk, res.Point, obj); w != nil && val > lo {
+			lo, best = math.Min(val, lim), w
+		}
+	}
+	if res.Status == lp.Optimal && res.Found && res.Bound < bound {
+		v := res.Bound
+		if integral {
+			v = math.Floor(v + 1e-6)
+		} else {
+			v += 1e-6 * math.Max(1, math.Abs(v))
+		}
+		bound = math.Max(lo, math.Min(bound, v))
+	}
+	return lo, bound, best, nil
 }
 
 // sumOfMaxima bounds a column spread over several blocks: the largest sum
@@ -574,7 +642,7 @@ func (b *Bounder) reachNear(blk int, col *Column, upper bool, target float64) (b
 	}
 	defer d.s.SetRowBounds(l, lo, hi)
 	d.s.Reset()
-	res, err := d.s.MaximizeInteger(nil, lp.IntOptions{Integer: d.integer, Target: math.Inf(-1), IntegralObjective: true, MaxNodes: nearNodes})
+	res, err := d.s.MaximizeInteger(nil, lp.IntOptions{Integer: d.integer, Target: math.Inf(-1), IntegralObjective: true, MaxNodes: cmp.Or(b.SearchNodes, nearNodes)})
 	if err != nil || !res.Found {
 		return false, nil, res.Nodes, err
 	}
