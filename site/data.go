@@ -408,20 +408,22 @@ func (r *renderer) tablesXLSX() ([]byte, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("tables.xlsx: %w", err)
 	}
-	const contents = "contents"
-	if err := f.SetSheetName("Sheet1", contents); err != nil {
+	if err := f.SetSheetName("Sheet1", contentsSheet); err != nil {
 		return nil, fmt.Errorf("tables.xlsx: %w", err)
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return nil, fmt.Errorf("tables.xlsx: %w", err)
 	}
-	rows := [][]any{
-		{"sheet", "table", "title_ja", "title_en", "page"},
+	var contentsHead []any // the columns the data dictionary documents, in its order
+	for _, e := range contentsDictionary() {
+		contentsHead = append(contentsHead, e.Column)
 	}
-	used := map[string]bool{contents: true}
-	for _, t := range r.ordered {
-		name := sheetName(t.Name, used)
+	rows := [][]any{contentsHead}
+	sheets := r.tableSheets()
+	for ti, t := range r.ordered {
+		name := sheets[ti]
+		// The columns of contentsHead, in its order.
 		rows = append(rows, []any{name, t.Name, t.Title.Ja, t.Title.In("en"), t.Page})
 		if _, err := f.NewSheet(name); err != nil {
 			return nil, fmt.Errorf("tables.xlsx: %w", err)
@@ -480,13 +482,13 @@ func (r *renderer) tablesXLSX() ([]byte, error) {
 	rows = append(rows, []any{T("ja", "footer.licence") + " / " + T("en", "footer.licence")})
 	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(contents, cell, &row); err != nil {
+		if err := f.SetSheetRow(contentsSheet, cell, &row); err != nil {
 			return nil, fmt.Errorf("tables.xlsx: %w", err)
 		}
 	}
-	f.SetRowStyle(contents, 1, 1, bold)
-	f.SetColWidth(contents, "A", "B", 34)
-	f.SetColWidth(contents, "C", "D", 48)
+	f.SetRowStyle(contentsSheet, 1, 1, bold)
+	f.SetColWidth(contentsSheet, "A", "B", 34)
+	f.SetColWidth(contentsSheet, "C", "D", 48)
 	f.SetActiveSheet(0)
 	buf, err := f.WriteToBuffer()
 	if err != nil {
@@ -494,6 +496,46 @@ func (r *renderer) tablesXLSX() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// contentsSheet is the first sheet of tables.xlsx: the list of the
+// tables' sheets, then the legend of the symbols and the licence.
+const contentsSheet = "contents"
+
+// tableSheets are the names of the tables' sheets in tables.xlsx, in the
+// order of r.ordered: the one reckoning of them that the workbook, the data
+// dictionary and datapackage.json all use, so that the sheet each names is
+// the sheet the workbook has.
+func (r *renderer) tableSheets() []string {
+	used := map[string]bool{contentsSheet: true}
+	out := make([]string, len(r.ordered))
+	for i, t := range r.ordered {
+		out[i] = sheetName(t.Name, used)
+	}
+	return out
+}
+
+// sheetFile names a sheet of tables.xlsx in the data dictionary's file
+// column: tables.xlsx#<sheet>.
+func sheetFile(sheet string) string { return "tables.xlsx#" + sheet }
+
+// contentsDictionary documents the columns of the contents sheet of
+// tables.xlsx, in order; the sheet's header is their names.
+func contentsDictionary() []dictEntry {
+	file := sheetFile(contentsSheet)
+	return []dictEntry{
+		{File: file, Column: "sheet", Type: "string", Meaning: kensho.Text{
+			Ja: "シート名(表の一覧の下には記号の説明と利用条件)", En: "sheet name (below the list of tables: the symbols and the licence)"}},
+		{File: file, Column: "table", Type: "string", Meaning: kensho.Text{
+			Ja: "表の名前(その表のCSVは tables/<表の名前>.csv)", En: "table name (its CSV is tables/<table name>.csv)"}},
+		{File: file, Column: "title_ja", Type: "string", Meaning: kensho.Text{Ja: "表題(日本語)", En: "title in Japanese"}},
+		{File: file, Column: "title_en", Type: "string", Meaning: kensho.Text{Ja: "表題(英語)", En: "title in English"}},
+		{File: file, Column: "page", Type: "string", Meaning: kensho.Text{
+			Ja: "表を掲載しているサイトのページ(<page>/)", En: "the site's page that shows the table (<page>/)"}},
+	}
+}
+
+// contentsWhat is what the contents sheet of tables.xlsx holds.
+var contentsWhat = kensho.Text{Ja: "表の一覧(シートと表の対応)、記号の説明と利用条件", En: "list of the tables (which sheet is which table), the symbols and the licence"}
 
 // sheetName fits a table name into Excel's 31 characters, uniquely.
 func sheetName(name string, used map[string]bool) string {
@@ -510,7 +552,9 @@ func sheetName(name string, used map[string]bool) string {
 }
 
 // dictionary documents every column of every download: the record-level
-// file (from the release's schema), each table and the dictionary itself.
+// file (from the release's schema), each table's CSV, each sheet of
+// tables.xlsx (as tables.xlsx#<sheet>), tables.parquet and the dictionary
+// itself.
 func (r *renderer) dictionary() []dictEntry {
 	var out []dictEntry
 	for _, e := range r.rel.Extracts {
@@ -521,27 +565,16 @@ func (r *renderer) dictionary() []dictEntry {
 		}
 	}
 	for _, t := range r.ordered {
-		file := "tables/" + t.Name + ".csv"
-		ix := r.idx[t.Name]
-		for d, dim := range t.Dims {
-			keys := ix.keysOf(d, nil, false)
-			out = append(out, dimEntries(file, dim, keys, keyType(keys), kensho.Text{})...)
-		}
-		for _, m := range t.Measures {
-			typ := "number"
-			if m.Decimals == 0 {
-				typ = "integer"
-			}
-			meaning := kensho.Text{Ja: measureTitle(m, "ja"), En: measureTitle(m, "en")}
-			out = append(out, dictEntry{File: file, Column: m.Name, Type: typ, Meaning: meaning,
-				Codes: symbolCodes()},
-				dictEntry{File: file, Column: markColumn(m.Name), Type: "string", Meaning: markMeaning(meaning),
-					Codes: markCodes("(empty)"), Values: markValues})
-		}
+		out = append(out, r.tableDictionary("tables/"+t.Name+".csv", t, true)...)
+	}
+	out = append(out, contentsDictionary()...)
+	sheets := r.tableSheets()
+	for i, t := range r.ordered {
+		out = append(out, r.tableDictionary(sheetFile(sheets[i]), t, false)...)
 	}
 	out = append(out, r.longDictionary()...)
 	for _, c := range []struct{ col, ja, en string }{
-		{"file", "ファイル(data/ からの相対パス)", "file (path below data/)"},
+		{"file", "ファイル(data/ からの相対パス。tables.xlsx のシートは tables.xlsx#<シート名>)", "file (path below data/; a sheet of tables.xlsx is tables.xlsx#<sheet>)"},
 		{"column", "列名", "column name"},
 		{"type", "型(string, integer, number, boolean)", "type (string, integer, number, boolean)"},
 		{"meaning_ja", "意味(日本語)", "meaning in Japanese"},
@@ -549,6 +582,36 @@ func (r *renderer) dictionary() []dictEntry {
 		{"codes", "コードと表記(コード=日本語/英語)", "codes and their labels (code=Japanese/English)"},
 	} {
 		out = append(out, dictEntry{File: "dictionary.csv", Column: c.col, Type: "string", Meaning: kensho.Text{Ja: c.ja, En: c.en}})
+	}
+	return out
+}
+
+// tableDictionary documents the columns of a table as file holds them:
+// each dimension, followed by its _ja and _en labels when labels is set
+// (the table's CSV has them, its sheet of tables.xlsx does not), then each
+// measure and its marks. A blank cell of the sheet reads as the CSV's
+// empty one, so both get the same codes.
+func (r *renderer) tableDictionary(file string, t *kensho.StatTable, labels bool) []dictEntry {
+	var out []dictEntry
+	ix := r.idx[t.Name]
+	for d, dim := range t.Dims {
+		keys := ix.keysOf(d, nil, false)
+		e := dimEntries(file, dim, keys, keyType(keys), kensho.Text{})
+		if !labels {
+			e = e[:1] // the dimension's own column, which its labels follow
+		}
+		out = append(out, e...)
+	}
+	for _, m := range t.Measures {
+		typ := "number"
+		if m.Decimals == 0 {
+			typ = "integer"
+		}
+		meaning := kensho.Text{Ja: measureTitle(m, "ja"), En: measureTitle(m, "en")}
+		out = append(out, dictEntry{File: file, Column: m.Name, Type: typ, Meaning: meaning,
+			Codes: symbolCodes()},
+			dictEntry{File: file, Column: markColumn(m.Name), Type: "string", Meaning: markMeaning(meaning),
+				Codes: markCodes("(empty)"), Values: markValues})
 	}
 	return out
 }
@@ -698,6 +761,23 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 		}
 		return out
 	}
+	// tableSchema describes a table's columns as file holds them (its CSV,
+	// or its sheet of tables.xlsx, where a blank cell is the CSV's empty
+	// one).
+	tableSchema := func(file string, t *kensho.StatTable) map[string]any {
+		var pk []string
+		for _, d := range t.Dims {
+			pk = append(pk, d.Name)
+		}
+		return map[string]any{
+			"fields":     fields(file, t),
+			"primaryKey": pk,
+			"missingValues": []any{
+				map[string]any{"value": "", "label": "not applicable / 数値なし"},
+				map[string]any{"value": symSuppressed, "label": "suppressed to protect operators' confidentiality / 秘匿"},
+			},
+		}
+	}
 	var res []map[string]any
 	for _, f := range files {
 		item := map[string]any{
@@ -716,6 +796,21 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 			item["schema"] = map[string]any{"fields": fields(f.Path, nil)}
 		case f.Path == "tables.xlsx":
 			item["format"], item["mediatype"] = "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			// Its sheets in the workbook's order, each with the columns
+			// the data dictionary gives it (tables.xlsx#<sheet>): a Data
+			// Package has no sheets of its own, so this property is ours.
+			sheets := []map[string]any{{
+				"name": contentsSheet, "title": contentsWhat.In("en"), "description": contentsWhat.Ja,
+				"schema": map[string]any{"fields": fields(sheetFile(contentsSheet), nil)},
+			}}
+			for i, name := range r.tableSheets() {
+				t := r.ordered[i]
+				sheets = append(sheets, map[string]any{
+					"name": name, "table": t.Name, "title": t.Title.In("en"), "description": t.Title.Ja,
+					"schema": tableSchema(sheetFile(name), t),
+				})
+			}
+			item["sheets"] = sheets
 		case f.Path == "dictionary.csv":
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
 			item["schema"] = map[string]any{"fields": fields("dictionary.csv", nil)}
@@ -728,19 +823,8 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 			name := strings.TrimSuffix(strings.TrimPrefix(f.Path, "tables/"), ".csv")
 			t := r.rel.Table(name)
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
-			var pk []string
-			for _, d := range t.Dims {
-				pk = append(pk, d.Name)
-			}
 			item["title"], item["description"] = t.Title.In("en"), t.Title.Ja
-			item["schema"] = map[string]any{
-				"fields":     fields(f.Path, t),
-				"primaryKey": pk,
-				"missingValues": []any{
-					map[string]any{"value": "", "label": "not applicable / 数値なし"},
-					map[string]any{"value": symSuppressed, "label": "suppressed to protect operators' confidentiality / 秘匿"},
-				},
-			}
+			item["schema"] = tableSchema(f.Path, t)
 		}
 		res = append(res, item)
 	}

@@ -381,6 +381,171 @@ func openTablesXLSX(t *testing.T) (*excelize.File, [][]string, map[string]string
 	return f, contents, sheetOf
 }
 
+// TestXLSXDictionary: dictionary.csv documents every sheet of tables.xlsx
+// and datapackage.json lists them (see checkXLSXDictionary).
+func TestXLSXDictionary(t *testing.T) {
+	sheets := checkXLSXDictionary(t, siteDir)
+	if *external == "" && len(sheets) != len(fixture().Tables)+1 {
+		t.Errorf("sheets %v: want the contents and one per table", sheets)
+	}
+}
+
+// TestXLSXDictionaryLongNames: when two table names share their first 31
+// characters, the data dictionary and datapackage.json name the sheets as
+// the workbook has them, cut to Excel's 31 characters and made unique.
+func TestXLSXDictionaryLongNames(t *testing.T) {
+	fixtureOnly(t)
+	rel := fixture()
+	const long = "accidents_by_fiscal_year_and_cause_" // 35 characters
+	renamed := map[string]string{"trend_by_cause_group": long + "a", "seasonality_by_quarter": long + "b"}
+	for i, tb := range rel.Tables {
+		if n, ok := renamed[tb.Name]; ok {
+			rel.Tables[i].Name = n
+			delete(renamed, tb.Name)
+		}
+	}
+	if len(renamed) != 0 {
+		t.Fatalf("the fixture has no table %v", slices.Sorted(maps.Keys(renamed)))
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := renderFixture(context.Background(), rel, dir, site.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	sheets := checkXLSXDictionary(t, dir)
+	var cut []string
+	for _, s := range sheets {
+		if len(s) > 31 {
+			t.Errorf("sheet %q is longer than Excel allows", s)
+		}
+		if strings.HasPrefix(s, long[:20]) {
+			cut = append(cut, s)
+		}
+	}
+	if want := []string{long[:31], long[:29] + "~2"}; !slices.Equal(cut, want) {
+		t.Errorf("sheets of the long names %q, want %q", cut, want)
+	}
+}
+
+// checkXLSXDictionary checks the tables.xlsx of the site in dir against
+// its dictionary.csv and datapackage.json, and returns the workbook's
+// sheets. Every sheet has rows in dictionary.csv, under the file
+// tables.xlsx#<sheet>, for exactly the columns of its header, in order, and
+// no other sheet has any; a table's sheet means by each column what the
+// table's CSV does. datapackage.json's tables.xlsx lists the workbook's
+// sheets in order, each with the table and titles the contents sheet gives
+// it and its header's columns as fields.
+func checkXLSXDictionary(t *testing.T, dir string) []string {
+	t.Helper()
+	f, err := excelize.OpenFile(filepath.Join(dir, "data", "tables.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	head := map[string][]string{} // sheet -> its header
+	var contents [][]string
+	for _, s := range sheets {
+		rows, err := f.GetRows(s)
+		if err != nil || len(rows) == 0 {
+			t.Fatalf("sheet %s: %d rows, %v", s, len(rows), err)
+		}
+		head[s] = rows[0]
+		if s == "contents" {
+			contents = rows
+		}
+	}
+	if contents == nil {
+		t.Fatalf("sheets %v: no contents", sheets)
+	}
+	type listed struct{ table, titleJa, titleEn string }
+	ofSheet := map[string]listed{"contents": {}}
+	for _, r := range contents[1:] {
+		if len(r) >= 4 { // the list of tables; the legend below has one column
+			ofSheet[r[0]] = listed{r[1], r[2], r[3]}
+		}
+	}
+
+	b, err := os.ReadFile(filepath.Join(dir, "data", "dictionary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	columns := map[string][]string{} // file -> its documented columns, in order
+	meaning := map[string][]string{} // file and column -> type, meanings, codes
+	for _, r := range recs[1:] {
+		columns[r[0]] = append(columns[r[0]], r[1])
+		meaning[r[0]+"\x00"+r[1]] = r[2:]
+	}
+	for _, s := range sheets {
+		file := "tables.xlsx#" + s
+		if diff := cmp.Diff(head[s], columns[file]); diff != "" {
+			t.Errorf("dictionary.csv documents %s as (-header +dictionary):\n%s", file, diff)
+		}
+		l, ok := ofSheet[s]
+		if !ok {
+			t.Errorf("sheet %s is not in the contents", s)
+			continue
+		}
+		if l.table == "" {
+			continue
+		}
+		for _, c := range columns[file] {
+			if diff := cmp.Diff(meaning["tables/"+l.table+".csv\x00"+c], meaning[file+"\x00"+c]); diff != "" {
+				t.Errorf("%s column %s means (-table's CSV +sheet):\n%s", file, c, diff)
+			}
+		}
+	}
+	for file := range columns {
+		if s, ok := strings.CutPrefix(file, "tables.xlsx#"); ok && !slices.Contains(sheets, s) {
+			t.Errorf("dictionary.csv documents %s, which tables.xlsx does not have", file)
+		}
+	}
+
+	type xlsxResource struct {
+		Path   string
+		Sheets []struct {
+			Name, Table, Title, Description string
+			Schema                          struct {
+				Fields []struct{ Name string }
+			}
+		}
+	}
+	var dp struct{ Resources []xlsxResource }
+	b, err = os.ReadFile(filepath.Join(dir, "data", "datapackage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &dp); err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(dp.Resources, func(r xlsxResource) bool { return r.Path == "tables.xlsx" })
+	if i < 0 {
+		t.Fatal("datapackage.json has no tables.xlsx")
+	}
+	var names []string
+	for _, s := range dp.Resources[i].Sheets {
+		names = append(names, s.Name)
+		var fields []string
+		for _, fd := range s.Schema.Fields {
+			fields = append(fields, fd.Name)
+		}
+		if diff := cmp.Diff(head[s.Name], fields); diff != "" {
+			t.Errorf("datapackage.json: sheet %s's fields (-header +fields):\n%s", s.Name, diff)
+		}
+		l := ofSheet[s.Name]
+		if s.Table != l.table || s.Title == "" || s.Description == "" || l.table != "" && (s.Title != l.titleEn || s.Description != l.titleJa) {
+			t.Errorf("datapackage.json: sheet %s is table %q titled %q / %q; the contents have %+v", s.Name, s.Table, s.Description, s.Title, l)
+		}
+	}
+	if diff := cmp.Diff(sheets, names); diff != "" {
+		t.Errorf("datapackage.json's sheets of tables.xlsx (-workbook +datapackage):\n%s", diff)
+	}
+	return sheets
+}
+
 // TestDeterministic renders the fixture twice: every file is byte-identical.
 func TestDeterministic(t *testing.T) {
 	fixtureOnly(t)

@@ -108,13 +108,17 @@ func (r *renderer) writeDictionaryPage(lang string) error {
 	for _, f := range r.data {
 		what[f.Path] = f.What.In(lang)
 	}
+	what[sheetFile(contentsSheet)] = contentsWhat.In(lang)
+	for i, s := range r.tableSheets() {
+		what[sheetFile(s)] = r.ordered[i].Title.In(lang)
+	}
 	byFile := map[string]int{}
 	for _, e := range r.dict {
 		i, ok := byFile[e.File]
 		if !ok {
 			i = len(p.Dict)
 			byFile[e.File] = i
-			p.Dict = append(p.Dict, dictFile{Lang: lang, ID: "file-" + strings.NewReplacer("/", "-", ".", "-").Replace(e.File), Name: e.File, What: what[e.File]})
+			p.Dict = append(p.Dict, dictFile{Lang: lang, ID: "file-" + strings.NewReplacer("/", "-", ".", "-", "#", "-").Replace(e.File), Name: e.File, What: what[e.File]})
 		}
 		p.Dict[i].Columns = append(p.Dict[i].Columns, dictRow{Name: e.Column, Type: e.Type, Meaning: e.Meaning.In(lang), Codes: codesIn(e.Codes, lang)})
 	}
