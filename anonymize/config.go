@@ -37,16 +37,21 @@ type NKRule struct {
 	K float64 `json:"k"`
 }
 
-// MicrodataConfig holds the microdata's rules and caps.
+// MicrodataConfig holds the microdata's caps. An extract's classes pass
+// the rules of table cells (min_operators, p, dominance), so the record
+// rules of earlier versions (max_share, max_starred_pct) no longer act:
+// they are still read and checked so that older configuration files load.
 type MicrodataConfig struct {
-	// MaxShare is the largest share of a class's records one operator may
-	// hold. Never above 0.5.
+	// MaxShare (not used; see above) was the largest share of a class's
+	// records one operator may hold. Never above 0.5.
 	MaxShare float64 `json:"max_share"`
-	// MaxStarredPct caps the records (%) that may carry a value replaced by
-	// "*" before the next global generalization is tried.
+	// MaxStarredPct (not used; see above) capped the records (%) that may
+	// carry a value replaced by "*".
 	MaxStarredPct float64 `json:"max_starred_pct"`
-	// MaxDroppedPct caps the records (%) that may be withheld before the next
-	// global generalization is tried.
+	// MaxDroppedPct is the share of an extract's records (%) its design
+	// is meant to withhold at most. The rules come first: an extract that
+	// must withhold more is still protected, and the build says so
+	// (RiskReport.OverDropCap), so that its design can be revisited.
 	MaxDroppedPct float64 `json:"max_dropped_pct"`
 }
 

@@ -61,11 +61,11 @@
 //	  "p": 10,                  // p%-rule: unsafe if X − x1 − x2 < p/100 · x1
 //	  "dominance": [],          // optional (n,k) rules, e.g. [{"n": 1, "k": 85}]
 //	  "protection_level": 10,   // % of a cell's value its interval must reach when it has too few operators
-//	  "microdata": {            // kept for compatibility of configuration files; the extracts'
-//	    "max_share": 0.5,       // classes pass the same rules as table cells
-//	    "max_starred_pct": 5,
-//	    "max_dropped_pct": 2
-//	  }
+//	  "microdata": {            // the extracts' classes pass the same rules as table cells
+//	    "max_share": 0.5,       // not used (read so that older files load)
+//	    "max_starred_pct": 5,   // not used (read so that older files load)
+//	    "max_dropped_pct": 2    // % of an extract's records it should withhold at most: the
+//	  }                         // build says when the rules make one withhold more
 //	}
 //
 // This package must never write an operator's name, registration number,

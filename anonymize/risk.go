@@ -351,6 +351,20 @@ func onlyYearAndForm(t kensho.StatTable, row kensho.Row) bool {
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 
+// OverDropCap names the extracts that withhold a larger share of their
+// records than microdata.max_dropped_pct, with that share ("failure
+// 3.5%"), in the report's order: the rules made them, and the build says
+// so.
+func (r *RiskReport) OverDropCap() []string {
+	var out []string
+	for _, e := range r.Extracts {
+		if 100*e.ShareWithheld > r.Parameters.Microdata.MaxDroppedPct {
+			out = append(out, e.Name+" "+pct(e.ShareWithheld))
+		}
+	}
+	return out
+}
+
 // extractRisks measures each extract from the model's truth: records
 // released and withheld, and how far the published distributions of its
 // fields, and of the pairs researchers cross, lie from the true ones.

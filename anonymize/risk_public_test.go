@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,23 @@ func TestPublicSaysBothAuditRatios(t *testing.T) {
 				t.Errorf("summary speaks of the bound where it should not:\n%s\n%s", pub.Ja, pub.En)
 			}
 		})
+	}
+}
+
+// TestOverDropCapNamesExtractsAboveTheCap: an extract the rules made
+// withhold more than microdata.max_dropped_pct is named with its share;
+// one at or below it is not.
+func TestOverDropCapNamesExtractsAboveTheCap(t *testing.T) {
+	r := &RiskReport{Parameters: DefaultConfig(), Extracts: []ExtractRisk{
+		{Name: "failure", ShareWithheld: 0.0353},
+		{Name: "when_where", ShareWithheld: 0.02},
+		{Name: "size", ShareWithheld: 0.0042},
+	}}
+	if got := r.OverDropCap(); !slices.Equal(got, []string{"failure 3.5%"}) {
+		t.Fatalf("over the 2 %% cap: %q", got)
+	}
+	r.Parameters.Microdata.MaxDroppedPct = 4
+	if got := r.OverDropCap(); len(got) != 0 {
+		t.Fatalf("over a 4 %% cap: %q", got)
 	}
 }

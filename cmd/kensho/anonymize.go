@@ -192,6 +192,10 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 		fmt.Fprintf(stdout, "anonymize: extract %s: %d of %d records released (%d withheld, %.1f%%)\n",
 			e.Name, e.Released, e.Records, e.Withheld, 100*e.ShareWithheld)
 	}
+	if over := r.OverDropCap(); len(over) > 0 {
+		fmt.Fprintf(stdout, "anonymize: withheld records above microdata.max_dropped_pct (%g%%), as the rules required: %s\n",
+			r.Parameters.Microdata.MaxDroppedPct, strings.Join(over, ", "))
+	}
 	fmt.Fprintf(stdout, "anonymize: audit passed: minimum interval ratio %s (insiders %s), %d hidden figures bounded in %d components\n",
 		ratioText(r.Audit.MinRatio), ratioText(r.Audit.MinInsiderRatio), r.Audit.Hidden, r.Model.Components)
 	fmt.Fprintf(stdout, "anonymize: release written to %s; risk report in %s\n", releasePath, reportDir)

@@ -434,7 +434,12 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 		rows += e.Rows
 	}
 	b.summary.Suppressed, b.summary.MicrodataRows = suppressed, rows
-	return fmt.Sprintf("%d cells suppressed, %d microdata records in %d extracts, audit passed", suppressed, rows, len(p.Extracts)), nil
+	msg := fmt.Sprintf("%d cells suppressed, %d microdata records in %d extracts, audit passed", suppressed, rows, len(p.Extracts))
+	if over := p.Risk.OverDropCap(); len(over) > 0 {
+		msg += fmt.Sprintf("; withheld records above microdata.max_dropped_pct (%g%%), as the rules required: %s",
+			p.Risk.Parameters.Microdata.MaxDroppedPct, strings.Join(over, ", "))
+	}
+	return msg, nil
 }
 
 func (b *builder) site(ctx context.Context) (string, error) {
