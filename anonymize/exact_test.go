@@ -3,6 +3,7 @@ package anonymize
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/kensho-jp/kensho/internal/testenv"
@@ -111,5 +112,30 @@ func TestExactSolverClosesGapsSoundly(t *testing.T) {
 	t.Logf("%d sides of withheld counts: the weakened search left %d open, CBC closed %d; the solver off the publication was asked %d times", checked, gaps, closed, asked)
 	if gaps == 0 || closed == 0 || asked == 0 {
 		t.Fatalf("the fixture shows nothing: %d gaps, %d closed, %d asked", gaps, closed, asked)
+	}
+}
+
+// TestExactSolverFailureKeepsOwnBounds: a question the exact solver fails
+// on (here a cbc that exits 1) is answered "nothing found, nothing
+// proved" — the audit keeps its own search's extreme — and is counted with
+// its message for the risk report, not raised.
+func TestExactSolverFailureKeepsOwnBounds(t *testing.T) {
+	t.Setenv("KENSHO_CBC", "/bin/false")
+	var log exactLog
+	solve, name := exactSolver(context.Background(), &log)
+	if solve == nil || name == "" {
+		t.Fatalf("no solver for KENSHO_CBC=/bin/false (%q)", name)
+	}
+	var p lp.Problem
+	p.AddVar(0, 4)
+	res, err := solve(&p, []bool{true}, []lp.Term{{Var: 0, Coef: 1}})
+	if err != nil {
+		t.Fatalf("a failed question raised %v", err)
+	}
+	if res.Found || res.Status != lp.IterationLimit || !math.IsInf(res.Bound, 1) {
+		t.Fatalf("a failed question answered %+v", res)
+	}
+	if n, msg := log.failed(); n != 1 || log.questions.Load() != 1 || !strings.Contains(msg, "/bin/false") {
+		t.Fatalf("failures %d of %d, message %q", n, log.questions.Load(), msg)
 	}
 }

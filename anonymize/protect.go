@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -140,8 +141,8 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 		return nil, fmt.Errorf("protect: %w", err)
 	}
 	clock.lap("extracts")
-	var exactCalls atomic.Int64
-	exact, exactName := exactSolver(ctx, &exactCalls)
+	var asked exactLog
+	exact, exactName := exactSolver(ctx, &asked)
 	a, err := audit.Run(ctx, audit.Input{Model: m, Data: data, Rules: cfg.rules(), Pattern: pr.Pattern, Workers: opt.Workers, Hints: pr.Witnesses,
 		Forced: forcedHidden(forced), Exact: exact})
 	if err != nil {
@@ -161,7 +162,8 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	p.archive = newArchivePayload(m, ids, pr.Pattern, pr.Truth, pr.Req, keys, hist)
 	p.Risk = newRiskReport(cfg, m, data, tables, out, pr, a, ds, infos)
 	p.Risk.Audit.seconds = auditSeconds
-	p.Risk.Audit.ExactSolver, p.Risk.Audit.ExactQuestions = exactName, int(exactCalls.Load())
+	p.Risk.Audit.ExactSolver, p.Risk.Audit.ExactQuestions = exactName, int(asked.questions.Load())
+	p.Risk.Audit.ExactFailures, p.Risk.Audit.ExactError = asked.failed()
 	if p.Risk.WithheldYears, err = withheldYears(ctx, db); err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
@@ -177,23 +179,55 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 // exactSolver is the integer solver the audit asks where its own search
 // leaves an extreme open: CBC when the cbc program is installed (Debian's
 // coinor-cbc; KENSHO_CBC names another path, KENSHO_CBC=off none), and its
-// name for the risk report; calls counts the questions asked. Without it
-// the audit is as sound — what it says is reached, whole points reach —
-// but it may credit a reader with less than an exact solver finds
-// (min_ratio below min_bound_ratio).
-func exactSolver(ctx context.Context, calls *atomic.Int64) (model.ExactSolver, string) {
+// name for the risk report; log counts the questions. Without it the audit
+// is as sound — what it says is reached, whole points reach — but it may
+// credit a reader with less than an exact solver finds (min_ratio below
+// min_bound_ratio). A question CBC fails on (it stops on an internal
+// assertion on some near-degenerate programmes) is answered "nothing
+// found, nothing proved": the extreme stays as kensho's own search left
+// it, as sound as without CBC, and the failure is counted and reported.
+func exactSolver(ctx context.Context, log *exactLog) (model.ExactSolver, string) {
 	c := lp.FindCBC()
 	if c == nil {
 		return nil, ""
 	}
 	return func(p *lp.Problem, integer []bool, terms []lp.Term) (lp.IntResult, error) {
-		calls.Add(1)
+		log.questions.Add(1)
 		res, err := c.MaximizeInteger(ctx, p, integer, terms)
-		if err != nil && ctx.Err() == nil {
-			err = fmt.Errorf("%w (the audit's exact solver; KENSHO_CBC=off audits without it, as soundly but perhaps below an exact reader)", err)
+		if err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			log.fail(err)
+			return lp.IntResult{Status: lp.IterationLimit, Best: math.Inf(-1), Bound: math.Inf(1)}, nil
 		}
-		return res, err
+		return res, nil
 	}, c.Version()
+}
+
+// exactLog counts the exact solver's questions and failures, from the
+// audit's workers at once.
+type exactLog struct {
+	questions atomic.Int64
+	mu        sync.Mutex
+	failures  int
+	first     string
+}
+
+func (l *exactLog) fail(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.failures == 0 {
+		l.first = err.Error()
+	}
+	l.failures++
+}
+
+// failed is how many questions failed and the first failure's message.
+func (l *exactLog) failed() (int, string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.failures, l.first
 }
 
 // forcedHidden is the set of figures the history keeps hidden.

@@ -140,8 +140,12 @@ type AuditSummary struct {
 	// search left an extreme open ("cbc 2.10.8"); empty when none was
 	// installed (min_ratio may then sit below min_bound_ratio).
 	ExactSolver string `json:"exact_solver,omitempty"`
-	// ExactQuestions is how many extremes the audit asked it.
-	ExactQuestions int `json:"exact_questions,omitempty"`
+	// ExactQuestions is how many extremes the audit asked it;
+	// ExactFailures how many of them it failed on (each left as kensho's
+	// own search had it), ExactError the first failure's message.
+	ExactQuestions int    `json:"exact_questions,omitempty"`
+	ExactFailures  int    `json:"exact_failures,omitempty"`
+	ExactError     string `json:"exact_error,omitempty"`
 	// Lowest are the primary figures with the smallest outsider ratios
 	// and those with the smallest insider ratios (up to lowestShown each),
 	// with their true values: where to look when the independent attacker

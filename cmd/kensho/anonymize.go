@@ -198,6 +198,10 @@ func runAnonymize(ctx context.Context, c anonymizeConfig, stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stdout, "anonymize: audit passed: minimum interval ratio %s (insiders %s), %d hidden figures bounded in %d components\n",
 		ratioText(r.Audit.MinRatio), ratioText(r.Audit.MinInsiderRatio), r.Audit.Hidden, r.Model.Components)
+	if a := r.Audit; a.ExactFailures > 0 {
+		fmt.Fprintf(stdout, "anonymize: the audit's exact solver (%s) failed on %d of its %d questions, which kept kensho's own bounds (first: %s)\n",
+			a.ExactSolver, a.ExactFailures, a.ExactQuestions, a.ExactError)
+	}
 	fmt.Fprintf(stdout, "anonymize: release written to %s; risk report in %s\n", releasePath, reportDir)
 	return nil
 }

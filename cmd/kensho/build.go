@@ -435,6 +435,10 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 	}
 	b.summary.Suppressed, b.summary.MicrodataRows = suppressed, rows
 	msg := fmt.Sprintf("%d cells suppressed, %d microdata records in %d extracts, audit passed", suppressed, rows, len(p.Extracts))
+	if a := p.Risk.Audit; a.ExactFailures > 0 {
+		msg += fmt.Sprintf("; the audit's exact solver (%s) failed on %d of its %d questions, which kept kensho's own bounds (first: %s)",
+			a.ExactSolver, a.ExactFailures, a.ExactQuestions, a.ExactError)
+	}
 	if over := p.Risk.OverDropCap(); len(over) > 0 {
 		msg += fmt.Sprintf("; withheld records above microdata.max_dropped_pct (%g%%), as the rules required: %s",
 			p.Risk.Parameters.Microdata.MaxDroppedPct, strings.Join(over, ", "))

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,120 +79,24 @@ func (c *CBC) MaximizeInteger(ctx context.Context, p *Problem, integer []bool, t
 		return res, fmt.Errorf("cbc: %w", err)
 	}
 	secs := strconv.Itoa(max(1, int(c.TimeLimit.Seconds())))
-	cmd := exec.CommandContext(ctx, c.Path, model, "-sec", secs, "-maxNodes", strconv.Itoa(max(1, c.MaxNodes)),
-		"-threads", "1", "-primalT", "1e-9", "-integerT", "1e-9", "-solve", "-solu", sol)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	args := []string{model, "-sec", secs, "-maxNodes", strconv.Itoa(max(1, c.MaxNodes)),
+		"-threads", "1", "-primalT", "1e-9", "-integerT", "1e-9"}
+	// cbc 2.10.8 stops on an assertion in its simplex (ClpNonLinearCost:
+	// lowerValue <= upperValue) on some programmes its presolve has
+	// tightened under a small primal tolerance; the same programme
+	// without presolve solves. So a failed solve is tried once more so.
+	for _, extra := range [][]string{nil, {"-presolve", "off"}} {
+		cmd := exec.CommandContext(ctx, c.Path, append(append(slices.Clone(args), extra...), "-solve", "-solu", sol)...)
+		var out []byte
+		if out, err = cmd.CombinedOutput(); err == nil {
+			return readSolution(sol, len(p.Lower), res)
+		}
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		return res, fmt.Errorf("cbc %s: %v: %s", c.Path, err, lastLines(string(out), 5))
+		err = fmt.Errorf("cbc %s: %v: %s", c.Path, err, lastLines(string(out), 3))
 	}
-	return readSolution(sol, len(p.Lower), res)
-}
-
-// writeMPS writes min −Σ terms subject to p in free MPS (CBC minimizes).
-// Rows free on both sides are left out; every variable gets both bounds
-// (some readers take a whole variable without an upper bound for 0/1).
-func writeMPS(path string, p *Problem, integer []bool, terms []Term) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	type entry struct {
-		row  int
-		coef float64
-	}
-	cols := make([][]entry, len(p.Lower))
-	written := make([]bool, len(p.Rows))
-	fmt.Fprintln(w, "NAME kensho FREE")
-	fmt.Fprintln(w, "ROWS")
-	fmt.Fprintln(w, " N obj")
-	for i, r := range p.Rows {
-		switch {
-		case math.IsInf(r.Lo, -1) && math.IsInf(r.Hi, 1):
-			continue
-		case r.Lo == r.Hi:
-			fmt.Fprintf(w, " E r%d\n", i)
-		case math.IsInf(r.Lo, -1):
-			fmt.Fprintf(w, " L r%d\n", i)
-		default:
-			fmt.Fprintf(w, " G r%d\n", i)
-		}
-		written[i] = true
-		for _, t := range r.Terms {
-			cols[t.Var] = append(cols[t.Var], entry{i, t.Coef})
-		}
-	}
-	obj := make([]float64, len(p.Lower))
-	for _, t := range terms {
-		obj[t.Var] -= t.Coef
-	}
-	fmt.Fprintln(w, "COLUMNS")
-	inInt := false
-	for j := range p.Lower {
-		if integer[j] != inInt {
-			if integer[j] {
-				fmt.Fprintln(w, " MARKER 'MARKER' 'INTORG'")
-			} else {
-				fmt.Fprintln(w, " MARKER 'MARKER' 'INTEND'")
-			}
-			inInt = integer[j]
-		}
-		fmt.Fprintf(w, " x%d obj %s\n", j, num(obj[j]))
-		for _, e := range cols[j] {
-			fmt.Fprintf(w, " x%d r%d %s\n", j, e.row, num(e.coef))
-		}
-	}
-	if inInt {
-		fmt.Fprintln(w, " MARKER 'MARKER' 'INTEND'")
-	}
-	fmt.Fprintln(w, "RHS")
-	for i, r := range p.Rows {
-		if !written[i] {
-			continue
-		}
-		rhs := r.Lo
-		if math.IsInf(r.Lo, -1) {
-			rhs = r.Hi
-		}
-		fmt.Fprintf(w, " rhs r%d %s\n", i, num(rhs))
-	}
-	ranges := false // an empty RANGES section trips CBC's reader
-	for i, r := range p.Rows {
-		if written[i] && !math.IsInf(r.Lo, -1) && !math.IsInf(r.Hi, 1) && r.Lo != r.Hi {
-			if !ranges {
-				fmt.Fprintln(w, "RANGES")
-				ranges = true
-			}
-			fmt.Fprintf(w, " rng r%d %s\n", i, num(r.Hi-r.Lo))
-		}
-	}
-	fmt.Fprintln(w, "BOUNDS")
-	for j := range p.Lower {
-		lo, hi := p.Lower[j], p.Upper[j]
-		if lo == hi {
-			fmt.Fprintf(w, " FX bnd x%d %s\n", j, num(lo))
-			continue
-		}
-		if math.IsInf(lo, -1) {
-			fmt.Fprintf(w, " LO bnd x%d -1e30\n", j) // CBC's minus infinity
-		} else {
-			fmt.Fprintf(w, " LO bnd x%d %s\n", j, num(lo))
-		}
-		if math.IsInf(hi, 1) {
-			fmt.Fprintf(w, " UP bnd x%d 1e30\n", j)
-		} else {
-			fmt.Fprintf(w, " UP bnd x%d %s\n", j, num(hi))
-		}
-	}
-	fmt.Fprintln(w, "ENDATA")
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return res, err
 }
 
 // readSolution reads cbc's solution file: a status line ("Optimal -

@@ -1,10 +1,14 @@
 package lp
 
 import (
+	"compress/gzip"
 	"context"
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/kensho-jp/kensho/internal/testenv"
@@ -144,5 +148,76 @@ func TestReadSolution(t *testing.T) {
 	}
 	if _, err = read("Something else\n", 2); err == nil {
 		t.Fatal("an unknown status was read")
+	}
+}
+
+// TestMPSRoundTrip: what writeMPS writes, ReadMPS reads back — bounds
+// (free, fixed, infinite), row kinds (equality, one-sided, ranged), the
+// integer markers and the objective; a row free on both sides is left out.
+func TestMPSRoundTrip(t *testing.T) {
+	var p Problem
+	p.AddVar(0, 3)
+	p.AddVar(math.Inf(-1), 6.5)
+	p.AddVar(2, 2)
+	p.AddVar(0, math.Inf(1))
+	p.AddRow([]Term{{0, 1}, {1, -2.25}}, 1, 1)
+	p.AddRow([]Term{{1, 1}, {2, 1}}, math.Inf(-1), 7)
+	p.AddRow([]Term{{0, 1}, {3, 1e-3}}, -4, math.Inf(1))
+	p.AddRow([]Term{{2, 3}, {3, 1}}, math.Inf(-1), math.Inf(1))
+	p.AddRow([]Term{{0, 1}, {2, 1}, {3, 1}}, 0.5, 1e8+0.5)
+	integer := []bool{true, false, true, true}
+	obj := []Term{{0, 1}, {3, -2}}
+	path := filepath.Join(t.TempDir(), "p.mps")
+	if err := writeMPS(path, &p, integer, obj); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	q, qint, qobj, err := ReadMPS(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := p
+	want.Rows = slices.Delete(slices.Clone(p.Rows), 3, 4)
+	if !reflect.DeepEqual(q.Lower, want.Lower) || !reflect.DeepEqual(q.Upper, want.Upper) || !reflect.DeepEqual(q.Rows, want.Rows) {
+		t.Errorf("read back\n%+v\nwant\n%+v", *q, want)
+	}
+	if !slices.Equal(qint, integer) || !reflect.DeepEqual(qobj, obj) {
+		t.Errorf("integer %v objective %v, want %v %v", qint, qobj, integer, obj)
+	}
+}
+
+// TestCBCAssertionIsRetried: testdata/cbc-assertion.mps.gz is a question
+// the audit asked on a small two-year build (2,060 unknowns); cbc 2.10.8
+// under -primalT 1e-9 stops on an assertion in its simplex
+// (ClpNonLinearCost: lowerValue <= upperValue). MaximizeInteger tries it
+// again without presolve and gets the optimum, 5,017,154.8.
+func TestCBCAssertionIsRetried(t *testing.T) {
+	c := FindCBC()
+	if c == nil {
+		testenv.Missing(t, "cbc", testenv.CBCHint)
+	}
+	f, err := os.Open("testdata/cbc-assertion.mps.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, integer, obj, err := ReadMPS(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.MaximizeInteger(context.Background(), p, integer, obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Optimal || !res.Found || math.Abs(res.Best-5017154.8) > 1e-3 {
+		t.Fatalf("%v found %v best %v, want the optimum 5017154.8", res.Status, res.Found, res.Best)
 	}
 }
