@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -641,21 +640,9 @@ func TestAttackSynthetic(t *testing.T) {
 	if _, err := Python(); err != nil {
 		t.Fatal(err)
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "kensho")
-	run := func(name string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(name, args...)
-		cmd.Dir = root
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, b)
-		}
-	}
-	run("go", "build", "-o", bin, "./cmd/kensho")
+	bin := buildKensho(t, dir)
+	run := func(name string, args ...string) { t.Helper(); runKensho(t, name, args...) }
 	seeds := strings.Split(cmp.Or(os.Getenv("KENSHO_ATTACK_SEEDS"), "7,11"), ",")
 	scale := cmp.Or(os.Getenv("KENSHO_ATTACK_SCALE"), "0.05")
 	for _, seed := range seeds {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -36,21 +35,9 @@ func TestAttackReleaseChanges(t *testing.T) {
 		t.Skip("set KENSHO_ATTACK_FULL=1 (make attack)")
 	}
 	needPython(t)
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	run := func(name string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(name, args...)
-		cmd.Dir = root
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, b)
-		}
-	}
-	bin := filepath.Join(dir, "kensho")
-	run("go", "build", "-o", bin, "./cmd/kensho")
+	bin := buildKensho(t, dir)
+	run := func(name string, args ...string) { t.Helper(); runKensho(t, name, args...) }
 	scale := cmp.Or(os.Getenv("KENSHO_ATTACK_SCALE"), "0.03")
 	gen := func(name, fy, corrections string) string {
 		out := filepath.Join(dir, name)

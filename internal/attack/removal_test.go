@@ -3,7 +3,6 @@ package attack
 import (
 	"cmp"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,23 +39,9 @@ func TestEveryImplicationIsNeeded(t *testing.T) {
 	needPython(t)
 	full := os.Getenv("KENSHO_ATTACK_FULL") == "1"
 	scale := cmp.Or(os.Getenv("KENSHO_REMOVAL_SCALE"), "0.01")
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	run := func(t *testing.T, name string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command(name, args...)
-		cmd.Dir = root
-		b, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, b)
-		}
-		return string(b)
-	}
-	bin := filepath.Join(dir, "kensho")
-	run(t, "go", "build", "-o", bin, "./cmd/kensho")
+	run := runKensho
+	bin := buildKensho(t, dir)
 	in := filepath.Join(dir, "in")
 	run(t, bin, "synth", "--seed", "7", "--from", "2024", "--to", "2024", "--scale", scale, "--out", in)
 
@@ -94,8 +79,7 @@ func TestEveryImplicationIsNeeded(t *testing.T) {
 			if err := os.MkdirAll(sub, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			weak := filepath.Join(sub, "kensho")
-			run(t, "go", "build", "-ldflags", "-X github.com/kensho-jp/kensho/sdc/model.omit="+name, "-o", weak, "./cmd/kensho")
+			weak := buildKensho(t, sub, "-ldflags", "-X github.com/kensho-jp/kensho/sdc/model.omit="+name)
 			out, db := filepath.Join(sub, "out"), filepath.Join(sub, "kensho.duckdb")
 			log := run(t, weak, "build", "--in", in, "--out", out, "--db", db)
 			if !strings.Contains(log, "leaves out "+name) {

@@ -23,6 +23,13 @@ def num(x, default):
     return default if x is None else float(x)
 
 
+def finite(v):
+    # A bound at infinity bounds nothing (a dual bound before the root is
+    # solved): the side stays open, as a failed solve's does. JSON has no
+    # infinity, and Go's decoder rejects Python's "Infinity".
+    return v if v is not None and math.isfinite(v) else None
+
+
 def main():
     req = json.load(sys.stdin)
     n = req["n"]
@@ -64,13 +71,14 @@ def main():
                     r = milp(sign * c, constraints=cons, integrality=integrality,
                              bounds=Bounds(lb, ub0), options=dict(opts, presolve=False))
                 if r.status == 0 and not integer:
-                    pair.append(sign * r.fun)
+                    pair.append(finite(sign * r.fun))
                 elif r.status in (0, 1) and integer and getattr(r, "mip_dual_bound", None) is not None:
                     # The dual bound is a valid bound whether or not the
-                    # search finished.
-                    pair.append(sign * r.mip_dual_bound)
+                    # search finished (infinite when it stopped before the
+                    # root was solved: open).
+                    pair.append(finite(sign * r.mip_dual_bound))
                 elif r.status == 0:
-                    pair.append(sign * r.fun)
+                    pair.append(finite(sign * r.fun))
                 else:
                     # No bound: the reader learns nothing the attacker can
                     # vouch for, so the side stays open (counted by Go).
@@ -78,7 +86,7 @@ def main():
                     sys.stderr.write("objective %d: status %d %s\n" % (len(res), r.status, r.message))
             res.append(pair)
         out.append(res)
-    json.dump({"scenarios": out}, sys.stdout)
+    json.dump({"scenarios": out}, sys.stdout, allow_nan=False)
 
 
 if __name__ == "__main__":
