@@ -78,7 +78,7 @@ attack: build
 	KENSHO_ATTACK_OUT=$(CURDIR)/.build/attack/sample KENSHO_ATTACK_DB=$(CURDIR)/.build/attack/sample.duckdb \
 	  $(GO) test -count=1 -timeout 0 -v -run '^TestAttackRelease$$' ./internal/attack
 	KENSHO_ATTACK_FULL=1 KENSHO_ATTACK_SEEDS=$(ATTACK_SEEDS) KENSHO_ATTACK_SCALE=$(ATTACK_SCALE) \
-	  $(GO) test -count=1 -timeout 0 -v -run '^(TestAttackSynthetic|TestEveryImplicationIsNeeded|TestAttackReleaseChanges)$$' ./internal/attack
+	  $(GO) test -count=1 -timeout 0 -v -run '^(TestAttackSynthetic|TestAttackRandomSmall|TestEveryImplicationIsNeeded|TestAttackReleaseChanges)$$' ./internal/attack
 
 # Regenerates the sample in data/ and its register of public facts byte-identically (the seed
 # is recorded in data/README.md). synth never overwrites, so the generated files go first
