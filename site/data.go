@@ -789,7 +789,14 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 		switch {
 		case isExtractFile(f.Path) && strings.HasSuffix(f.Path, ".csv"):
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
-			item["schema"] = map[string]any{"fields": fields(f.Path, nil), "missingValues": []any{""}}
+			// A record's field is empty where it has no value, and "*" where
+			// it is starred (its value replaced to protect operators); the
+			// disclosure control withholds whole classes today, so no field
+			// is starred yet, but the symbol keeps one meaning in every file.
+			item["schema"] = map[string]any{"fields": fields(f.Path, nil), "missingValues": []any{
+				map[string]any{"value": "", "label": "no value / 値なし"},
+				map[string]any{"value": "*", "label": "starred to protect operators' confidentiality / 秘匿のため非表示"},
+			}}
 		case isExtractFile(f.Path) || f.Path == TablesParquet:
 			// Parquet has NULL of its own: no missing-value markers.
 			item["format"], item["mediatype"] = "parquet", mediaType(f.Path)

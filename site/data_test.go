@@ -92,6 +92,17 @@ func TestDataPackage(t *testing.T) {
 		if r.Hash != "sha256:"+hex.EncodeToString(h[:]) || r.Bytes != int64(len(b)) {
 			t.Errorf("%s: hash %s bytes %d, file has %x and %d", r.Path, r.Hash, r.Bytes, h, len(b))
 		}
+		if strings.HasPrefix(r.Path, "microdata_") && strings.HasSuffix(r.Path, ".csv") {
+			starred := false
+			for _, mv := range r.Schema.MissingValues {
+				if m, ok := mv.(map[string]any); ok {
+					starred = starred || m["value"] == "*" && m["label"] != ""
+				}
+			}
+			if !starred {
+				t.Errorf("%s: missing values %+v do not declare * with a label", r.Path, r.Schema.MissingValues)
+			}
+		}
 		if !strings.HasPrefix(r.Path, "tables/") {
 			continue
 		}
