@@ -54,9 +54,20 @@ func TestSHA256SUMS(t *testing.T) {
 	}
 }
 
+// declaresMissing reports whether a schema's missingValues declare value
+// with a label.
+func declaresMissing(mvs []any, value string) bool {
+	for _, mv := range mvs {
+		if m, ok := mv.(map[string]any); ok && m["value"] == value && m["label"] != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // TestDataPackage: every resource exists with its size and hash; every
 // table's schema declares X as a labelled missing value and its fields are
-// the CSV's header.
+// the CSV's header; every microdata CSV's declares *.
 func TestDataPackage(t *testing.T) {
 	fixtureOnly(t)
 	var dp struct {
@@ -93,13 +104,7 @@ func TestDataPackage(t *testing.T) {
 			t.Errorf("%s: hash %s bytes %d, file has %x and %d", r.Path, r.Hash, r.Bytes, h, len(b))
 		}
 		if strings.HasPrefix(r.Path, "microdata_") && strings.HasSuffix(r.Path, ".csv") {
-			starred := false
-			for _, mv := range r.Schema.MissingValues {
-				if m, ok := mv.(map[string]any); ok {
-					starred = starred || m["value"] == "*" && m["label"] != ""
-				}
-			}
-			if !starred {
+			if !declaresMissing(r.Schema.MissingValues, "*") {
 				t.Errorf("%s: missing values %+v do not declare * with a label", r.Path, r.Schema.MissingValues)
 			}
 		}
@@ -118,13 +123,7 @@ func TestDataPackage(t *testing.T) {
 		if diff := cmp.Diff(head, fields); diff != "" {
 			t.Errorf("%s: fields (-header +schema):\n%s", r.Path, diff)
 		}
-		declared := false
-		for _, mv := range r.Schema.MissingValues {
-			if m, ok := mv.(map[string]any); ok {
-				declared = declared || m["value"] == "X" && m["label"] != ""
-			}
-		}
-		if !declared {
+		if !declaresMissing(r.Schema.MissingValues, "X") {
 			t.Errorf("%s: missing values %+v do not declare X with a label", r.Path, r.Schema.MissingValues)
 		}
 	}
