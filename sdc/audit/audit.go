@@ -189,7 +189,7 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 		f := Figure{Column: col, Value: t.Value, Primary: req.Primary && (t.Value != 0 || req.Rule == rules.Revision), Rule: req.Rule, InsiderRatio: math.Inf(1)}
 		if !f.Primary {
 			// A partner must not be pinned: its interval has some width.
-			if pat.Status[col.ID] == model.Withheld && (!in.Forced[col.ID] || t.Value == 0) {
+			if pat.Status[col.ID] == model.Withheld && t.Value == 0 {
 				figs = append(figs, f)
 				continue
 			}

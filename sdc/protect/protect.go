@@ -443,14 +443,16 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 		x := res.Truth[col.ID].Value
 		req := res.Req[col.ID]
 		if !res.Primary[col.ID] {
-			if _, forced := in.Forced[col.ID]; st == model.Withheld && (!forced || x == 0) {
-				// A withheld partner reads as a possibly empty class:
-				// nothing to pin. One an earlier release withheld is
-				// asked as a table partner is: pinned now, it would give
-				// that release's readers a value it hid (unless it is
-				// empty, which a reader cannot tell from withheld).
+			if st == model.Withheld && x == 0 {
+				// An empty class withheld reads as what it is: no
+				// record, nothing to pin.
 				continue
 			}
+			// A withheld class of accidents is asked as a table partner
+			// is: pinned by the tables, its count would be published
+			// while its records are not (and one an earlier release
+			// withheld would give that release's readers a value it
+			// hid).
 			// A partner must not be pinned exactly: one side is enough.
 			if done.has(question{col.ID, true, 0}) {
 				continue
