@@ -266,6 +266,12 @@ type attackOpts struct {
 	// narrowed: the linear programme's interval contains the integer one,
 	// so what fails on it fails.
 	untilFailure bool
+	// pub, when set, is the publication to attack instead of the files
+	// in out (a reading of several releases at once, releases_test.go);
+	// the build's audit, which read one release, is not compared.
+	pub *Publication
+	// years, when set, are the fiscal years to attack.
+	years []string
 }
 
 func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackOpts) harnessResult {
@@ -273,9 +279,12 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 	ctx := context.Background()
 	start := time.Now()
 	byYear := byYearOf(loadTruth(t, dbPath))
-	pub, err := Load(out)
-	if err != nil {
-		t.Fatal(err)
+	pub := o.pub
+	if pub == nil {
+		var err error
+		if pub, err = Load(out); err != nil {
+			t.Fatal(err)
+		}
 	}
 	pub.Probes = leftOutClasses(pub, byYear)
 	a, err := New(pub)
@@ -290,7 +299,9 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 	if only := os.Getenv("KENSHO_ATTACK_ONLY"); only != "" && o.keep == nil {
 		o.keep = func(f *Figure) bool { return strings.Contains(f.ID(), only) } // a closer look at some figures
 	}
-	if ys := os.Getenv("KENSHO_ATTACK_YEARS"); ys != "" {
+	if o.years != nil {
+		a.Years = o.years
+	} else if ys := os.Getenv("KENSHO_ATTACK_YEARS"); ys != "" {
 		a.Years = strings.Split(ys, ",") // a quicker look at some years
 	}
 	if !Bands {
@@ -483,7 +494,7 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 	sort.Strings(res.Failures)
 	t.Logf("attack: %d withheld figures (%d primary, %d partners), %d insiders over %d figures; min ratio outsider LP %.4f, outsider integer %.4f, insider %.4f; %d failures, %d intervals left open by the solver (%v)",
 		res.Targets, res.Primary, res.Partners, res.Insiders, res.InsiderFigures, res.MinRatioLP, res.MinRatio, res.MinInsiderRatio, len(res.Failures), res.Unsolved, time.Since(start).Round(time.Second))
-	if a, ok := auditRatios(dbPath); ok {
+	if a, ok := auditRatios(dbPath); ok && o.pub == nil {
 		t.Logf("the build's audit (%s): min_ratio %s, min_bound_ratio %s, min_insider_ratio %s", riskPath(dbPath), ratioString(a.MinRatio), ratioString(a.MinBoundRatio), ratioString(a.MinInsiderRatio))
 		// The audit's min_ratio is shown by whole points it found: no
 		// reader, this one included, can be narrower. A minimum below it

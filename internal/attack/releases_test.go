@@ -28,7 +28,10 @@ import (
 //
 // Without assumptions on what changed, a sound reader learns nothing of
 // one release's data from another's (the corrected data differ), so the
-// changes are what there is to attack. KENSHO_ATTACK_FULL=1 (make attack):
+// changes are what there is to attack — and, for a fiscal year two
+// releases hold unchanged (FY2023 in the last two), the reader who takes
+// it as unchanged and reads both releases' figures of it as one
+// (unchanged_test.go). KENSHO_ATTACK_FULL=1 (make attack):
 // three builds and three attacks take several minutes.
 func TestAttackReleaseChanges(t *testing.T) {
 	if os.Getenv("KENSHO_ATTACK_FULL") != "1" {
@@ -86,6 +89,7 @@ func TestAttackReleaseChanges(t *testing.T) {
 		version string
 		res     harnessResult
 		ids     map[int]string // op_key → operator_id in this build
+		db      string         // the copy of the database after this build
 	}
 	var rels []release
 	for _, b := range builds {
@@ -110,7 +114,7 @@ func TestAttackReleaseChanges(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		r := release{version: b.version, ids: operatorIDs(t, snap)}
+		r := release{version: b.version, ids: operatorIDs(t, snap), db: snap}
 		t.Run("release"+b.version, func(t *testing.T) {
 			r.res = attackReleaseWith(t, out, snap, defaultRules, attackOpts{outsiderOnly: true})
 			reportFailures(t, r.res)
@@ -128,6 +132,22 @@ func TestAttackReleaseChanges(t *testing.T) {
 					a.res.Truth, b.res.Truth, a.ids, b.ids)
 			})
 		}
+	}
+	// A reader who takes a year as unchanged between two releases, where
+	// it is.
+	years := 0
+	for i := range rels {
+		for j := i + 1; j < len(rels); j++ {
+			a, b := rels[i], rels[j]
+			t.Run("unchanged-"+a.version+"-"+b.version, func(t *testing.T) {
+				n, attacked := attackUnchangedYears(t, a.version, b.version, a.res.Pub, b.res.Pub, a.res.Truth, b.res.Truth, a.ids, b.ids, b.db)
+				t.Logf("%s and %s: %d fiscal years unchanged, %d of them read differently (attacked as one)", a.version, b.version, n, attacked)
+				years += n
+			})
+		}
+	}
+	if years == 0 {
+		t.Error("no fiscal year is unchanged between two releases: the reader who takes a year as unchanged is not exercised")
 	}
 }
 
