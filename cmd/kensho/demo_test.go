@@ -40,8 +40,10 @@ const (
 	a4Bottom = 16 * 72 / 25.4
 )
 
-// TestDemoSite builds the demo site from the sample in data/, as make run
-// does (its last two fiscal years unless KENSHO_FULL=1), and looks at it as its readers do. In chromium, every page at 390
+// TestDemoSite builds a site from the sample in data/ with the demo's
+// flags (its last two fiscal years unless KENSHO_FULL=1; make run's demo is
+// the same site at national volume, -demo-site checks it), and looks at it
+// as its readers do. In chromium, every page at 390
 // and 1366 px: nothing overflows the window or its box, no table's numbers
 // are off-screen without a scroll container, every category of a bar chart
 // shows a bar or a mark that it is withheld, no chart's description reads
@@ -66,16 +68,15 @@ func TestDemoSite(t *testing.T) {
 	if *demoSite != "" {
 		out = *demoSite
 	} else {
-		// The whole sample with KENSHO_FULL=1 (as make run builds it); in
-		// make test and CI its last two fiscal years, which hold every
-		// kind of page.
+		// The whole sample with KENSHO_FULL=1; in make test and CI its
+		// last two fiscal years, which hold every kind of page.
 		in := []string{filepath.Join("..", "..", "data")}
 		if os.Getenv("KENSHO_FULL") != "1" {
 			in = []string{filepath.Join("..", "..", "data", "FY2023"), filepath.Join("..", "..", "data", "FY2024")}
 		}
 		args := append([]string{"build", "--in"}, in...)
-		// The sample's register, as make run gives it (entries of the years
-		// left out match nothing and are only counted).
+		// The sample's register (entries of the years left out match
+		// nothing and are only counted).
 		args = append(args, "--public", filepath.Join("..", "..", "register", "public-facts.csv"))
 		args = append(args, "--out", out, "--db", filepath.Join(tmp, "k.duckdb"),
 			"--synthetic", "--publisher", "kensho デモ(合成データ)|kensho demo (synthetic data)", "--contact", "demo@kensho.example")
