@@ -444,16 +444,16 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 		req := res.Req[col.ID]
 		if !res.Primary[col.ID] {
 			if st == model.Withheld && x == 0 {
-				// An empty class withheld reads as what it is: no
-				// record, nothing to pin.
+				// An empty class withheld hides no record: nothing
+				// to pin.
 				continue
 			}
-			// A withheld class of accidents is asked as a table partner
+			// A partner must not be pinned exactly: one side is enough.
+			// A withheld class of accidents is asked as a table cell
 			// is: pinned by the tables, its count would be published
 			// while its records are not (and one an earlier release
 			// withheld would give that release's readers a value it
 			// hid).
-			// A partner must not be pinned exactly: one side is enough.
 			if done.has(question{col.ID, true, 0}) {
 				continue
 			}
