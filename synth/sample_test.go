@@ -145,3 +145,32 @@ func TestSample(t *testing.T) {
 		t.Errorf("sample has %d fiscal years, %d operators, forms %v; want ≥ 6, ≥ 100, both", len(years), len(ops), forms)
 	}
 }
+
+// TestDemoCommandIsDocumented: data/README.md shows the synth command
+// make run generates its demo with (the Makefile's DEMO_SYNTH and DEMO_IN),
+// so the two cannot drift apart.
+func TestDemoCommandIsDocumented(t *testing.T) {
+	b, err := os.ReadFile(makefile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if name, val, ok := strings.Cut(l, ":="); ok && strings.HasPrefix(l, "DEMO_") {
+			vars[strings.TrimSpace(name)] = strings.TrimSpace(val)
+		}
+	}
+	synth, in := vars["DEMO_SYNTH"], vars["DEMO_IN"]
+	if synth == "" || in == "" {
+		t.Fatalf("the Makefile sets no DEMO_SYNTH or DEMO_IN (%q, %q)", synth, in)
+	}
+	want := strings.Join(strings.Fields("kensho synth "+synth+" --public "+in+"/public-facts.csv --out "+in+"/reports"), " ")
+	doc, err := os.ReadFile(filepath.Join(sampleDir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(strings.ReplaceAll(string(doc), "\\\n", " ")), " ")
+	if !strings.Contains(text, want) {
+		t.Errorf("data/README.md does not show make run's demo command:\n%s", want)
+	}
+}
