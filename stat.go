@@ -59,7 +59,8 @@ type Quantile struct {
 // accident of a fiscal year, with a few fields. Its classes (the records
 // with the same fields) are published counts like a table's cells, so the
 // disclosure control treats them as cells; a class that fails the rules is
-// withheld whole.
+// withheld whole, or, where the extract names Star fields, released with
+// those fields starred ("*": local suppression).
 type Extract struct {
 	// Name is stable across releases: microdata_<name>.csv.
 	Name        string
@@ -67,6 +68,14 @@ type Extract struct {
 	Description Text
 	// Fields are dimensions (columns of deid_accident), fiscal_year first.
 	Fields []Dim
+	// Star names fields a hidden class may be released with starred
+	// instead of being withheld. The records of the hidden classes that
+	// agree on every other field form a starred class ("*" in the Star
+	// fields), whose count is the published count of that group less its
+	// unstarred classes: the disclosure model holds it as the group's
+	// count, published or not like any figure. All of a group's hidden
+	// records are starred or none is.
+	Star []string
 }
 
 // FieldNames lists the extract's field names in file order.
@@ -84,9 +93,13 @@ type ExtractInfo struct {
 	Name        string `json:"name"`
 	Title       Text   `json:"title"`
 	Description Text   `json:"description"`
-	// Rows are the records released; Withheld those left out because their
-	// class failed the rules, per fiscal year and in all.
-	Rows     int           `json:"rows"`
+	// Rows are the records released (Starred of them with the Star fields
+	// starred); Withheld those left out because their class failed the
+	// rules, per fiscal year and in all.
+	Rows    int `json:"rows"`
+	Starred int `json:"starred"`
+	// Star names the fields a record may have starred ("*").
+	Star     []string      `json:"star,omitempty"`
 	Withheld int           `json:"withheld"`
 	ByYear   []YearCount   `json:"by_year"`
 	Columns  []FieldSchema `json:"columns"`
@@ -96,6 +109,7 @@ type ExtractInfo struct {
 type YearCount struct {
 	FiscalYear int `json:"fiscal_year"`
 	Released   int `json:"released"`
+	Starred    int `json:"starred"`
 	Withheld   int `json:"withheld"`
 }
 

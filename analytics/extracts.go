@@ -14,28 +14,34 @@ func Extracts() []kensho.Extract {
 			Name:  "failure",
 			Title: kensho.Text{Ja: "何が故障したか(発生要因・役務区分・設備区分)", En: "What failed: cause group, service category, equipment class"},
 			Description: kensho.Text{
-				Ja: "事故1件を1レコードとし、年度、様式、事故の態様、発生要因(大分類)、役務の区分(第58条)、故障設備の区分を収めます。",
-				En: "One record per accident: fiscal year, form, impact, cause group, service category (Article 58) and equipment class.",
+				Ja: "事故1件を1レコードとし、年度、様式、事故の態様、発生要因(大分類)、役務の区分(第58条)、故障設備の区分を収めます。公表基準を満たさない組み合わせの記録は、役務の区分を「*」(秘匿)として収めることがあります。",
+				En: "One record per accident: fiscal year, form, impact, cause group, service category (Article 58) and equipment class. A record of a combination that fails the disclosure rules may have its service category starred (*).",
 			},
 			Fields: fields("fiscal_year", "form", "impact", "cause_group", "service_category", "equipment_class"),
+			// A hidden class is released with its service category
+			// starred where that is safe, rather than withheld (most are
+			// hidden to protect a service's count).
+			Star: []string{"service_category"},
 		},
 		{
 			Name:  "when_where",
 			Title: kensho.Text{Ja: "いつ、どこで(四半期・地域)", En: "When and where: quarter and region"},
 			Description: kensho.Text{
-				Ja: "事故1件を1レコードとし、年度、様式、四半期、地域(総合通信局の管轄区域・複数地域・全国)を収めます。",
-				En: "One record per accident: fiscal year, form, quarter and region (bureau area, several regions, nationwide).",
+				Ja: "事故1件を1レコードとし、年度、様式、四半期、地域(総合通信局の管轄区域・複数地域・全国)を収めます。公表基準を満たさない組み合わせの記録は、地域を「*」(秘匿)として収めることがあります。",
+				En: "One record per accident: fiscal year, form, quarter and region (bureau area, several regions, nationwide). A record of a combination that fails the disclosure rules may have its region starred (*).",
 			},
 			Fields: fields("fiscal_year", "form", "quarter", "region"),
+			Star:   []string{"region"},
 		},
 		{
 			Name:  "size",
 			Title: kensho.Text{Ja: "どれだけの規模か(継続時間・影響利用者数)", En: "How large: duration and affected users"},
 			Description: kensho.Text{
-				Ja: "事故1件を1レコードとし、年度、様式、発生要因(大分類)、継続時間の階級、影響利用者数の階級を収めます。",
-				En: "One record per accident: fiscal year, form, cause group, duration band and affected-users band.",
+				Ja: "事故1件を1レコードとし、年度、様式、発生要因(大分類)、継続時間の階級、影響利用者数の階級を収めます。公表基準を満たさない組み合わせの記録は、影響利用者数の階級を「*」(秘匿)として収めることがあります。",
+				En: "One record per accident: fiscal year, form, cause group, duration band and affected-users band. A record of a combination that fails the disclosure rules may have its affected-users band starred (*).",
 			},
 			Fields: fields("fiscal_year", "form", "cause_group", "duration_band", "users_band"),
+			Star:   []string{"users_band"},
 		},
 	}
 }

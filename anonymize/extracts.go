@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kensho-jp/kensho"
@@ -43,12 +44,20 @@ func classKeySQL(e kensho.Extract) string {
 	return "concat_ws(chr(31), " + strings.Join(parts, ", ") + ")"
 }
 
-// releasedClasses lists, for an extract, the keys of its released classes
-// (published and not empty) and the withheld records per fiscal year.
-func releasedClasses(m *model.Model, e kensho.Extract, pat *model.Pattern) (keys []string, err error) {
+// release is what an extract publishes of its classes under a pattern:
+// the keys of the classes released as they are (published, not empty),
+// and the keys of the classes whose records are released starred (hidden
+// classes of a group whose starred class is published).
+type release struct {
+	plain, starred []string
+}
+
+// extractRelease reads an extract's release off the pattern.
+func extractRelease(m *model.Model, e kensho.Extract, pat *model.Pattern) (release, error) {
+	var out release
 	classes, err := m.ExtractClasses(e)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	idx := m.Index()
 	for ci, vals := range classes {
@@ -56,28 +65,89 @@ func releasedClasses(m *model.Model, e kensho.Extract, pat *model.Pattern) (keys
 		if col == nil || pat.Status[col.ID] != model.Published || pat.Value[col.ID] == 0 {
 			continue
 		}
-		keys = append(keys, strings.Join(vals, "\x1f"))
+		out.plain = append(out.plain, strings.Join(vals, "\x1f"))
 	}
-	return keys, nil
+	if len(e.Star) == 0 {
+		return out, nil
+	}
+	_, members, err := m.StarClasses(e)
+	if err != nil {
+		return out, err
+	}
+	for si, ms := range members {
+		col := idx[model.Ref{Extract: e.Name, Class: si, Star: true}]
+		if col == nil || pat.Status[col.ID] != model.Published {
+			continue
+		}
+		for _, ci := range ms {
+			c := idx[model.Ref{Extract: e.Name, Class: ci}]
+			if c != nil && pat.Status[c.ID] != model.Published && pat.Value[c.ID] > 0 {
+				out.starred = append(out.starred, strings.Join(classes[ci], "\x1f"))
+			}
+		}
+	}
+	return out, nil
+}
+
+// starCount is how many records a starred class holds under a pattern:
+// its group's count less the classes released as they are.
+func starCount(idx map[model.Ref]*model.Column, e string, members []int, star *model.Column, pat *model.Pattern) float64 {
+	n := pat.Value[star.ID]
+	for _, ci := range members {
+		if c := idx[model.Ref{Extract: e, Class: ci}]; c != nil && pat.Status[c.ID] == model.Published {
+			n -= pat.Value[c.ID]
+		}
+	}
+	return n
+}
+
+// settleStars takes back the optional starred classes protect published
+// that hold no record: a file without them cannot say they were
+// published, so the pattern (and the audit) must not either. Fewer
+// published figures only widen what a reader can reach.
+func settleStars(m *model.Model, extracts []kensho.Extract, pat *model.Pattern) error {
+	idx := m.Index()
+	for _, e := range extracts {
+		if len(e.Star) == 0 {
+			continue
+		}
+		_, members, err := m.StarClasses(e)
+		if err != nil {
+			return err
+		}
+		for si, ms := range members {
+			col := idx[model.Ref{Extract: e.Name, Class: si, Star: true}]
+			if col == nil || !col.Optional || pat.Status[col.ID] != model.Published {
+				continue
+			}
+			if starCount(idx, e.Name, ms, col, pat) < 0.5 {
+				pat.Status[col.ID] = model.Withheld
+			}
+		}
+	}
+	return nil
 }
 
 // writeExtracts writes each extract's released records into the
 // restricted database (extract_<name>: record_id, then the fields),
-// numbered after sorting by the fields: records of one class are
-// identical, so the number carries nothing. It returns what the site says
-// of each.
+// numbered after sorting by the fields as published: records of one class
+// are identical, so the number carries nothing. It returns what the site
+// says of each.
 func writeExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []kensho.Extract, pat *model.Pattern) ([]kensho.ExtractInfo, error) {
 	var infos []kensho.ExtractInfo
 	for _, e := range extracts {
-		keys, err := releasedClasses(m, e, pat)
+		rel, err := extractRelease(m, e, pat)
 		if err != nil {
 			return nil, err
 		}
 		cols := make([]string, len(e.Fields))
 		for i, f := range e.FieldNames() {
-			if f == "fiscal_year" {
+			switch {
+			case f == "fiscal_year":
 				cols[i] = "fiscal_year"
-			} else {
+			case slices.Contains(e.Star, f):
+				cols[i] = "CASE WHEN a.star THEN '*' ELSE CAST(" + duck.QuoteIdent(f) + " AS VARCHAR) END AS " + duck.QuoteIdent(f)
+			default:
 				cols[i] = "CAST(" + duck.QuoteIdent(f) + " AS VARCHAR) AS " + duck.QuoteIdent(f)
 			}
 		}
@@ -86,31 +156,32 @@ func writeExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []k
 		if err != nil {
 			return nil, err
 		}
-		stmts := []string{
-			"CREATE OR REPLACE TEMP TABLE anon_released (k VARCHAR)",
+		if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE anon_released (k VARCHAR, star BOOLEAN)"); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("extract %s: %w", e.Name, err)
 		}
-		for _, s := range stmts {
-			if _, err := tx.ExecContext(ctx, s); err != nil {
-				tx.Rollback()
-				return nil, fmt.Errorf("extract %s: %w", e.Name, err)
+		for _, part := range []struct {
+			keys []string
+			star bool
+		}{{rel.plain, false}, {rel.starred, true}} {
+			keys := part.keys
+			for len(keys) > 0 { // in batches: one statement per 500 classes
+				n := min(len(keys), 500)
+				lits := make([]string, n)
+				for i, k := range keys[:n] {
+					lits[i] = "(" + duck.QuoteString(k) + ", " + strconv.FormatBool(part.star) + ")"
+				}
+				if _, err := tx.ExecContext(ctx, "INSERT INTO anon_released VALUES "+strings.Join(lits, ", ")); err != nil {
+					tx.Rollback()
+					return nil, fmt.Errorf("extract %s: %w", e.Name, err)
+				}
+				keys = keys[n:]
 			}
-		}
-		for len(keys) > 0 { // in batches: one statement per 500 classes
-			n := min(len(keys), 500)
-			lits := make([]string, n)
-			for i, k := range keys[:n] {
-				lits[i] = "(" + duck.QuoteString(k) + ")"
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO anon_released VALUES "+strings.Join(lits, ", ")); err != nil {
-				tx.Rollback()
-				return nil, fmt.Errorf("extract %s: %w", e.Name, err)
-			}
-			keys = keys[n:]
 		}
 		q := fmt.Sprintf(`CREATE OR REPLACE TABLE %s AS
-			SELECT row_number() OVER (ORDER BY %s)::BIGINT AS record_id, %s
-			FROM deid_accident WHERE %s IN (SELECT k FROM anon_released)
-			ORDER BY record_id`, duck.QuoteIdent(extractTable(e.Name)), order, strings.Join(cols, ", "), classKeySQL(e))
+			WITH r AS (SELECT %s FROM deid_accident JOIN anon_released a ON %s = a.k)
+			SELECT row_number() OVER (ORDER BY %s)::BIGINT AS record_id, *
+			FROM r ORDER BY record_id`, duck.QuoteIdent(extractTable(e.Name)), strings.Join(cols, ", "), classKeySQL(e), order)
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			tx.Rollback()
 			return nil, fmt.Errorf("extract %s: %w", e.Name, err)
@@ -122,22 +193,27 @@ func writeExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []k
 		if err := tx.Commit(); err != nil {
 			return nil, err
 		}
-		info := kensho.ExtractInfo{Name: e.Name, Title: e.Title, Description: e.Description}
+		info := kensho.ExtractInfo{Name: e.Name, Title: e.Title, Description: e.Description, Star: e.Star}
+		starred := "0"
+		for _, f := range e.Star {
+			starred = "(SELECT count(*) FROM " + duck.QuoteIdent(extractTable(e.Name)) + " x WHERE x.fiscal_year = d.fiscal_year AND x." + duck.QuoteIdent(f) + " = '*')"
+		}
 		rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT d.fiscal_year, count(*)::INTEGER,
-			(SELECT count(*) FROM %s x WHERE x.fiscal_year = d.fiscal_year)::INTEGER
-			FROM deid_accident d GROUP BY d.fiscal_year ORDER BY d.fiscal_year`, duck.QuoteIdent(extractTable(e.Name))))
+			(SELECT count(*) FROM %s x WHERE x.fiscal_year = d.fiscal_year)::INTEGER, %s::INTEGER
+			FROM deid_accident d GROUP BY d.fiscal_year ORDER BY d.fiscal_year`, duck.QuoteIdent(extractTable(e.Name)), starred))
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var y kensho.YearCount
 			var all int
-			if err := rows.Scan(&y.FiscalYear, &all, &y.Released); err != nil {
+			if err := rows.Scan(&y.FiscalYear, &all, &y.Released, &y.Starred); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			y.Withheld = all - y.Released
 			info.Rows += y.Released
+			info.Starred += y.Starred
 			info.Withheld += y.Withheld
 			info.ByYear = append(info.ByYear, y)
 		}
@@ -159,8 +235,10 @@ func writeExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []k
 }
 
 // checkExtracts reads the written records back and checks each class
-// against the pattern: a released class holds exactly its accidents, and
-// no record belongs to a class the pattern withholds.
+// against the pattern: a released class holds exactly its accidents, no
+// record belongs to a class the pattern withholds, and a starred class
+// holds exactly the records of its group's hidden classes, and only where
+// the pattern publishes it.
 func checkExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []kensho.Extract, pat *model.Pattern) ([]string, error) {
 	var fails []string
 	idx := m.Index()
@@ -169,9 +247,19 @@ func checkExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []k
 		if err != nil {
 			return nil, err
 		}
-		byKey := map[string]int{}
+		byKey := map[string]model.Ref{}
 		for ci, vals := range classes {
-			byKey[strings.Join(vals, "\x1f")] = ci
+			byKey[strings.Join(vals, "\x1f")] = model.Ref{Extract: e.Name, Class: ci}
+		}
+		var members [][]int
+		if len(e.Star) > 0 {
+			var stars [][]string
+			if stars, members, err = m.StarClasses(e); err != nil {
+				return nil, err
+			}
+			for si, vals := range stars {
+				byKey[strings.Join(vals, "\x1f")] = model.Ref{Extract: e.Name, Class: si, Star: true}
+			}
 		}
 		parts := make([]string, len(e.Fields))
 		for i, f := range e.FieldNames() {
@@ -182,7 +270,7 @@ func checkExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []k
 		if err != nil {
 			return nil, err
 		}
-		seen := map[int]float64{}
+		seen := map[model.Ref]float64{}
 		for rows.Next() {
 			var k string
 			var n float64
@@ -190,25 +278,36 @@ func checkExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []k
 				rows.Close()
 				return nil, err
 			}
-			ci, ok := byKey[k]
-			col := idx[model.Ref{Extract: e.Name, Class: ci}]
+			ref, ok := byKey[k]
+			col := idx[ref]
 			switch {
 			case !ok || col == nil:
 				fails = append(fails, fmt.Sprintf("extract %s holds records of class %q, which is not one of its classes", e.Name, k))
 			case pat.Status[col.ID] != model.Published:
 				fails = append(fails, fmt.Sprintf("extract %s holds %v records of class %q, which is withheld", e.Name, n, k))
 			default:
-				seen[col.ID] = n
+				seen[ref] = n
 			}
 		}
 		rows.Close()
 		for ci := range classes {
-			col := idx[model.Ref{Extract: e.Name, Class: ci}]
+			ref := model.Ref{Extract: e.Name, Class: ci}
+			col := idx[ref]
 			if col == nil || pat.Status[col.ID] != model.Published {
 				continue
 			}
-			if v := pat.Value[col.ID]; math.Abs(seen[col.ID]-v) > 0.5 {
-				fails = append(fails, fmt.Sprintf("extract %s class %d holds %v records, the class counts %v", e.Name, ci, seen[col.ID], v))
+			if v := pat.Value[col.ID]; math.Abs(seen[ref]-v) > 0.5 {
+				fails = append(fails, fmt.Sprintf("extract %s class %d holds %v records, the class counts %v", e.Name, ci, seen[ref], v))
+			}
+		}
+		for si, ms := range members {
+			ref := model.Ref{Extract: e.Name, Class: si, Star: true}
+			col := idx[ref]
+			if col == nil || pat.Status[col.ID] != model.Published {
+				continue
+			}
+			if v := starCount(idx, e.Name, ms, col, pat); math.Abs(seen[ref]-v) > 0.5 {
+				fails = append(fails, fmt.Sprintf("extract %s starred class %d holds %v records, its group's hidden classes count %v", e.Name, si, seen[ref], v))
 			}
 		}
 	}

@@ -131,6 +131,9 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
+	if err := settleStars(m, extracts, pr.Pattern); err != nil {
+		return nil, fmt.Errorf("protect: %w", err)
+	}
 	clock.lap("protect")
 	out, ds, err := applyPattern(tables, m, pr.Pattern)
 	if err != nil {

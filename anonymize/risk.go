@@ -74,13 +74,16 @@ type ExtractRisk struct {
 	Released      int     `json:"released"`
 	Withheld      int     `json:"withheld"`
 	ShareWithheld float64 `json:"share_withheld"`
-	Classes       int     `json:"classes"`
+	// Starred of the released records have their Star fields starred.
+	Starred      int     `json:"starred"`
+	ShareStarred float64 `json:"share_starred"`
+	Classes      int     `json:"classes"`
 	// ClassesReleased and ClassesWithheld count non-empty classes.
 	ClassesReleased int `json:"classes_released"`
 	ClassesWithheld int `json:"classes_withheld"`
 	// Fields: each field's share of records released with it (at its
-	// published level) and the total variation distance between its
-	// published and its true distribution.
+	// published level, not starred) and the total variation distance
+	// between its published and its true distribution.
 	Fields []FieldUtility `json:"fields"`
 	// Pairs: the same distance for the crossings researchers make.
 	Pairs []PairUtility `json:"pairs,omitempty"`
@@ -376,9 +379,10 @@ func extractRisks(m *model.Model, pr *protect.Result, infos []kensho.ExtractInfo
 	idx := m.Index()
 	var out []ExtractRisk
 	for _, info := range infos {
-		er := ExtractRisk{Name: info.Name, Released: info.Rows, Withheld: info.Withheld, Records: info.Rows + info.Withheld}
+		er := ExtractRisk{Name: info.Name, Released: info.Rows, Withheld: info.Withheld, Starred: info.Starred, Records: info.Rows + info.Withheld}
 		if er.Records > 0 {
 			er.ShareWithheld = round4(float64(er.Withheld) / float64(er.Records))
+			er.ShareStarred = round4(float64(er.Starred) / float64(er.Records))
 		}
 		// The extract's fields and classes, as the model holds them.
 		var fields []string
@@ -395,9 +399,26 @@ func extractRisks(m *model.Model, pr *protect.Result, infos []kensho.ExtractInfo
 			continue
 		}
 		type cls struct {
-			vals     []string
-			n        float64
-			released bool
+			vals              []string
+			n                 float64
+			released, starred bool
+		}
+		// The classes released starred: the hidden ones of a group whose
+		// starred class is published.
+		starredClass := map[int]bool{}
+		if len(info.Star) > 0 {
+			e.Star = info.Star
+			_, members, err := m.StarClasses(e)
+			if err != nil {
+				continue
+			}
+			for si, ms := range members {
+				if col := idx[model.Ref{Extract: info.Name, Class: si, Star: true}]; col != nil && pr.Pattern.Status[col.ID] == model.Published {
+					for _, ci := range ms {
+						starredClass[ci] = true
+					}
+				}
+			}
 		}
 		var cs []cls
 		for ci, vals := range classes {
@@ -410,7 +431,7 @@ func extractRisks(m *model.Model, pr *protect.Result, infos []kensho.ExtractInfo
 				continue
 			}
 			rel := pr.Pattern.Status[col.ID] == model.Published
-			cs = append(cs, cls{vals, n, rel})
+			cs = append(cs, cls{vals, n, rel, !rel && starredClass[ci]})
 			er.Classes++
 			if rel {
 				er.ClassesReleased++
@@ -418,9 +439,20 @@ func extractRisks(m *model.Model, pr *protect.Result, infos []kensho.ExtractInfo
 				er.ClassesWithheld++
 			}
 		}
+		hasStar := func(pos []int) bool {
+			for _, p := range pos {
+				if slices.Contains(info.Star, fields[p]) {
+					return true
+				}
+			}
+			return false
+		}
+		// tv measures the fields at pos over the records that show them
+		// all: a starred record shows none of its Star fields.
 		tv := func(pos []int) float64 {
 			all, pub := map[string]float64{}, map[string]float64{}
 			var nAll, nPub float64
+			starHides := hasStar(pos)
 			for _, c := range cs {
 				k := ""
 				for _, p := range pos {
@@ -428,7 +460,7 @@ func extractRisks(m *model.Model, pr *protect.Result, infos []kensho.ExtractInfo
 				}
 				all[k] += c.n
 				nAll += c.n
-				if c.released {
+				if c.released || (c.starred && !starHides) {
 					pub[k] += c.n
 					nPub += c.n
 				}
@@ -448,7 +480,11 @@ func extractRisks(m *model.Model, pr *protect.Result, infos []kensho.ExtractInfo
 			}
 			share := 0.0
 			if er.Records > 0 {
-				share = round4(float64(er.Released) / float64(er.Records))
+				shown := er.Released
+				if hasStar([]int{i}) {
+					shown -= er.Starred
+				}
+				share = round4(float64(shown) / float64(er.Records))
 			}
 			er.Fields = append(er.Fields, FieldUtility{Field: f, ShareReleased: share, TV: tv([]int{i})})
 		}
@@ -506,20 +542,20 @@ func (r *RiskReport) Public() kensho.Text {
 		fmt.Fprintf(&en, "| %s | %d | %d | %s | %s |\n", t.Name, t.Cells, t.Suppressed, pct(t.ShareSuppressed), acc)
 	}
 	if len(r.Extracts) > 0 {
-		ja.WriteString("\nレコード単位のデータ(抽出ファイル)は次のとおりです。「保留」は規則を満たさない組み合わせのため公表しなかったレコード、「分布の差」は公表したレコードの分布と全レコードの分布の差(全変動距離、0 は同じ、1 は重ならない)です。\n\n")
-		en.WriteString("\nThe record-level extracts: \"withheld\" are records of combinations that failed the rules; \"distance\" is the total variation distance between the distribution of the published records and that of all records (0 the same, 1 disjoint).\n\n")
-		ja.WriteString("| 抽出 | レコード | 公表 | 保留 | 項目ごとの分布の差 |\n|---|---:|---:|---:|---|\n")
-		en.WriteString("| extract | records | published | withheld | distance per field |\n|---|---:|---:|---:|---|\n")
+		ja.WriteString("\nレコード単位のデータ(抽出ファイル)は次のとおりです。「保留」は規則を満たさない組み合わせのため公表しなかったレコード、「うち * 」は公表したレコードのうち、組み合わせが規則を満たさないため一部の項目を「*」(秘匿)として公表したもの、「項目ごと」は各項目を値のまま(「*」でなく)公表したレコードの割合と、公表したレコードの分布と全レコードの分布の差(全変動距離、0 は同じ、1 は重ならない)です。\n\n")
+		en.WriteString("\nThe record-level extracts: \"withheld\" are records of combinations that failed the rules; \"of them starred\" are published records of such combinations released with some fields starred (\"*\") instead; \"per field\" gives the share of records published with the field's value (not starred) and the total variation distance between the distribution of the published records and that of all records (0 the same, 1 disjoint).\n\n")
+		ja.WriteString("| 抽出 | レコード | 公表 | うち * | 保留 | 項目ごとの公表割合、分布の差 |\n|---|---:|---:|---:|---:|---|\n")
+		en.WriteString("| extract | records | published | of them starred | withheld | per field: share published, distance |\n|---|---:|---:|---:|---:|---|\n")
 		for _, e := range r.Extracts {
 			var fs []string
 			for _, f := range e.Fields {
-				fs = append(fs, fmt.Sprintf("%s %.3f", f.Field, f.TV))
+				fs = append(fs, fmt.Sprintf("%s %s, %.3f", f.Field, pct(f.ShareReleased), f.TV))
 			}
 			for _, p := range e.Pairs {
 				fs = append(fs, fmt.Sprintf("%s×%s %.3f", p.Fields[0], p.Fields[1], p.TV))
 			}
-			fmt.Fprintf(&ja, "| %s | %d | %d | %d(%s) | %s |\n", e.Name, e.Records, e.Released, e.Withheld, pct(e.ShareWithheld), strings.Join(fs, "、"))
-			fmt.Fprintf(&en, "| %s | %d | %d | %d (%s) | %s |\n", e.Name, e.Records, e.Released, e.Withheld, pct(e.ShareWithheld), strings.Join(fs, "; "))
+			fmt.Fprintf(&ja, "| %s | %d | %d | %d(%s) | %d(%s) | %s |\n", e.Name, e.Records, e.Released, e.Starred, pct(e.ShareStarred), e.Withheld, pct(e.ShareWithheld), strings.Join(fs, "、"))
+			fmt.Fprintf(&en, "| %s | %d | %d | %d (%s) | %d (%s) | %s |\n", e.Name, e.Records, e.Released, e.Starred, pct(e.ShareStarred), e.Withheld, pct(e.ShareWithheld), strings.Join(fs, "; "))
 		}
 	}
 	if r.Audit.MinRatio != nil {

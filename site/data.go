@@ -790,9 +790,8 @@ func (r *renderer) datapackage(files []dataFile, dict []dictEntry) ([]byte, erro
 		case isExtractFile(f.Path) && strings.HasSuffix(f.Path, ".csv"):
 			item["format"], item["mediatype"], item["encoding"] = "csv", "text/csv", "utf-8"
 			// A record's field is empty where it has no value, and "*" where
-			// it is starred (its value replaced to protect operators); the
-			// disclosure control withholds whole classes today, so no field
-			// is starred yet, but the symbol keeps one meaning in every file.
+			// it is starred (its value replaced to protect operators: an
+			// extract's Star fields, kensho.Extract).
 			item["schema"] = map[string]any{"fields": fields(f.Path, nil), "missingValues": []any{
 				map[string]any{"value": "", "label": "no value / 値なし"},
 				map[string]any{"value": "*", "label": "starred to protect operators' confidentiality / 秘匿のため非表示"},

@@ -429,12 +429,14 @@ func (b *builder) protect(ctx context.Context) (string, error) {
 			}
 		}
 	}
-	rows := 0
+	rows, starred, withheld := 0, 0, 0
 	for _, e := range p.Extracts {
 		rows += e.Rows
+		starred += e.Starred
+		withheld += e.Withheld
 	}
 	b.summary.Suppressed, b.summary.MicrodataRows = suppressed, rows
-	msg := fmt.Sprintf("%d cells suppressed, %d microdata records in %d extracts, audit passed", suppressed, rows, len(p.Extracts))
+	msg := fmt.Sprintf("%d cells suppressed, %d microdata records in %d extracts (%d with a field starred; %d withheld), audit passed", suppressed, rows, len(p.Extracts), starred, withheld)
 	if a := p.Risk.Audit; a.ExactFailures > 0 {
 		msg += fmt.Sprintf("; the audit's exact solver (%s) failed on %d of its %d questions, which kept kensho's own bounds (first: %s)",
 			a.ExactSolver, a.ExactFailures, a.ExactQuestions, a.ExactError)

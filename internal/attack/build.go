@@ -114,7 +114,7 @@ func (p *Publication) buildYear(year string, figs []*Figure, zr []zeroRule) (*ye
 				cols = append(cols, f)
 			}
 		}
-		if hasUnstarred(e, year) {
+		if hasRecord(e, year) {
 			addEdge(baseSet(cols))
 		}
 	}
@@ -276,15 +276,11 @@ func (p *Publication) longestMinutes(year string) float64 {
 	return math.Ceil(end.Sub(start).Minutes())
 }
 
-// hasUnstarred reports whether the extract has a record of the year with
-// every field given.
-func hasUnstarred(e *Extract, year string) bool {
+// hasRecord reports whether the extract has a record of the year.
+func hasRecord(e *Extract, year string) bool {
 	fy := indexOf(e.Fields, "fiscal_year")
 	for _, r := range e.Records {
-		if fy >= 0 && r[fy] != year {
-			continue
-		}
-		if !starred(r) {
+		if fy < 0 || r[fy] == year {
 			return true
 		}
 	}
@@ -300,45 +296,45 @@ func starred(r []string) bool {
 	return false
 }
 
-// addExtracts adds each extract's classes of the year. An extract without
-// any starred value publishes its classes whole or not at all (a class
-// that fails the rules is left out): a class present is an exact count.
-// In an extract with starred values, the records without a star give a
-// lower bound on their class, and all records a lower bound on the year.
+// addExtracts adds each extract's classes of the year. A class present
+// without a star is an exact count (a class that fails the rules is left
+// out whole or starred). A record with starred fields stands for a class
+// left out, and the rule is that a group's hidden records (those agreeing
+// on every field not starred) are starred all together or not at all: so
+// the group's count is every record the file has of it, starred or not.
 func (ym *yearModel) addExtracts(p *Publication) error {
 	c := ym.component
 	for _, e := range p.Extracts {
 		fy := indexOf(e.Fields, "fiscal_year")
-		anyStar := false
-		for _, r := range e.Records {
-			if starred(r) {
-				anyStar = true
-				break
-			}
-		}
 		classes := map[string]int{}
 		sels := map[string]map[string]string{}
-		all := 0
 		for _, r := range e.Records {
 			if fy >= 0 && r[fy] != c.year {
 				continue
 			}
-			all++
-			if starred(r) {
-				continue
-			}
 			sel := map[string]string{}
 			for i, f := range e.Fields {
-				if i != fy {
+				if i != fy && r[i] != "*" {
 					sel[f] = r[i]
 				}
 			}
 			k := selKey(sel, "")
+			if starred(r) {
+				k = "*" + k
+			}
 			classes[k]++
 			sels[k] = sel
 		}
-		if all == 0 {
-			continue
+		// A starred group counts its unstarred records too.
+		for k, sel := range sels {
+			if !strings.HasPrefix(k, "*") {
+				continue
+			}
+			for k2, sel2 := range sels {
+				if !strings.HasPrefix(k2, "*") && within(sel2, sel) {
+					classes[k] += classes[k2]
+				}
+			}
 		}
 		ks := make([]string, 0, len(classes))
 		for k := range classes {
@@ -357,22 +353,21 @@ func (ym *yearModel) addExtracts(p *Publication) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", e.Name, err)
 			}
-			hi := float64(classes[k])
-			if anyStar {
-				hi = math.Inf(1)
-			}
-			c.rows = append(c.rows, lrow{idx: idx, coef: ones(len(idx)), lo: float64(classes[k]), hi: hi})
-		}
-		if anyStar {
-			q := c.cliques[0]
-			idx := make([]int, q.size)
-			for a := range idx {
-				idx[a] = q.off + a
-			}
-			c.rows = append(c.rows, lrow{idx: idx, coef: ones(len(idx)), lo: float64(all), hi: math.Inf(1)})
+			n := float64(classes[k])
+			c.rows = append(c.rows, lrow{idx: idx, coef: ones(len(idx)), lo: n, hi: n})
 		}
 	}
 	return nil
+}
+
+// within reports whether selection a agrees with every condition of b.
+func within(a, b map[string]string) bool {
+	for k, v := range b {
+		if a[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // addMagnitudes adds, per atom of the clique holding every magnitude

@@ -519,10 +519,9 @@ func attackReleaseWith(t *testing.T, out, dbPath string, p ruleParams, o attackO
 	return res
 }
 
-// leftOutClasses are the classes of each extract the release left out:
-// those the truth has in a fiscal year the extract covers and the file
-// does not. An extract with starred values publishes every record, so it
-// leaves no class out.
+// leftOutClasses are the classes of each extract the release left out
+// or starred: those the truth has in a fiscal year the extract covers and
+// the file does not show as they are. Each hides its count.
 func leftOutClasses(pub *Publication, byYear map[string][]truthRow) []*Figure {
 	var out []*Figure
 	for _, e := range pub.Extracts {
@@ -530,14 +529,10 @@ func leftOutClasses(pub *Publication, byYear map[string][]truthRow) []*Figure {
 		if fy < 0 {
 			continue
 		}
-		shown, years, star := map[string]bool{}, map[string]bool{}, false
+		shown, years := map[string]bool{}, map[string]bool{}
 		for _, r := range e.Records {
-			star = star || starred(r)
 			shown[strings.Join(r, "\x00")] = true
 			years[r[fy]] = true
-		}
-		if star {
-			continue
 		}
 		for _, y := range sortedKeys(years) {
 			seen := map[string]bool{}

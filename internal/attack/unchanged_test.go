@@ -2,6 +2,7 @@ package attack
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -128,9 +129,54 @@ func unionOfYear(pa, pb *Publication, y string) (u *Publication, differs int, er
 			}
 		}
 		sort.Strings(classes)
+		union := map[string]int{}
 		for _, k := range classes {
-			n := max(na[k], nb[k])
-			differs += n - nb[k]
+			if !starred(strings.Split(k, "\x00")) {
+				union[k] = max(na[k], nb[k])
+			}
+		}
+		// A starred class gives its group's count (its records and the
+		// group's unstarred ones): the union's starred class is that count
+		// less the union's unstarred classes of the group.
+		groupCount := func(n map[string]int, star string) int {
+			g := n[star]
+			for k, c := range n {
+				if inGroup(k, star) {
+					g += c
+				}
+			}
+			return g
+		}
+		for _, k := range classes {
+			if !starred(strings.Split(k, "\x00")) {
+				continue
+			}
+			ga, gb := groupCount(na, k), groupCount(nb, k)
+			if na[k] > 0 && nb[k] > 0 && ga != gb {
+				return nil, 0, fmt.Errorf("%s: the starred group %q counts %d in one release and %d in the other", e.Name, k, ga, gb)
+			}
+			g := max(ga, gb)
+			if na[k] == 0 {
+				g = gb
+			} else if nb[k] == 0 {
+				g = ga
+			}
+			n := g
+			for k2, c := range union {
+				if inGroup(k2, k) {
+					n -= c
+				}
+			}
+			if n < 0 {
+				return nil, 0, fmt.Errorf("%s: the starred group %q counts %d, fewer than the union's unstarred records of it", e.Name, k, g)
+			}
+			union[k] = n
+		}
+		for _, k := range classes {
+			n := union[k]
+			if n != nb[k] {
+				differs += max(n-nb[k], nb[k]-n)
+			}
 			for range n {
 				ne.Records = append(ne.Records, strings.Split(k, "\x00"))
 			}
@@ -138,6 +184,21 @@ func unionOfYear(pa, pb *Publication, y string) (u *Publication, differs int, er
 		u.Extracts = append(u.Extracts, ne)
 	}
 	return u, differs, nil
+}
+
+// inGroup reports whether the unstarred record key k lies in the group of
+// the starred record key star: equal in every field star does not star.
+func inGroup(k, star string) bool {
+	a, b := strings.Split(k, "\x00"), strings.Split(star, "\x00")
+	if len(a) != len(b) || starred(a) {
+		return false
+	}
+	for i := range a {
+		if b[i] != "*" && a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // attackUnchangedYears reads each fiscal year that two releases hold
@@ -207,6 +268,49 @@ func TestUnionOfYear(t *testing.T) {
 	}
 	if _, _, err := unionOfYear(&Publication{Tables: []*Table{table("4", "7", "6")}}, pb, "2023"); err == nil {
 		t.Error("a cell shown as 6 and 5 in a year that did not change: no error")
+	}
+}
+
+// TestUnionOfStarredYear: two releases star different classes of one
+// group of an unchanged year. The union shows every class either shows
+// unstarred, and stars what is left of the group's count; a group counted
+// differently by the two is an error.
+func TestUnionOfStarredYear(t *testing.T) {
+	rec := func(n int, vals ...string) [][]string {
+		var out [][]string
+		for range n {
+			out = append(out, append([]string{"2023"}, vals...))
+		}
+		return out
+	}
+	extract := func(parts ...[][]string) *Publication {
+		e := &Extract{Name: "failure", Fields: []string{"fiscal_year", "cause", "service"}}
+		for _, p := range parts {
+			e.Records = append(e.Records, p...)
+		}
+		return &Publication{Extracts: []*Extract{e}}
+	}
+	// The group "fire" counts 10: voice 5, data 3, video 2.
+	pa := extract(rec(5, "fire", "voice"), rec(5, "fire", "*"), rec(4, "flood", "voice"))
+	pb := extract(rec(3, "fire", "data"), rec(7, "fire", "*"), rec(4, "flood", "voice"))
+	u, differs, err := unionOfYear(pa, pb, "2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range u.Extracts[0].Records {
+		got[strings.Join(r[1:], "/")]++
+	}
+	want := map[string]int{"fire/voice": 5, "fire/data": 3, "fire/*": 2, "flood/voice": 4}
+	if !maps.Equal(got, want) {
+		t.Errorf("union %v, want %v", got, want)
+	}
+	if differs != 10 { // 5 voice more, 5 starred fewer
+		t.Errorf("differs %d, want 10", differs)
+	}
+	pb = extract(rec(3, "fire", "data"), rec(8, "fire", "*"))
+	if _, _, err := unionOfYear(pa, pb, "2023"); err == nil {
+		t.Error("a group counted 10 and 11 in a year that did not change: no error")
 	}
 }
 

@@ -151,7 +151,9 @@ func auditComponent(ctx context.Context, in Input, c *model.Component) (figs []F
 		Quantile: in.Pattern.Quantile, MaxDurationMin: in.Pattern.MaxDurationMin}
 	var hidden []*model.Column
 	for _, col := range c.Columns {
-		if pat.Status[col.ID] != model.Published {
+		// An optional figure not published (a starred class not given) is
+		// no figure: the classes it sums are, each bounded here.
+		if pat.Status[col.ID] != model.Published && !col.Optional {
 			hidden = append(hidden, col)
 		}
 	}

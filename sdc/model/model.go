@@ -32,16 +32,22 @@ import (
 )
 
 // Ref locates a figure in the publication: a table cell (Table, Row,
-// Measure) or an extract class (Extract, Class).
+// Measure), an extract class (Extract, Class: in ExtractClasses' order) or
+// a starred class of an extract (Extract, Class: in StarClasses' order,
+// Star).
 type Ref struct {
 	Table   string
 	Row     int
 	Measure int
 	Extract string
 	Class   int
+	Star    bool
 }
 
 func (r Ref) String() string {
+	if r.Star {
+		return fmt.Sprintf("extract %s starred class %d", r.Extract, r.Class)
+	}
 	if r.Extract != "" {
 		return fmt.Sprintf("extract %s class %d", r.Extract, r.Class)
 	}
@@ -63,6 +69,15 @@ type Column struct {
 	// Extract is set when only microdata extracts publish the figure:
 	// withheld, the reader cannot tell it from an empty class.
 	Extract bool
+	// Optional is set when only starred classes publish the figure (the
+	// count of a group of an extract's classes): it is published where
+	// that helps and is safe, and otherwise simply not published. It is
+	// nobody's secret — the secrets are the classes it sums, each a
+	// figure of its own — so, not published, it is not protected.
+	Optional bool
+	// Members are the extract classes (column IDs) a starred class of the
+	// column's conditions holds the hidden records of.
+	Members []int
 	Comp    *Component
 	Clique  int   // the clique whose atoms it sums (counts)
 	Atoms   []int // atoms of Clique (counts and, in the magnitude clique, magnitudes)
@@ -180,10 +195,13 @@ func Build(tables []kensho.StatTable, extracts []kensho.Extract, opt Options) (*
 		}
 	}
 	for _, c := range m.Columns {
-		c.Extract = true
+		c.Extract, c.Optional = true, true
 		for _, r := range c.Refs {
 			if r.Extract == "" {
 				c.Extract = false // a table shows it: withheld, it is an X
+			}
+			if !r.Star {
+				c.Optional = false
 			}
 		}
 	}
@@ -403,16 +421,84 @@ func (m *Model) addExtract(e kensho.Extract) error {
 	if err != nil {
 		return err
 	}
+	cols := make([]*Column, len(classes))
 	for ci, vals := range classes {
 		conds := map[string]string{}
 		for i, f := range e.FieldNames() {
 			conds[f] = vals[i]
 		}
-		if _, err := m.column(conds, kensho.MagAccidents, 0, Ref{Extract: e.Name, Class: ci}); err != nil {
+		if cols[ci], err = m.column(conds, kensho.MagAccidents, 0, Ref{Extract: e.Name, Class: ci}); err != nil {
 			return err
 		}
 	}
+	if len(e.Star) == 0 {
+		return nil
+	}
+	stars, members, err := m.StarClasses(e)
+	if err != nil {
+		return err
+	}
+	for si, vals := range stars {
+		conds := map[string]string{}
+		for i, f := range e.FieldNames() {
+			if vals[i] != Starred {
+				conds[f] = vals[i]
+			}
+		}
+		col, err := m.column(conds, kensho.MagAccidents, 0, Ref{Extract: e.Name, Class: si, Star: true})
+		if err != nil {
+			return err
+		}
+		if col == nil {
+			continue
+		}
+		for _, ci := range members[si] {
+			if cols[ci] != nil && !slices.Contains(col.Members, cols[ci].ID) {
+				col.Members = append(col.Members, cols[ci].ID)
+			}
+		}
+	}
 	return nil
+}
+
+// Starred is the value of a starred field in a starred class.
+const Starred = "*"
+
+// StarClasses enumerates the starred classes of an extract with Star
+// fields, in file order: every combination of the other fields' codes,
+// with Starred in the Star fields. members[i] lists the classes
+// (indexes in ExtractClasses) whose hidden records starred class i holds:
+// those that agree with it on every other field.
+func (m *Model) StarClasses(e kensho.Extract) (stars [][]string, members [][]int, err error) {
+	for _, f := range e.Star {
+		if f == "fiscal_year" || !slices.Contains(e.FieldNames(), f) {
+			return nil, nil, fmt.Errorf("extract %s: star field %s is not one of its fields (nor fiscal_year)", e.Name, f)
+		}
+	}
+	classes, err := m.ExtractClasses(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := e.FieldNames()
+	byKey := map[string]int{}
+	for ci, vals := range classes {
+		star := slices.Clone(vals)
+		for i, f := range names {
+			if slices.Contains(e.Star, f) {
+				star[i] = Starred
+			}
+		}
+		k := strings.Join(star, "\x1f")
+		si, ok := byKey[k]
+		if !ok {
+			si = len(stars)
+			byKey[k] = si
+			stars = append(stars, star)
+			members = append(members, nil)
+		}
+		members[si] = append(members[si], ci)
+	}
+	return stars, members, nil
 }
 
 // Column returns the column of a table cell or extract class, nil for a

@@ -13,7 +13,10 @@
 // passed. Partners chosen one shortfall at a time are often more than the
 // pattern needs: once every figure passes, each partner is published again
 // on trial, the most valuable first, and stays published when every figure
-// still passes (lighten).
+// still passes (lighten). Last, where an extract may star fields, the
+// starred classes that release hidden records are published where the
+// whole pattern still passes (star), and the final pattern is asked once
+// more.
 //
 // protect chooses a pattern; it does not vouch for it. The audit
 // (sdc/audit) bounds every figure again, exactly, and the build publishes
@@ -21,6 +24,7 @@
 package protect
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -94,13 +98,20 @@ func Protect(ctx context.Context, in Input) (*Result, error) {
 		res.Pattern.Value[col.ID] = t.Value
 		r := rules.Check(in.Rules, t.Figure(col.Mag))
 		res.Req[col.ID] = r
-		if r.Primary && (t.Value != 0 || r.Rule == rules.Revision) {
-			res.Primary[col.ID] = true
+		fails := r.Primary && (t.Value != 0 || r.Rule == rules.Revision)
+		if col.Optional {
+			// Not published until lighten finds it safe (and useful).
 			res.Pattern.Status[col.ID] = hidden(col)
+		}
+		if fails {
+			res.Pattern.Status[col.ID] = hidden(col)
+			// An optional figure that fails a rule is simply not
+			// published: it protects nothing of its own.
+			res.Primary[col.ID] = !col.Optional
 		}
 		// A figure an earlier release hid keeps hidden; one it published
 		// stays published unless a rule forbids it now.
-		if st, ok := in.Forced[col.ID]; ok && (st != model.Published || !res.Primary[col.ID]) {
+		if st, ok := in.Forced[col.ID]; ok && (st != model.Published || !fails) {
 			res.Pattern.Status[col.ID] = st
 		}
 	}
@@ -166,6 +177,7 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 	// What passed stays passed: suppressing more only removes constraints.
 	done := answers{}
 	lightened := false
+	starredDone := false
 	fresh := true // the programme is built from the current pattern
 	defer func() { programmes += b.Programmes }()
 	for rounds = 1; ; rounds++ {
@@ -189,6 +201,20 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 				// and the final pattern afresh.
 				fresh = false
 				continue
+			}
+			if fresh && !starredDone {
+				// The pattern is whole: now the starred classes that
+				// release hidden records, each kept only where the
+				// whole pattern still passes; then afresh once more.
+				starredDone = true
+				n, err := star(ctx, in, res, c, b, ops, &pool, done)
+				if err != nil {
+					return rounds, programmes, nil, err
+				}
+				if n > 0 {
+					fresh = false
+					continue
+				}
 			}
 			if fresh {
 				return rounds, programmes, pool, nil
@@ -267,6 +293,9 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 		if st, ok := in.Forced[col.ID]; ok && st != model.Published {
 			continue // hidden as an earlier release hid it
 		}
+		if col.Optional {
+			continue // starred classes are tried once the pattern is whole (star)
+		}
 		if st := res.Pattern.Status[col.ID]; st != model.Published && !res.Primary[col.ID] && !pr.KnownZero(col) {
 			cands = append(cands, col)
 		}
@@ -285,41 +314,172 @@ func lighten(ctx context.Context, in Input, res *Result, c *model.Component, b *
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rows, vars := changes(pr, func() { pr.SetStatus(col.ID, model.Published, b) })
-		// The witnesses that still hold, and the answers they carry.
-		var trial witnesses
-		index := make([]int, len(*pool))
-		for i, w := range *pool {
-			index[i] = -1
-			if b.HoldsAfter(w, rows, vars) {
-				index[i] = len(trial)
-				trial = append(trial, w)
-			}
-		}
-		kept := answers{}
-		for q, i := range done {
-			if i >= 0 && index[i] >= 0 {
-				kept[q] = index[i]
-			}
-		}
-		fails, err := check(ctx, in, res, c, b, ops, &trial, kept, true, false)
-		if err != nil {
+		label := fmt.Sprintf("%s cost %.1f dims %v", col.Label(), costOf(col), col.Cond.Dims)
+		if _, err := try(ctx, in, res, c, b, ops, pool, done, label, map[int]model.Status{col.ID: model.Published}, false); err != nil {
 			return err
-		}
-		if os.Getenv("KENSHO_DEBUG") != "" {
-			fmt.Printf("lighten %s %s cost %.1f dims %v: %v (%d fails, %d of %d witnesses, %d of %d answers kept)\n", c.YearLabel(), col.Label(), costOf(col), col.Cond.Dims, len(fails) == 0, len(fails), len(trial), len(*pool), len(kept), len(done))
-		}
-		if len(fails) > 0 {
-			pr.SetStatus(col.ID, hidden(col), b)
-			continue
-		}
-		*pool = trial
-		clear(done)
-		for q, i := range kept {
-			done[q] = i
 		}
 	}
 	return nil
+}
+
+// try applies a change of statuses and keeps it when every figure still
+// passes (and, with pinned, no partner is pinned); otherwise it restores
+// the statuses before. The answers whose witnesses still hold on the
+// changed programme stay answered.
+func try(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers, label string, change map[int]model.Status, pinned bool) (bool, error) {
+	pr := b.Pr
+	before := map[int]model.Status{}
+	for id := range change {
+		before[id] = res.Pattern.Status[id]
+	}
+	rows, vars := changes(pr, func() {
+		for _, id := range sortedIDs(change) {
+			pr.SetStatus(id, change[id], b)
+		}
+	})
+	// The witnesses that still hold, and the answers they carry.
+	var trial witnesses
+	index := make([]int, len(*pool))
+	for i, w := range *pool {
+		index[i] = -1
+		if b.HoldsAfter(w, rows, vars) {
+			index[i] = len(trial)
+			trial = append(trial, w)
+		}
+	}
+	kept := answers{}
+	for q, i := range done {
+		if i >= 0 && index[i] >= 0 {
+			kept[q] = index[i]
+		}
+	}
+	fails, err := check(ctx, in, res, c, b, ops, &trial, kept, true, pinned)
+	if err != nil {
+		return false, err
+	}
+	if os.Getenv("KENSHO_DEBUG") != "" {
+		first := ""
+		if len(fails) > 0 {
+			first = fmt.Sprintf("; %s (operator %d)", fails[0].col.Label(), fails[0].op)
+		}
+		fmt.Printf("try %s %s: %v (%d fails, %d of %d witnesses, %d of %d answers kept%s)\n", c.YearLabel(), label, len(fails) == 0, len(fails), len(trial), len(*pool), len(kept), len(done), first)
+	}
+	if len(fails) > 0 {
+		for _, id := range sortedIDs(before) {
+			pr.SetStatus(id, before[id], b)
+		}
+		return false, nil
+	}
+	*pool = trial
+	clear(done)
+	for q, i := range kept {
+		done[q] = i
+	}
+	return true, nil
+}
+
+// star publishes the starred classes that release hidden records where
+// the whole pattern still passes, the most records first: each on its
+// own; or, where it would hold one hidden class only and so give that
+// class away, beside the smallest class published in its group; or else
+// beside every class of its group (its count then tells only the
+// group's). Those classes' records lose the starred fields, and the hidden
+// ones' records are released rather than withheld. It returns how many
+// it published.
+func star(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers) (int, error) {
+	pr := b.Pr
+	var cands []*model.Column
+	for _, col := range c.Columns {
+		if !col.Optional || res.Pattern.Status[col.ID] == model.Published || res.Req[col.ID].Primary || !holdsHidden(res, col) {
+			continue
+		}
+		if st, ok := in.Forced[col.ID]; ok && st != model.Published {
+			continue // not given by an earlier release
+		}
+		cands = append(cands, col)
+	}
+	gain := func(col *model.Column) float64 { return starred(res, col) }
+	slices.SortStableFunc(cands, func(x, y *model.Column) int {
+		if d := cmp.Compare(gain(y), gain(x)); d != 0 {
+			return d
+		}
+		return x.ID - y.ID
+	})
+	n := 0
+	for _, col := range cands {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if !holdsHidden(res, col) {
+			continue
+		}
+		var beside []int // published classes of the group, smallest first
+		for _, id := range col.Members {
+			if res.Pattern.Status[id] != model.Published || res.Truth[id].Value == 0 || pr.KnownZero(c.ModelColumn(id)) {
+				continue
+			}
+			if _, ok := in.Forced[id]; ok {
+				continue
+			}
+			beside = append(beside, id)
+		}
+		slices.SortStableFunc(beside, func(x, y int) int { return cmp.Compare(res.Truth[x].Value, res.Truth[y].Value) })
+		tries := [][]int{nil}
+		if len(beside) > 0 {
+			tries = append(tries, beside[:1])
+		}
+		if len(beside) > 1 {
+			tries = append(tries, beside)
+		}
+		for _, ids := range tries {
+			change := map[int]model.Status{col.ID: model.Published}
+			for _, id := range ids {
+				change[id] = hidden(c.ModelColumn(id))
+			}
+			ok, err := try(ctx, in, res, c, b, ops, pool, done, fmt.Sprintf("%s starred beside %d classes", col.Label(), len(ids)), change, true)
+			if err != nil {
+				return n, err
+			}
+			if ok {
+				n++
+				break
+			}
+		}
+	}
+	return n, nil
+}
+
+// sortedIDs lists a status change's columns in order.
+func sortedIDs(m map[int]model.Status) []int {
+	ids := make([]int, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// starred is how many records a published starred class holds: its
+// group's count less the classes published.
+func starred(res *Result, col *model.Column) float64 {
+	n := res.Truth[col.ID].Value
+	for _, id := range col.Members {
+		if res.Pattern.Status[id] == model.Published {
+			n -= res.Truth[id].Value
+		}
+	}
+	return n
+}
+
+// holdsHidden reports whether a starred class would hold a record: one of
+// the classes whose hidden records it holds is hidden and not empty.
+func holdsHidden(res *Result, col *model.Column) bool {
+	for _, id := range col.Members {
+		if res.Pattern.Status[id] != model.Published && res.Truth[id].Value > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // changes runs f and lists the rows and variables of the programme whose
@@ -439,6 +599,9 @@ func check(ctx context.Context, in Input, res *Result, c *model.Component, b *mo
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if col.Optional {
+			continue // not published, it is no figure (a starred class not given)
 		}
 		x := res.Truth[col.ID].Value
 		req := res.Req[col.ID]
@@ -631,7 +794,11 @@ func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool, fo
 		if _, ok := forced[id]; ok {
 			return // an earlier release published it: hiding it now hides little (asked last)
 		}
-		if c := cost(col, res.Truth[id].Value); c < bestCost || (c == bestCost && id < best) {
+		c := cost(col, res.Truth[id].Value)
+		if col.Optional {
+			c = math.Max(starred(res, col), 0.5) // hidden, its records are withheld
+		}
+		if c < bestCost || (c == bestCost && id < best) {
 			best, bestCost = id, c
 		}
 	}
