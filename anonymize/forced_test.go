@@ -34,7 +34,7 @@ func TestWithheldClassIsNotPinned(t *testing.T) {
 	}
 	withheld := 0
 	for _, col := range m.Columns {
-		if col.Comp != nil && col.Extract && first.Pattern.Status[col.ID] == model.Withheld && !first.Primary[col.ID] && first.Truth[col.ID].Value > 0 {
+		if col.Comp != nil && col.Extract && !col.Optional && first.Pattern.Status[col.ID] == model.Withheld && !first.Primary[col.ID] && first.Truth[col.ID].Value > 0 {
 			withheld++
 		}
 	}
@@ -51,7 +51,7 @@ func TestWithheldClassIsNotPinned(t *testing.T) {
 	pat.Status = slices.Clone(first.Pattern.Status)
 	tried := 0
 	for _, col := range m.Columns {
-		if col.Comp == nil || !col.Extract || pat.Status[col.ID] != model.Published || first.Truth[col.ID].Value == 0 || tried == 300 {
+		if col.Comp == nil || !col.Extract || col.Optional || pat.Status[col.ID] != model.Published || first.Truth[col.ID].Value == 0 || tried == 300 {
 			continue
 		}
 		tried++

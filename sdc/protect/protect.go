@@ -178,6 +178,9 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 	done := answers{}
 	lightened := false
 	starredDone := false
+	// besideOf: the classes each published starred class was starred
+	// beside (hidden with it).
+	var besideOf map[int][]int
 	fresh := true // the programme is built from the current pattern
 	defer func() { programmes += b.Programmes }()
 	for rounds = 1; ; rounds++ {
@@ -207,11 +210,12 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 				// release hidden records, each kept only where the
 				// whole pattern still passes; then afresh once more.
 				starredDone = true
-				n, err := star(ctx, in, res, c, b, ops, &pool, done)
+				var err error
+				besideOf, err = star(ctx, in, res, c, b, ops, &pool, done)
 				if err != nil {
 					return rounds, programmes, nil, err
 				}
-				if n > 0 {
+				if len(besideOf) > 0 {
 					fresh = false
 					continue
 				}
@@ -273,7 +277,47 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 		for _, id := range ids {
 			pr.SetStatus(id, hidden(c.ModelColumn(id)), b)
 		}
+		// A starred class hidden as a partner gives back the classes it
+		// was starred beside: published again, as they were before it (or
+		// its group's records would all be withheld). Publishing adds
+		// constraints, so only the answers whose witnesses still hold
+		// stay answered; the next round asks the rest.
+		var back []int
+		for _, id := range ids {
+			back = append(back, besideOf[id]...)
+			delete(besideOf, id)
+		}
+		if len(back) > 0 {
+			rows, vars := changes(pr, func() {
+				for _, id := range back {
+					pr.SetStatus(id, model.Published, b)
+				}
+			})
+			pool = keepHolding(b, pool, done, rows, vars)
+		}
 	}
+}
+
+// keepHolding drops the witnesses that no longer hold after a change of
+// the programme's rows and variables, and the answers they carried.
+func keepHolding(b *model.Bounder, pool witnesses, done answers, rows, vars []int) witnesses {
+	var kept witnesses
+	index := make([]int, len(pool))
+	for i, w := range pool {
+		index[i] = -1
+		if b.HoldsAfter(w, rows, vars) {
+			index[i] = len(kept)
+			kept = append(kept, w)
+		}
+	}
+	for q, i := range done {
+		if i >= 0 && index[i] >= 0 {
+			done[q] = index[i]
+		} else if i >= 0 {
+			delete(done, q)
+		}
+	}
+	return kept
 }
 
 // lighten takes back the partners the pattern turns out not to need (table
@@ -384,10 +428,13 @@ func try(ctx context.Context, in Input, res *Result, c *model.Component, b *mode
 // class away, beside the smallest class published in its group; or else
 // beside every class of its group (its count then tells only the
 // group's). Those classes' records lose the starred fields, and the hidden
-// ones' records are released rather than withheld. It returns how many
-// it published.
-func star(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers) (int, error) {
+// ones' records are released rather than withheld. It returns the
+// starred classes it published, each with the classes hidden beside it.
+func star(ctx context.Context, in Input, res *Result, c *model.Component, b *model.Bounder, ops []int32, pool *witnesses, done answers) (map[int][]int, error) {
 	pr := b.Pr
+	if os.Getenv("KENSHO_STAR") == "off" {
+		return nil, nil // to measure what starring gives (BENCHMARKS.md)
+	}
 	var cands []*model.Column
 	for _, col := range c.Columns {
 		if !col.Optional || res.Pattern.Status[col.ID] == model.Published || res.Req[col.ID].Primary || !holdsHidden(res, col) {
@@ -405,10 +452,10 @@ func star(ctx context.Context, in Input, res *Result, c *model.Component, b *mod
 		}
 		return x.ID - y.ID
 	})
-	n := 0
+	published := map[int][]int{}
 	for _, col := range cands {
 		if err := ctx.Err(); err != nil {
-			return n, err
+			return published, err
 		}
 		if !holdsHidden(res, col) {
 			continue
@@ -438,15 +485,15 @@ func star(ctx context.Context, in Input, res *Result, c *model.Component, b *mod
 			}
 			ok, err := try(ctx, in, res, c, b, ops, pool, done, fmt.Sprintf("%s starred beside %d classes", col.Label(), len(ids)), change, true)
 			if err != nil {
-				return n, err
+				return published, err
 			}
 			if ok {
-				n++
+				published[col.ID] = ids
 				break
 			}
 		}
 	}
-	return n, nil
+	return published, nil
 }
 
 // sortedIDs lists a status change's columns in order.
