@@ -100,7 +100,7 @@ func Protect(ctx context.Context, in Input) (*Result, error) {
 		res.Req[col.ID] = r
 		fails := r.Primary && (t.Value != 0 || r.Rule == rules.Revision)
 		if col.Optional {
-			// Not published until lighten finds it safe (and useful).
+			// Not published until star finds it safe (and useful).
 			res.Pattern.Status[col.ID] = hidden(col)
 		}
 		if fails {
@@ -313,8 +313,8 @@ func keepHolding(b *model.Bounder, pool witnesses, done answers, rows, vars []in
 	for q, i := range done {
 		if i >= 0 && index[i] >= 0 {
 			done[q] = index[i]
-		} else if i >= 0 {
-			delete(done, q)
+		} else {
+			delete(done, q) // its witness is gone, or it had none
 		}
 	}
 	return kept
