@@ -542,9 +542,9 @@ func (r *RiskReport) Public() kensho.Text {
 		fmt.Fprintf(&en, "| %s | %d | %d | %s | %s |\n", t.Name, t.Cells, t.Suppressed, pct(t.ShareSuppressed), acc)
 	}
 	if len(r.Extracts) > 0 {
-		ja.WriteString("\nレコード単位のデータ(抽出ファイル)は次のとおりです。「保留」は規則を満たさない組み合わせのため公表しなかったレコード、「うち * 」は公表したレコードのうち、組み合わせが規則を満たさないため一部の項目を「*」(秘匿)として公表したもの、「項目ごと」は各項目を値のまま(「*」でなく)公表したレコードの割合と、公表したレコードの分布と全レコードの分布の差(全変動距離、0 は同じ、1 は重ならない)です。\n\n")
-		en.WriteString("\nThe record-level extracts: \"withheld\" are records of combinations that failed the rules; \"of them starred\" are published records of such combinations released with some fields starred (\"*\") instead; \"per field\" gives the share of records published with the field's value (not starred) and the total variation distance between the distribution of the published records and that of all records (0 the same, 1 disjoint).\n\n")
-		ja.WriteString("| 抽出 | レコード | 公表 | うち * | 保留 | 項目ごとの公表割合、分布の差 |\n|---|---:|---:|---:|---:|---|\n")
+		ja.WriteString("\nレコード単位のデータ(抽出ファイル)は次のとおりです。「保留」は規則を満たさない組み合わせのため公表しなかったレコード、「うち `*`」は公表したレコードのうち、組み合わせが規則を満たさないため一部の項目を「`*`」(秘匿)として公表したもの、「項目ごと」は各項目を値のまま(「`*`」でなく)公表したレコードの割合と、公表したレコードの分布と全レコードの分布の差(全変動距離、0 は同じ、1 は重ならない)です。\n\n")
+		en.WriteString("\nThe record-level extracts: \"withheld\" are records of combinations that failed the rules; \"of them starred\" are published records of such combinations released with some fields starred (`*`) instead; \"per field\" gives the share of records published with the field's value (not starred) and the total variation distance between the distribution of the published records and that of all records (0 the same, 1 disjoint).\n\n")
+		ja.WriteString("| 抽出 | レコード | 公表 | うち `*` | 保留 | 項目ごとの公表割合、分布の差 |\n|---|---:|---:|---:|---:|---|\n")
 		en.WriteString("| extract | records | published | of them starred | withheld | per field: share published, distance |\n|---|---:|---:|---:|---:|---|\n")
 		for _, e := range r.Extracts {
 			var fs []string
