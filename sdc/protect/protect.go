@@ -452,6 +452,13 @@ func star(ctx context.Context, in Input, res *Result, c *model.Component, b *mod
 		}
 		return x.ID - y.ID
 	})
+	// Each trial asks the whole pattern again: the largest gains only.
+	for i, col := range cands {
+		if i == maxStarTrials || gain(col) < minStarGain {
+			cands = cands[:i]
+			break
+		}
+	}
 	published := map[int][]int{}
 	for _, col := range cands {
 		if err := ctx.Err(); err != nil {
@@ -495,6 +502,15 @@ func star(ctx context.Context, in Input, res *Result, c *model.Component, b *mod
 	}
 	return published, nil
 }
+
+// The starred classes protect tries per component: at most maxStarTrials,
+// those that would release the most hidden records, and none that would
+// release fewer than minStarGain (each trial asks the whole pattern again;
+// BENCHMARKS.md, session 16, has what the bounds cost and save).
+const (
+	maxStarTrials = 40
+	minStarGain   = 3
+)
 
 // sortedIDs lists a status change's columns in order.
 func sortedIDs(m map[int]model.Status) []int {
