@@ -89,43 +89,16 @@ func extractRelease(m *model.Model, e kensho.Extract, pat *model.Pattern) (relea
 	return out, nil
 }
 
-// starCount is how many records a starred class holds under a pattern:
-// its group's count less the classes released as they are.
-func starCount(idx map[model.Ref]*model.Column, e string, members []int, star *model.Column, pat *model.Pattern) float64 {
-	n := pat.Value[star.ID]
-	for _, ci := range members {
-		if c := idx[model.Ref{Extract: e, Class: ci}]; c != nil && pat.Status[c.ID] == model.Published {
-			n -= pat.Value[c.ID]
-		}
-	}
-	return n
-}
-
 // settleStars takes back the optional starred classes protect published
 // that hold no record: a file without them cannot say they were
 // published, so the pattern (and the audit) must not either. Fewer
 // published figures only widen what a reader can reach.
-func settleStars(m *model.Model, extracts []kensho.Extract, pat *model.Pattern) error {
-	idx := m.Index()
-	for _, e := range extracts {
-		if len(e.Star) == 0 {
-			continue
-		}
-		_, members, err := m.StarClasses(e)
-		if err != nil {
-			return err
-		}
-		for si, ms := range members {
-			col := idx[model.Ref{Extract: e.Name, Class: si, Star: true}]
-			if col == nil || !col.Optional || pat.Status[col.ID] != model.Published {
-				continue
-			}
-			if starCount(idx, e.Name, ms, col, pat) < 0.5 {
-				pat.Status[col.ID] = model.Withheld
-			}
+func settleStars(m *model.Model, pat *model.Pattern) {
+	for _, col := range m.Columns {
+		if col.Optional && pat.Status[col.ID] == model.Published && pat.Starred(col) < 0.5 {
+			pat.Status[col.ID] = model.Withheld
 		}
 	}
-	return nil
 }
 
 // writeExtracts writes each extract's released records into the
@@ -251,10 +224,9 @@ func checkExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []k
 		for ci, vals := range classes {
 			byKey[strings.Join(vals, "\x1f")] = model.Ref{Extract: e.Name, Class: ci}
 		}
-		var members [][]int
+		var stars [][]string
 		if len(e.Star) > 0 {
-			var stars [][]string
-			if stars, members, err = m.StarClasses(e); err != nil {
+			if stars, _, err = m.StarClasses(e); err != nil {
 				return nil, err
 			}
 			for si, vals := range stars {
@@ -300,13 +272,13 @@ func checkExtracts(ctx context.Context, db *sql.DB, m *model.Model, extracts []k
 				fails = append(fails, fmt.Sprintf("extract %s class %d holds %v records, the class counts %v", e.Name, ci, seen[ref], v))
 			}
 		}
-		for si, ms := range members {
+		for si := range stars {
 			ref := model.Ref{Extract: e.Name, Class: si, Star: true}
 			col := idx[ref]
 			if col == nil || pat.Status[col.ID] != model.Published {
 				continue
 			}
-			if v := starCount(idx, e.Name, ms, col, pat); math.Abs(seen[ref]-v) > 0.5 {
+			if v := pat.Starred(col); math.Abs(seen[ref]-v) > 0.5 {
 				fails = append(fails, fmt.Sprintf("extract %s starred class %d holds %v records, its group's hidden classes count %v", e.Name, si, seen[ref], v))
 			}
 		}

@@ -131,9 +131,7 @@ func Protect(ctx context.Context, db *sql.DB, tables []kensho.StatTable, extract
 	if err != nil {
 		return nil, fmt.Errorf("protect: %w", err)
 	}
-	if err := settleStars(m, extracts, pr.Pattern); err != nil {
-		return nil, fmt.Errorf("protect: %w", err)
-	}
+	settleStars(m, pr.Pattern)
 	clock.lap("protect")
 	out, ds, err := applyPattern(tables, m, pr.Pattern)
 	if err != nil {

@@ -37,6 +37,19 @@ type Pattern struct {
 	MaxDurationMin map[int]float64
 }
 
+// Starred is how many records a starred class (an optional column) holds
+// under the pattern: its group's count less the classes published as they
+// are — the hidden records of its group.
+func (p *Pattern) Starred(col *Column) float64 {
+	n := p.Value[col.ID]
+	for _, id := range col.Members {
+		if p.Status[id] == Published {
+			n -= p.Value[id]
+		}
+	}
+	return n
+}
+
 // Program is a component's linear programme under a pattern: the
 // unknowns a reader has and every constraint the publication and the code
 // lists put on them.

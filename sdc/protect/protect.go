@@ -263,6 +263,9 @@ func protectComponent(ctx context.Context, in Input, res *Result, c *model.Compo
 				return rounds, programmes, nil, fmt.Errorf("%s (value %v, %s side) cannot be protected against %s: no published figure is left to suppress beside it",
 					f.col.Label(), res.Truth[f.col.ID].Value, map[bool]string{true: "upper", false: "lower"}[f.upper], who)
 			}
+			if os.Getenv("KENSHO_DEBUG") != "" {
+				fmt.Printf("partner %s (value %v) for %s\n", c.ModelColumn(id).Label(), res.Truth[id].Value, f.col.Label())
+			}
 			added[id] = true
 		}
 		if exact {
@@ -445,7 +448,7 @@ func star(ctx context.Context, in Input, res *Result, c *model.Component, b *mod
 		}
 		cands = append(cands, col)
 	}
-	gain := func(col *model.Column) float64 { return starred(res, col) }
+	gain := func(col *model.Column) float64 { return res.Pattern.Starred(col) }
 	slices.SortStableFunc(cands, func(x, y *model.Column) int {
 		if d := cmp.Compare(gain(y), gain(x)); d != 0 {
 			return d
@@ -520,18 +523,6 @@ func sortedIDs(m map[int]model.Status) []int {
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-// starred is how many records a published starred class holds: its
-// group's count less the classes published.
-func starred(res *Result, col *model.Column) float64 {
-	n := res.Truth[col.ID].Value
-	for _, id := range col.Members {
-		if res.Pattern.Status[id] == model.Published {
-			n -= res.Truth[id].Value
-		}
-	}
-	return n
 }
 
 // holdsHidden reports whether a starred class would hold a record: one of
@@ -859,7 +850,7 @@ func partner(res *Result, pr *model.Program, f shortfall, taken map[int]bool, fo
 		}
 		c := cost(col, res.Truth[id].Value)
 		if col.Optional {
-			c = math.Max(starred(res, col), 0.5) // hidden, its records are withheld
+			c = math.Max(res.Pattern.Starred(col), 0.5) // hidden, its records are withheld
 		}
 		if c < bestCost || (c == bestCost && id < best) {
 			best, bestCost = id, c
