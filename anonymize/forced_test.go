@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kensho-jp/kensho"
 	"github.com/kensho-jp/kensho/sdc/audit"
 	"github.com/kensho-jp/kensho/sdc/lp"
 	"github.com/kensho-jp/kensho/sdc/model"
@@ -19,12 +18,11 @@ import (
 // tests of partners and starred classes share (one protection, not two:
 // about a minute of make test).
 type protectedFx struct {
-	db     *sql.DB
-	tables []kensho.StatTable
-	m      *model.Model
-	data   []*model.Data
-	in     protect.Input
-	res    *protect.Result
+	db   *sql.DB
+	m    *model.Model
+	data []*model.Data
+	in   protect.Input
+	res  *protect.Result
 }
 
 // TestProtectedFixture protects the fixture once and runs on it, in
@@ -33,7 +31,7 @@ type protectedFx struct {
 func TestProtectedFixture(t *testing.T) {
 	db, _, _ := fxDB(t, fxSpec{operators: 8, perYear: 1500, years: []int{2024}, seed: 7, skew: 0.6})
 	tables, m, data := modelOfFx(t, db)
-	fx := &protectedFx{db: db, tables: tables, m: m, data: data}
+	fx := &protectedFx{db: db, m: m, data: data}
 	fx.in = protect.Input{Model: m, Data: data, Rules: DefaultConfig().rules(), Quantile: quantileValues(m, tables)}
 	var err error
 	if fx.res, err = protect.Protect(context.Background(), fx.in); err != nil {
