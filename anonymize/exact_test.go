@@ -16,10 +16,10 @@ import (
 // TestExactSolverClosesGapsSoundly: the bounder asks its exact solver
 // (CBC) only where its own search leaves a side open, and takes from it
 // only what holds. With its own branch and bound cut to one node, gaps
-// open on a fixture with a third of its table cells withheld (one gap
-// on this fixture, seed 1: gaps are rare, and which fixture shows one
-// moves with the model's rows and so the solver's paths; its sides
-// without a gap never reach the solver); CBC must
+// open on a fixture with half its table cells withheld (a few gaps on
+// the first fixture: which shows them moves with the model's rows and so
+// the solver's paths; its sides without a gap never reach the solver);
+// CBC must
 // close some of them and may only move reached up and bound down, never
 // past what the bounder's full search shows whole points reach (bound)
 // nor past what it proves (reached). A solver whose points are moved off
@@ -30,8 +30,6 @@ func TestExactSolverClosesGapsSoundly(t *testing.T) {
 		testenv.Missing(t, "cbc", testenv.CBCHint)
 	}
 	ctx := context.Background()
-	db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: 1, skew: 1.2})
-	tables, m, data := modelOfFx(t, db)
 	exact := func(p *lp.Problem, integer []bool, terms []lp.Term) (lp.IntResult, error) {
 		return c.MaximizeInteger(ctx, p, integer, terms)
 	}
@@ -46,72 +44,80 @@ func TestExactSolverClosesGapsSoundly(t *testing.T) {
 		return res, err
 	}
 	checked, gaps, closed := 0, 0, 0
-	// A third of the table cells withheld: the first third (by column
-	// number modulo 3) on which the weakened search leaves a gap CBC
-	// closes (which third does depends on how the model numbers its
-	// columns).
-	for third := 0; third < 3 && (gaps == 0 || closed == 0); third++ {
-		pat := publishAll(m, tables, data)
-		for _, col := range m.Columns {
-			if !col.Extract && col.ID%3 == third {
-				pat.Status[col.ID] = model.Suppressed
-			}
-		}
-		for _, comp := range m.Components {
-			pr, err := model.NewProgram(comp, data[comp.Index], pat)
-			if err != nil {
-				t.Fatal(err)
-			}
-			full := pr.NewBounder()
-			weak := pr.NewBounder()
-			weak.SearchNodes = 1
-			withExact := pr.NewBounder()
-			withExact.SearchNodes, withExact.Exact = 1, exact
-			withBad := pr.NewBounder()
-			withBad.SearchNodes, withBad.Exact = 1, offPublication
-			for _, col := range comp.Columns {
-				if pat.Status[col.ID] != model.Suppressed || col.Mag != kensho.MagAccidents || len(pr.Terms(col)) == 0 {
-					continue
+	// Half the table cells withheld: the first fixture (seed), and in it
+	// the first half (by column number modulo 2), on which the weakened
+	// search leaves a gap CBC closes and the bad solver is asked. Gaps are
+	// rare and move with the programme's rows (the solver's paths): seed
+	// 1's first half shows three (session 17; a third of the cells, as
+	// before, showed none once the users floor of the open top band was
+	// kept), and the next fixtures are there for when the rows change
+	// again.
+	for seed := uint64(1); seed <= 3 && (gaps == 0 || closed == 0 || asked == 0); seed++ {
+		db, _, _ := fxDB(t, fxSpec{operators: 30, perYear: 500, years: []int{2024}, seed: seed, skew: 1.2})
+		tables, m, data := modelOfFx(t, db)
+		for half := 0; half < 2 && (gaps == 0 || closed == 0 || asked == 0); half++ {
+			pat := publishAll(m, tables, data)
+			for _, col := range m.Columns {
+				if !col.Extract && col.ID%2 == half {
+					pat.Status[col.ID] = model.Suppressed
 				}
-				x := data[comp.Index].Truth(col).Value
-				for _, up := range []bool{true, false} {
-					limit := math.Max(0, x-(x/2+3))
-					if up {
-						limit = x + x/2 + 3
-					}
-					ext := func(b *model.Bounder) model.Extent {
-						e, err := b.ExtremeFrom(col, up, limit, math.NaN())
-						if err != nil || e.Status != lp.Optimal {
-							t.Fatalf("%s (upper %v): %v %v", col.Label(), up, e.Status, err)
-						}
-						return e
-					}
-					ew := ext(weak)
-					checked++
-					if ew.Reached == ew.Bound {
+			}
+			for _, comp := range m.Components {
+				pr, err := model.NewProgram(comp, data[comp.Index], pat)
+				if err != nil {
+					t.Fatal(err)
+				}
+				full := pr.NewBounder()
+				weak := pr.NewBounder()
+				weak.SearchNodes = 1
+				withExact := pr.NewBounder()
+				withExact.SearchNodes, withExact.Exact = 1, exact
+				withBad := pr.NewBounder()
+				withBad.SearchNodes, withBad.Exact = 1, offPublication
+				for _, col := range comp.Columns {
+					if pat.Status[col.ID] != model.Suppressed || col.Mag != kensho.MagAccidents || len(pr.Terms(col)) == 0 {
 						continue
 					}
-					gaps++
-					ef, ee, eb := ext(full), ext(withExact), ext(withBad)
-					if ee.Reached == ee.Bound {
-						closed++
-					}
-					// dir turns every comparison into the maximizing direction.
-					dir := 1.0
-					if !up {
-						dir = -1
-					}
-					if eb.Reached != ew.Reached || eb.Bound != ew.Bound {
-						t.Errorf("%s (upper %v): a solver off the publication moved [%v, %v] to [%v, %v]", col.Label(), up, ew.Reached, ew.Bound, eb.Reached, eb.Bound)
-					}
-					if dir*ee.Reached < dir*ew.Reached || dir*ee.Bound > dir*ew.Bound || dir*ee.Reached > dir*ee.Bound {
-						t.Errorf("%s (upper %v): own search reached %v, bound %v; with CBC %v, %v", col.Label(), up, ew.Reached, ew.Bound, ee.Reached, ee.Bound)
-					}
-					if dir*ee.Bound < dir*ef.Reached || dir*ee.Reached > dir*ef.Bound {
-						t.Errorf("%s (upper %v): with CBC [%v reached, %v bound] contradicts the full search's [%v, %v]", col.Label(), up, ee.Reached, ee.Bound, ef.Reached, ef.Bound)
-					}
-					if ee.Witness != nil && !withExact.Holds(ee.Witness) {
-						t.Errorf("%s (upper %v): CBC's witness does not hold", col.Label(), up)
+					x := data[comp.Index].Truth(col).Value
+					for _, up := range []bool{true, false} {
+						limit := math.Max(0, x-(x/2+3))
+						if up {
+							limit = x + x/2 + 3
+						}
+						ext := func(b *model.Bounder) model.Extent {
+							e, err := b.ExtremeFrom(col, up, limit, math.NaN())
+							if err != nil || e.Status != lp.Optimal {
+								t.Fatalf("%s (upper %v): %v %v", col.Label(), up, e.Status, err)
+							}
+							return e
+						}
+						ew := ext(weak)
+						checked++
+						if ew.Reached == ew.Bound {
+							continue
+						}
+						gaps++
+						ef, ee, eb := ext(full), ext(withExact), ext(withBad)
+						if ee.Reached == ee.Bound {
+							closed++
+						}
+						// dir turns every comparison into the maximizing direction.
+						dir := 1.0
+						if !up {
+							dir = -1
+						}
+						if eb.Reached != ew.Reached || eb.Bound != ew.Bound {
+							t.Errorf("%s (upper %v): a solver off the publication moved [%v, %v] to [%v, %v]", col.Label(), up, ew.Reached, ew.Bound, eb.Reached, eb.Bound)
+						}
+						if dir*ee.Reached < dir*ew.Reached || dir*ee.Bound > dir*ew.Bound || dir*ee.Reached > dir*ee.Bound {
+							t.Errorf("%s (upper %v): own search reached %v, bound %v; with CBC %v, %v", col.Label(), up, ew.Reached, ew.Bound, ee.Reached, ee.Bound)
+						}
+						if dir*ee.Bound < dir*ef.Reached || dir*ee.Reached > dir*ef.Bound {
+							t.Errorf("%s (upper %v): with CBC [%v reached, %v bound] contradicts the full search's [%v, %v]", col.Label(), up, ee.Reached, ee.Bound, ef.Reached, ef.Bound)
+						}
+						if ee.Witness != nil && !withExact.Holds(ee.Witness) {
+							t.Errorf("%s (upper %v): CBC's witness does not hold", col.Label(), up)
+						}
 					}
 				}
 			}

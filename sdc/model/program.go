@@ -463,12 +463,26 @@ func (pr *Program) Terms(col *Column) []lp.Term {
 
 // unitSupport is the support function of one accident of an atom with the
 // given bands in direction (wu, wh): the largest wu·users + wh·user-hours
-// such an accident can have.
+// such an accident can have. Its value at users u and minutes d is
+// u·(wu + wh·d/60), linear in u for each d, so the largest is at a corner;
+// a band without an upper limit (uhi or dhi infinite) gives +Inf where the
+// value grows without end, and nothing where the factor of the infinite
+// limit is zero — 0·∞ is no bound at all, not NaN (the users below of the
+// top users band when no cap is known: the class's users are at least its
+// accidents times the band's lower limit whatever the users above).
 func unitSupport(ulo, uhi, dlo, dhi, wu, wh float64) float64 {
 	best := math.Inf(-1)
-	for _, u := range []float64{ulo, uhi} {
-		for _, d := range []float64{dlo, dhi} {
-			best = math.Max(best, wu*u+wh*u*d/60)
+	for _, d := range []float64{dlo, dhi} {
+		m := wu
+		if wh != 0 {
+			m += wh * d / 60
+		}
+		for _, u := range []float64{ulo, uhi} {
+			v := 0.0
+			if m != 0 {
+				v = m * u
+			}
+			best = math.Max(best, v)
 		}
 	}
 	return best
