@@ -3,6 +3,7 @@ package lp
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -72,6 +73,133 @@ func TestBadlyScaledRowsHold(t *testing.T) {
 				if viol := math.Max(r.Lo-act, act-r.Hi); viol > 1e-6*scale {
 					t.Fatalf("trial %d probe %d: row %d holds %v outside [%v, %v] (largest term %v)", trial, probe, i, act, r.Lo, r.Hi, scale)
 				}
+			}
+		}
+	}
+}
+
+// TestWarmBoundedNeverUnbounded: programmes shaped like sdc/model's
+// magnitude classes — counts per atom, users U and user-hours H per class
+// held by support rows whose coefficients run from 1 to 10⁶ (the floor of
+// the top users band) and beyond, every variable bounded through them —
+// solved warm, again and again, as protect and the audit do (an insider's
+// lower bounds and row shifts set and taken back, one objective after
+// another). A bounded programme is never "unbounded": that answer is a
+// claim that every target is reached, and protect once took such a claim
+// from factors that had drifted (an insider's user-hours, bounded at
+// 3.92·10⁷, read as unbounded), so the audit failed closed on a pattern
+// protect had passed. Each warm answer must match a fresh solver's.
+func TestWarmBoundedNeverUnbounded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 29))
+	for trial := 0; trial < 400; trial++ {
+		var p Problem
+		classes := 2 + rng.IntN(8)
+		capUsers := math.Pow(10, 6+2*rng.Float64())
+		capDur := 60 * 24 * float64(30+rng.IntN(300))
+		ulo := []float64{30000, 100000, 1000000}
+		uhi := []float64{99999, 999999, capUsers}
+		dlo := []float64{120, 1440}
+		dhi := []float64{1439, capDur}
+		var ns, us, hs []int
+		var total []Term
+		for k := 0; k < classes; k++ {
+			u, h := p.AddVar(0, Inf), p.AddVar(0, Inf)
+			us, hs = append(us, u), append(hs, h)
+			var atoms []int
+			for ub := range ulo {
+				for db := range dlo {
+					if rng.IntN(3) == 0 {
+						continue
+					}
+					a := p.AddVar(0, Inf)
+					atoms = append(atoms, a)
+					ns = append(ns, a)
+					total = append(total, Term{a, 1})
+					_ = ub
+					_ = db
+				}
+			}
+			if len(atoms) == 0 {
+				a := p.AddVar(0, Inf)
+				atoms, ns = append(atoms, a), append(ns, a)
+				total = append(total, Term{a, 1})
+			}
+			// Support rows: users above and below, user-hours against users
+			// at each duration band's limits.
+			i := 0
+			dirs := [][2]float64{{1, 0}, {-1, 0}, {-capDur, 60}}
+			for db := range dlo {
+				dirs = append(dirs, [2]float64{dlo[db], -60}, [2]float64{-dhi[db], 60})
+			}
+			for _, w := range dirs {
+				terms := []Term{{u, w[0]}, {h, w[1]}}
+				i = 0
+				for ub := range ulo {
+					for db := range dlo {
+						if i >= len(atoms) {
+							break
+						}
+						best := math.Inf(-1)
+						for _, d := range []float64{dlo[db], dhi[db]} {
+							for _, x := range []float64{ulo[ub], uhi[ub]} {
+								best = math.Max(best, x*(w[0]+w[1]*d/60))
+							}
+						}
+						if best != 0 {
+							terms = append(terms, Term{atoms[i], -best})
+						}
+						i++
+					}
+				}
+				p.AddRow(terms, math.Inf(-1), 0)
+			}
+		}
+		// The year's count is published, and a few classes' users.
+		count := float64(5 + rng.IntN(40))
+		p.AddRow(total, count, count)
+		for k := range us {
+			if rng.IntN(2) == 0 {
+				v := math.Round(float64(1+rng.IntN(3)) * 1.2e6 * (1 + rng.Float64()))
+				p.AddRow([]Term{{us[k], 1}}, v-0.5, v+0.5)
+			}
+		}
+		warm := NewSolver(&p)
+		for round := 0; round < 60; round++ {
+			// An insider's lower bounds on a few counts, set or taken back.
+			for j := 0; j < 2; j++ {
+				v := ns[rng.IntN(len(ns))]
+				lo := 0.0
+				if rng.IntN(2) == 0 {
+					lo = float64(rng.IntN(2))
+				}
+				p.Lower[v] = lo
+				warm.SetBounds(v, lo, p.Upper[v])
+			}
+			var obj []Term
+			for _, v := range append(slices.Clone(us), hs...) {
+				if c := float64(rng.IntN(3) - 1); c != 0 {
+					obj = append(obj, Term{v, c})
+				}
+			}
+			st1, v1, err1 := warm.Maximize(obj)
+			fresh := NewSolver(&p)
+			st2, v2, err2 := fresh.Maximize(obj)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if st1 == Unbounded || st2 == Unbounded {
+				t.Fatalf("trial %d round %d: warm %v, fresh %v on a bounded programme", trial, round, st1, st2)
+			}
+			// Equal within the solver's relative tolerance of the terms
+			// summed (up to 10¹⁴ user-hours that may cancel to 0), and
+			// within a user: a count 10⁻⁷ outside its bound (the
+			// feasibility tolerance) is 0.1 users at 10⁶ per accident.
+			scale := 1e7
+			for _, tm := range obj {
+				scale += math.Abs(tm.Coef*fresh.Value(tm.Var)) + math.Abs(tm.Coef*warm.Value(tm.Var))
+			}
+			if st1 != st2 || (st1 == Optimal && math.Abs(v1-v2) > 1e-7*scale) {
+				t.Fatalf("trial %d round %d: warm %v %v, fresh %v %v", trial, round, st1, v1, st2, v2)
 			}
 		}
 	}

@@ -19,6 +19,12 @@ func (s *Solver) Solve() (Status, error) {
 	// Drift the factors cannot recover from is met once by a cold start
 	// from the slack basis (the bounds stay); a second time it is an error.
 	restarted := false
+	// Progress in phase 2 is checked every 50 pivots on the objective
+	// itself: steps that each "improve" on reduced costs the rounding has
+	// made (columns 1 to 10⁶ apart) can return to where they began, and a
+	// window without a gain turns to Bland's rule for the rest of the
+	// solve.
+	forceBland, lastObj, sinceCheck := false, math.Inf(-1), 0
 	restart := func(err error) error {
 		if restarted {
 			return err
@@ -26,9 +32,20 @@ func (s *Solver) Solve() (Status, error) {
 		restarted = true
 		s.Reset()
 		degenerate = 0
+		start = s.iters
+		forceBland, lastObj, sinceCheck = false, math.Inf(-1), 0
 		return nil
 	}
+	// A warm start that has not ended within a few times the pivots of a
+	// cold one is taken to cycle (a pair of columns trading one place for
+	// ever, each step "improving" on drifted reduced costs, was seen on
+	// support rows of 1 to 10⁶): it starts once more from the slack basis,
+	// as a fresh solver would.
+	stall := 4*(s.n+s.m) + 1000
 	for {
+		if !restarted && s.iters-start > min(stall, s.MaxIter) {
+			restart(nil)
+		}
 		if s.iters-start > s.MaxIter {
 			return IterationLimit, nil
 		}
@@ -51,7 +68,7 @@ func (s *Solver) Solve() (Status, error) {
 			}
 		}
 		s.dualValues(s.alpha)
-		bland := degenerate > 40
+		bland := forceBland || degenerate > 40
 		q, dir := s.price(phase1, bland)
 		if q < 0 && s.sinceInv > 0 && s.drift() > driftTol {
 			// The updated values no longer satisfy the rows: recompute
@@ -89,6 +106,17 @@ func (s *Solver) Solve() (Status, error) {
 				}
 				continue
 			}
+			if s.sinceInv > 0 {
+				// An unbounded ray is a claim that every target is
+				// reached: made only on fresh factors, where no drift
+				// can have shrunk a blocking pivot below pivTol.
+				if err := s.reinvert(); err != nil {
+					if err := restart(err); err != nil {
+						return IterationLimit, err
+					}
+				}
+				continue
+			}
 			return Unbounded, nil
 		}
 		if t <= 1e-12 {
@@ -98,6 +126,15 @@ func (s *Solver) Solve() (Status, error) {
 		}
 		s.step(q, dir, t, leave, leaveBound)
 		s.iters++
+		if phase1 {
+			lastObj, sinceCheck = math.Inf(-1), 0
+		} else if sinceCheck++; sinceCheck == 50 {
+			obj := s.Objective()
+			if obj <= lastObj+1e-9*math.Max(1, math.Abs(lastObj)) {
+				forceBland = true
+			}
+			lastObj, sinceCheck = obj, 0
+		}
 	}
 }
 
