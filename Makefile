@@ -40,8 +40,8 @@ DEMO_SITE := --synthetic --publisher 'kensho デモ(合成データ)|kensho demo
 # about 300,000 synthetic reports in the operators' mixed formats with their
 # corrections and a register of public facts, generated deterministically into
 # .build/demo (seed as data/'s; 10 s). The sample in data/ (6 % of that volume,
-# twelve years) is too small for microdata under the rules: it withholds 15–19 %
-# of its records against 0.3–2.2 % here (BENCHMARKS.md, session 15). The tests
+# twelve years) is too small for microdata under the rules: it withholds 5–14 %
+# of its records against 0.3 % or less here (BENCHMARKS.md, session 18). The tests
 # use the sample. The demo starts from a new restricted database each time:
 # the database keeps the archive of releases, and the demo is one release.
 DEMO_IN    := .build/demo
