@@ -79,18 +79,21 @@ func TestBadlyScaledRowsHold(t *testing.T) {
 }
 
 // TestWarmBoundedNeverUnbounded: programmes shaped like sdc/model's
-// magnitude classes — counts per atom, users U and user-hours H per class
-// held by support rows whose coefficients run from 1 to 10⁶ (the floor of
-// the top users band) and beyond, every variable bounded through them —
-// solved warm, again and again, as protect and the audit do (an insider's
-// lower bounds and row shifts set and taken back, one objective after
-// another). A bounded programme is never "unbounded": that answer is a
-// claim that every target is reached, and protect once took such a claim
-// from factors that had drifted (an insider's user-hours, bounded at
-// 3.92·10⁷, read as unbounded), so the audit failed closed on a pattern
-// protect had passed. Each warm answer must match a fresh solver's.
+// magnitude classes — counts per atom (one per users band × duration band),
+// users U and user-hours H per class held by support rows whose
+// coefficients run from 1 to 10⁶ (the floor of the top users band) and
+// beyond, every variable bounded through them — solved warm, again and
+// again, as protect and the audit do (an insider's lower bounds on counts
+// set and taken back, one objective after another). A bounded programme is
+// never "unbounded": that answer is a claim that every target is reached,
+// and protect once took such a claim from factors that had drifted (an
+// insider's user-hours, bounded at 3.92·10⁷, read as unbounded), so the
+// audit failed closed on a pattern protect had passed. Each warm answer
+// must match a fresh solver's; on the solver before session 18 a warm
+// solve ran to its iteration limit (trial 354).
 func TestWarmBoundedNeverUnbounded(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 29))
+	type atom struct{ v, ub, db int }
 	for trial := 0; trial < 400; trial++ {
 		var p Problem
 		classes := 2 + rng.IntN(8)
@@ -100,55 +103,40 @@ func TestWarmBoundedNeverUnbounded(t *testing.T) {
 		uhi := []float64{99999, 999999, capUsers}
 		dlo := []float64{120, 1440}
 		dhi := []float64{1439, capDur}
+		// Support rows: users above and below, user-hours against users
+		// at each duration band's limits.
+		dirs := [][2]float64{{1, 0}, {-1, 0}, {-capDur, 60}}
+		for db := range dlo {
+			dirs = append(dirs, [2]float64{dlo[db], -60}, [2]float64{-dhi[db], 60})
+		}
 		var ns, us, hs []int
 		var total []Term
 		for k := 0; k < classes; k++ {
 			u, h := p.AddVar(0, Inf), p.AddVar(0, Inf)
 			us, hs = append(us, u), append(hs, h)
-			var atoms []int
+			var atoms []atom
 			for ub := range ulo {
 				for db := range dlo {
-					if rng.IntN(3) == 0 {
-						continue
+					if rng.IntN(3) == 0 && !(ub == len(ulo)-1 && db == len(dlo)-1 && len(atoms) == 0) {
+						continue // not every band pair in every class (but one at least)
 					}
 					a := p.AddVar(0, Inf)
-					atoms = append(atoms, a)
+					atoms = append(atoms, atom{a, ub, db})
 					ns = append(ns, a)
 					total = append(total, Term{a, 1})
-					_ = ub
-					_ = db
 				}
-			}
-			if len(atoms) == 0 {
-				a := p.AddVar(0, Inf)
-				atoms, ns = append(atoms, a), append(ns, a)
-				total = append(total, Term{a, 1})
-			}
-			// Support rows: users above and below, user-hours against users
-			// at each duration band's limits.
-			i := 0
-			dirs := [][2]float64{{1, 0}, {-1, 0}, {-capDur, 60}}
-			for db := range dlo {
-				dirs = append(dirs, [2]float64{dlo[db], -60}, [2]float64{-dhi[db], 60})
 			}
 			for _, w := range dirs {
 				terms := []Term{{u, w[0]}, {h, w[1]}}
-				i = 0
-				for ub := range ulo {
-					for db := range dlo {
-						if i >= len(atoms) {
-							break
+				for _, a := range atoms {
+					best := math.Inf(-1)
+					for _, d := range []float64{dlo[a.db], dhi[a.db]} {
+						for _, x := range []float64{ulo[a.ub], uhi[a.ub]} {
+							best = math.Max(best, x*(w[0]+w[1]*d/60))
 						}
-						best := math.Inf(-1)
-						for _, d := range []float64{dlo[db], dhi[db]} {
-							for _, x := range []float64{ulo[ub], uhi[ub]} {
-								best = math.Max(best, x*(w[0]+w[1]*d/60))
-							}
-						}
-						if best != 0 {
-							terms = append(terms, Term{atoms[i], -best})
-						}
-						i++
+					}
+					if best != 0 {
+						terms = append(terms, Term{a.v, -best})
 					}
 				}
 				p.AddRow(terms, math.Inf(-1), 0)

@@ -20,11 +20,15 @@ func (s *Solver) Solve() (Status, error) {
 	// from the slack basis (the bounds stay); a second time it is an error.
 	restarted := false
 	// Progress in phase 2 is checked every 50 pivots on the objective
-	// itself: steps that each "improve" on reduced costs the rounding has
-	// made (columns 1 to 10⁶ apart) can return to where they began, and a
-	// window without a gain turns to Bland's rule for the rest of the
-	// solve.
-	forceBland, lastObj, sinceCheck := false, math.Inf(-1), 0
+	// itself: steps that each "improve" on reduced costs at the edge of
+	// the tolerance (columns 1 to 10⁶ apart) can return to where they
+	// began. A window without a gain turns to Bland's rule for the rest of
+	// the solve; a second one, under Bland's rule, ends it: the columns
+	// still priced attractive move the objective by less than its
+	// rounding, so the vertex is optimal within the tolerance (two
+	// columns were seen trading one place for ever under Bland's rule,
+	// the objective 8.8·10¹² and unchanged to the last digit).
+	forceBland, stalled, lastObj, sinceCheck := false, false, math.Inf(-1), 0
 	restart := func(err error) error {
 		if restarted {
 			return err
@@ -33,14 +37,13 @@ func (s *Solver) Solve() (Status, error) {
 		s.Reset()
 		degenerate = 0
 		start = s.iters
-		forceBland, lastObj, sinceCheck = false, math.Inf(-1), 0
+		forceBland, stalled, lastObj, sinceCheck = false, false, math.Inf(-1), 0
 		return nil
 	}
-	// A warm start that has not ended within a few times the pivots of a
-	// cold one is taken to cycle (a pair of columns trading one place for
-	// ever, each step "improving" on drifted reduced costs, was seen on
-	// support rows of 1 to 10⁶): it starts once more from the slack basis,
-	// as a fresh solver would.
+	// A solve that has not ended within a few times the pivots a cold one
+	// takes is taken to cycle: it starts once more from the slack basis,
+	// as a fresh solver would (for a warm start, a path from another
+	// basis).
 	stall := 4*(s.n+s.m) + 1000
 	for {
 		if !restarted && s.iters-start > min(stall, s.MaxIter) {
@@ -70,6 +73,9 @@ func (s *Solver) Solve() (Status, error) {
 		s.dualValues(s.alpha)
 		bland := forceBland || degenerate > 40
 		q, dir := s.price(phase1, bland)
+		if stalled && !phase1 {
+			q = -1
+		}
 		if q < 0 && s.sinceInv > 0 && s.drift() > driftTol {
 			// The updated values no longer satisfy the rows: recompute
 			// them from a fresh factorization before trusting the end.
@@ -131,6 +137,7 @@ func (s *Solver) Solve() (Status, error) {
 		} else if sinceCheck++; sinceCheck == 50 {
 			obj := s.Objective()
 			if obj <= lastObj+1e-9*math.Max(1, math.Abs(lastObj)) {
+				stalled = forceBland
 				forceBland = true
 			}
 			lastObj, sinceCheck = obj, 0
